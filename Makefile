@@ -1,0 +1,41 @@
+# Two commands: `make run` serves the bundled events, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+EVENTS ?= events
+# Debian packages the test suite drives: a real browser and nginx.
+TEST_PACKAGES := chromium:/usr/bin/chromium nginx-light:/usr/sbin/nginx
+
+.PHONY: run test validate install install-test system-packages bench clean
+
+run: $(VENV)/.installed
+	$(BIN)/calendar-svc serve --host $(HOST) --port $(PORT) --events $(EVENTS)
+
+test: $(VENV)/.installed-test system-packages
+	$(BIN)/pytest
+
+validate: $(VENV)/.installed
+	$(BIN)/calendar-svc validate $(EVENTS)
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(BIN)/python:
+	@scripts/make-venv $(PYTHON) $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+system-packages:
+	@scripts/require-packages $(TEST_PACKAGES)
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis screenshots _site
