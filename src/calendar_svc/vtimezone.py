@@ -1,18 +1,12 @@
-"""VTIMEZONE components built from the IANA time zone database.
+"""VTIMEZONE components built from the time zone data `zoneinfo` uses.
 
-Components are derived from the data `zoneinfo` uses, so calendar clients
-compute the same UTC instants as the service. Transition instants come from
-the zone's TZif file (found as `zoneinfo` finds it: `zoneinfo.TZPATH`, then
-the `tzdata` package); past the last stored instant, the zone's recurring rule
-is sampled through `zoneinfo` weekly and bisected to the second. Offsets, DST
-amounts and abbreviations are read from `zoneinfo` at each instant.
-
-Each observance starts at the local time in the offset before its transition
-(RFC 5545, section 3.6.5). Yearly transitions that follow one rule share an
-RRULE observance; any other transition gets an observance of its own. RDATE is
-never written: ical.js reads only the first value of a multi-valued RDATE and
-Outlook mishandles RDATE-based zones. Output bytes depend only on the
-arguments and the installed time zone database.
+Transition instants come from the zone's TZif file (found as `zoneinfo` finds
+it); past its last stored instant the zone's recurring rule is sampled through
+`zoneinfo` weekly and bisected to the second. Each observance starts at the
+local time in the offset before its transition (RFC 5545, section 3.6.5).
+Yearly transitions that follow one rule share an RRULE observance; any other
+transition gets its own observance. RDATE is never written: ical.js reads only
+the first value of a multi-valued RDATE and Outlook mishandles RDATE zones.
 """
 
 from __future__ import annotations
@@ -31,15 +25,14 @@ import icalendar
 __all__ = ["timezone_component"]
 
 _EPOCH = datetime.datetime(1970, 1, 1)
-_UTC = datetime.timezone.utc
-_DAY = 86_400
-_WEEK = 7 * _DAY
-# Instants that `datetime` can represent in any zone (years 2 to 9998).
-_MIN_INSTANT = -62_104_060_800
-_MAX_INSTANT = 253_370_764_800
-# Years that an open-ended component spells out before its rules take over.
-_OPEN_ENDED_HORIZON_YEAR = 2037
+_ZERO = datetime.timedelta(0)
+_WEEK = 7 * 86_400
+_MIN_INSTANT, _MAX_INSTANT = -62_104_060_800, 253_370_764_800  # years 2 to 9998
+_OPEN_ENDED_HORIZON_YEAR = 2037  # open-ended components spell out at least this far
 _WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+_State = tuple[datetime.timedelta, datetime.timedelta, str]  # offset, DST amount, abbreviation
+_Rule = tuple[tuple[str, object], ...]  # RRULE parts in writing order
 
 
 @dataclass(frozen=True)
@@ -61,94 +54,74 @@ class _Transition:
     @property
     def is_daylight(self) -> bool:
         """True for summer time, including the summer half of negative DST."""
-        zero = datetime.timedelta(0)
-        return self.dst_to > zero or (self.dst_to == zero and self.dst_from < zero)
-
-
-@dataclass(frozen=True)
-class _Observance:
-    """One STANDARD or DAYLIGHT subcomponent, ready to be written."""
-
-    is_daylight: bool
-    onset: datetime.datetime
-    offset_from: datetime.timedelta
-    offset_to: datetime.timedelta
-    name: str
-    rrule: tuple[tuple[str, object], ...] = ()
+        return self.dst_to > _ZERO or (self.dst_to == _ZERO and self.dst_from < _ZERO)
 
 
 def timezone_component(
     tzid: str, first: datetime.date, last: datetime.date | None
 ) -> icalendar.Timezone:
-    """VTIMEZONE for tzid, correct for every local time from `first` to `last` (dates, inclusive); last=None means open-ended (a recurring event without end), so the rule in force at the end of the known data must continue (an RRULE without UNTIL), or the final fixed offset.
+    """VTIMEZONE for tzid, correct for every local time from `first` to `last`.
 
+    `first` and `last` are dates, inclusive. last=None means open-ended (a
+    recurring event without end): the rule in force at the end of the known
+    data continues (an RRULE without UNTIL), or the final fixed offset does.
     Transitions from the year before `first` to the year after `last` are
-    included, plus the last one before that so that an observance is in force
-    at `first`. Each call returns a new component; callers may modify it.
+    written, plus the last one before them, so an observance is in force at
+    `first`. Each call returns a new component that the caller may modify.
     Raises ValueError for an unknown tzid or for `last` before `first`.
     """
-    first = _as_date(first)
-    last = None if last is None else _as_date(last)
     if last is not None and last < first:
         raise ValueError(f"last ({last}) is before first ({first})")
     component = icalendar.Timezone()
     component.add("tzid", tzid)
-    for observance in _observances(tzid, first, last):
-        component.add_component(_subcomponent(observance))
+    for transition, rule in _observances(tzid, first, last):
+        kind = icalendar.TimezoneDaylight if transition.is_daylight else icalendar.TimezoneStandard
+        observance = kind()
+        observance.add("dtstart", transition.onset)
+        observance.add("tzoffsetfrom", transition.offset_from)
+        observance.add("tzoffsetto", transition.offset_to)
+        observance.add("tzname", transition.name)
+        if rule:
+            observance.add("rrule", dict(rule))
+        component.add_component(observance)
     return component
 
 
-def _as_date(value: datetime.date) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
-def _subcomponent(observance: _Observance) -> icalendar.Component:
-    kind = icalendar.TimezoneDaylight if observance.is_daylight else icalendar.TimezoneStandard
-    sub = kind()
-    sub.add("dtstart", observance.onset)
-    sub.add("tzoffsetfrom", observance.offset_from)
-    sub.add("tzoffsetto", observance.offset_to)
-    sub.add("tzname", observance.name)
-    if observance.rrule:
-        sub.add("rrule", dict(observance.rrule))
-    return sub
-
-
 @functools.lru_cache(maxsize=512)
-def _observances(
-    tzid: str, first: datetime.date, last: datetime.date | None
-) -> tuple[_Observance, ...]:
-    """The observances of the component, in chronological order."""
-    zone = _load_zone(tzid)
-    end_year = last.year + 1 if last is not None else max(_OPEN_ENDED_HORIZON_YEAR, first.year + 1)
-    start, end = _year_start(first.year - 1), _year_start(end_year + 1)
+def _observances(tzid: str, first: datetime.date,
+                 last: datetime.date | None) -> tuple[tuple[_Transition, _Rule], ...]:
+    """The observances, in chronological order: first transition and rule."""
+    try:
+        zone = zoneinfo.ZoneInfo(tzid)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as error:
+        raise ValueError(f"unknown time zone: {tzid!r}") from error
     stored, follows_rule = _stored_instants(tzid)
+    if last is not None:
+        end_year = last.year + 1
+    else:
+        last_stored = min(max(stored, default=0), _MAX_INSTANT)
+        last_stored_year = (_EPOCH + datetime.timedelta(seconds=last_stored)).year
+        end_year = max(_OPEN_ENDED_HORIZON_YEAR, first.year + 1, last_stored_year)
+    start, end = _year_start(first.year - 1), _year_start(end_year + 1)
     instants = _change_instants(zone, stored, follows_rule, start, end)
     earlier = _last_change_before(zone, stored, follows_rule, start)
     if earlier is not None:
         instants.insert(0, earlier)
-    if not instants:
-        offset, dst, name = _state(zone, start)
-        onset = datetime.datetime(min(1970, first.year - 1), 1, 1)
-        return (_Observance(dst > datetime.timedelta(0), onset, offset, offset, name),)
     transitions = [_transition(zone, instant) for instant in instants]
-    open_end_year = end_year if last is None else None
-    return tuple(_compress(transitions, open_end_year))
-
-
-def _load_zone(tzid: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(tzid)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as error:
-        raise ValueError(f"unknown time zone: {tzid!r}") from error
+    if earlier is None:  # nothing before: the initial state holds from 1970 or earlier
+        offset, dst, name = _state(zone, start - 1)
+        since = _year_start(min(1970, first.year - 1)) - offset // datetime.timedelta(seconds=1)
+        transitions.insert(0, _Transition(since, offset, offset, dst, dst, name))
+    return tuple(_compress(transitions, end_year if last is None else None))
 
 
 def _year_start(year: int) -> int:
-    year = min(max(year, 2), 9998)
-    return (datetime.datetime(year, 1, 1) - _EPOCH) // datetime.timedelta(seconds=1)
+    """The instant 1 January `year`, 00:00 UTC (years clamped to 2..9998)."""
+    moment = datetime.datetime(min(max(year, 2), 9998), 1, 1)
+    return (moment - _EPOCH) // datetime.timedelta(seconds=1)
 
 
-def _state(zone: zoneinfo.ZoneInfo, instant: int) -> tuple[datetime.timedelta, datetime.timedelta, str]:
+def _state(zone: zoneinfo.ZoneInfo, instant: int) -> _State:
     """UTC offset, DST amount and abbreviation in force at a UTC instant."""
     local = datetime.datetime.fromtimestamp(instant, zone)
     return local.utcoffset(), local.dst(), local.tzname()
@@ -163,26 +136,23 @@ def _transition(zone: zoneinfo.ZoneInfo, instant: int) -> _Transition:
 @functools.lru_cache(maxsize=None)
 def _stored_instants(tzid: str) -> tuple[tuple[int, ...], bool]:
     """Transition instants stored in the zone's TZif file, and whether a
-    recurring rule (a POSIX TZ string with DST) applies after the last one."""
+    recurring DST rule (the POSIX TZ footer) applies after the last of them."""
     data = _read_tzif(tzid)
     if data[:4] != b"TZif":
         raise ValueError(f"unknown time zone: {tzid!r}")
-    header = struct.Struct(">6l")
-    utc_count, std_count, leap_count, time_count, type_count, char_count = header.unpack_from(data, 20)
-    if data[4:5] == b"\x00":  # version 1: 32-bit instants, no footer
-        return struct.unpack_from(f">{time_count}l", data, 44), False
-    skip = time_count * 5 + type_count * 6 + char_count + leap_count * 8 + std_count + utc_count
-    block = 44 + skip
-    utc_count, std_count, leap_count, time_count, type_count, char_count = header.unpack_from(data, block + 20)
-    instants = struct.unpack_from(f">{time_count}q", data, block + 44)
-    footer_start = block + 44 + time_count * 9 + type_count * 6 + char_count
-    footer_start += leap_count * 12 + std_count + utc_count
-    footer = data[footer_start:].strip(b"\n")
-    return instants, b"," in footer
+    counts = struct.Struct(">6l")  # UT/local, std/wall, leap, transition, type, char counts
+    ut, std, leap, times, types, chars = counts.unpack_from(data, 20)
+    if data[4] == 0:  # version 1: 32-bit instants only, no footer
+        return struct.unpack_from(f">{times}l", data, 44), False
+    block = 44 + times * 5 + types * 6 + chars + leap * 8 + std + ut  # after the 32-bit data
+    ut, std, leap, times, types, chars = counts.unpack_from(data, block + 20)
+    instants = struct.unpack_from(f">{times}q", data, block + 44)
+    footer = block + 44 + times * 9 + types * 6 + chars + leap * 12 + std + ut
+    return instants, b"," in data[footer:]
 
 
 def _read_tzif(tzid: str) -> bytes:
-    """The zone's TZif data, found the way `zoneinfo` finds it."""
+    """The zone's TZif data, looked up the way `zoneinfo` looks it up."""
     for directory in zoneinfo.TZPATH:
         path = os.path.join(directory, tzid)
         if os.path.isfile(path):
@@ -196,23 +166,20 @@ def _read_tzif(tzid: str) -> bytes:
         raise ValueError(f"unknown time zone: {tzid!r}") from error
 
 
-def _change_instants(
-    zone: zoneinfo.ZoneInfo, stored: tuple[int, ...], follows_rule: bool, start: int, end: int
-) -> list[int]:
+def _change_instants(zone: zoneinfo.ZoneInfo, stored: tuple[int, ...], follows_rule: bool,
+                     start: int, end: int) -> list[int]:
     """Sorted instants in [start, end) at which the zone's state changes."""
     start, end = max(start, _MIN_INSTANT), min(end, _MAX_INSTANT)
     found = [t for t in stored if start <= t < end and _state(zone, t - 1) != _state(zone, t)]
     if follows_rule:
-        rule_start = max(start, stored[-1] + 1 if stored else start)
-        found += _scan(zone, rule_start, end)
+        found += _scan(zone, max(start, stored[-1] + 1 if stored else start), end)
     return found
 
 
 def _scan(zone: zoneinfo.ZoneInfo, start: int, end: int) -> list[int]:
     """State changes in [start, end), sampled weekly and bisected to the second."""
     found: list[int] = []
-    low = start - 1
-    low_state = _state(zone, low)
+    low, low_state = start - 1, _state(zone, start - 1)
     while low < end - 1:
         high = min(low + _WEEK, end - 1)
         if _state(zone, high) == low_state:
@@ -220,96 +187,85 @@ def _scan(zone: zoneinfo.ZoneInfo, start: int, end: int) -> list[int]:
             continue
         while high - low > 1:
             middle = (low + high) // 2
-            if _state(zone, middle) == low_state:
-                low = middle
-            else:
-                high = middle
+            low, high = (middle, high) if _state(zone, middle) == low_state else (low, middle)
         found.append(high)
         low, low_state = high, _state(zone, high)
     return found
 
 
-def _last_change_before(
-    zone: zoneinfo.ZoneInfo, stored: tuple[int, ...], follows_rule: bool, instant: int
-) -> int | None:
+def _last_change_before(zone: zoneinfo.ZoneInfo, stored: tuple[int, ...], follows_rule: bool,
+                        instant: int) -> int | None:
     """The latest state change before `instant`, if the data has one."""
-    recent = _change_instants(zone, stored, follows_rule, instant - 2 * 366 * _DAY, instant)
+    recent = _change_instants(zone, stored, follows_rule, instant - 2 * 366 * 86_400, instant)
     if recent:
         return recent[-1]
-    for t in reversed(stored):
-        if _MIN_INSTANT <= t < instant and _state(zone, t - 1) != _state(zone, t):
-            return t
-    return None
+    older = (t for t in reversed(stored) if _MIN_INSTANT <= t < instant)
+    return next((t for t in older if _state(zone, t - 1) != _state(zone, t)), None)
 
 
-def _compress(transitions: list[_Transition], open_end_year: int | None) -> list[_Observance]:
+def _compress(transitions: list[_Transition],
+              open_end_year: int | None) -> list[tuple[_Transition, _Rule]]:
     """Merge yearly transitions that follow one rule into RRULE observances.
 
-    Transitions of the same kind (offsets, abbreviation, month and local time)
-    in consecutive years join a run while at least one yearly rule matches all
-    of them. A run still going in `open_end_year` gets an RRULE without UNTIL.
+    Transitions of one kind (offsets, abbreviation, month, local time) in
+    consecutive years form a run while some yearly rule matches all of them.
+    A run still going in `open_end_year` gets no UNTIL.
     """
     runs: list[list[_Transition]] = []
-    rules: list[set[tuple]] = []
+    run_rules: list[set[tuple]] = []
     latest_run_of_kind: dict[tuple, int] = {}
     for transition in transitions:
         onset = transition.onset
         kind = (transition.is_daylight, transition.offset_from, transition.offset_to,
                 transition.name, onset.month, onset.time())
-        candidates = _yearly_rules(onset)
+        rules = _yearly_rules(onset)
         index = latest_run_of_kind.get(kind)
         if index is not None and runs[index][-1].onset.year == onset.year - 1:
-            common = rules[index] & candidates
+            common = run_rules[index] & rules
             if common:
                 runs[index].append(transition)
-                rules[index] = common
+                run_rules[index] = common
                 continue
         latest_run_of_kind[kind] = len(runs)
         runs.append([transition])
-        rules.append(candidates)
-    return [_observance(run, min(rule), open_end_year) for run, rule in zip(runs, rules)]
+        run_rules.append(rules)
+    return [(run[0], _rrule(run, min(rules)[1], open_end_year))
+            for run, rules in zip(runs, run_rules)]
 
 
-def _yearly_rules(onset: datetime.datetime) -> set[tuple]:
+def _yearly_rules(onset: datetime.datetime) -> set[tuple[int, _Rule]]:
     """Yearly rules matching the onset's date, as (preference, RRULE parts).
 
-    Preferred first: "last weekday", "nth weekday", a fixed day of the month,
-    then "first weekday on or after a day" (such as Sun>=2 or Fri>=23).
+    Preferred first: last weekday of the month, nth weekday, fixed day of the
+    month, then first weekday on or after a day (such as Sun>=2 or Fri>=23).
     """
     day, weekday = onset.day, _WEEKDAY_CODES[onset.weekday()]
-    month_length = calendar.monthrange(onset.year, onset.month)[1]
-    rules: set[tuple] = {(2, (("BYMONTHDAY", day),))}
-    if day + 7 > month_length:
+    rules: set[tuple[int, _Rule]] = {(2, (("BYMONTHDAY", day),))}
+    if day + 7 > calendar.monthrange(onset.year, onset.month)[1]:
         rules.add((0, (("BYDAY", f"-1{weekday}"),)))
     if day <= 28:
         rules.add((1, (("BYDAY", f"{(day - 1) // 7 + 1}{weekday}"),)))
-    shortest_length = calendar.monthrange(2001, onset.month)[1]
+    shortest_month = calendar.monthrange(2001, onset.month)[1]
     for earliest in range(max(1, day - 6), day + 1):
-        if earliest % 7 != 1 and earliest + 6 <= shortest_length:
-            days = tuple(range(earliest, earliest + 7))
-            rules.add((3, (("BYDAY", weekday), ("BYMONTHDAY", days))))
+        if earliest % 7 != 1 and earliest + 6 <= shortest_month:
+            week = tuple(range(earliest, earliest + 7))
+            rules.add((3, (("BYDAY", weekday), ("BYMONTHDAY", week))))
     return rules
 
 
-def _observance(run: list[_Transition], rule: tuple, open_end_year: int | None) -> _Observance:
-    head, tail = run[0], run[-1]
-    rrule: tuple[tuple[str, object], ...] = ()
-    if len(run) > 1:
-        rrule = (("FREQ", "YEARLY"), ("BYMONTH", head.onset.month), *rule[1])
-        if tail.onset.year != open_end_year:
-            rrule += (("UNTIL", _until(tail)),)
-    return _Observance(head.is_daylight, head.onset, head.offset_from, head.offset_to, head.name, rrule)
+def _rrule(run: list[_Transition], parts: _Rule, open_end_year: int | None) -> _Rule:
+    """The RRULE of a run: none for a single transition.
 
-
-def _until(transition: _Transition) -> datetime.datetime:
-    """UNTIL for a rule whose last occurrence is `transition`.
-
-    UNTIL is inclusive and must be in UTC; the instant itself is the natural
-    value. Some readers (dateutil among them) compare UNTIL with local onsets,
-    so for zones east of UTC the value is moved to the onset's wall time read
-    as UTC. Both values lie between the last and the next occurrence, so
-    every reader expands the same set of onsets.
+    UNTIL is inclusive and in UTC. Some readers (dateutil among them) compare
+    it with local onsets, so east of UTC it is moved from the last instant to
+    that instant's wall time read as UTC; both lie before the next occurrence,
+    so every reader expands the same onsets.
     """
-    shift = max(transition.offset_from, datetime.timedelta(0))
-    moment = _EPOCH + datetime.timedelta(seconds=transition.instant) + shift
-    return moment.replace(tzinfo=_UTC)
+    if len(run) == 1:
+        return ()
+    rule = (("FREQ", "YEARLY"), ("BYMONTH", run[0].onset.month), *parts)
+    last = run[-1]
+    if last.onset.year == open_end_year:
+        return rule
+    until = _EPOCH + datetime.timedelta(seconds=last.instant) + max(last.offset_from, _ZERO)
+    return (*rule, ("UNTIL", until.replace(tzinfo=datetime.timezone.utc)))
