@@ -7,9 +7,12 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from calendar_svc.loader import load_catalog
 from calendar_svc.published import Rendition
+from calendar_svc.render_ics import EventRenderer, component_bytes, fold, vevent
 
 from .conftest import ROOT, SMALL
 from .ical_checks import (
@@ -164,3 +167,31 @@ def test_per_calendar_feeds_hold_only_their_calendar(catalog):
     assert {str(e["UID"]).split("@")[0] for e in forum.walk("VEVENT")} == {"all-day-two-days", "cancelled-forum"}
     assert forum.walk("VTIMEZONE") == []
     assert "X-WR-CALNAME:Forum · Test Calendar\\; with\\, punctuation" in unfolded_lines(rendition.calendar_feeds["forum"].body)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=400))
+def test_our_fast_fold_gives_exactly_icalendars_bytes(line):
+    from icalendar.parser.string import _foldline
+
+    assert fold(line) == _foldline(line).encode()
+
+
+def test_folding_never_splits_a_multibyte_character_or_an_escape():
+    line = "DESCRIPTION:" + "Қазақстан\\, " * 30
+    physical = fold(line).split(b"\r\n")
+    assert all(len(p) <= 75 for p in physical)
+    for piece in physical:
+        piece.decode("utf-8")  # each physical line is valid UTF-8 on its own
+        assert not piece.endswith(b"\\")
+
+
+@pytest.mark.parametrize("directory", [SMALL, ROOT / "events"], ids=["small", "bundled"])
+def test_the_fast_renderer_writes_exactly_what_the_icalendar_component_writes(directory):
+    catalog = load_catalog(directory)
+    names = {c.slug: c.name for c in catalog.calendars}
+    renderer = EventRenderer(catalog.site, names, BASE)
+    for event in catalog.dated_events:
+        reference = component_bytes(vevent(event, catalog.site, names[event.category], BASE))
+        assert renderer.block(event) == reference, event.id
+        assert reference == vevent(event, catalog.site, names[event.category], BASE).to_ical()

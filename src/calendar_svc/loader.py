@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
-import tomllib
+import tomli as tomllib  # the compiled build of the parser that became tomllib: 2-3x faster
 from pathlib import Path
 
 from icalendar import vDuration
@@ -25,6 +26,7 @@ SITE_FIELDS = (
 )  # fmt: skip
 CALENDAR_FIELDS = ("slug", "name", "description", "colour")
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+IGNORED_PREFIXES = (".", "#")  # hidden files and editor backups
 DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 
 
@@ -74,12 +76,16 @@ def load_catalog(directory: str | Path) -> Catalog:
 
 def event_files(root: Path) -> list[Path]:
     """Every event file under root in a stable order, skipping hidden and editor temp files."""
-    return sorted(
-        p
-        for p in root.rglob("*.toml")
-        if p != root / SETTINGS_FILE
-        and not any(part.startswith((".", "#")) for part in p.relative_to(root).parts)
-    )
+    found = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [d for d in subfolders if not d.startswith(IGNORED_PREFIXES)]
+        found += [
+            os.path.join(folder, name)
+            for name in names
+            if name.endswith(".toml") and not name.startswith(IGNORED_PREFIXES)
+        ]
+    settings = str(root / SETTINGS_FILE)
+    return [Path(p) for p in sorted(found) if p != settings]
 
 
 def parse_event_file(path: Path, table: dict, categories: frozenset[str] | None) -> Event | list[Problem]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from threading import Lock
 
 from .model import Catalog, Event
-from .render_ics import FeedInfo, event_block, feed_bytes
+from .render_ics import EventRenderer, FeedInfo, feed_bytes
 from .render_json import calendars_document, events_document, json_bytes
 
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -68,7 +68,8 @@ class Rendition:
         self.base_url = base_url
         site = catalog.site
         self._names = {c.slug: c.name for c in catalog.calendars}
-        self._blocks = {e.id: event_block(e, site, self._names[e.category], base_url) for e in catalog.dated_events}
+        renderer = EventRenderer(site, self._names, base_url)
+        self._blocks = {e.id: renderer.block(e) for e in catalog.dated_events}
         self._filtered: OrderedDict[tuple, Resource] = OrderedDict()
         self._lock = Lock()
 
@@ -85,7 +86,7 @@ class Rendition:
         }
         self.event_files = {
             e.id: self._feed(
-                FeedInfo(e.title, site.title, f"{base_url}/events/{e.id}.ics"), [e], f"{e.id}.ics", attachment=True
+                FeedInfo(site.title, site.description), [e], f"{e.id}.ics", attachment=True
             )
             for e in catalog.dated_events
         }

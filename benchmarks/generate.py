@@ -1,0 +1,124 @@
+"""Write a deterministic synthetic dataset of N events in the project's own file format.
+
+    python benchmarks/generate.py 10000 /tmp/events-10k
+
+Timed events in six zones, all-day and multi-day events, a few yearly ones,
+Kazakh, Russian and German text, 300-character descriptions. The same N and
+seed always give the same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import shutil
+from pathlib import Path
+
+ZONES = ["Asia/Almaty", "Europe/Berlin", "Europe/London", "America/New_York", "Europe/Moscow", "Asia/Tokyo"]
+CALENDARS = [
+    ("visits", "Ministerial visits and talks", "#1f6feb"),
+    ("election", "Elections and observation", "#8250df"),
+    ("forum", "Forums", "#1a7f37"),
+    ("agreements", "Agreements", "#9a6700"),
+    ("briefings", "Briefings", "#cf222e"),
+    ("culture", "Culture and education", "#0a7c86"),
+]
+COUNTRIES = ["KZ", "DE", "FR", "IT", "PL", "LT", "HU", "AT", "GB", "CZ", "BE", "LU", "PT", "EE", "SE", "NO", "CY", "SI"]
+TITLES = [
+    "Сыртқы істер министрінің кездесуі",  # Kazakh
+    "Встреча министров иностранных дел",  # Russian
+    "Treffen der Außenminister in Astana",  # German
+    "Consultations on transport, logistics; and trade",
+    "Бизнес-форум «Қазақстан — Еуропа»",
+    "Gespräche über grünen Wasserstoff",
+]
+WORDS = (
+    "бірлескен мәлімдеме ынтымақтастық сауда инвестиция совместное заявление сотрудничество "
+    "торговля инвестиции Zusammenarbeit Handel Investitionen Abkommen partnership trade "
+    "investment agreement, transport; logistics \\ energy"
+).split()
+
+
+def description(rng: random.Random) -> str:
+    words, length = [], 0
+    while length < 300:
+        word = rng.choice(WORDS)
+        words.append(word)
+        length += len(word) + 1
+    text = " ".join(words)[:300]
+    return text[:150] + "\n" + text[150:]
+
+
+def toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def event_toml(i: int, rng: random.Random) -> str:
+    slug = CALENDARS[i % len(CALENDARS)][0]
+    day = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 15))
+    title = f"{rng.choice(TITLES)} #{i}"
+    countries = sorted(set(rng.sample(COUNTRIES, rng.randint(1, 3))) | {"KZ"})
+    lines = [f"title = {toml_string(title)}", f'category = "{slug}"']
+    kind = rng.random()
+    if kind < 0.55:
+        zone = rng.choice(ZONES)
+        start = dt.datetime.combine(day, dt.time(rng.randint(8, 19), rng.choice([0, 15, 30, 45])))
+        end = start + dt.timedelta(minutes=rng.choice([30, 60, 90, 120]))
+        lines += [f"start = {start.isoformat()}", f"end = {end.isoformat()}", f'timezone = "{zone}"']
+    else:
+        lines.append(f"start = {day.isoformat()}")
+        if kind < 0.8:
+            lines.append(f"end = {(day + dt.timedelta(days=rng.randint(1, 3))).isoformat()}")
+    if rng.random() < 0.01:
+        lines.append('rrule = "FREQ=YEARLY;COUNT=5"')
+    if rng.random() < 0.05:
+        lines.append('status = "cancelled"')
+    lines += [
+        f'location = {toml_string(rng.choice(["Astana", "Алматы", "Berlin, Unter den Linden 1", "Brussels"]))}',
+        "countries = [" + ", ".join(f'"{c}"' for c in countries) + "]",
+        f"description = {toml_string(description(rng))}",
+        f'sources = ["https://example.org/source/{i}"]',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def settings_toml() -> str:
+    parts = [
+        "[site]",
+        'title = "Synthetic benchmark calendar"',
+        'description = "Generated events for benchmarks"',
+        'uid_domain = "bench.calendar-svc.org"',
+        'publisher_name = "Benchmark"',
+        'publisher_uri = "mailto:bench@calendar-svc.org"',
+        'refresh_interval = "PT12H"',
+        "revised = 2026-11-27",
+    ]
+    for slug, name, colour in CALENDARS:
+        parts += ["", "[[calendars]]", f'slug = "{slug}"', f'name = "{name}"', f'description = "{name}"', f'colour = "{colour}"']
+    return "\n".join(parts) + "\n"
+
+
+def generate(count: int, outdir: Path, seed: int = 20231) -> None:
+    rng = random.Random(seed)
+    if outdir.exists():
+        shutil.rmtree(outdir)
+    outdir.mkdir(parents=True)
+    (outdir / "calendars.toml").write_text(settings_toml(), encoding="utf-8")
+    for i in range(count):
+        folder = outdir / f"{i // 1000:03d}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"event-{i:06d}.toml").write_text(event_toml(i, rng), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", type=int)
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--seed", type=int, default=20231)
+    args = parser.parse_args()
+    generate(args.count, args.outdir, args.seed)
+
+
+if __name__ == "__main__":
+    main()
