@@ -37,13 +37,18 @@ def test_the_settings_example_in_the_events_readme_loads(tmp_path):
 
 
 def test_the_json_examples_in_the_readme_match_what_the_api_sends(bundled_client):
-    examples = [json.loads(b.replace('"…"', '"x"').replace('["https://…"]', "[]")) for b in code_blocks(ROOT / "README.md", "json")]
+    examples = [
+        json.loads(b.replace('"…"', '"x"').replace('["https://…"]', "[]"))
+        for b in code_blocks(ROOT / "README.md", "json")
+    ]
     event_example = next(e for e in examples if "events" in e)["events"][0]
     calendar_example = next(e for e in examples if "calendars" in e)["calendars"][0]
     actual_event = next(e for e in bundled_client.get("/api/events.json", base_url="http://127.0.0.1:8000").json["events"] if e["id"] == event_example["id"])
     assert list(actual_event) == list(event_example)
     for name in ("start", "end", "precision", "timezone", "title", "uid", "ics_url", "page_url"):
         assert actual_event[name] == event_example[name], name
-    actual_calendar = bundled_client.get("/api/calendars.json").json["calendars"][0]
+    actual_calendar = bundled_client.get("/api/calendars.json", base_url="http://127.0.0.1:8000").json["calendars"][0]
     assert list(actual_calendar) == list(calendar_example)
     assert actual_calendar["count"] == calendar_example["count"]
+    full_example = next(e for e in examples if "calendars" in e)["all"]
+    assert bundled_client.get("/api/calendars.json", base_url="http://127.0.0.1:8000").json["all"] == full_example

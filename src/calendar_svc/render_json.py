@@ -52,8 +52,16 @@ def events_document(events: tuple[Event, ...], catalog: Catalog, base_url: str) 
     return {"events": [event_dict(e, catalog, base_url) for e in events]}
 
 
-def calendar_dict(calendar: CalendarInfo, catalog: Catalog, base_url: str) -> dict:
+def archive_list(prefix: str, years: dict[int, int]) -> list[dict]:
+    return [
+        {"year": year, "url": f"{prefix}/{year}.ics", "webcal_url": webcal(f"{prefix}/{year}.ics"), "count": count}
+        for year, count in sorted(years.items())
+    ]
+
+
+def calendar_dict(calendar: CalendarInfo, catalog: Catalog, base_url: str, archives: dict[int, int]) -> dict:
     url = f"{base_url}/calendars/{calendar.slug}.ics"
+    archived = sum(archives.values())
     return {
         "slug": calendar.slug,
         "name": calendar.name,
@@ -62,12 +70,24 @@ def calendar_dict(calendar: CalendarInfo, catalog: Catalog, base_url: str) -> di
         "url": url,
         "webcal_url": webcal(url),
         "page_url": f"{base_url}/?category={calendar.slug}",
-        "count": sum(1 for e in catalog.dated_events if e.category == calendar.slug),
+        "count": sum(1 for e in catalog.dated_events if e.category == calendar.slug) - archived,
+        "archives": archive_list(f"{base_url}/calendars/{calendar.slug}", archives),
     }
 
 
-def calendars_document(catalog: Catalog, base_url: str) -> dict:
-    return {"calendars": [calendar_dict(c, catalog, base_url) for c in catalog.calendars]}
+def calendars_document(catalog: Catalog, base_url: str, archives: dict[str | None, dict[int, int]] | None = None) -> dict:
+    """Every calendar's feed, plus the full feed; ``archives``: archived years and counts per feed."""
+    archives = archives or {}
+    full = archives.get(None, {})
+    return {
+        "calendars": [calendar_dict(c, catalog, base_url, archives.get(c.slug, {})) for c in catalog.calendars],
+        "all": {
+            "url": f"{base_url}/calendar.ics",
+            "webcal_url": webcal(f"{base_url}/calendar.ics"),
+            "count": len(catalog.dated_events) - sum(full.values()),
+            "archives": archive_list(f"{base_url}/calendar", full),
+        },
+    }
 
 
 def health_document(catalog: Catalog) -> dict:

@@ -35,3 +35,23 @@ def event_file(event_id: str):
             abort(404, f"event {event_id!r} has no known day yet, so it has no .ics file")
         abort(404, f"no event {event_id!r}")
     return resource_response(current.event_files[event_id])
+
+
+@bp.get("/calendar/<int:year>.ics")
+def full_feed_archive(year: int):
+    current = rendition()
+    selection_from_args(request.args, current.catalog, allowed=())
+    if year not in current.archives:
+        abort(404, f"no archive for {year}: the full feed holds every event of that year, if any")
+    return resource_response(current.archives[year].resource)
+
+
+@bp.get("/calendars/<slug>/<int:year>.ics")
+def calendar_feed_archive(slug: str, year: int):
+    current = rendition()
+    selection_from_args(request.args, current.catalog, allowed=())
+    if slug not in current.calendar_archives:
+        abort(404, f"no calendar {slug!r}")
+    if year not in current.calendar_archives[slug]:
+        abort(404, f"no archive of {slug!r} for {year}: its feed holds every event of that year, if any")
+    return resource_response(current.calendar_archives[slug][year].resource)
