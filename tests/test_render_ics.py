@@ -195,3 +195,12 @@ def test_the_fast_renderer_writes_exactly_what_the_icalendar_component_writes(di
         reference = component_bytes(vevent(event, catalog.site, names[event.category], BASE))
         assert renderer.block(event) == reference, event.id
         assert reference == vevent(event, catalog.site, names[event.category], BASE).to_ical()
+
+
+def test_a_literal_backslash_n_in_text_survives_where_icalendars_own_escaping_breaks_it(write_event, events_dir):
+    write_event("windows-path", 'title = "Files on C:\\\\Network\\\\Share; see, also"\ncategory = "visits"\nstart = 2023-01-01\n')
+    body = Rendition(load_catalog(events_dir), BASE).event_files["windows-path"].body
+    assert "SUMMARY:Files on C:\\\\Network\\\\Share\\; see\\, also" in unfolded_lines(body)
+    [event] = parse_with_icalendar(body).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Files on C:\\Network\\Share; see, also"
+    assert parse_with_vobject(body).vevent.summary.value == "Files on C:\\Network\\Share; see, also"

@@ -6,10 +6,13 @@ No I/O and no Flask here: the loader builds these, renderers read them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
 
 from .errors import CalendarNotFound, EventNotFound
 
@@ -39,7 +42,7 @@ class Site:
     refresh_interval: dt.timedelta
     revised: dt.date
 
-    @property
+    @cached_property
     def revised_at(self) -> dt.datetime:
         """The revision date as a UTC instant (midnight), for DTSTAMP and Last-Modified."""
         return dt.datetime.combine(self.revised, dt.time(), tzinfo=dt.UTC)
@@ -121,6 +124,21 @@ class Event:
         """The last local day the event covers (its first day when there is no end)."""
         end = self.end if self.end is not None else self.start
         return end.date() if isinstance(end, dt.datetime) else end
+
+    @cached_property
+    def last_occurrence_day(self) -> dt.date | None:
+        """The last local day of the last occurrence; None when a rule repeats for ever."""
+        if not self.rrule:
+            return self.last_day
+        if not re.search(r"(?i)(?:^|;)(?:COUNT|UNTIL)=", self.rrule):
+            return None
+        if self.is_timed:
+            start = self.start_local
+        else:
+            start = dt.datetime.combine(self.start, dt.time())
+        occurrences = list(rrulestr(f"RRULE:{self.rrule}", dtstart=start))
+        last = occurrences[-1] if occurrences else start
+        return max(self.last_day, last.date() + (self.last_day - self.first_day))
 
     @property
     def sort_key(self) -> tuple:

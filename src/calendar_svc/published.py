@@ -23,7 +23,6 @@ from .render_ics import (
     FeedInfo,
     calendar_head,
     feed_bytes,
-    last_occurrence_day,
     timezone_blocks,
 )
 from .render_json import calendars_document, events_document, json_bytes
@@ -85,7 +84,7 @@ class Archive:
 
 def archive_year_limit(event: Event) -> int | None:
     """The year an event's last occurrence falls in; None for open-ended recurrences."""
-    last = last_occurrence_day(event)
+    last = event.last_occurrence_day
     return None if last is None else last.year
 
 

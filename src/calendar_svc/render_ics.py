@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dateutil.rrule import rrulestr
 from icalendar import Calendar, Parameters, vCalAddress, vDDDTypes, vDuration, vRecur, vText
 from icalendar import Event as VEvent
 from icalendar.caselessdict import canonsort_keys
@@ -35,6 +34,22 @@ class FeedInfo:
     colour: str = ""
 
 
+def escape_text(value: str) -> str:
+    """RFC 5545 TEXT escaping: backslash, semicolon, comma and line breaks."""
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+class Text(vText):
+    """A TEXT value that keeps a literal backslash-N as written.
+
+    icalendar 7.3's vText turns "\\N" into an escaped line break, so a title
+    like "C:\\Network" would come back as "C:" and a new line.
+    """
+
+    def to_ical(self) -> bytes:
+        return escape_text(str(self)).encode()
+
+
 def event_page_url(base_url: str, event: Event) -> str:
     return f"{base_url}/events/{event.id}/"
 
@@ -53,7 +68,7 @@ def vevent(event: Event, site: Site, category_name: str, base_url: str) -> VEven
     if not event.is_dated:
         raise ValueError(f"event {event.id!r} has no known day and cannot go into a feed")
     component = VEvent()
-    component.add("uid", event.uid_for(site))
+    component.add("uid", Text(event.uid_for(site)))
     component.add("dtstamp", event.last_modified(site))
     component.add("dtstart", event.start_local)
     if event.is_timed:
@@ -65,17 +80,17 @@ def vevent(event: Event, site: Site, category_name: str, base_url: str) -> VEven
         component.add("rrule", vRecur.from_ical(event.rrule))
     if event.exdates:
         component.add("exdate", [x.replace(tzinfo=event.zone) if event.is_timed else x for x in event.exdates])
-    component.add("summary", event.title)
+    component.add("summary", Text(event.title))
     component.add("status", event.status.upper())
     component.add("categories", [category_name])
     component.add("url", event.url or event_page_url(base_url, event), parameters={"VALUE": "URI"})
     component.add("organizer", vCalAddress(site.publisher_uri), parameters={"CN": site.publisher_name})
     component.add("transp", "TRANSPARENT")
     if event.location:
-        component.add("location", event.location)
+        component.add("location", Text(event.location))
     description = event_description(event)
     if description:
-        component.add("description", description)
+        component.add("description", Text(description))
     if event.updated is not None:
         component.add("last-modified", event.updated.astimezone(dt.UTC))
     if event.sequence is not None:
@@ -192,7 +207,7 @@ class EventRenderer:
 
 
 def text_value(value: str) -> str:
-    return vText(value).to_ical().decode()
+    return escape_text(value)
 
 
 def property_line(name: str, value, parameters: dict | None = None) -> bytes:
@@ -216,11 +231,11 @@ def calendar_head(site: Site, feed: FeedInfo) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    # Plain strings would go out unescaped for these; vText escapes , ; and \.
-    calendar.add("name", vText(feed.name))
-    calendar.add("x-wr-calname", vText(feed.name))
-    calendar.add("description", vText(feed.description))
-    calendar.add("x-wr-caldesc", vText(feed.description))
+    # Plain strings would go out unescaped for these; Text escapes , ; and \.
+    calendar.add("name", Text(feed.name))
+    calendar.add("x-wr-calname", Text(feed.name))
+    calendar.add("description", Text(feed.description))
+    calendar.add("x-wr-caldesc", Text(feed.description))
     if feed.url:
         calendar.add("source", feed.url, parameters={"VALUE": "URI"})
     calendar.add("refresh-interval", vDuration(site.refresh_interval), parameters={"VALUE": "DURATION"})
@@ -242,7 +257,7 @@ def zone_windows(events: Iterable[Event]) -> dict[str, tuple[int, int | None]]:
     for event in events:
         if not event.is_timed:
             continue
-        last_day = last_occurrence_day(event)
+        last_day = event.last_occurrence_day
         first, last = event.first_day.year, None if last_day is None else last_day.year
         if event.timezone in windows:
             old_first, old_last = windows[event.timezone]
@@ -250,18 +265,6 @@ def zone_windows(events: Iterable[Event]) -> dict[str, tuple[int, int | None]]:
             last = None if last is None or old_last is None else max(last, old_last)
         windows[event.timezone] = (first, last)
     return windows
-
-
-def last_occurrence_day(event: Event) -> dt.date | None:
-    if not event.rrule:
-        return event.last_day
-    parts = vRecur.from_ical(event.rrule)
-    if "COUNT" not in parts and "UNTIL" not in parts:
-        return None
-    start = event.start_local if event.is_timed else dt.datetime.combine(event.start, dt.time())
-    occurrences = list(rrulestr(f"RRULE:{event.rrule}", dtstart=start))
-    last = occurrences[-1] if occurrences else start
-    return max(event.last_day, last.date() + (event.last_day - event.first_day))
 
 
 def timezone_blocks(events: Iterable[Event]) -> bytes:

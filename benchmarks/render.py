@@ -1,0 +1,121 @@
+"""Render benchmark: our cold start and warm render against ical-generator, in one run.
+
+    python benchmarks/render.py [--sizes 100 1000 10000] [--rounds 5]
+
+For each size it generates the synthetic dataset, then interleaves rounds of:
+- ours, cold: a fresh Python process imports the service, loads and validates
+  every file and renders everything (all feeds, single-event files, JSON),
+  timed from process start until the full feed's bytes exist;
+- ours, warm: rendering everything again from the loaded catalog;
+- ical-generator (npm): building and serialising the full feed from the
+  same events (its input is our own /api/events.json).
+It prints medians and the ratios; the machine is shared, so compare ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.generate import generate  # noqa: E402
+
+OURS = r"""
+import json, sys, time
+start = float(sys.argv[2])
+from calendar_svc.loader import load_catalog
+from calendar_svc.published import Rendition
+t_import = time.time()
+catalog = load_catalog(sys.argv[1])
+t_load = time.time()
+rendition = Rendition(catalog, "http://127.0.0.1:8000")
+assert rendition.full_feed.body
+t_render = time.time()
+warm = []
+for _ in range(int(sys.argv[3])):
+    t = time.perf_counter()
+    Rendition(catalog, "http://127.0.0.1:8000")
+    warm.append(time.perf_counter() - t)
+print(json.dumps({"import": t_import - start, "load": t_load - t_import, "render": t_render - t_load,
+                  "cold": t_render - start, "warm": warm, "bytes": len(rendition.full_feed.body)}))
+"""
+
+
+def run_ours(directory: Path, warm_rounds: int) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", OURS, str(directory), repr(time.time()), str(warm_rounds)],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    return json.loads(out)
+
+
+def run_ical_generator(events_json: Path, rounds: int) -> dict:
+    out = subprocess.run(
+        ["node", str(HERE / "ical_generator.mjs"), str(events_json), str(rounds)],
+        capture_output=True, text=True, check=True, cwd=HERE,
+    ).stdout
+    return json.loads(out)
+
+
+def events_json(directory: Path, target: Path) -> None:
+    from calendar_svc.loader import load_catalog
+    from calendar_svc.published import Rendition
+
+    target.write_bytes(Rendition(load_catalog(directory), "http://127.0.0.1:8000").events_json.body)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            directory = Path(tmp) / f"events-{size}"
+            generate(size, directory)
+            doc = Path(tmp) / f"events-{size}.json"
+            events_json(directory, doc)
+            ours, theirs = [], []
+            for _ in range(args.rounds):  # interleaved, so both see the same machine
+                ours.append(run_ours(directory, warm_rounds=2))
+                theirs.append(run_ical_generator(doc, rounds=3))
+            med = lambda values: statistics.median(values)  # noqa: E731
+            row = {
+                "events": size,
+                "ours_cold_s": med([o["cold"] for o in ours]),
+                "ours_import_s": med([o["import"] for o in ours]),
+                "ours_load_s": med([o["load"] for o in ours]),
+                "ours_render_s": med([o["render"] for o in ours]),
+                "ours_warm_s": med([w for o in ours for w in o["warm"]]),
+                "igen_render_s": med([t["render_seconds"][0] for t in theirs]),
+                "igen_warm_s": med([s for t in theirs for s in t["render_seconds"][1:]]),
+                "ours_bytes": ours[0]["bytes"],
+                "igen_bytes": theirs[0]["bytes"],
+            }
+            row["cold_ratio"] = row["ours_cold_s"] / row["igen_render_s"]
+            row["warm_ratio"] = row["ours_warm_s"] / row["igen_warm_s"]
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr)
+    print("| events | ours: cold start to feed | (import / load+validate / render all) | ours: warm render all "
+          "| ical-generator: first render | ical-generator: warm | cold ÷ igen first | warm ÷ igen warm | µs/event warm (ours / igen) |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---|")
+    for r in rows:
+        print(
+            f"| {r['events']:,} | {r['ours_cold_s']:.2f} s | {r['ours_import_s']:.2f} / {r['ours_load_s']:.2f} / "
+            f"{r['ours_render_s']:.2f} s | {r['ours_warm_s']:.2f} s | {r['igen_render_s']:.2f} s | {r['igen_warm_s']:.2f} s | "
+            f"{r['cold_ratio']:.2f}× | {r['warm_ratio']:.2f}× | "
+            f"{r['ours_warm_s'] / r['events'] * 1e6:.0f} / {r['igen_warm_s'] / r['events'] * 1e6:.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
