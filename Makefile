@@ -37,5 +37,12 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 system-packages:
 	@scripts/require-packages $(TEST_PACKAGES)
 
+bench: $(VENV)/.installed
+	@scripts/require-packages wrk:/usr/bin/wrk nginx-light:/usr/sbin/nginx
+	cd benchmarks && npm install --no-audit --no-fund --silent
+	$(BIN)/python benchmarks/render.py --sizes 100 1000 10000 --rounds 3
+	$(BIN)/python benchmarks/serve.py --seconds 8 --rounds 3
+	$(BIN)/python benchmarks/serve.py --generate 10000 --seconds 8 --rounds 3
+
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis screenshots _site

@@ -1,0 +1,198 @@
+"""Serving benchmark: the real server against nginx serving the same bytes, with wrk.
+
+    python benchmarks/serve.py [--events DIR | --generate N] [--seconds 10] [--rounds 3]
+
+Starts `calendar-svc serve` (gunicorn) on a loopback port and nginx on another,
+serving files with the exact bytes the app sends. Then interleaves wrk runs:
+the full feed (200), the same feed revalidated with its ETag (304), for both
+servers, and reports median requests per second, p50/p99 latency, errors,
+the ratios app ÷ nginx, and the proportional set size (PSS) of the largest
+server process. Needs Debian's wrk and nginx-light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import generate  # noqa: E402
+
+NGINX_CONF = """
+worker_processes 2;
+daemon off;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+    types {{ text/calendar ics; application/json json; }}
+    charset utf-8; charset_types text/calendar application/json;
+    sendfile on; tcp_nopush on; keepalive_requests 100000;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+        etag on;
+    }}
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def pss_kib(pid: int) -> int:
+    text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    return int(re.search(r"^Pss:\s+(\d+) kB", text, re.M)[1])
+
+
+def server_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [master, *map(int, children)]
+
+
+def wrk(url: str, seconds: int, headers: dict[str, str]) -> dict:
+    args = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", url]
+    for name, value in headers.items():
+        args[1:1] = ["-H", f"{name}: {value}"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
+    latency = {p: parse_ms(re.search(rf"^\s+{p}%\s+(\S+)", out, re.M)[1]) for p in ("50", "99")}
+    errors = 0
+    if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        errors += int(m[1])
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
+        errors += sum(map(int, m.groups()))
+    return {"rps": rps, "p50_ms": latency["50"], "p99_ms": latency["99"], "errors": errors}
+
+
+def parse_ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def head(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=Path, default=ROOT / "events")
+    parser.add_argument("--generate", type=int, help="use a generated dataset of N events instead")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--path", default="/calendar.ics")
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            sys.exit(f"needs the Debian package {'nginx-light' if tool == 'nginx' else tool}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)  # nginx workers run as an unprivileged user
+        events = args.events
+        if args.generate:
+            events = Path(tmp) / "events"
+            generate(args.generate, events)
+        app_port, nginx_port = free_port(), free_port()
+        env = {**os.environ, "CALENDAR_SVC_BASE_URL": f"http://127.0.0.1:{app_port}"}
+        app = subprocess.Popen(
+            [str(ROOT / ".venv/bin/calendar-svc"), "serve", "--port", str(app_port), "--events", str(events)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True,
+        )
+        nginx = None
+        try:
+            app_url = f"http://127.0.0.1:{app_port}{args.path}"
+            wait_for(app_url, 120)
+            body = urllib.request.urlopen(app_url).read()
+            root = Path(tmp) / "site"
+            (root / args.path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+            (root / args.path.lstrip("/")).write_bytes(body)
+            conf = Path(tmp) / "nginx.conf"
+            conf.write_text(NGINX_CONF.format(tmp=tmp, port=nginx_port, root=root))
+            nginx = subprocess.Popen(["/usr/sbin/nginx", "-c", str(conf)], stderr=subprocess.DEVNULL)
+            nginx_url = f"http://127.0.0.1:{nginx_port}{args.path}"
+            wait_for(nginx_url)
+            assert urllib.request.urlopen(nginx_url).read() == body
+
+            etags = {name: head(url)[1]["ETag"] for name, url in (("app", app_url), ("nginx", nginx_url))}
+            assert head(app_url, {"If-None-Match": etags["app"]})[0] == 304
+            pss_before = max(pss_kib(p) for p in server_pids(app.pid))
+            cases = {
+                ("app", "200"): (app_url, {}),
+                ("nginx", "200"): (nginx_url, {}),
+                ("app", "304"): (app_url, {"If-None-Match": etags["app"]}),
+                ("nginx", "304"): (nginx_url, {"If-None-Match": etags["nginx"]}),
+            }
+            results: dict[tuple, list[dict]] = {key: [] for key in cases}
+            for _ in range(args.rounds):
+                for key, (url, headers) in cases.items():
+                    results[key].append(wrk(url, args.seconds, headers))
+            pss_after = max(pss_kib(p) for p in server_pids(app.pid))
+        finally:
+            os.killpg(app.pid, signal.SIGTERM)
+            app.wait(30)
+            if nginx:
+                nginx.terminate()
+                nginx.wait(30)
+
+    def med(key, field):
+        return statistics.median(r[field] for r in results[key])
+
+    summary = {
+        "events_dir": str(args.events) if not args.generate else f"generated {args.generate}",
+        "feed_bytes": len(body),
+        "pss_mib_before": round(pss_before / 1024, 1),
+        "pss_mib_after": round(pss_after / 1024, 1),
+    }
+    print(f"feed {args.path}: {len(body):,} bytes; largest server process PSS {summary['pss_mib_before']} MiB "
+          f"before, {summary['pss_mib_after']} MiB after")
+    print("| response | app req/s | nginx req/s | app ÷ nginx | app p50 / p99 | nginx p50 / p99 | errors (app, nginx) |")
+    print("|---|---:|---:|---:|---|---|---|")
+    for status in ("200", "304"):
+        a, n = ("app", status), ("nginx", status)
+        print(
+            f"| {status} | {med(a, 'rps'):,.0f} | {med(n, 'rps'):,.0f} | {med(a, 'rps') / med(n, 'rps'):.3f} | "
+            f"{med(a, 'p50_ms'):.2f} / {med(a, 'p99_ms'):.2f} ms | {med(n, 'p50_ms'):.2f} / {med(n, 'p99_ms'):.2f} ms | "
+            f"{sum(r['errors'] for r in results[a])}, {sum(r['errors'] for r in results[n])} |"
+        )
+    print(json.dumps(summary), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
