@@ -58,3 +58,26 @@ def bundled_app():
 @pytest.fixture
 def bundled_client(bundled_app):
     return bundled_app.test_client()
+
+
+# Web pages -------------------------------------------------------------------------------
+
+PAGES_TODAY = "2024-04-01"  # in the small dataset: a series meeting today, events to come and past ones
+
+
+@pytest.fixture
+def make_pages_app():
+    """Build the app on a dataset with "today" pinned (CALENDAR_SVC_TODAY), links built for http://cal.test."""
+
+    def make(events: Path = SMALL, today: str = PAGES_TODAY, base_url: str | None = "http://cal.test"):
+        app = create_app(Config(events_dir=events, base_url=base_url))
+        app.config["CALENDAR_SVC_TODAY"] = today
+        return app
+
+    return make
+
+
+@pytest.fixture
+def pages_client(make_pages_app):
+    """A test client on the small dataset, today pinned to PAGES_TODAY."""
+    return make_pages_app().test_client()

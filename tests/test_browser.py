@@ -1,0 +1,311 @@
+"""The web view in a real headless Chromium against the real server (gunicorn) on the bundled events.
+
+Needs Debian's `chromium` package at /usr/bin/chromium (or $CHROMIUM). These
+tests never skip: without a browser they fail and say what to install.
+Screenshots go to screenshots/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import icalendar
+import pytest
+
+from .conftest import BUNDLED_EVENTS, ROOT
+
+TODAY = "2026-11-27"
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+WIDTHS = (320, 375, 1280)
+
+# Contrast of every text node against the first opaque background behind it (WCAG 2 formula).
+CONTRAST_JS = """
+() => {
+  const parse = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = el => {
+    for (; el; el = el.parentElement) {
+      const c = parse(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const worst = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!node.textContent.trim() || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    if (style.visibility === 'hidden' || box.width <= 1 || box.height <= 1) continue;  // visually hidden
+    const a = lum(parse(style.color).slice(0, 3)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    worst.push([Math.round(ratio * 100) / 100, node.textContent.trim().slice(0, 40)]);
+  }
+  return worst.sort((x, y) => x[0] - y[0]).slice(0, 3);
+}
+"""
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail(f"the browser tests need Chromium, not found at {path}: install the Debian package chromium "
+                    "(sudo apt-get install chromium)",
+                    pytrace=False)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`calendar-svc serve` on a free port with the bundled events and today pinned; its base URL."""
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    env = {**os.environ, "CALENDAR_SVC_TODAY": TODAY, "CALENDAR_SVC_RELOAD_INTERVAL": "0"}
+    env.pop("CALENDAR_SVC_BASE_URL", None)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "calendar_svc", "serve", "--events", str(BUNDLED_EVENTS),
+             "--port", str(port), "--workers", "1"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while not answers(f"{base}/healthz"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the server did not start:\n{log_path.read_text(errors='replace')}", pytrace=False)
+            time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("the browser tests need Playwright for Python: pip install -e '.[test]'", pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """A fresh page (own context) at a given width; console errors are collected in page.errors."""
+    contexts = []
+
+    def open_(width: int = 1280, **options):
+        context = browser.new_context(viewport={"width": width, "height": 900}, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def query(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def test_a_visitor_finds_the_forum_sees_when_and_where_and_adds_it(server, open_page):
+    page = open_page()
+    page.goto(server + "/")
+    assert page.locator("h1").inner_text() == "Kazakhstan–EU Diplomatic Calendar"
+    assert "No upcoming events are scheduled after today, 27 November 2026" in page.locator(".nothing-upcoming").inner_text()
+    page.select_option("#filter-category", label="Astana International Forum")
+    page.get_by_role("button", name="Show events").click()
+    page.wait_for_url("**/?category=forum")
+    titles = page.locator("li.event .event-title a").all_inner_texts()
+    assert "Astana International Forum 2023" in titles and len(titles) == 4
+    page.get_by_role("link", name="Astana International Forum 2023", exact=True).click()
+    page.wait_for_url("**/events/aif-2023/")
+    assert page.locator(".when-local").inner_text() == "8–9 June 2023 (all day)"
+    assert page.locator("dl.facts div:has(dt:text('Where')) dd").inner_text() == "Astana, Kazakhstan"
+
+    google = page.get_by_role("link", name="Add to Google Calendar").get_attribute("href")
+    assert urlsplit(google).netloc == "calendar.google.com"
+    assert query(google)["dates"] == "20230608/20230610"
+    assert query(google)["text"] == "Astana International Forum 2023"
+    outlook = query(page.get_by_role("link", name="Add to Outlook", exact=True).get_attribute("href"))
+    assert (outlook["startdt"], outlook["enddt"], outlook["allday"]) == ("2023-06-08", "2023-06-10", "true")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download .ics").click()
+    download = download_info.value
+    assert download.suggested_filename == "aif-2023.ics"
+    calendar = icalendar.Calendar.from_ical(Path(download.path()).read_bytes())
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Astana International Forum 2023"
+    assert (event.decoded("DTSTART").isoformat(), event.decoded("DTEND").isoformat()) == ("2023-06-08", "2023-06-10")
+    assert str(event["LOCATION"]) == "Astana, Kazakhstan"
+    assert page.errors == []
+
+
+def test_a_visitor_subscribes_to_the_visits_calendar_in_outlook(server, open_page):
+    page = open_page()
+    page.goto(server + "/")
+    card = page.locator("article.feed", has=page.get_by_role("heading", name="Ministerial visits and talks"))
+    link = card.get_by_role("link", name="Subscribe in Outlook to Ministerial visits and talks", exact=True)
+    target = link.get_attribute("href")
+    assert urlsplit(target)[1:3] == ("outlook.live.com", "/calendar/0/addfromweb")
+    assert query(target)["url"] == f"{server}/calendars/visits.ics"
+    assert query(target)["name"].startswith("Ministerial visits and talks")
+    with urllib.request.urlopen(query(target)["url"]) as response:
+        assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert card.locator("input").input_value() == f"{server}/calendars/visits.ics"
+
+
+def test_the_keyboard_reaches_the_subscribe_links_with_a_visible_focus(server, open_page):
+    page = open_page()
+    page.goto(server + "/")
+    page.keyboard.press("Tab")
+    skip = page.evaluate("document.activeElement.textContent")
+    assert skip == "Skip to content"
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # shown when focused
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Subscribe":
+            break
+    else:
+        pytest.fail("Tab never reached the Subscribe link in the header")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/subscribe/")
+    for presses in range(1, 40):
+        page.keyboard.press("Tab")
+        name = page.evaluate("document.activeElement.textContent")
+        if name.startswith("Subscribe in Outlook to Ministerial visits and talks"):
+            break
+    else:
+        pytest.fail("Tab never reached the Outlook link for the visits calendar")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")
+
+
+def test_copy_buttons_appear_with_javascript_and_copy_the_address(server, open_page):
+    page = open_page(permissions=["clipboard-read", "clipboard-write"])
+    page.goto(server + "/subscribe/")
+    button = page.get_by_role("button", name="Copy the address of Ministerial visits and talks")
+    assert button.is_visible()
+    button.click()
+    card = page.locator("article.feed", has=button)
+    assert card.locator(".copy-status").inner_text() == "Copied"
+    assert page.evaluate("navigator.clipboard.readText()") == f"{server}/calendars/visits.ics"
+    assert page.errors == []
+
+
+def test_a_timed_event_shows_the_visitors_own_time_with_javascript(server, open_page):
+    page = open_page(timezone_id="Europe/Berlin", locale="en-GB")
+    page.goto(server + "/events/odihr-preliminary-findings-2023/")
+    assert page.locator(".when-local").inner_text() == "20 March 2023, 15:00 Asia/Almaty (UTC+06:00)"
+    assert page.locator(".when-utc").inner_text() == "That is 20 March 2023, 09:00 UTC."
+    visitor = page.locator(".when-visitor")
+    assert visitor.is_visible() and "Europe/Berlin" in visitor.inner_text() and "10:00" in visitor.inner_text()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_scrolls_sideways_from_narrow_phones_to_wide_screens(server, open_page, width):
+    page = open_page(width)
+    for path in ("/", "/?country=KZ", "/events/aif-2023/", "/events/odihr-preliminary-findings-2023/",
+                 "/events/tileuberdi-lodz-bilaterals-2022-12/", "/calendar/2022/12/", "/subscribe/", "/nowhere/"):
+        page.goto(server + path)
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll <= inner, f"{path} at {width}px is {scroll}px wide"
+    assert page.errors == [] or all("404" in e for e in page.errors)
+
+
+def test_the_month_view_marks_today_and_links_neighbouring_months(server, open_page):
+    page = open_page()
+    page.goto(server + "/")
+    page.get_by_role("link", name="Month view").click()
+    page.wait_for_url("**/calendar/2026/11/")
+    today = page.locator("td[aria-current=date]")
+    assert today.locator("time").get_attribute("datetime") == TODAY and "Today" in today.text_content()
+    page.get_by_role("link", name="October 2026").click()
+    page.wait_for_url("**/calendar/2026/10/")
+    page.fill("#month-jump", "2023-06")  # typed, as browsers without a month picker take it
+    page.get_by_role("button", name="Go").click()
+    page.wait_for_url("**/calendar/2023/06/")
+    chips = page.locator("table.month-grid a.chip")
+    assert chips.count() == 2 and chips.first.inner_text() == "Astana International Forum 2023"
+
+
+def test_pages_meet_the_contrast_minimum_and_print_without_navigation(server, open_page):
+    page = open_page()
+    for path in ("/", "/events/aif-2024/", "/calendar/2026/11/", "/subscribe/"):
+        page.goto(server + path)
+        worst = page.evaluate(CONTRAST_JS)
+        assert worst[0][0] >= 4.5, (path, worst)
+    page.emulate_media(media="print")
+    page.goto(server + "/events/aif-2023/")
+    assert not page.locator(".site-nav").is_visible() and not page.locator(".actions").is_visible()
+    assert page.locator("h1").is_visible()
+
+
+def test_pages_raise_no_content_security_policy_violations(server, open_page):
+    page = open_page()
+
+    def with_policy(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+
+    page.route(f"{server}/**", with_policy)
+    for path in ("/", "/events/odihr-preliminary-findings-2023/", "/calendar/2023/06/", "/subscribe/"):
+        page.goto(server + path)
+        assert page.locator(".site-header").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(18, 53, 91)"
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("width", (375, 1280))
+def test_screenshots_of_home_event_and_month(server, open_page, width):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page = open_page(width)
+    for name, path in (("home", "/"), ("event", "/events/aif-2023/"), ("month", "/calendar/2023/06/"),
+                       ("event-timed", "/events/odihr-preliminary-findings-2023/"), ("subscribe", "/subscribe/")):
+        page.goto(server + path)
+        target = SCREENSHOTS / f"{name}-{width}.png"
+        page.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 10_000
