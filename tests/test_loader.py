@@ -162,3 +162,10 @@ def test_the_repeated_hour_of_kazakhstans_2024_change_is_rejected_but_the_hours_
         month = 2 if hour == 22 else 3
         write_event(f"ok-{hour}", f'title = "x"\ncategory = "visits"\nstart = 2024-{month:02d}-{day:02d}T{hour:02d}:30:00\ntimezone = "Asia/Almaty"\n')
     assert load_catalog(events_dir).event("ok-22").is_timed
+
+
+@pytest.mark.parametrize("start", ["9999-12-31", "0001-01-01T10:00:00", '"9999"'])
+def test_dates_beyond_what_clients_can_follow_are_rejected(write_event, events_dir, start):
+    zone = 'timezone = "UTC"\n' if "T" in start else ""
+    path = write_event("far", f'title = "x"\ncategory = "visits"\nstart = {start}\n{zone}')
+    assert any(line.startswith(f"{path}: start: ") and "outside the years 1000–9000" in line for line in problems_for(events_dir))

@@ -19,6 +19,7 @@ from dateutil.rrule import rrulestr
 from .errors import Problem
 from .model import Event, Precision, Status
 
+MIN_YEAR, MAX_YEAR = 1000, 9000
 EVENT_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 PARTIAL_DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2]))?")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -131,20 +132,27 @@ def check_wall_time(when: dt.datetime, zone_name: str) -> None:
     )
 
 
+def in_range(value: dt.date) -> dt.date:
+    """Keep dates where every calendar client (and date arithmetic) can follow them."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise FieldError(f"{value.isoformat()} is outside the years {MIN_YEAR}–{MAX_YEAR}")
+    return value
+
+
 def start_value(value: object) -> tuple[dt.date | dt.datetime, Precision]:
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             raise FieldError("must be a local date-time without offset; name the zone in 'timezone'")
-        return value, Precision.TIME
+        return in_range(value), Precision.TIME
     if isinstance(value, dt.date):
-        return value, Precision.DAY
+        return in_range(value), Precision.DAY
     if isinstance(value, str):
         m = PARTIAL_DATE.fullmatch(value.strip())
         if not m:
             raise FieldError(
                 f"{value!r} is not a date: write 2023-06-08, 2023-06-08T10:00:00, \"2023-06\" or \"2023\""
             )
-        year, month = int(m["year"]), m["month"]
+        year, month = in_range(dt.date(int(m["year"]), 1, 1)).year, m["month"]
         if month:
             return dt.date(year, int(month), 1), Precision.MONTH
         return dt.date(year, 1, 1), Precision.YEAR
@@ -158,7 +166,7 @@ def same_kind(value: object, precision: Precision) -> dt.date | dt.datetime:
             raise FieldError(f"must be a local date-time like start, not {type_name(value)}")
     elif isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise FieldError(f"must be a date like start, not {type_name(value)}")
-    return value
+    return in_range(value)
 
 
 def recurrence_rule(value: object, start: dt.date | dt.datetime, zone_name: str | None) -> str:
