@@ -280,6 +280,7 @@ class Feed:
     description: str
     count: int  # dated events in it
     links: SubscribeLinks
+    archives: tuple[tuple[int, str, int], ...] = ()  # (year, feed URL, events) moved out to fit the size budget
 
 
 def selection_label(catalog: Catalog, selection: Selection) -> str:

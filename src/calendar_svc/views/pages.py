@@ -106,16 +106,27 @@ def requested_selection() -> tuple[Selection, Response | None]:
 
 
 def feed_choices(catalog: Catalog) -> dict[str, Feed]:
-    """The full feed (key "") and one feed per calendar (key: its slug)."""
+    """The full feed (key "") and one feed per calendar (key: its slug), with their yearly archives."""
     site = catalog.site
     origin = base_url()
-    feeds = {"": Feed("all", "All events", site.description, len(catalog.dated_events),
-                      subscribe_links(origin + url_for("feeds.full_feed"), site.title))}
+    current = rendition()
+
+    def archives(found: dict, endpoint: str, **values) -> tuple:
+        return tuple(
+            (year, origin + url_for(endpoint, year=year, **values), archive.count)
+            for year, archive in sorted(found.items())
+        )
+
+    full_archives = archives(current.archives, "feeds.full_feed_archive")
+    feeds = {"": Feed("all", "All events", site.description,
+                      len(catalog.dated_events) - sum(count for _, _, count in full_archives),
+                      subscribe_links(origin + url_for("feeds.full_feed"), site.title), full_archives)}
     for calendar in catalog.calendars:
-        count = sum(1 for e in catalog.dated_events if e.category == calendar.slug)
+        kept = archives(current.calendar_archives.get(calendar.slug, {}), "feeds.calendar_feed_archive", slug=calendar.slug)
+        count = sum(1 for e in catalog.dated_events if e.category == calendar.slug) - sum(n for _, _, n in kept)
         url = origin + url_for("feeds.calendar_feed", slug=calendar.slug)
         links = subscribe_links(url, f"{calendar.name} · {site.title}")
-        feeds[calendar.slug] = Feed(calendar.slug, calendar.name, calendar.description, count, links)
+        feeds[calendar.slug] = Feed(calendar.slug, calendar.name, calendar.description, count, links, kept)
     return feeds
 
 
