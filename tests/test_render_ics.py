@@ -204,3 +204,24 @@ def test_a_literal_backslash_n_in_text_survives_where_icalendars_own_escaping_br
     [event] = parse_with_icalendar(body).walk("VEVENT")
     assert str(event["SUMMARY"]) == "Files on C:\\Network\\Share; see, also"
     assert parse_with_vobject(body).vevent.summary.value == "Files on C:\\Network\\Share; see, also"
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Etc/UTC", "Europe/London", "America/Argentina/Buenos_Aires", "Africa/Abidjan"])
+def test_the_fast_renderer_matches_icalendar_for_utc_and_other_zones(write_event, events_dir, zone):
+    write_event("in-zone", f'title = "x"\ncategory = "visits"\nstart = 2024-01-01T12:00:00\nend = 2024-01-01T13:00:00\ntimezone = "{zone}"\n')
+    catalog = load_catalog(events_dir)
+    event = catalog.event("in-zone")
+    block = EventRenderer(catalog.site, {"visits": "V"}, BASE).block(event)
+    assert block == component_bytes(vevent(event, catalog.site, "V", BASE))
+    [parsed] = parse_with_icalendar(b"BEGIN:VCALENDAR\r\n" + block + b"END:VCALENDAR\r\n").walk("VEVENT")
+    assert parsed["DTSTART"].dt.astimezone(dt.UTC).hour == (15 if "Buenos_Aires" in zone else 12)
+    assert (b"DTSTART:20240101T120000Z" in block) is zone.endswith("UTC")
+
+
+def test_a_zone_once_off_utc_keeps_its_tzid_and_its_history(write_event, events_dir):
+    # Iceland was at UTC-1 in 1960; icalendar alone would write 12:00Z for this 12:00.
+    write_event("reykjavik-1960", 'title = "x"\ncategory = "visits"\nstart = 1960-01-01T12:00:00\ntimezone = "Atlantic/Reykjavik"\n')
+    body = Rendition(load_catalog(events_dir), BASE).event_files["reykjavik-1960"].body
+    assert "DTSTART;TZID=Atlantic/Reykjavik:19600101T120000" in unfolded_lines(body)
+    found = occurrences_utc(body, dt.date(1959, 12, 31), dt.date(1960, 1, 2))
+    assert found["x"] == [dt.datetime(1960, 1, 1, 13, tzinfo=dt.UTC)]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from icalendar import Calendar, Parameters, vCalAddress, vDDDTypes, vDuration, vRecur, vText
+from icalendar import Calendar, vCalAddress, vDDDTypes, vDuration, vRecur, vText
 from icalendar import Event as VEvent
 from icalendar.caselessdict import canonsort_keys
 
@@ -21,6 +21,11 @@ from .model import Event, Site
 from .vtimezone import timezone_component
 
 PRODID = "-//calendar-svc//calendar-svc 1.0//EN"
+# Names of UTC itself: written as ...Z with no VTIMEZONE.
+UTC_NAMES = frozenset({
+    "UTC", "Etc/UTC", "Etc/UCT", "UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu",
+    "GMT", "Etc/GMT", "Etc/GMT+0", "Etc/GMT-0", "Etc/GMT0", "GMT0", "GMT+0", "GMT-0", "Greenwich", "Etc/Greenwich",
+})
 END_CALENDAR = b"END:VCALENDAR\r\n"
 
 
@@ -63,6 +68,27 @@ def event_description(event: Event) -> str:
     return "\n\n".join(parts)
 
 
+def local_time(when: dt.datetime, tzid: str) -> tuple[dt.datetime, dict]:
+    """A local date-time as (value, parameters) for icalendar: with its TZID, or in UTC for UTC itself.
+
+    icalendar, given an aware date-time in a zone it deems equal to UTC (such
+    as Africa/Abidjan or Atlantic/Reykjavik), writes the local digits with a Z,
+    which is wrong on dates when that zone was not at UTC. So zones other than
+    UTC's own names are always written with TZID and their VTIMEZONE.
+    """
+    if tzid in UTC_NAMES:
+        return when.replace(tzinfo=dt.UTC), {}
+    return when, {"TZID": tzid}
+
+
+def exdates(event: Event) -> tuple[list, dict]:
+    if not event.is_timed:
+        return list(event.exdates), {}
+    if event.timezone in UTC_NAMES:
+        return [x.replace(tzinfo=dt.UTC) for x in event.exdates], {}
+    return list(event.exdates), {"TZID": event.timezone}
+
+
 def vevent(event: Event, site: Site, category_name: str, base_url: str) -> VEvent:
     """The VEVENT for one dated event."""
     if not event.is_dated:
@@ -70,16 +96,17 @@ def vevent(event: Event, site: Site, category_name: str, base_url: str) -> VEven
     component = VEvent()
     component.add("uid", Text(event.uid_for(site)))
     component.add("dtstamp", event.last_modified(site))
-    component.add("dtstart", event.start_local)
     if event.is_timed:
+        component.add("dtstart", *local_time(event.start, event.timezone))
         if event.end is not None:
-            component.add("dtend", event.end_local)
+            component.add("dtend", *local_time(event.end, event.timezone))
     else:
+        component.add("dtstart", event.start)
         component.add("dtend", event.last_day + dt.timedelta(days=1))  # exclusive
     if event.rrule:
         component.add("rrule", vRecur.from_ical(event.rrule))
     if event.exdates:
-        component.add("exdate", [x.replace(tzinfo=event.zone) if event.is_timed else x for x in event.exdates])
+        component.add("exdate", *exdates(event))
     component.add("summary", Text(event.title))
     component.add("status", event.status.upper())
     component.add("categories", [category_name])
@@ -157,7 +184,7 @@ class EventRenderer:
         )
         self._transp = property_line("transp", "TRANSPARENT")
         self._stamps: dict[dt.datetime, bytes] = {}
-        self._tzids: dict[str, str] = {}
+        self._tzids: dict[str, str] = {}  # zone -> its DTSTART parameters
 
     def block(self, event: Event) -> bytes:
         if not event.is_dated:
@@ -168,10 +195,9 @@ class EventRenderer:
             self._stamps[stamp] = fold("DTSTAMP:" + vDDDTypes(stamp).to_ical().decode())
         lines = {"UID": fold("UID:" + text_value(event.uid_for(site))), "DTSTAMP": self._stamps[stamp]}
         if event.is_timed:
-            tzid = self._tzid(event.timezone)
-            lines["DTSTART"] = fold(f"DTSTART;{tzid}:" + vDDDTypes(event.start).to_ical().decode())
+            lines["DTSTART"] = self._local_time("DTSTART", event.start, event.timezone)
             if event.end is not None:
-                lines["DTEND"] = fold(f"DTEND;{tzid}:" + vDDDTypes(event.end).to_ical().decode())
+                lines["DTEND"] = self._local_time("DTEND", event.end, event.timezone)
         else:
             lines["DTSTART"] = fold("DTSTART;VALUE=DATE:" + vDDDTypes(event.start).to_ical().decode())
             end = event.last_day + dt.timedelta(days=1)
@@ -179,9 +205,7 @@ class EventRenderer:
         if event.rrule:
             lines["RRULE"] = fold("RRULE:" + vRecur.from_ical(event.rrule).to_ical().decode())
         if event.exdates:
-            lines["EXDATE"] = property_line(
-                "exdate", [x.replace(tzinfo=event.zone) if event.is_timed else x for x in event.exdates]
-            )
+            lines["EXDATE"] = property_line("exdate", *exdates(event))
         lines["SUMMARY"] = fold("SUMMARY:" + text_value(event.title))
         lines["STATUS"] = fold("STATUS:" + text_value(event.status.upper()))
         lines["CATEGORIES"] = self._categories[event.category]
@@ -200,10 +224,14 @@ class EventRenderer:
         ordered = [lines[name] for name in VEVENT_ORDER if name in lines]
         return b"BEGIN:VEVENT\r\n" + b"\r\n".join(ordered) + b"\r\nEND:VEVENT\r\n"
 
-    def _tzid(self, tzid: str) -> str:
+    def _local_time(self, name: str, when: dt.datetime, tzid: str) -> bytes:
+        """DTSTART/DTEND as ``vevent`` writes them (see ``local_time``)."""
+        if tzid in UTC_NAMES:
+            return fold(f"{name}:" + vDDDTypes(when.replace(tzinfo=dt.UTC)).to_ical().decode())
         if tzid not in self._tzids:
-            self._tzids[tzid] = Parameters({"TZID": tzid}).to_ical().decode()
-        return self._tzids[tzid]
+            sample = property_line("dtstart", dt.datetime(2000, 1, 1), {"TZID": tzid}).decode()
+            self._tzids[tzid] = sample[len("DTSTART") : sample.index(":")]  # ";TZID=...", quoted if need be
+        return fold(f"{name}{self._tzids[tzid]}:" + vDDDTypes(when).to_ical().decode())
 
 
 def text_value(value: str) -> str:
@@ -255,7 +283,7 @@ def zone_windows(events: Iterable[Event]) -> dict[str, tuple[int, int | None]]:
     """
     windows: dict[str, tuple[dt.date, dt.date | None]] = {}
     for event in events:
-        if not event.is_timed:
+        if not event.is_timed or event.timezone in UTC_NAMES:
             continue
         last_day = event.last_occurrence_day
         first, last = event.first_day.year, None if last_day is None else last_day.year
