@@ -86,3 +86,31 @@ def test_the_bundled_data_is_far_below_the_default_budget_and_unaffected():
     assert rendition.archives == {}
     assert all(archives == {} for archives in rendition.calendar_archives.values())
     assert len(uids_by_icalendar(rendition.full_feed.body)) == len(rendition.catalog.dated_events)
+
+
+def test_the_subscribe_page_lists_the_archives_with_working_links(large_catalog, tmp_path):
+    from bs4 import BeautifulSoup
+
+    from calendar_svc import create_app
+    from calendar_svc.config import Config
+
+    config = Config(events_dir=tmp_path, base_url="https://cal.test", feed_budget=BUDGET)
+    app = create_app(config, catalog=large_catalog)
+    app.config["CALENDAR_SVC_TODAY"] = f"{THIS_YEAR}-11-27"
+    client = app.test_client()
+    page = BeautifulSoup(client.get("/subscribe/").data, "html.parser")
+    heading = page.find("h2", string="Archives of past years")
+    assert heading is not None
+    links = [a["href"] for a in heading.find_next("ul").find_all("a")]
+    assert "https://cal.test/calendar/2015.ics" in links
+    for href in links:
+        assert client.get(href.removeprefix("https://cal.test")).status_code == 200
+
+
+def test_the_budget_comes_from_the_environment_and_is_checked():
+    from calendar_svc.config import Config
+
+    assert Config.from_env({"CALENDAR_SVC_FEED_BUDGET": "250000"}).feed_budget == 250_000
+    assert Config.from_env({}).feed_budget == 1_000_000
+    with pytest.raises(ValueError, match="CALENDAR_SVC_FEED_BUDGET"):
+        Config.from_env({"CALENDAR_SVC_FEED_BUDGET": "1MB"})

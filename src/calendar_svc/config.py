@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 DEFAULT_EVENTS_DIR = "events"
+DEFAULT_FEED_BUDGET = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,10 @@ class Config:
     base_url: str | None = None
     # Honour X-Forwarded-Proto/Host (only behind a proxy that sets them).
     trust_proxy: bool = False
+    # Seconds between looks at the events directory in each server process; 0: never reload.
+    reload_interval: float = 1.0
+    # Largest feed in bytes; older years move to yearly archive feeds (Google reads about 1 MB).
+    feed_budget: int = DEFAULT_FEED_BUDGET
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "events_dir", Path(self.events_dir))
@@ -29,6 +34,8 @@ class Config:
             events_dir=Path(env.get("CALENDAR_SVC_EVENTS_DIR") or DEFAULT_EVENTS_DIR),
             base_url=env.get("CALENDAR_SVC_BASE_URL") or None,
             trust_proxy=env.get("CALENDAR_SVC_TRUST_PROXY", "").lower() in ("1", "true", "yes", "on"),
+            reload_interval=seconds(env.get("CALENDAR_SVC_RELOAD_INTERVAL") or "1"),
+            feed_budget=byte_count(env.get("CALENDAR_SVC_FEED_BUDGET") or str(DEFAULT_FEED_BUDGET)),
         )
         overrides = {k: v for k, v in overrides.items() if v is not None}
         return replace(config, **overrides)
@@ -42,3 +49,23 @@ def normalise_base_url(value: str | None) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ValueError(f"CALENDAR_SVC_BASE_URL must be an http(s) origin like https://cal.example.org, not {value!r}")
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def seconds(value: str) -> float:
+    """'2', '0.5' -> seconds; reject anything that is not a finite number >= 0."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < float("inf"):
+        raise ValueError(
+            f"CALENDAR_SVC_RELOAD_INTERVAL must be a number of seconds (0 turns reloading off), not {value!r}"
+        )
+    return number
+
+
+def byte_count(value: str) -> int:
+    """'1000000' -> 1000000; at least 10,000 bytes, so a feed always has room for events."""
+    if not value.strip().isdigit() or int(value) < 10_000:
+        raise ValueError(f"CALENDAR_SVC_FEED_BUDGET must be a number of bytes of at least 10000, not {value!r}")
+    return int(value)

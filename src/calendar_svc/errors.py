@@ -14,9 +14,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        if self.field:
-            return f"{self.path}: {self.field}: {self.message}"
-        return f"{self.path}: {self.message}"
+        parts = (self.path, self.field, self.message) if self.field else (self.path, self.message)
+        return ": ".join(one_line(part) for part in parts)
+
+
+def one_line(text: str) -> str:
+    """Line breaks and other unprintable characters as escapes: a problem is always one line."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class CalendarSvcError(Exception):
@@ -41,3 +45,11 @@ class CalendarNotFound(CalendarSvcError, LookupError):
 
 class InvalidFilter(CalendarSvcError, ValueError):
     """A filter in the query string names something that does not exist."""
+
+
+class ExportError(CalendarSvcError):
+    """The static export could not be written; ``lines`` says why, one line per URL or file."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = list(lines)
+        super().__init__("\n".join(self.lines))

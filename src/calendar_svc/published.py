@@ -30,7 +30,7 @@ from .render_json import calendars_document, events_document, json_bytes
 ICS_TYPE = "text/calendar; charset=utf-8"
 JSON_TYPE = "application/json"
 FILTERED_FEEDS_KEPT = 256
-DEFAULT_FEED_BUDGET = 1_000_000  # bytes; Google Calendar stops reading a feed at about 1 MB
+from .config import DEFAULT_FEED_BUDGET  # noqa: E402  (bytes; Google stops reading a feed at about 1 MB)
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,10 @@ def web_url(value: object) -> str:
     url = text(value, one_line=True, required=True)
     if " " in url:
         raise FieldError(f"{url!r} must not contain spaces")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[x": an unclosed IPv6 address
+        raise FieldError(f"{url!r} is not an http or https URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FieldError(f"{url!r} is not an http or https URL")
     return url

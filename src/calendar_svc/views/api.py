@@ -27,5 +27,10 @@ def calendars():
 
 @bp.get("/healthz")
 def health():
-    response = health_document(store().catalog)
-    return response, 200, {"Cache-Control": "no-store"}
+    """200 while a catalog is served; "degraded" with every problem while newer data is bad."""
+    snapshot = store().snapshot
+    document = health_document(snapshot.catalog)
+    if snapshot.problems:
+        document["status"] = "degraded"
+        document["problems"] = [str(problem) for problem in snapshot.problems]
+    return document, 200, {"Cache-Control": "no-store"}

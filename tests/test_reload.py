@@ -1,0 +1,292 @@
+"""Live data reload under a real gunicorn: edits show up in every worker, bad edits never take the site down."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from calendar_svc import create_app
+from calendar_svc import store as store_module
+from calendar_svc.config import Config
+from calendar_svc.loader import load_catalog
+from calendar_svc.published import Rendition
+from calendar_svc.store import CatalogStore
+from calendar_svc.watch import CatalogWatcher, start_watching
+
+from .conftest import ROOT, SMALL
+from .ical_checks import parse_with_icalendar
+from .servers import Gunicorn, fetch, wait_until
+
+TIMEOUT = 15  # seconds; a change normally shows within about two reload intervals (0.5 s each here)
+ASKS = 24  # requests on new connections, enough to reach both workers many times over
+
+
+@pytest.fixture
+def data(tmp_path):
+    target = tmp_path / "events"
+    shutil.copytree(SMALL, target)
+    return target
+
+
+@pytest.fixture
+def server(data, tmp_path):
+    running = Gunicorn(data, tmp_path / "gunicorn.log")
+    yield running
+    running.stop()
+
+
+def titles(port: int) -> set[str]:
+    reply = fetch(port, "/api/events.json")
+    assert reply.status == 200
+    return {e["title"] for e in json.loads(reply.body)["events"]}
+
+
+def health(port: int) -> dict:
+    reply = fetch(port, "/healthz")
+    assert reply.status == 200 and reply.headers["cache-control"] == "no-store"
+    return json.loads(reply.body)
+
+
+def everyone_sees(port: int, check) -> bool:
+    return all(check(port) for _ in range(ASKS))
+
+
+def every_worker_logged(server: Gunicorn, text: str) -> bool:
+    lines = server.log().splitlines()
+    return all(any(f"[{pid}]" in line and text in line for line in lines) for pid in server.worker_pids())
+
+
+def retitle(path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_an_edit_is_served_by_every_worker_within_seconds(server, data):
+    assert not any(title.startswith("Moved: ") for title in titles(server.port))
+    retitle(data / "timed-astana-2025.toml", 'title = "', 'title = "Moved: ')
+    version = load_catalog(data).version
+
+    wait_until(lambda: every_worker_logged(server, f"version {version}"), TIMEOUT,
+               f"not every worker reloaded:\n{server.log()}")
+    assert everyone_sees(server.port, lambda port: any(title.startswith("Moved: ") for title in titles(port)))
+    assert everyone_sees(server.port, lambda port: health(port) == {"status": "ok", "events": 7, "version": version})
+
+
+def test_a_new_file_and_a_deleted_file_are_picked_up(server, data):
+    shutil.copy(data / "year-only.toml", data / "year-only-copy.toml")
+    retitle(data / "year-only-copy.toml", 'title = "', 'title = "Copy of ')
+    wait_until(lambda: everyone_sees(server.port, lambda port: health(port)["events"] == 8), TIMEOUT,
+               f"the new file was not picked up:\n{server.log()}")
+    (data / "year-only-copy.toml").unlink()
+    wait_until(lambda: everyone_sees(server.port, lambda port: health(port)["events"] == 7), TIMEOUT,
+               f"the deleted file was still served:\n{server.log()}")
+
+
+def test_a_broken_edit_keeps_the_last_good_data_and_reports_degraded_until_repaired(server, data):
+    good = health(server.port)
+    before = titles(server.port)
+    failures: list[str] = []
+    stop = threading.Event()
+
+    def keep_asking() -> None:
+        """Meanwhile, every feed and document is complete: never an error, never half a catalog."""
+        while not stop.is_set():
+            for path in ("/calendar.ics", "/api/events.json"):
+                reply = fetch(server.port, path)
+                if reply.status != 200:
+                    failures.append(f"{path}: {reply.status}")
+                elif path.endswith(".ics"):
+                    parse_with_icalendar(reply.body)
+                elif len(json.loads(reply.body)["events"]) != 7:
+                    failures.append(f"{path}: {len(json.loads(reply.body)['events'])} events")
+
+    asker = threading.Thread(target=keep_asking)
+    asker.start()
+    try:
+        broken = data / "timed-astana-2025.toml"
+        original = broken.read_text(encoding="utf-8")
+        broken.write_text(original + "this line is not TOML\n", encoding="utf-8")
+        problem = f"{broken}: TOML syntax error:"
+
+        wait_until(lambda: every_worker_logged(server, problem), TIMEOUT, f"not every worker logged the problem:\n{server.log()}")
+        for _ in range(ASKS):
+            state = health(server.port)
+            assert state["status"] == "degraded"
+            assert (state["events"], state["version"]) == (good["events"], good["version"])
+            assert len(state["problems"]) == 1 and state["problems"][0].startswith(problem)
+        assert everyone_sees(server.port, lambda port: titles(port) == before)
+
+        broken.write_text(original.replace('title = "', 'title = "Fixed: '), encoding="utf-8")
+        wait_until(lambda: everyone_sees(server.port, lambda port: health(port)["status"] == "ok"), TIMEOUT,
+                   f"the repair was not picked up:\n{server.log()}")
+        assert everyone_sees(server.port, lambda port: any(title.startswith("Fixed: ") for title in titles(port)))
+        assert "problems" not in health(server.port)
+    finally:
+        stop.set()
+        asker.join(30)
+    assert failures == []
+    assert "Traceback" not in server.log()
+
+
+def test_a_worker_started_after_an_edit_serves_the_edit_from_its_first_request(data, tmp_path):
+    server = Gunicorn(data, tmp_path / "gunicorn.log", workers=1, env={"CALENDAR_SVC_RELOAD_INTERVAL": "3600"})
+    try:
+        retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
+        [worker] = server.worker_pids()
+        os.kill(worker, signal.SIGKILL)  # gunicorn forks a new worker from its first copy of the data
+        wait_until(lambda: len(server.worker_pids()) == 2 and f"process {server.worker_pids()[-1]} watches" in server.log(),
+                   30, f"no new worker:\n{server.log()}")
+        assert any(title.startswith("Edited: ") for title in titles(server.port))
+    finally:
+        server.stop()
+
+
+def test_access_log_has_one_line_per_request_and_start_up_names_data_and_version(server, data):
+    fetch(server.port, "/calendar.ics?category=visits")
+    fetch(server.port, "/no-such-page")
+    version = load_catalog(data).version
+    wait_until(lambda: "/no-such-page" in server.log(), TIMEOUT, "no access line")
+    log = server.log()
+    assert f"7 events from {data.resolve()} (data version {version})" in log
+    assert '"GET /calendar.ics?category=visits HTTP/1.1" 200 ' in log
+    line = next(line for line in log.splitlines() if "/no-such-page" in line)
+    method_path, rest = line.split('" ', 1)
+    status, sent, duration = rest.split(" ")[:3]
+    assert (status, int(sent) > 0, duration.endswith("ms")) == ("404", True, True)
+
+
+# The store and the watcher on their own, without a server.
+
+
+@pytest.fixture
+def store(data):
+    return CatalogStore.load(data)
+
+
+def test_a_reload_renders_for_every_base_url_in_use_before_the_swap(store, data, monkeypatch):
+    for origin in ("https://a.example", "https://b.example"):
+        store.rendition(origin)
+    retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
+    renders = []
+    monkeypatch.setattr(store, "render", lambda catalog, url: renders.append(url) or Rendition(catalog, url))
+
+    assert store.reload().swapped
+    assert sorted(renders) == ["https://a.example", "https://b.example"]
+    for origin in ("https://a.example", "https://b.example"):
+        assert store.rendition(origin).catalog is store.catalog  # ready: no request renders
+    assert len(renders) == 2
+    assert any(e.title.startswith("Edited: ") for e in store.catalog.events)
+
+
+def test_a_reload_of_bad_data_keeps_the_catalog_and_logs_each_problem_once(store, data, caplog):
+    good = store.catalog
+    (data / "year-only.toml").write_text('title = "No category"\nstart = 2023-01-01\n', encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="calendar_svc"):
+        result = store.reload()
+        store.reload()
+    assert not result.swapped and store.catalog is good
+    assert [str(p) for p in store.problems] == [f"{data / 'year-only.toml'}: category: is required"]
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
+        f"event data in {data} has 1 problem; still serving version {good.version}",
+        f"{data / 'year-only.toml'}: category: is required",
+    ]
+
+
+def test_healthz_is_degraded_with_the_problem_lines_while_the_data_is_bad(data):
+    app = create_app(Config(events_dir=data))
+    (data / "year-only.toml").write_text("start = [\n", encoding="utf-8")
+    app.extensions["calendar_svc"].reload()
+    health = app.test_client().get("/healthz").json
+    assert health["status"] == "degraded" and health["events"] == 7
+    assert len(health["problems"]) == 1 and health["problems"][0].startswith(f"{data / 'year-only.toml'}: TOML syntax error")
+    assert set(health) == {"status", "events", "version", "problems"}
+
+
+def test_rewriting_a_file_with_the_same_bytes_swaps_nothing(store, data):
+    before = store.catalog
+    path = data / "year-only.toml"
+    path.write_bytes(path.read_bytes())
+    assert store.needs_reload()
+    assert not store.reload().swapped and store.catalog is before and not store.needs_reload()
+
+
+def test_a_file_that_vanishes_mid_read_is_a_problem_not_a_crash(store, data, monkeypatch):
+    def vanish(directory):
+        raise FileNotFoundError(2, "No such file or directory", str(data / "year-only.toml"))
+
+    monkeypatch.setattr(store_module, "load_catalog", vanish)
+    result = store.reload()
+    assert [str(p) for p in result.problems] == [f"{data / 'year-only.toml'}: cannot be read: No such file or directory"]
+
+
+def test_the_watcher_waits_for_a_change_to_hold_still_before_loading(store, data):
+    watcher = CatalogWatcher(store, interval=60)
+    assert not watcher.check()
+    retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
+    assert not watcher.check()  # seen once: perhaps still being written
+    retitle(data / "year-only.toml", 'title = "', 'title = "Again ')
+    assert not watcher.check()  # changed again since
+    assert watcher.check()  # held still: loaded
+    assert any(e.title.startswith("Again Edited: ") for e in store.catalog.events)
+    assert not watcher.check()
+
+
+def test_the_watcher_thread_reloads_on_its_own_and_stops(store, data):
+    watcher = CatalogWatcher(store, interval=0.05).start()
+    try:
+        retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
+        wait_until(lambda: any(e.title.startswith("Edited: ") for e in store.catalog.events), TIMEOUT, "no reload")
+    finally:
+        watcher.stop()
+    assert not watcher.is_alive()
+
+
+def test_editor_temp_and_hidden_files_do_not_count_as_changes(store, data):
+    (data / ".year-only.toml.swp").write_bytes(b"\0")
+    (data / "#year-only.toml#").write_text("x")
+    (data / "notes.txt").write_text("x")
+    assert not store.needs_reload()
+
+
+def test_reloading_is_off_for_an_app_given_a_catalog_or_an_interval_of_zero(data):
+    assert start_watching(create_app(Config(events_dir=data), load_catalog(data))) is None
+    assert start_watching(create_app(Config(events_dir=data, reload_interval=0))) is None
+
+
+def test_gunicorn_with_the_shipped_config_file_reloads_in_every_worker_too(data, tmp_path):
+    server = Gunicorn(data, tmp_path / "gunicorn.log", config_file=True)
+    try:
+        assert f"7 events from {data.resolve()}" in server.log()
+        retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
+        wait_until(lambda: everyone_sees(server.port, lambda port: any(t.startswith("Edited: ") for t in titles(port))),
+                   TIMEOUT, f"the edit was not picked up:\n{server.log()}")
+    finally:
+        server.stop()
+
+
+def test_gunicorn_refuses_to_start_on_bad_data_with_the_problem_lines(data, tmp_path):
+    (data / "year-only.toml").write_text('title = "No category"\nstart = 2023-01-01\n', encoding="utf-8")
+    process = subprocess.run([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
+                             env={**os.environ, "CALENDAR_SVC_EVENTS_DIR": str(data), "CALENDAR_SVC_BIND": "127.0.0.1:0"},
+                             capture_output=True, text=True, timeout=60)
+    assert process.returncode != 0
+    assert f"{data / 'year-only.toml'}: category: is required" in process.stderr.splitlines()
+    assert "Traceback" not in process.stderr
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("0.5", 0.5), ("0", 0.0), ("", 1.0), ("2", 2.0)])
+def test_the_reload_interval_comes_from_the_environment(value, seconds):
+    assert Config.from_env({"CALENDAR_SVC_RELOAD_INTERVAL": value}).reload_interval == seconds
+
+
+@pytest.mark.parametrize("value", ["-1", "soon", "nan", "inf"])
+def test_a_reload_interval_that_is_not_a_number_of_seconds_is_refused(value):
+    with pytest.raises(ValueError, match="CALENDAR_SVC_RELOAD_INTERVAL"):
+        Config.from_env({"CALENDAR_SVC_RELOAD_INTERVAL": value})
