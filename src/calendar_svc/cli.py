@@ -1,4 +1,4 @@
-"""The calendar-svc command: validate the data, serve it."""
+"""The calendar-svc command: validate the data, serve it, build it as a static site."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import click
 
 from . import __version__, create_app
 from .config import Config
-from .errors import CatalogError
+from .errors import CatalogError, ExportError
+from .export import export_site
 from .loader import load_catalog
 
 
@@ -18,10 +19,15 @@ def load_or_exit(directory: Path):
     try:
         return load_catalog(directory)
     except CatalogError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        count = len(error.problems)
-        raise click.ClickException(f"{count} problem{'s' if count != 1 else ''} in {directory}") from None
+        raise problems_exit(error, directory) from None
+
+
+def problems_exit(error: CatalogError, directory: Path) -> click.ClickException:
+    """Print every problem, one per line; return the exception that ends the command."""
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    count = len(error.problems)
+    return click.ClickException(f"{count} problem{'s' if count != 1 else ''} in {directory}")
 
 
 @click.group()
@@ -50,18 +56,57 @@ def validate(directory: Path | None) -> None:
 @click.option("--base-url", help="Public origin for absolute links, e.g. https://cal.example.org.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 def serve(host: str, port: int, events_dir: Path | None, base_url: str | None, workers: int) -> None:
-    """Serve the events with gunicorn, a production WSGI server."""
+    """Serve the events with gunicorn, a production WSGI server.
+
+    Each worker reloads the data within seconds when files under the events
+    directory change, and keeps the last good data while they have problems.
+    """
+    config = config_or_exit(events_dir=events_dir, base_url=base_url)
     try:
-        config = Config.from_env(events_dir=events_dir, base_url=base_url)
-    except ValueError as error:
-        raise click.ClickException(str(error)) from None
-    catalog = load_or_exit(config.events_dir)
-    app = create_app(config, catalog)
-    click.echo(
-        f"calendar-svc {__version__}: serving {len(catalog.events)} events from {config.events_dir} "
-        f"(version {catalog.version}) at http://{host}:{port}/",
-        err=True,
-    )
+        app = create_app(config)  # loads the data and remembers what it read, for reloading
+    except CatalogError as error:
+        raise problems_exit(error, config.events_dir) from None
     from .server import run_gunicorn
 
     sys.exit(run_gunicorn(app, host=host, port=port, workers=workers))
+
+
+@main.command()
+@click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--events", "events_dir", type=click.Path(path_type=Path), help="Events directory.")
+@click.option("--base-url", help="Public origin the site will be served from (or $CALENDAR_SVC_BASE_URL).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Build the pages as on this date (default: today, recorded in the export).")
+def build(outdir: Path, events_dir: Path | None, base_url: str | None, today) -> None:
+    """Write the whole public site as static files under OUTDIR.
+
+    Every page, feed, JSON document and asset, with the bytes the live service
+    sends for the same data and base URL. OUTDIR is replaced as a whole; it
+    must be new, empty, or an earlier export.
+    """
+    config = config_or_exit(events_dir=events_dir, base_url=base_url)
+    if config.base_url is None:
+        raise click.ClickException("a static export needs the public origin: --base-url or $CALENDAR_SVC_BASE_URL")
+    try:
+        result = export_site(config, outdir, today.date() if today else None)
+    except CatalogError as error:
+        raise problems_exit(error, config.events_dir) from None
+    except ExportError as error:
+        for line in error.lines:
+            click.echo(line, err=True)
+        raise click.ClickException(f"nothing written to {outdir}") from None
+    size = sum(f.size for f in result.files)
+    click.echo(
+        f"{outdir}: {len(result.files)} files ({size / 1e6:.1f} MB) for {result.base_url}, "
+        f"data version {result.version}, pages as on {result.today.isoformat()}"
+    )
+    if result.not_exported:
+        shown = ", ".join(result.not_exported[:5]) + (", …" if len(result.not_exported) > 5 else "")
+        click.echo(f"{len(result.not_exported)} links with a query string need the live service: {shown}")
+
+
+def config_or_exit(**overrides) -> Config:
+    try:
+        return Config.from_env(**overrides)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None

@@ -1,0 +1,202 @@
+"""The static export: every public URL as a file, with the bytes the live app sends."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+
+from calendar_svc import create_app
+from calendar_svc.cli import main
+from calendar_svc.config import Config
+from calendar_svc.errors import CatalogError, ExportError
+from calendar_svc.export import CONTENT_TYPES, MANIFEST, crawl, export_site, file_for, write_files
+
+from .conftest import BROKEN, ROOT, SMALL
+
+BASE = "https://cal.example.org"
+TODAY = dt.date(2024, 3, 15)
+
+
+@pytest.fixture
+def live(monkeypatch):
+    """The live app on the small dataset, pinned to the export's day."""
+    monkeypatch.setenv("CALENDAR_SVC_TODAY", TODAY.isoformat())
+    return create_app(Config(events_dir=SMALL, base_url=BASE)).test_client()
+
+
+def test_every_exported_file_holds_the_bytes_the_live_app_sends(tmp_path, live):
+    result = export_site(Config(events_dir=SMALL, base_url=BASE), tmp_path / "site", TODAY)
+    assert len(result.files) > 20
+    for exported in result.files:
+        with live.get(exported.url) as response:
+            assert response.status_code == 200, exported.url
+            assert (tmp_path / "site" / exported.path).read_bytes() == response.data, exported.url
+            assert exported.content_type == response.content_type
+
+
+def test_every_feed_json_document_event_page_and_asset_is_exported(tmp_path):
+    result = export_site(Config(events_dir=SMALL, base_url=BASE), tmp_path / "site", TODAY)
+    catalog = create_app(Config(events_dir=SMALL)).extensions["calendar_svc"].catalog
+    paths = {f.path for f in result.files}
+    assert {"index.html", "calendar.ics", "api/events.json", "api/calendars.json", "robots.txt",
+            "static/style.css"} <= paths
+    assert {f"calendars/{c.slug}.ics" for c in catalog.calendars} <= paths
+    assert {f"events/{e.id}.ics" for e in catalog.dated_events} <= paths
+    assert {f"events/{e.id}/index.html" for e in catalog.events} <= paths
+    assert not any(path.endswith(".ics") and "month-only" in path for path in paths)  # no day, no .ics
+
+
+def test_the_build_records_its_day_data_version_and_origin(tmp_path):
+    result = export_site(Config(events_dir=SMALL, base_url=BASE), tmp_path / "site", TODAY)
+    manifest = json.loads((tmp_path / "site" / MANIFEST).read_text())
+    assert manifest["today"] == "2024-03-15" and manifest["base_url"] == BASE
+    assert manifest["data_version"] == result.version and manifest["files"] == len(result.files)
+
+
+def test_the_build_does_not_leave_the_day_pinned(tmp_path, monkeypatch):
+    monkeypatch.delenv("CALENDAR_SVC_TODAY", raising=False)
+    export_site(Config(events_dir=SMALL, base_url=BASE), tmp_path / "site", TODAY)
+    assert "CALENDAR_SVC_TODAY" not in os.environ
+
+
+def tiny_site() -> Flask:
+    """A site whose pages are found only by following links, with links of every kind."""
+    app = Flask(__name__)
+    pages = {
+        "/": '<a href="/a/">a</a> <a href="b.txt">b</a> <a href="https://elsewhere.example/x">out</a> '
+             f'<a href="{BASE}/c/#part">c</a> <a href="/?sort=date">query</a> <a href="mailto:x@y.z">mail</a>',
+        "/a/": '<link rel="stylesheet" href="/s.css"><a href="../">up</a>',
+        "/c/": "<p>found through an absolute link</p>",
+    }  # fmt: skip
+    for path, html in pages.items():
+        app.add_url_rule(path, path, lambda html=html: html)
+    app.add_url_rule("/b.txt", "b", lambda: ("b", {"Content-Type": "text/plain; charset=utf-8"}))
+    app.add_url_rule("/s.css", "s", lambda: ("body { background: url('/img.png') }", {"Content-Type": "text/css; charset=utf-8"}))
+    app.add_url_rule("/img.png", "img", lambda: (b"\x89PNG", {"Content-Type": "image/png"}))
+    return app
+
+
+def test_pages_found_only_by_following_links_are_fetched_and_query_links_are_reported():
+    pages, not_exported = crawl(tiny_site(), BASE, ["/"], 100)
+    assert {p.url for p in pages} == {"/", "/a/", "/b.txt", "/c/", "/s.css", "/img.png"}
+    assert not_exported == {"/?sort=date"}
+
+
+def test_a_linked_page_that_does_not_answer_200_stops_the_build_naming_it(tmp_path):
+    app = tiny_site()
+    app.add_url_rule("/broken/", "broken", lambda: '<a href="/gone/">gone</a>')
+    pages, _ = crawl(app, BASE, ["/", "/broken/"], 100)
+    with pytest.raises(ExportError) as error:
+        write_files(tmp_path / "site", pages, previous=tmp_path / "none")
+    assert "/gone/: answered 404, not 200 (linked from /broken/)" in error.value.lines
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_type_a_static_host_would_get_wrong_stops_the_build(tmp_path):
+    app = tiny_site()
+    app.add_url_rule("/feed", "feed", lambda: ("x", {"Content-Type": "text/calendar; charset=utf-8"}))
+    app.add_url_rule("/data.json", "data", lambda: ("{}", {"Content-Type": "text/plain"}))
+    pages, _ = crawl(app, BASE, ["/feed", "/data.json"], 100)
+    with pytest.raises(ExportError) as error:
+        write_files(tmp_path / "site", pages, previous=tmp_path / "none")
+    assert any(line.startswith("/feed: no known type") for line in error.value.lines)
+    assert "/data.json: the app sends 'text/plain', a static host 'application/json'" in error.value.lines
+
+
+@pytest.mark.parametrize(
+    "url", ["/../etc/passwd", "/a/%2e%2e/%2e%2e/etc/passwd", "/.hidden", "/a//b", "/a%5cb", "/a/%00.html", "/..%2fx"]
+)
+def test_no_url_can_name_a_file_outside_the_output_folder(url):
+    with pytest.raises(ExportError):
+        file_for(url)
+
+
+def test_urls_map_to_files_a_static_host_serves_for_them():
+    assert str(file_for("/")) == "index.html"
+    assert str(file_for("/events/aif-2023/")) == "events/aif-2023/index.html"
+    assert str(file_for("/calendars/visits.ics")) == "calendars/visits.ics"
+    assert str(file_for("/calendar/2023/06/")) == "calendar/2023/06/index.html"
+
+
+def test_a_folder_that_is_not_an_earlier_export_is_never_replaced(tmp_path):
+    precious = tmp_path / "home"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    with pytest.raises(ExportError, match="not an earlier export"):
+        export_site(Config(events_dir=SMALL, base_url=BASE), precious, TODAY)
+    assert [p.name for p in precious.iterdir()] == ["notes.txt"]
+
+
+def test_rebuilding_replaces_the_export_and_unchanged_files_keep_their_time(tmp_path, events_dir):
+    config = Config(events_dir=events_dir, base_url=BASE)
+    site = tmp_path / "site"
+    export_site(config, site, TODAY)
+    os.utime(site / "calendars" / "forum.ics", ns=(0, 10**18))  # a time no new write could have
+    feed_time = (site / "calendars" / "forum.ics").stat().st_mtime_ns
+    (events_dir / "year-only.toml").unlink()
+    text = (events_dir / "timed-astana-2025.toml").read_text().replace('title = "', 'title = "Moved: ')
+    (events_dir / "timed-astana-2025.toml").write_text(text)
+
+    export_site(config, site, TODAY)
+    assert not (site / "events" / "year-only").exists()
+    assert b"Moved: " in (site / "calendar.ics").read_bytes()
+    assert (site / "calendars" / "forum.ics").stat().st_mtime_ns == feed_time
+    assert [p.name for p in tmp_path.iterdir() if p.name != "events"] == ["site"]  # no staging folders left
+
+
+def test_bad_data_stops_the_build_with_the_validation_lines(tmp_path):
+    with pytest.raises(CatalogError):
+        export_site(Config(events_dir=BROKEN, base_url=BASE), tmp_path / "site", TODAY)
+    assert not (tmp_path / "site").exists()
+
+
+def test_calendar_svc_build_writes_the_site_and_says_what_it_wrote(tmp_path):
+    result = CliRunner().invoke(
+        main, ["build", str(tmp_path / "site"), "--events", str(SMALL), "--base-url", BASE, "--today", "2024-03-15"]
+    )
+    assert result.exit_code == 0, result.output
+    assert re.match(rf"{re.escape(str(tmp_path / 'site'))}: \d+ files \(.* MB\) for {BASE}, data version \w+, "
+                    r"pages as on 2024-03-15", result.output)
+    assert (tmp_path / "site" / "calendar.ics").is_file()
+
+
+def test_calendar_svc_build_refuses_bad_data_with_one_line_per_problem(tmp_path):
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "site"), "--events", str(BROKEN), "--base-url", BASE])
+    assert result.exit_code == 1
+    assert f"{BROKEN / 'end-before-start.toml'}: end: must not be before start" in result.output.splitlines()
+    assert "Traceback" not in result.output
+
+
+def test_calendar_svc_build_needs_the_public_origin(tmp_path):
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "site"), "--events", str(SMALL)],
+                                env={"CALENDAR_SVC_BASE_URL": ""})
+    assert result.exit_code == 1 and "needs the public origin" in result.output
+
+
+def test_the_nginx_example_maps_the_same_types_the_export_checks():
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    block = re.search(r"types \{(.*?)\}", conf, re.S).group(1)
+    mapped = {f".{ext}": kind for kind, ext in re.findall(r"(\S+)\s+(\w+);", block)}
+    charset_types = set(re.search(r"charset_types ([^;]*);", conf).group(1).split()) | {"text/html"}
+    expected = {ext: value.split(";")[0] for ext, value in CONTENT_TYPES.items()}
+    assert mapped == expected
+    assert charset_types == {value.split(";")[0] for value in CONTENT_TYPES.values() if "charset" in value}
+
+
+def test_a_build_into_a_new_nested_folder_creates_it(tmp_path):
+    export_site(Config(events_dir=SMALL, base_url=BASE), tmp_path / "a" / "b" / "site", TODAY)
+    assert (tmp_path / "a" / "b" / "site" / "index.html").is_file()
+    shutil.rmtree(tmp_path / "a")
+
+
+def test_without_a_day_the_build_uses_the_one_the_live_service_would(tmp_path, monkeypatch):
+    monkeypatch.setenv("CALENDAR_SVC_TODAY", "2025-05-29")
+    assert export_site(Config(events_dir=SMALL, base_url=BASE), tmp_path / "site").today == dt.date(2025, 5, 29)
+    assert os.environ["CALENDAR_SVC_TODAY"] == "2025-05-29"
