@@ -141,6 +141,7 @@ def test_the_uid_is_derived_from_the_id_and_domain_and_can_be_overridden(write_e
         ("sources", '["ftp://example.org/x"]', "sources: 'ftp://example.org/x' is not an http or https URL"),
         ("exdates", "[2023-01-01T10:00:00]", "exdates: must be a date like start, not a date-time"),
         ("countries", '["kz"]', "countries: 'kz' is not an ISO 3166-1 alpha-2 country code"),
+        ("rrule", '"FREQ=MINUTELY"', "rrule: repeats more often than daily"),
     ],
 )
 def test_wrong_values_are_named_by_field(write_event, events_dir, field, value, message):

@@ -467,3 +467,42 @@ def test_dates_at_the_ends_of_the_calendar_never_break_a_page(make_pages_app, wr
         assert client.get(url).status_code == 200, url
     page = parse(client.get("/events/far-past/"))
     assert text(page.select_one(".when-local")) == "1 January 1000, 02:00 Asia/Almaty (UTC+05:07:48)"
+
+
+def test_a_long_history_lists_the_newest_past_events_and_continues_in_the_month_view(make_pages_app, tmp_path):
+    from benchmarks.generate import generate
+
+    generate(400, tmp_path / "events")
+    client = make_pages_app(tmp_path / "events", today="2031-01-15").test_client()
+    page = parse(client.get("/"))
+    upcoming = page.select("section[aria-labelledby=upcoming] a[href^='/events/']")
+    past = page.select("section[aria-labelledby=past] a[href^='/events/']")
+    assert len(past) == 100  # only yearly series can still be upcoming in 2031
+    more = page.select_one("section[aria-labelledby=past] p.more")
+    assert text(more).startswith(f"{400 - len(upcoming) - 100} earlier events not listed here")
+    link = more.find("a")["href"]
+    assert link.startswith("/calendar/") and client.get(link).status_code == 200
+
+
+def test_concurrent_requests_for_a_missing_page_render_it_once():
+    import datetime as dt
+    import threading
+
+    from calendar_svc.published import Resource
+    from calendar_svc.views.pages import PageCache
+
+    cache, calls, started = PageCache(), [], threading.Event()
+
+    def make():
+        calls.append(1)
+        started.wait(2)
+        return Resource(b"<p>page</p>", "text/html; charset=utf-8", dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+
+    threads = [threading.Thread(target=cache.get, args=("v1", ("/",), make)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    started.set()
+    for thread in threads:
+        thread.join(5)
+    assert len(calls) == 1
+    assert cache.get("v1", ("/",), make).body == b"<p>page</p>" and len(calls) == 1

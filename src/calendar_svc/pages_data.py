@@ -26,6 +26,8 @@ DEFAULT_ZONE = "Asia/Almaty"
 OPEN_SERIES_MONTHS = 24  # how far ahead the month view goes for a series without end
 
 Month = tuple[int, int]  # (year, month)
+UPCOMING_SHOWN = 200  # events listed on the home page before "the rest is in the month view"
+PAST_SHOWN = 100
 
 
 def today_from(settings: Mapping, environ: Mapping, now: dt.datetime) -> dt.date:
@@ -84,6 +86,9 @@ class Listing:
     upcoming: tuple[MonthGroup, ...]
     past: tuple[MonthGroup, ...]
     undated: tuple[EventRow, ...]
+    # Long lists stop; the rest is in the month view, from these months on.
+    later: tuple[int, Month | None] = (0, None)  # upcoming events not listed, month of the first
+    earlier: tuple[int, Month | None] = (0, None)  # past events not listed, month of the first (newest)
 
     @property
     def count(self) -> int:
@@ -98,8 +103,16 @@ def event_row(event: Event, catalog: Catalog, today: dt.date, first_day: dt.date
                     country_names(event.countries), recurrence_text(event), happening)
 
 
-def listing(events: Iterable[Event], catalog: Catalog, today: dt.date) -> Listing:
-    """Events sorted into upcoming (soonest first), past (newest first) and undated, by month."""
+def listing(
+    events: Iterable[Event], catalog: Catalog, today: dt.date,
+    upcoming_shown: int = UPCOMING_SHOWN, past_shown: int = PAST_SHOWN,
+) -> Listing:
+    """Events sorted into upcoming (soonest first), past (newest first) and undated, by month.
+
+    At most ``upcoming_shown`` and ``past_shown`` events are listed; the
+    Listing says how many more there are and from which month the month view
+    shows them.
+    """
     upcoming, past, undated = [], [], []
     for event in events:
         if not event.is_dated:
@@ -113,10 +126,14 @@ def listing(events: Iterable[Event], catalog: Catalog, today: dt.date) -> Listin
     upcoming.sort(key=lambda pair: (pair[0], pair[1].sort_key))
     past.sort(key=lambda pair: (pair[0], pair[1].sort_key), reverse=True)
     undated.sort(key=lambda e: (e.start, e.precision is Precision.MONTH, e.id), reverse=True)
+    later, earlier = upcoming[upcoming_shown:], past[past_shown:]
     return Listing(
-        upcoming=_by_month([(day, event_row(e, catalog, today, day if e.rrule else None)) for day, e in upcoming]),
-        past=_by_month([(day, event_row(e, catalog, today)) for day, e in past]),
+        upcoming=_by_month([(day, event_row(e, catalog, today, day if e.rrule else None))
+                            for day, e in upcoming[:upcoming_shown]]),
+        past=_by_month([(day, event_row(e, catalog, today)) for day, e in past[:past_shown]]),
         undated=tuple(event_row(e, catalog, today) for e in undated),
+        later=(len(later), (later[0][0].year, later[0][0].month) if later else None),
+        earlier=(len(earlier), (earlier[0][0].year, earlier[0][0].month) if earlier else None),
     )
 
 

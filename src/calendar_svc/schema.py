@@ -176,6 +176,8 @@ def recurrence_rule(value: object, start: dt.date | dt.datetime, zone_name: str 
     rule = text(value, one_line=True, required=True)
     if rule.upper().startswith("RRULE:"):
         rule = rule[len("RRULE:"):]
+    if re.search(r"(?i)(?:^|;)FREQ=(SECONDLY|MINUTELY|HOURLY)\b", rule):
+        raise FieldError("repeats more often than daily; give each event of the day its own file")
     if re.search(r"(?i)\b(DTSTART|TZID)\b", rule):
         raise FieldError("must hold only the rule (FREQ=…;…); the start comes from 'start'")
     if isinstance(start, dt.datetime):

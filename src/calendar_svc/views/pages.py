@@ -39,29 +39,47 @@ OCCURRENCES_SHOWN = 12
 
 
 class PageCache:
-    """Rendered pages of the current catalog version, least recently used dropped first."""
+    """Rendered pages of the current catalog version, least recently used dropped first.
+
+    A page missing from the cache is rendered once: concurrent requests for it
+    wait for that render instead of each rendering it again.
+    """
 
     def __init__(self, size: int = PAGES_KEPT):
         self._pages: OrderedDict[tuple, Resource] = OrderedDict()
+        self._rendering: dict[tuple, Lock] = {}
         self._version = ""
         self._size = size
         self._lock = Lock()
 
     def get(self, version: str, key: tuple, make: Callable[[], Resource]) -> Resource:
         with self._lock:
-            if version != self._version:  # new data: pages of the old version are never asked for again
-                self._pages.clear()
-                self._version = version
-            if key in self._pages:
-                self._pages.move_to_end(key)
-                return self._pages[key]
-        resource = make()
+            found = self._lookup(version, key)
+            if found is not None:
+                return found
+            rendering = self._rendering.setdefault((version, key), Lock())
+        with rendering:
+            with self._lock:
+                found = self._lookup(version, key)
+            if found is None:
+                found = make()
+                with self._lock:
+                    if version == self._version:
+                        self._pages[key] = found
+                        while len(self._pages) > self._size:
+                            self._pages.popitem(last=False)
         with self._lock:
-            if version == self._version:
-                self._pages[key] = resource
-                while len(self._pages) > self._size:
-                    self._pages.popitem(last=False)
-        return resource
+            self._rendering.pop((version, key), None)
+        return found
+
+    def _lookup(self, version: str, key: tuple) -> Resource | None:
+        if version != self._version:  # new data: pages of the old version are never asked for again
+            self._pages.clear()
+            self._version = version
+        if key in self._pages:
+            self._pages.move_to_end(key)
+            return self._pages[key]
+        return None
 
 
 def today() -> dt.date:
