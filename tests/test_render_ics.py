@@ -219,9 +219,9 @@ def test_the_fast_renderer_matches_icalendar_for_utc_and_other_zones(write_event
 
 
 def test_a_zone_once_off_utc_keeps_its_tzid_and_its_history(write_event, events_dir):
-    # Iceland was at UTC-1 in 1960; icalendar alone would write 12:00Z for this 12:00.
-    write_event("reykjavik-1960", 'title = "x"\ncategory = "visits"\nstart = 1960-01-01T12:00:00\ntimezone = "Atlantic/Reykjavik"\n')
-    body = Rendition(load_catalog(events_dir), BASE).event_files["reykjavik-1960"].body
-    assert "DTSTART;TZID=Atlantic/Reykjavik:19600101T120000" in unfolded_lines(body)
-    found = occurrences_utc(body, dt.date(1959, 12, 31), dt.date(1960, 1, 2))
-    assert found["x"] == [dt.datetime(1960, 1, 1, 13, tzinfo=dt.UTC)]
+    # Abidjan kept local mean time (UTC-0:16:08) until 1912; icalendar alone would write 12:00Z here.
+    write_event("abidjan-1900", 'title = "x"\ncategory = "visits"\nstart = 1900-01-01T12:00:00\ntimezone = "Africa/Abidjan"\n')
+    body = Rendition(load_catalog(events_dir), BASE).event_files["abidjan-1900"].body
+    assert "DTSTART;TZID=Africa/Abidjan:19000101T120000" in unfolded_lines(body)
+    found = occurrences_utc(body, dt.date(1899, 12, 31), dt.date(1900, 1, 2))
+    assert found["x"] == [dt.datetime(1900, 1, 1, 12, 16, 8, tzinfo=dt.UTC)]

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import zoneinfo
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+# Zone rules come from the tzdata package, not the host's files: every machine
+# then renders the same bytes, with rules as current as the installed tzdata.
+# (Before the modules below, so no zone is read from elsewhere first.)
+zoneinfo.reset_tzpath(to=[])
 
 from .config import Config
 from .model import Catalog
