@@ -66,6 +66,8 @@ def serve(host: str, port: int, events_dir: Path | None, base_url: str | None, w
         app = create_app(config)  # loads the data and remembers what it read, for reloading
     except CatalogError as error:
         raise problems_exit(error, config.events_dir) from None
+    # Render before the workers fork, so they start ready and share these pages of memory.
+    app.extensions["calendar_svc"].rendition(config.base_url or f"http://{host}:{port}")
     from .server import run_gunicorn
 
     sys.exit(run_gunicorn(app, host=host, port=port, workers=workers))
