@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -68,6 +69,7 @@ def serve(host: str, port: int, events_dir: Path | None, base_url: str | None, w
         raise problems_exit(error, config.events_dir) from None
     # Render before the workers fork, so they start ready and share these pages of memory.
     app.extensions["calendar_svc"].rendition(config.base_url or f"http://{host}:{port}")
+    gc.freeze()  # the collector would otherwise touch, and so copy, those shared pages in every worker
     from .server import run_gunicorn
 
     sys.exit(run_gunicorn(app, host=host, port=port, workers=workers))
