@@ -12,10 +12,12 @@ import gc
 import gzip
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from threading import Lock
 
+from .config import DEFAULT_FEED_BUDGET  # bytes; Google stops reading a feed at about 1 MB
 from .model import Catalog, Event
 from .render_ics import (
     END_CALENDAR,
@@ -30,7 +32,6 @@ from .render_json import calendars_document, events_document, json_bytes
 ICS_TYPE = "text/calendar; charset=utf-8"
 JSON_TYPE = "application/json"
 FILTERED_FEEDS_KEPT = 256
-from .config import DEFAULT_FEED_BUDGET  # noqa: E402  (bytes; Google stops reading a feed at about 1 MB)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,34 @@ class Selection:
         pairs = [f"category={c}" for c in sorted(self.categories)]
         pairs += [f"country={c}" for c in sorted(self.countries)]
         return "&".join(pairs)
+
+
+class AssembledOnce(Mapping):
+    """Resources by key, each put together from rendered blocks when first asked for.
+
+    For the many single-event files: their VEVENT, VTIMEZONE and head are
+    rendered up front; joining them waits until someone downloads that event.
+    """
+
+    def __init__(self, sources: dict, assemble: Callable):
+        self._sources = sources
+        self._assemble = assemble
+        self._made: dict = {}
+
+    def __getitem__(self, key) -> Resource:
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = self._assemble(self._sources[key])  # a race only builds it twice
+        return found
+
+    def __contains__(self, key) -> bool:
+        return key in self._sources
+
+    def __iter__(self):
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
 
 
 @dataclass(frozen=True)
@@ -160,10 +189,11 @@ class Rendition:
                 [e for e in catalog.dated_events if e.category == c.slug],
                 c.slug, f"{base_url}/calendars/{c.slug}",
             )
-        self.event_files = {
-            e.id: self._feed(FeedInfo(site.title, site.description), [e], f"{e.id}.ics", attachment=True, gzip=False)
-            for e in catalog.dated_events
-        }
+        single = FeedInfo(site.title, site.description)
+        self.event_files = AssembledOnce(
+            {e.id: e for e in catalog.dated_events},
+            lambda e: self._feed(single, [e], f"{e.id}.ics", attachment=True, gzip=False),
+        )
         self.events_json = self._json(events_document(catalog.events, catalog, base_url), catalog.events)
         self.calendars_json = self._json(
             calendars_document(catalog, base_url, self.archive_counts()), catalog.events

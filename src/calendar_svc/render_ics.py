@@ -1,9 +1,11 @@
 """Pure iCalendar rendering: catalog events in, RFC 5545 / RFC 7986 bytes out.
 
-Each VEVENT is rendered on its own (``event_block``) so feeds can be put
-together from cached blocks; ``feed_bytes`` wraps blocks in a VCALENDAR with
-one VTIMEZONE per zone used, in sorted order, so the same data always gives
-the same bytes.
+``vevent`` defines an event's VEVENT with icalendar's components;
+``EventRenderer`` writes the same bytes fast, one block per event, so feeds
+are put together from cached blocks. ``feed_bytes`` wraps blocks in a
+VCALENDAR with one VTIMEZONE per zone used, in sorted order, so the same data
+always gives the same bytes. ``render_feed`` renders a feed from scratch, the
+reference the cached bytes are tested against.
 """
 
 from __future__ import annotations
@@ -246,11 +248,6 @@ def property_line(name: str, value, parameters: dict | None = None) -> bytes:
     return fold(line)
 
 
-def event_block(event: Event, site: Site, category_name: str, base_url: str) -> bytes:
-    """One VEVENT, folded and CRLF-terminated, ready to splice into a feed."""
-    return EventRenderer(site, {event.category: category_name}, base_url).block(event)
-
-
 @lru_cache(maxsize=1024)
 def calendar_head(site: Site, feed: FeedInfo) -> bytes:
     """The VCALENDAR's own properties, without the END line (cached: feeds share heads)."""
@@ -315,7 +312,13 @@ def feed_bytes(site: Site, feed: FeedInfo, events: Iterable[Event], blocks: Iter
 
 
 def render_feed(site: Site, feed: FeedInfo, events: Iterable[Event], category_names: dict[str, str], base_url: str) -> bytes:
-    """Render a feed from scratch (no cache): dated events only."""
+    """A feed rendered from scratch through icalendar's components, nothing cached: the reference
+    the published bytes are tested against."""
     dated = [e for e in events if e.is_dated]
-    blocks = [event_block(e, site, category_names[e.category], base_url) for e in dated]
-    return feed_bytes(site, feed, dated, blocks)
+    head = calendar_head.__wrapped__(site, feed)  # the uncached function
+    zones = b"".join(
+        component_bytes(timezone_component(tzid, dt.date(first, 1, 1), None if last is None else dt.date(last, 12, 31)))
+        for tzid, (first, last) in sorted(zone_windows(dated).items())
+    )
+    blocks = [component_bytes(vevent(e, site, category_names[e.category], base_url)) for e in dated]
+    return head + zones + b"".join(blocks) + END_CALENDAR
