@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request
 
+from ..errors import EventNotFound
 from ..filters import selection_from_args
 from ..http import resource_response
 from . import rendition
@@ -31,9 +32,11 @@ def event_file(event_id: str):
     current = rendition()
     selection_from_args(request.args, current.catalog, allowed=())
     if event_id not in current.event_files:
-        if event_id in {e.id for e in current.catalog.events}:
-            abort(404, f"event {event_id!r} has no known day yet, so it has no .ics file")
-        abort(404, f"no event {event_id!r}")
+        try:
+            current.catalog.event(event_id)
+        except EventNotFound:
+            abort(404, f"no event {event_id!r}")
+        abort(404, f"event {event_id!r} has no known day yet, so it has no .ics file")
     return resource_response(current.event_files[event_id])
 
 
