@@ -7,6 +7,7 @@ from flask import Blueprint, abort, request
 from ..errors import EventNotFound
 from ..filters import selection_from_args
 from ..http import resource_response
+from ..published import Rendition, Resource
 from . import rendition
 
 bp = Blueprint("feeds", __name__)
@@ -20,41 +21,49 @@ def full_feed():
 
 @bp.get("/calendars/<slug>.ics")
 def calendar_feed(slug: str):
-    current = rendition()
-    selection_from_args(request.args, current.catalog, allowed=())
-    if slug not in current.calendar_feeds:
-        abort(404, f"no calendar {slug!r}")
-    return resource_response(current.calendar_feeds[slug])
+    current = without_query()
+    return answer(current.calendar_feeds.get(slug), f"no calendar {slug!r}")
 
 
 @bp.get("/events/<event_id>.ics")
 def event_file(event_id: str):
-    current = rendition()
-    selection_from_args(request.args, current.catalog, allowed=())
-    if event_id not in current.event_files:
-        try:
-            current.catalog.event(event_id)
-        except EventNotFound:
-            abort(404, f"no event {event_id!r}")
-        abort(404, f"event {event_id!r} has no known day yet, so it has no .ics file")
-    return resource_response(current.event_files[event_id])
+    current = without_query()
+    if event_id in current.event_files:
+        return resource_response(current.event_files[event_id])
+    try:
+        current.catalog.event(event_id)
+    except EventNotFound:
+        abort(404, f"no event {event_id!r}")
+    abort(404, f"event {event_id!r} has no known day yet, so it has no .ics file")
 
 
 @bp.get("/calendar/<int:year>.ics")
 def full_feed_archive(year: int):
-    current = rendition()
-    selection_from_args(request.args, current.catalog, allowed=())
-    if year not in current.archives:
-        abort(404, f"no archive for {year}: the full feed holds every event of that year, if any")
-    return resource_response(current.archives[year].resource)
+    archive = without_query().archives.get(year)
+    return answer(archive and archive.resource, f"no archive for {year}: the full feed holds every event of that year, if any")
 
 
 @bp.get("/calendars/<slug>/<int:year>.ics")
 def calendar_feed_archive(slug: str, year: int):
-    current = rendition()
-    selection_from_args(request.args, current.catalog, allowed=())
+    current = without_query()
     if slug not in current.calendar_archives:
         abort(404, f"no calendar {slug!r}")
-    if year not in current.calendar_archives[slug]:
-        abort(404, f"no archive of {slug!r} for {year}: its feed holds every event of that year, if any")
-    return resource_response(current.calendar_archives[slug][year].resource)
+    archive = current.calendar_archives[slug].get(year)
+    return answer(
+        archive and archive.resource,
+        f"no archive of {slug!r} for {year}: its feed holds every event of that year, if any",
+    )
+
+
+def without_query() -> Rendition:
+    """This request's rendition; these URLs take no query parameters (400 otherwise)."""
+    current = rendition()
+    selection_from_args(request.args, current.catalog, allowed=())
+    return current
+
+
+def answer(resource: Resource | None, missing: str):
+    """The resource as a conditional response, or a 404 saying what is missing."""
+    if resource is None:
+        abort(404, missing)
+    return resource_response(resource)
