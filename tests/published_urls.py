@@ -46,14 +46,14 @@ def crawl(client, base_url: str, seeds=("/",)) -> dict[str, dict]:
     found: dict[str, dict] = {}
     while queue:
         url = queue.popleft()
-        response = client.get(url, base_url=base_url)
-        body = response.get_data()
-        found[url] = {
-            "status": response.status_code,
-            **{name: response.headers[name] for name in SNAPSHOT_HEADERS if name in response.headers},
-            "sha256": hashlib.sha256(body).hexdigest(),
-        }
-        if not (response.content_type or "").startswith("text/html") or response.status_code != 200:
+        with client.get(url, base_url=base_url) as response:
+            body = response.get_data()
+            found[url] = {
+                "status": response.status_code,
+                **{name: response.headers[name] for name in SNAPSHOT_HEADERS if name in response.headers},
+                "sha256": hashlib.sha256(body).hexdigest(),
+            }
+        if not found[url].get("content-type", "").startswith("text/html") or response.status_code != 200:
             continue
         parser = Links()
         parser.feed(body.decode())
@@ -90,7 +90,8 @@ def json_links(client, base_url: str, url: str) -> list[str]:
             urls.append(parts.path + (f"?{parts.query}" if parts.query else ""))
 
     for document in ("/api/events.json", "/api/calendars.json"):
-        walk(client.get(document, base_url=base_url).get_json())
+        with client.get(document, base_url=base_url) as response:
+            walk(response.get_json())
     return urls
 
 
