@@ -8,13 +8,17 @@ EVENTS ?= events
 # Debian packages the test suite drives: a real browser and nginx.
 TEST_PACKAGES := chromium:/usr/bin/chromium nginx-light:/usr/sbin/nginx
 
-.PHONY: run test validate install install-test system-packages bench clean
+.PHONY: run test lint validate install install-test system-packages bench clean
 
 run: $(VENV)/.installed
 	$(BIN)/calendar-svc serve --host $(HOST) --port $(PORT) --events $(EVENTS)
 
-test: $(VENV)/.installed-test system-packages
+test: $(VENV)/.installed-test system-packages lint
 	$(BIN)/pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 validate: $(VENV)/.installed
 	$(BIN)/calendar-svc validate $(EVENTS)

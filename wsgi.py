@@ -1,8 +1,7 @@
 """WSGI entry point for any server: `gunicorn wsgi:app`.
 
-Configuration comes from the environment (CALENDAR_SVC_EVENTS_DIR,
-CALENDAR_SVC_BASE_URL, CALENDAR_SVC_TRUST_PROXY). Bad event data stops the
-start-up with one line per problem.
+Configuration comes from the environment (docs/configuration.md). Bad event
+data or a bad setting stops the start-up with one line per problem.
 """
 
 import sys
@@ -15,4 +14,7 @@ try:
 except CatalogError as error:
     for problem in error.problems:
         print(problem, file=sys.stderr)
+    raise SystemExit(1) from None
+except ValueError as error:  # a setting in the environment that cannot be used
+    print(error, file=sys.stderr)
     raise SystemExit(1) from None

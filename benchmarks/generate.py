@@ -33,11 +33,30 @@ TITLES = [
     "Бизнес-форум «Қазақстан — Еуропа»",
     "Gespräche über grünen Wasserstoff",
 ]
-WORDS = (
-    "бірлескен мәлімдеме ынтымақтастық сауда инвестиция совместное заявление сотрудничество "
-    "торговля инвестиции Zusammenarbeit Handel Investitionen Abkommen partnership trade "
-    "investment agreement, transport; logistics \\ energy"
-).split()
+WORDS = [
+    "бірлескен",
+    "мәлімдеме",
+    "ынтымақтастық",
+    "сауда",
+    "инвестиция",
+    "совместное",
+    "заявление",
+    "сотрудничество",
+    "торговля",
+    "инвестиции",
+    "Zusammenarbeit",
+    "Handel",
+    "Investitionen",
+    "Abkommen",
+    "partnership",
+    "trade",
+    "investment",
+    "agreement,",
+    "transport;",
+    "logistics",
+    "\\",
+    "energy",
+]
 
 
 def description(rng: random.Random) -> str:
@@ -75,7 +94,7 @@ def event_toml(i: int, rng: random.Random) -> str:
     if rng.random() < 0.05:
         lines.append('status = "cancelled"')
     lines += [
-        f'location = {toml_string(rng.choice(["Astana", "Алматы", "Berlin, Unter den Linden 1", "Brussels"]))}',
+        f"location = {toml_string(rng.choice(['Astana', 'Алматы', 'Berlin, Unter den Linden 1', 'Brussels']))}",
         "countries = [" + ", ".join(f'"{c}"' for c in countries) + "]",
         f"description = {toml_string(description(rng))}",
         f'sources = ["https://example.org/source/{i}"]',
@@ -95,7 +114,14 @@ def settings_toml() -> str:
         "revised = 2026-11-27",
     ]
     for slug, name, colour in CALENDARS:
-        parts += ["", "[[calendars]]", f'slug = "{slug}"', f'name = "{name}"', f'description = "{name}"', f'colour = "{colour}"']
+        parts += [
+            "",
+            "[[calendars]]",
+            f'slug = "{slug}"',
+            f'name = "{name}"',
+            f'description = "{name}"',
+            f'colour = "{colour}"',
+        ]
     return "\n".join(parts) + "\n"
 
 

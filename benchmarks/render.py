@@ -31,8 +31,8 @@ from benchmarks.generate import generate  # noqa: E402
 OURS = r"""
 import json, sys, time
 start = float(sys.argv[2])
-from calendar_svc.loader import load_catalog
-from calendar_svc.published import Rendition
+from calendar_svc.catalog.loading import load_catalog
+from calendar_svc.publish.rendition import Rendition
 t_import = time.time()
 catalog = load_catalog(sys.argv[1])
 t_load = time.time()
@@ -52,7 +52,9 @@ print(json.dumps({"import": t_import - start, "load": t_load - t_import, "render
 def run_ours(directory: Path, warm_rounds: int) -> dict:
     out = subprocess.run(
         [sys.executable, "-c", OURS, str(directory), repr(time.time()), str(warm_rounds)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return json.loads(out)
 
@@ -60,14 +62,17 @@ def run_ours(directory: Path, warm_rounds: int) -> dict:
 def run_ical_generator(events_json: Path, rounds: int) -> dict:
     out = subprocess.run(
         ["node", str(HERE / "ical_generator.mjs"), str(events_json), str(rounds)],
-        capture_output=True, text=True, check=True, cwd=HERE,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=HERE,
     ).stdout
     return json.loads(out)
 
 
 def events_json(directory: Path, target: Path) -> None:
-    from calendar_svc.loader import load_catalog
-    from calendar_svc.published import Rendition
+    from calendar_svc.catalog.loading import load_catalog
+    from calendar_svc.publish.rendition import Rendition
 
     target.write_bytes(Rendition(load_catalog(directory), "http://127.0.0.1:8000").events_json.body)
 
@@ -105,8 +110,10 @@ def main() -> None:
             row["warm_ratio"] = row["ours_warm_s"] / row["igen_warm_s"]
             rows.append(row)
             print(json.dumps(row), file=sys.stderr)
-    print("| events | ours: cold start to feed | (import / load+validate / render all) | ours: warm render all "
-          "| ical-generator: first render | ical-generator: warm | cold ÷ igen first | warm ÷ igen warm | µs/event warm (ours / igen) |")
+    print(
+        "| events | ours: cold start to feed | (import / load+validate / render all) | ours: warm render all "
+        "| ical-generator: first render | ical-generator: warm | cold ÷ igen first | warm ÷ igen warm | µs/event warm (ours / igen) |"
+    )
     print("|---:|---:|---|---:|---:|---:|---:|---:|---|")
     for r in rows:
         print(

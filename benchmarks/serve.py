@@ -133,7 +133,10 @@ def main() -> None:
         env = {**os.environ, "CALENDAR_SVC_BASE_URL": f"http://127.0.0.1:{app_port}"}
         app = subprocess.Popen(
             [str(ROOT / ".venv/bin/calendar-svc"), "serve", "--port", str(app_port), "--events", str(events)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
         )
         nginx = None
         try:
@@ -180,9 +183,13 @@ def main() -> None:
         "pss_mib_before": round(pss_before / 1024, 1),
         "pss_mib_after": round(pss_after / 1024, 1),
     }
-    print(f"feed {args.path}: {len(body):,} bytes; largest server process PSS {summary['pss_mib_before']} MiB "
-          f"before, {summary['pss_mib_after']} MiB after")
-    print("| response | app req/s | nginx req/s | app ÷ nginx | app p50 / p99 | nginx p50 / p99 | errors (app, nginx) |")
+    print(
+        f"feed {args.path}: {len(body):,} bytes; largest server process PSS {summary['pss_mib_before']} MiB "
+        f"before, {summary['pss_mib_after']} MiB after"
+    )
+    print(
+        "| response | app req/s | nginx req/s | app ÷ nginx | app p50 / p99 | nginx p50 / p99 | errors (app, nginx) |"
+    )
     print("|---|---:|---:|---:|---|---|---|")
     for status in ("200", "304"):
         a, n = ("app", status), ("nginx", status)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+import zoneinfo
 from pathlib import Path
 
 import pytest
 
 from calendar_svc import create_app
 from calendar_svc.config import Config
+
+# The service reads zone rules from the tzdata package whatever the host has. The independent
+# readers the tests check its feeds with (icalendar, vobject, zoneinfo itself) look zones up by
+# name; point them at the same package, so a difference is a bug and not a newer host tzdata.
+zoneinfo.reset_tzpath(to=[])
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -67,12 +74,10 @@ PAGES_TODAY = "2024-04-01"  # in the small dataset: a series meeting today, even
 
 @pytest.fixture
 def make_pages_app():
-    """Build the app on a dataset with "today" pinned (CALENDAR_SVC_TODAY), links built for http://cal.test."""
+    """Build the app on a dataset with "today" pinned (Config.today), links built for http://cal.test."""
 
     def make(events: Path = SMALL, today: str = PAGES_TODAY, base_url: str | None = "http://cal.test"):
-        app = create_app(Config(events_dir=events, base_url=base_url))
-        app.config["CALENDAR_SVC_TODAY"] = today
-        return app
+        return create_app(Config(events_dir=events, base_url=base_url, today=dt.date.fromisoformat(today)))
 
     return make
 

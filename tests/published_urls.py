@@ -20,11 +20,25 @@ from urllib.parse import urljoin, urlsplit
 SNAPSHOT_HEADERS = ("content-type", "etag", "last-modified", "cache-control", "content-disposition", "location", "vary")
 # URLs no link leads to: filters, bad values and missing things, in every format.
 EXTRA_URLS = (
-    "/calendar.ics?category=visits", "/calendar.ics?country=DE", "/calendar.ics?category=forum&country=KZ",
-    "/api/events.json?category=visits", "/api/events.json?country=de", "/healthz",
-    "/calendar.ics?category=nope", "/api/events.json?country=ZZ", "/?country=ZZ", "/api/calendars.json?x=1",
-    "/events/nope/", "/events/nope.ics", "/api/nope.json", "/calendars/nope.ics", "/nope",
-    "/calendar/2023.ics", "/calendar/1999/01/", "/calendar/?month=2023-06", "/calendar/",
+    "/calendar.ics?category=visits",
+    "/calendar.ics?country=DE",
+    "/calendar.ics?category=forum&country=KZ",
+    "/api/events.json?category=visits",
+    "/api/events.json?country=de",
+    "/healthz",
+    "/calendar.ics?category=nope",
+    "/api/events.json?country=ZZ",
+    "/?country=ZZ",
+    "/api/calendars.json?x=1",
+    "/events/nope/",
+    "/events/nope.ics",
+    "/api/nope.json",
+    "/calendars/nope.ics",
+    "/nope",
+    "/calendar/2023.ics",
+    "/calendar/1999/01/",
+    "/calendar/?month=2023-06",
+    "/calendar/",
     "/?country=kz&category=visits",
 )
 
@@ -48,9 +62,11 @@ def crawl(client, base_url: str, seeds=("/",)) -> dict[str, dict]:
         url = queue.popleft()
         with client.get(url, base_url=base_url) as response:
             body = response.get_data()
+            # Static files' ETag and Last-Modified follow the file's time on disk, not the data.
+            names = [n for n in SNAPSHOT_HEADERS if not (url.startswith("/static/") and n in ("etag", "last-modified"))]
             found[url] = {
                 "status": response.status_code,
-                **{name: response.headers[name] for name in SNAPSHOT_HEADERS if name in response.headers},
+                **{name: response.headers[name] for name in names if name in response.headers},
                 "sha256": hashlib.sha256(body).hexdigest(),
             }
         if not found[url].get("content-type", "").startswith("text/html") or response.status_code != 200:
@@ -103,9 +119,5 @@ if __name__ == "__main__":
 
     from .conftest import PAGES_TODAY, SMALL
 
-    try:
-        app = create_app(Config(events_dir=SMALL, base_url="http://cal.test", today=dt.date.fromisoformat(PAGES_TODAY)))
-    except TypeError:  # a Config without the ``today`` setting
-        app = create_app(Config(events_dir=SMALL, base_url="http://cal.test"))
-        app.config["CALENDAR_SVC_TODAY"] = PAGES_TODAY
+    app = create_app(Config(events_dir=SMALL, base_url="http://cal.test", today=dt.date.fromisoformat(PAGES_TODAY)))
     print(json.dumps(crawl(app.test_client(), "http://cal.test"), indent=1, ensure_ascii=False))

@@ -74,27 +74,49 @@ def accepts_connections(port: int) -> bool:
 class Gunicorn:
     """`calendar-svc serve` as a subprocess, its log in a file."""
 
-    def __init__(self, events_dir: Path, log_path: Path, workers: int = 2, env: dict | None = None,
-                 config_file: bool = False):
+    def __init__(
+        self, events_dir: Path, log_path: Path, workers: int = 2, env: dict | None = None, config_file: bool = False
+    ):
         """`calendar-svc serve`, or with ``config_file`` `gunicorn -c gunicorn.conf.py wsgi:app`."""
         self.port = free_port()
         self.log_path = log_path
         environment = {**os.environ, "CALENDAR_SVC_RELOAD_INTERVAL": "0.5", **(env or {})}
         if config_file:
-            environment.update(CALENDAR_SVC_EVENTS_DIR=str(events_dir), CALENDAR_SVC_BIND=f"127.0.0.1:{self.port}",
-                               WEB_CONCURRENCY=str(workers))
+            environment.update(
+                CALENDAR_SVC_EVENTS_DIR=str(events_dir),
+                CALENDAR_SVC_BIND=f"127.0.0.1:{self.port}",
+                WEB_CONCURRENCY=str(workers),
+            )
             command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
         else:
-            command = [sys.executable, "-m", "calendar_svc", "serve", "--events", str(events_dir),
-                       "--port", str(self.port), "--workers", str(workers)]
-        self._log = open(log_path, "wb")
+            command = [
+                sys.executable,
+                "-m",
+                "calendar_svc",
+                "serve",
+                "--events",
+                str(events_dir),
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+            ]
+        self._log = open(log_path, "wb")  # noqa: SIM115 - open for the server's lifetime, closed by stop()
         self.process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=self._log, stderr=subprocess.STDOUT)
-        wait_until(lambda: self.process.poll() is not None or accepts_connections(self.port), 30,
-                   "gunicorn did not start listening")
+        wait_until(
+            lambda: self.process.poll() is not None or accepts_connections(self.port),
+            30,
+            "gunicorn did not start listening",
+        )
         assert self.process.poll() is None, f"gunicorn exited:\n{self.log()}"
-        wait_until(lambda: len(self.worker_pids()) == workers and all(
-            f"process {pid} watches" in self.log() for pid in self.worker_pids()), 30,
-            f"not every worker started watching the data:\n{self.log()}")
+        wait_until(
+            lambda: (
+                len(self.worker_pids()) == workers
+                and all(f"process {pid} watches" in self.log() for pid in self.worker_pids())
+            ),
+            30,
+            f"not every worker started watching the data:\n{self.log()}",
+        )
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -144,8 +166,11 @@ class Nginx:
         self.process = subprocess.Popen(
             [str(NGINX), "-p", str(workdir), "-c", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
         )
-        wait_until(lambda: self.process.poll() is not None or accepts_connections(self.port), 15,
-                   "nginx did not start listening")
+        wait_until(
+            lambda: self.process.poll() is not None or accepts_connections(self.port),
+            15,
+            "nginx did not start listening",
+        )
         if self.process.poll() is not None:
             output = self.process.stdout.read().decode(errors="replace")
             raise AssertionError(f"nginx did not start:\n{output}\n{self.errors()}")

@@ -24,10 +24,18 @@ from .conftest import BUNDLED_EVENTS, ROOT
 
 TODAY = "2026-11-27"
 SCREENSHOTS = ROOT / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
 WIDTHS = (320, 375, 1280)
 
 # Contrast of every text node against the first opaque background behind it (WCAG 2 formula).
@@ -65,9 +73,11 @@ CONTRAST_JS = """
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).exists():
-        pytest.fail(f"the browser tests need Chromium, not found at {path}: install the Debian package chromium "
-                    "(sudo apt-get install chromium)",
-                    pytrace=False)
+        pytest.fail(
+            f"the browser tests need Chromium, not found at {path}: install the Debian package chromium "
+            "(sudo apt-get install chromium)",
+            pytrace=False,
+        )
     return path
 
 
@@ -155,12 +165,16 @@ def test_a_visitor_finds_the_forum_sees_when_and_where_and_adds_it(server, open_
     page = open_page()
     page.goto(server + "/")
     assert page.locator("h1").inner_text() == "Kazakhstan–EU Diplomatic Calendar"
-    assert "No upcoming events are scheduled after today, 27 November 2026" in page.locator(".nothing-upcoming").inner_text()
+    assert (
+        "No upcoming events are scheduled after today, 27 November 2026"
+        in page.locator(".nothing-upcoming").inner_text()
+    )
     page.select_option("#filter-category", label="Astana International Forum")
     page.get_by_role("button", name="Show events").click()
     page.wait_for_url("**/?category=forum")
     titles = page.locator("li.event .event-title a").all_inner_texts()
-    assert "Astana International Forum 2023" in titles and len(titles) == 4
+    assert "Astana International Forum 2023" in titles
+    assert len(titles) == 4
     page.get_by_role("link", name="Astana International Forum 2023", exact=True).click()
     page.wait_for_url("**/events/aif-2023/")
     assert page.locator(".when-local").inner_text() == "8–9 June 2023 (all day)"
@@ -214,7 +228,7 @@ def test_the_keyboard_reaches_the_subscribe_links_with_a_visible_focus(server, o
         pytest.fail("Tab never reached the Subscribe link in the header")
     page.keyboard.press("Enter")
     page.wait_for_url("**/subscribe/")
-    for presses in range(1, 40):
+    for _ in range(1, 40):
         page.keyboard.press("Tab")
         name = page.evaluate("document.activeElement.textContent")
         if name.startswith("Subscribe in Outlook to Ministerial visits and talks"):
@@ -243,14 +257,24 @@ def test_a_timed_event_shows_the_visitors_own_time_with_javascript(server, open_
     assert page.locator(".when-local").inner_text() == "20 March 2023, 15:00 Asia/Almaty (UTC+06:00)"
     assert page.locator(".when-utc").inner_text() == "That is 20 March 2023, 09:00 UTC."
     visitor = page.locator(".when-visitor")
-    assert visitor.is_visible() and "Europe/Berlin" in visitor.inner_text() and "10:00" in visitor.inner_text()
+    assert visitor.is_visible()
+    assert "Europe/Berlin" in visitor.inner_text()
+    assert "10:00" in visitor.inner_text()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_page_scrolls_sideways_from_narrow_phones_to_wide_screens(server, open_page, width):
     page = open_page(width)
-    for path in ("/", "/?country=KZ", "/events/aif-2023/", "/events/odihr-preliminary-findings-2023/",
-                 "/events/tileuberdi-lodz-bilaterals-2022-12/", "/calendar/2022/12/", "/subscribe/", "/nowhere/"):
+    for path in (
+        "/",
+        "/?country=KZ",
+        "/events/aif-2023/",
+        "/events/odihr-preliminary-findings-2023/",
+        "/events/tileuberdi-lodz-bilaterals-2022-12/",
+        "/calendar/2022/12/",
+        "/subscribe/",
+        "/nowhere/",
+    ):
         page.goto(server + path)
         scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll <= inner, f"{path} at {width}px is {scroll}px wide"
@@ -263,14 +287,16 @@ def test_the_month_view_marks_today_and_links_neighbouring_months(server, open_p
     page.get_by_role("link", name="Month view").click()
     page.wait_for_url("**/calendar/2026/11/")
     today = page.locator("td[aria-current=date]")
-    assert today.locator("time").get_attribute("datetime") == TODAY and "Today" in today.text_content()
+    assert today.locator("time").get_attribute("datetime") == TODAY
+    assert "Today" in today.text_content()
     page.get_by_role("link", name="October 2026").click()
     page.wait_for_url("**/calendar/2026/10/")
     page.fill("#month-jump", "2023-06")  # typed, as browsers without a month picker take it
     page.get_by_role("button", name="Go").click()
     page.wait_for_url("**/calendar/2023/06/")
     chips = page.locator("table.month-grid a.chip")
-    assert chips.count() == 2 and chips.first.inner_text() == "Astana International Forum 2023"
+    assert chips.count() == 2
+    assert chips.first.inner_text() == "Astana International Forum 2023"
 
 
 def test_pages_meet_the_contrast_minimum_and_print_without_navigation(server, open_page):
@@ -281,7 +307,8 @@ def test_pages_meet_the_contrast_minimum_and_print_without_navigation(server, op
         assert worst[0][0] >= 4.5, (path, worst)
     page.emulate_media(media="print")
     page.goto(server + "/events/aif-2023/")
-    assert not page.locator(".site-nav").is_visible() and not page.locator(".actions").is_visible()
+    assert not page.locator(".site-nav").is_visible()
+    assert not page.locator(".actions").is_visible()
     assert page.locator("h1").is_visible()
 
 
@@ -299,12 +326,17 @@ def test_pages_raise_no_content_security_policy_violations(server, open_page):
     assert page.errors == []
 
 
-@pytest.mark.parametrize("width", (375, 1280))
+@pytest.mark.parametrize("width", [375, 1280])
 def test_screenshots_of_home_event_and_month(server, open_page, width):
     SCREENSHOTS.mkdir(exist_ok=True)
     page = open_page(width)
-    for name, path in (("home", "/"), ("event", "/events/aif-2023/"), ("month", "/calendar/2023/06/"),
-                       ("event-timed", "/events/odihr-preliminary-findings-2023/"), ("subscribe", "/subscribe/")):
+    for name, path in (
+        ("home", "/"),
+        ("event", "/events/aif-2023/"),
+        ("month", "/calendar/2023/06/"),
+        ("event-timed", "/events/odihr-preliminary-findings-2023/"),
+        ("subscribe", "/subscribe/"),
+    ):
         page.goto(server + path)
         target = SCREENSHOTS / f"{name}-{width}.png"
         page.screenshot(path=str(target), full_page=True)

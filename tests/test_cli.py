@@ -26,13 +26,15 @@ def test_validate_prints_every_problem_one_per_line_and_exits_1():
     lines = result.output.splitlines()
     assert f"{BROKEN / 'end-before-start.toml'}: end: must not be before start" in lines
     assert f"{BROKEN / 'unknown-field-titel.toml'}: titel: unknown field (did you mean 'title'?)" in lines
-    assert lines[-1].startswith("Error: ") and "problems in" in lines[-1]
+    assert lines[-1].startswith("Error: ")
+    assert "problems in" in lines[-1]
     assert "Traceback" not in result.output
 
 
 def test_validate_reads_the_directory_from_the_environment():
     result = CliRunner().invoke(main, ["validate"], env={"CALENDAR_SVC_EVENTS_DIR": str(SMALL)})
-    assert result.exit_code == 0 and str(SMALL) in result.output
+    assert result.exit_code == 0
+    assert str(SMALL) in result.output
 
 
 def test_the_bundled_events_validate():
@@ -45,10 +47,16 @@ def test_serve_refuses_bad_data_with_the_same_lines_and_no_traceback(tmp_path):
     shutil.copy(BROKEN / "bad-country-code.toml", tmp_path / "events")
     process = subprocess.run(
         [sys.executable, "-m", "calendar_svc", "serve", "--events", str(tmp_path / "events"), "--port", "1"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert process.returncode == 1
-    assert f"{tmp_path / 'events' / 'bad-country-code.toml'}: countries: 'XX' is not an ISO 3166-1 alpha-2 country code" in process.stderr
+    assert (
+        f"{tmp_path / 'events' / 'bad-country-code.toml'}: countries: 'XX' is not an ISO 3166-1 alpha-2 country code"
+        in process.stderr
+    )
     assert "Traceback" not in process.stderr
 
 

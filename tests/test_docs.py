@@ -6,7 +6,7 @@ import json
 import re
 import shutil
 
-from calendar_svc.loader import load_catalog
+from calendar_svc.catalog.loading import load_catalog
 
 from .conftest import BUNDLED_EVENTS, ROOT
 
@@ -39,11 +39,15 @@ def test_the_settings_example_in_the_events_readme_loads(tmp_path):
 def test_the_json_examples_in_the_readme_match_what_the_api_sends(bundled_client):
     examples = [
         json.loads(b.replace('"…"', '"x"').replace('["https://…"]', "[]"))
-        for b in code_blocks(ROOT / "README.md", "json")
+        for b in code_blocks(ROOT / "docs" / "urls.md", "json")
     ]
     event_example = next(e for e in examples if "events" in e)["events"][0]
     calendar_example = next(e for e in examples if "calendars" in e)["calendars"][0]
-    actual_event = next(e for e in bundled_client.get("/api/events.json", base_url="http://127.0.0.1:8000").json["events"] if e["id"] == event_example["id"])
+    actual_event = next(
+        e
+        for e in bundled_client.get("/api/events.json", base_url="http://127.0.0.1:8000").json["events"]
+        if e["id"] == event_example["id"]
+    )
     assert list(actual_event) == list(event_example)
     for name in ("start", "end", "precision", "timezone", "title", "uid", "ics_url", "page_url"):
         assert actual_event[name] == event_example[name], name
@@ -52,3 +56,55 @@ def test_the_json_examples_in_the_readme_match_what_the_api_sends(bundled_client
     assert actual_calendar["count"] == calendar_example["count"]
     full_example = next(e for e in examples if "calendars" in e)["all"]
     assert bundled_client.get("/api/calendars.json", base_url="http://127.0.0.1:8000").json["all"] == full_example
+
+
+DOCS = ROOT / "docs"
+ENVIRONMENT_VARIABLE = re.compile(r"\b(?:CALENDAR_SVC_[A-Z_]+|WEB_CONCURRENCY)\b")
+
+
+def docs_text() -> str:
+    return "\n".join(path.read_text(encoding="utf-8") for path in sorted(DOCS.glob("*.md")))
+
+
+def test_every_setting_is_documented_by_its_field_and_its_environment_variable():
+    from dataclasses import fields
+
+    from calendar_svc.config import Config
+
+    configuration = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    missing = [f.name for f in fields(Config) if f"`{f.name}`" not in configuration]
+    assert missing == [], f"Config fields not in docs/configuration.md: {missing}"
+
+
+def test_every_environment_variable_the_code_reads_is_documented():
+    sources = [*(ROOT / "src").rglob("*.py"), ROOT / "wsgi.py", ROOT / "gunicorn.conf.py"]
+    read = {name for path in sources for name in ENVIRONMENT_VARIABLE.findall(path.read_text(encoding="utf-8"))}
+    configuration = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    assert len(read) >= 8
+    assert sorted(name for name in read if f"`{name}`" not in configuration) == []
+
+
+def test_every_route_in_the_url_map_is_documented(app):
+    def documented(rule: str) -> str:
+        # werkzeug's converters as the reference writes them: <int(fixed_digits=4):year> -> <year>
+        return re.sub(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>", r"<\1>", rule)
+
+    reference = (DOCS / "urls.md").read_text(encoding="utf-8")
+    rules = {documented(rule.rule) for rule in app.url_map.iter_rules()}
+    assert len(rules) >= 15
+    assert sorted(rule for rule in rules if f"`{rule}`" not in reference) == []
+
+
+def test_the_readme_links_only_to_documents_that_exist():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(((?!https?:|#)[^)#]+)", readme)
+    assert "docs/architecture.md" in targets
+    assert [t for t in targets if not (ROOT / t).exists()] == []
+
+
+def test_the_architecture_map_names_every_subpackage():
+    architecture = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    package = ROOT / "src" / "calendar_svc"
+    subpackages = sorted(p.name for p in package.iterdir() if (p / "__init__.py").is_file())
+    assert subpackages == ["catalog", "ical", "publish", "serving", "web"]
+    assert [name for name in subpackages if f"`{name}/`" not in architecture] == []

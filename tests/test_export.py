@@ -25,10 +25,9 @@ TODAY = dt.date(2024, 3, 15)
 
 
 @pytest.fixture
-def live(monkeypatch):
+def live():
     """The live app on the small dataset, pinned to the export's day."""
-    monkeypatch.setenv("CALENDAR_SVC_TODAY", TODAY.isoformat())
-    return create_app(Config(events_dir=SMALL, base_url=BASE)).test_client()
+    return create_app(Config(events_dir=SMALL, base_url=BASE, today=TODAY)).test_client()
 
 
 def test_every_exported_file_holds_the_bytes_the_live_app_sends(tmp_path, live):
@@ -45,8 +44,14 @@ def test_every_feed_json_document_event_page_and_asset_is_exported(tmp_path):
     result = export_site(Config(events_dir=SMALL, base_url=BASE), tmp_path / "site", TODAY)
     catalog = create_app(Config(events_dir=SMALL)).extensions["calendar_svc"].catalog
     paths = {f.path for f in result.files}
-    assert {"index.html", "calendar.ics", "api/events.json", "api/calendars.json", "robots.txt",
-            "static/style.css"} <= paths
+    assert {
+        "index.html",
+        "calendar.ics",
+        "api/events.json",
+        "api/calendars.json",
+        "robots.txt",
+        "static/style.css",
+    } <= paths
     assert {f"calendars/{c.slug}.ics" for c in catalog.calendars} <= paths
     assert {f"events/{e.id}.ics" for e in catalog.dated_events} <= paths
     assert {f"events/{e.id}/index.html" for e in catalog.events} <= paths
@@ -56,14 +61,16 @@ def test_every_feed_json_document_event_page_and_asset_is_exported(tmp_path):
 def test_the_build_records_its_day_data_version_and_origin(tmp_path):
     result = export_site(Config(events_dir=SMALL, base_url=BASE), tmp_path / "site", TODAY)
     manifest = json.loads((tmp_path / "site" / MANIFEST).read_text())
-    assert manifest["today"] == "2024-03-15" and manifest["base_url"] == BASE
-    assert manifest["data_version"] == result.version and manifest["files"] == len(result.files)
+    assert manifest["today"] == "2024-03-15"
+    assert manifest["base_url"] == BASE
+    assert manifest["data_version"] == result.version
+    assert manifest["files"] == len(result.files)
 
 
-def test_the_build_does_not_leave_the_day_pinned(tmp_path, monkeypatch):
-    monkeypatch.delenv("CALENDAR_SVC_TODAY", raising=False)
+def test_the_build_leaves_the_environment_alone(tmp_path):
+    before = dict(os.environ)
     export_site(Config(events_dir=SMALL, base_url=BASE), tmp_path / "site", TODAY)
-    assert "CALENDAR_SVC_TODAY" not in os.environ
+    assert dict(os.environ) == before
 
 
 def tiny_site() -> Flask:
@@ -78,7 +85,9 @@ def tiny_site() -> Flask:
     for path, html in pages.items():
         app.add_url_rule(path, path, lambda html=html: html)
     app.add_url_rule("/b.txt", "b", lambda: ("b", {"Content-Type": "text/plain; charset=utf-8"}))
-    app.add_url_rule("/s.css", "s", lambda: ("body { background: url('/img.png') }", {"Content-Type": "text/css; charset=utf-8"}))
+    app.add_url_rule(
+        "/s.css", "s", lambda: ("body { background: url('/img.png') }", {"Content-Type": "text/css; charset=utf-8"})
+    )
     app.add_url_rule("/img.png", "img", lambda: (b"\x89PNG", {"Content-Type": "image/png"}))
     return app
 
@@ -162,8 +171,11 @@ def test_calendar_svc_build_writes_the_site_and_says_what_it_wrote(tmp_path):
         main, ["build", str(tmp_path / "site"), "--events", str(SMALL), "--base-url", BASE, "--today", "2024-03-15"]
     )
     assert result.exit_code == 0, result.output
-    assert re.match(rf"{re.escape(str(tmp_path / 'site'))}: \d+ files \(.* MB\) for {BASE}, data version \w+, "
-                    r"pages as on 2024-03-15", result.output)
+    assert re.match(
+        rf"{re.escape(str(tmp_path / 'site'))}: \d+ files \(.* MB\) for {BASE}, data version \w+, "
+        r"pages as on 2024-03-15",
+        result.output,
+    )
     assert (tmp_path / "site" / "calendar.ics").is_file()
 
 
@@ -175,9 +187,11 @@ def test_calendar_svc_build_refuses_bad_data_with_one_line_per_problem(tmp_path)
 
 
 def test_calendar_svc_build_needs_the_public_origin(tmp_path):
-    result = CliRunner().invoke(main, ["build", str(tmp_path / "site"), "--events", str(SMALL)],
-                                env={"CALENDAR_SVC_BASE_URL": ""})
-    assert result.exit_code == 1 and "needs the public origin" in result.output
+    result = CliRunner().invoke(
+        main, ["build", str(tmp_path / "site"), "--events", str(SMALL)], env={"CALENDAR_SVC_BASE_URL": ""}
+    )
+    assert result.exit_code == 1
+    assert "needs the public origin" in result.output
 
 
 def test_the_nginx_example_maps_the_same_types_the_export_checks():
@@ -196,7 +210,6 @@ def test_a_build_into_a_new_nested_folder_creates_it(tmp_path):
     shutil.rmtree(tmp_path / "a")
 
 
-def test_without_a_day_the_build_uses_the_one_the_live_service_would(tmp_path, monkeypatch):
-    monkeypatch.setenv("CALENDAR_SVC_TODAY", "2025-05-29")
-    assert export_site(Config(events_dir=SMALL, base_url=BASE), tmp_path / "site").today == dt.date(2025, 5, 29)
-    assert os.environ["CALENDAR_SVC_TODAY"] == "2025-05-29"
+def test_without_a_day_the_build_uses_the_one_the_live_service_would(tmp_path):
+    config = Config(events_dir=SMALL, base_url=BASE, today=dt.date(2025, 5, 29))
+    assert export_site(config, tmp_path / "site").today == dt.date(2025, 5, 29)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from calendar_svc import create_app
 from calendar_svc.config import Config
 from calendar_svc.export import crawl, seed_urls
-from calendar_svc.security import CONTENT_SECURITY_POLICY
+from calendar_svc.serving.security import CONTENT_SECURITY_POLICY
 
 from .conftest import SMALL
 from .servers import Gunicorn, fetch, raw_request
@@ -65,13 +65,18 @@ def host_app():
 def test_hostile_urls_get_the_right_4xx(client, url, status):
     with client.get(url) as response:
         assert response.status_code == status, response.data[:300]
-        assert b"root:" not in response.data and b"import" not in response.data
+        assert b"root:" not in response.data
+        assert b"import" not in response.data
 
 
 @pytest.mark.parametrize(
     ("field", "raw"),
-    [("PATH_INFO", "/events/\xff\xfe.ics"), ("PATH_INFO", "/\xc3("), ("QUERY_STRING", "category=%ff"),
-     ("QUERY_STRING", "country=%c3%28")],
+    [
+        ("PATH_INFO", "/events/\xff\xfe.ics"),
+        ("PATH_INFO", "/\xc3("),
+        ("QUERY_STRING", "category=%ff"),
+        ("QUERY_STRING", "country=%c3%28"),
+    ],
 )
 def test_bytes_that_are_not_utf8_in_the_url_get_400(client, field, raw):
     overrides = {"PATH_INFO": "/calendar.ics", "QUERY_STRING": "", field: raw}
@@ -92,20 +97,29 @@ def test_methods_other_than_get_head_options_get_405_with_allow(client, method, 
 def test_head_and_options_are_answered(client, url):
     assert client.head(url).status_code == 200
     options = client.options(url)
-    assert options.status_code == 200 and "GET" in options.headers["Allow"]
+    assert options.status_code == 200
+    assert "GET" in options.headers["Allow"]
 
 
 def test_repeated_filter_parameters_are_one_filter(client):
     once = client.get("/calendar.ics?category=visits")
     twice = client.get("/calendar.ics?category=visits&category=visits")
-    assert twice.status_code == 200 and twice.data == once.data
+    assert twice.status_code == 200
+    assert twice.data == once.data
 
 
 @pytest.mark.parametrize(
     "headers",
-    [{"If-None-Match": "garbage, W/, *x"}, {"If-Modified-Since": "yesterday"}, {"If-Modified-Since": "Mon, 01 Jan 99999 00:00:00 GMT"},
-     {"Accept-Encoding": "gzip;q=nonsense, br;q=2"}, {"Range": "bytes=999999-1"}, {"Accept": "\x01"},
-     {"X-Forwarded-Host": "evil.example"}, {"Cookie": "a=" + "b" * 4000}],
+    [
+        {"If-None-Match": "garbage, W/, *x"},
+        {"If-Modified-Since": "yesterday"},
+        {"If-Modified-Since": "Mon, 01 Jan 99999 00:00:00 GMT"},
+        {"Accept-Encoding": "gzip;q=nonsense, br;q=2"},
+        {"Range": "bytes=999999-1"},
+        {"Accept": "\x01"},
+        {"X-Forwarded-Host": "evil.example"},
+        {"Cookie": "a=" + "b" * 4000},
+    ],
 )
 @pytest.mark.parametrize("url", ["/calendar.ics", "/api/events.json", "/", "/static/style.css"])
 def test_odd_headers_never_cause_a_server_error(client, url, headers):
@@ -119,7 +133,9 @@ def test_a_host_header_that_is_not_a_host_name_gets_400_when_links_come_from_it(
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("host", ["cal.example.org", "cal.example.org:8080", "127.0.0.1:8000", "[::1]:8000", "localhost"])
+@pytest.mark.parametrize(
+    "host", ["cal.example.org", "cal.example.org:8080", "127.0.0.1:8000", "[::1]:8000", "localhost"]
+)
 def test_ordinary_host_headers_are_served(host_app, host):
     response = host_app.test_client().get("/calendar.ics", headers={"Host": host})
     assert response.status_code == 200
@@ -130,8 +146,11 @@ URL_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(segments=st.lists(URL_TEXT, max_size=4), query=st.dictionaries(URL_TEXT, URL_TEXT, max_size=4),
-       suffix=st.sampled_from(["", "/", ".ics", ".json", "/index.html"]))
+@given(
+    segments=st.lists(URL_TEXT, max_size=4),
+    query=st.dictionaries(URL_TEXT, URL_TEXT, max_size=4),
+    suffix=st.sampled_from(["", "/", ".ics", ".json", "/index.html"]),
+)
 def test_no_path_or_query_string_causes_a_server_error(client, segments, query, suffix):
     from urllib.parse import quote, urlencode
 
@@ -177,7 +196,9 @@ def test_every_kind_of_response_carries_the_security_headers(client):
 
 def test_every_page_satisfies_the_content_security_policy(app):
     """No inline script or style, no event handler attributes, no javascript: links, no foreign scripts."""
-    pages, _ = crawl(app, "http://cal.test", seed_urls(app, app.extensions["calendar_svc"].catalog), 5000)
+    store = app.extensions["calendar_svc"]
+    archives = store.rendition("http://cal.test").archive_years()
+    pages, _ = crawl(app, "http://cal.test", seed_urls(app, store.catalog, archives), 5000)
     html_pages = [p for p in pages if p.content_type.startswith("text/html")]
     assert len(html_pages) > 10
     for page in html_pages:
@@ -190,7 +211,9 @@ def test_every_page_satisfies_the_content_security_policy(app):
         assert not soup.find_all("style"), f"{page.url}: inline <style>"
         for tag in soup.find_all(True):
             assert "style" not in tag.attrs, f"{page.url}: style attribute on <{tag.name}>"
-            assert not [a for a in tag.attrs if a.lower().startswith("on")], f"{page.url}: event handler on <{tag.name}>"
+            assert not [a for a in tag.attrs if a.lower().startswith("on")], (
+                f"{page.url}: event handler on <{tag.name}>"
+            )
             for name in ("href", "src", "action"):
                 assert not str(tag.get(name, "")).lower().strip().startswith("javascript:"), page.url
 

@@ -9,11 +9,14 @@ import pytest
 
 def test_events_json_lists_every_event_dated_or_not_with_its_precision(client):
     response = client.get("/api/events.json")
-    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
     events = {e["id"]: e for e in json.loads(response.data)["events"]}
     assert len(events) == 7
-    assert events["month-only"]["precision"] == "month" and events["month-only"]["start"] == "2022-12"
-    assert events["year-only"]["precision"] == "year" and events["year-only"]["start"] == "2022"
+    assert events["month-only"]["precision"] == "month"
+    assert events["month-only"]["start"] == "2022-12"
+    assert events["year-only"]["precision"] == "year"
+    assert events["year-only"]["start"] == "2022"
     assert events["month-only"]["ics_url"] is None
     timed = events["timed-astana-2023"]
     assert timed["precision"] == "time"
@@ -28,8 +31,23 @@ def test_events_json_lists_every_event_dated_or_not_with_its_precision(client):
 
 def test_event_objects_have_the_documented_fields(client):
     event = client.get("/api/events.json").json["events"][0]
-    for name in ("id", "title", "category", "status", "start", "end", "precision", "timezone", "countries",
-                 "location", "people", "url", "sources", "ics_url", "page_url"):
+    for name in (
+        "id",
+        "title",
+        "category",
+        "status",
+        "start",
+        "end",
+        "precision",
+        "timezone",
+        "countries",
+        "location",
+        "people",
+        "url",
+        "sources",
+        "ics_url",
+        "page_url",
+    ):
         assert name in event
 
 
@@ -38,7 +56,9 @@ def test_events_json_takes_the_same_filters_as_the_feed(client):
     assert ids == {"month-only"}
     response = client.get("/api/events.json?category=parties")
     assert response.status_code == 400
-    assert response.json == {"error": {"status": 400, "title": "Bad Request", "message": response.json["error"]["message"]}}
+    assert response.json == {
+        "error": {"status": 400, "title": "Bad Request", "message": response.json["error"]["message"]}
+    }
     assert "'parties'" in response.json["error"]["message"]
 
 
@@ -63,15 +83,20 @@ def test_healthz_reports_status_event_count_and_data_version(client, app):
 
 @pytest.mark.parametrize(
     ("method", "url", "status"),
-    [("GET", "/api/nope.json", 404), ("POST", "/api/events.json", 405), ("GET", "/api/events.json?x=1", 400),
-     ("DELETE", "/healthz", 405)],
+    [
+        ("GET", "/api/nope.json", 404),
+        ("POST", "/api/events.json", 405),
+        ("GET", "/api/events.json?x=1", 400),
+        ("DELETE", "/healthz", 405),
+    ],
 )
 def test_json_errors_share_one_shape(client, method, url, status):
     response = client.open(url, method=method)
     assert response.status_code == status
     assert response.mimetype == "application/json"
     error = response.json["error"]
-    assert set(error) == {"status", "title", "message"} and error["status"] == status
+    assert set(error) == {"status", "title", "message"}
+    assert error["status"] == status
 
 
 def test_unicode_text_is_sent_as_utf8_not_escaped(bundled_client):

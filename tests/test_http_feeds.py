@@ -24,9 +24,11 @@ def test_feeds_answer_200_as_utf8_calendars_without_redirect(client, url):
 def test_feeds_carry_strong_validators_and_cache_headers(client, url):
     response = client.get(url)
     etag, weak = response.get_etag()
-    assert etag and not weak
+    assert etag
+    assert not weak
     assert response.headers["Last-Modified"]
-    assert "public" in response.headers["Cache-Control"] and "max-age=" in response.headers["Cache-Control"]
+    assert "public" in response.headers["Cache-Control"]
+    assert "max-age=" in response.headers["Cache-Control"]
 
 
 @pytest.mark.parametrize("url", FEED_URLS)
@@ -41,7 +43,9 @@ def test_a_matching_if_none_match_gets_an_empty_304(client, url):
 def test_if_modified_since_at_or_after_last_modified_gets_304(client):
     last_modified = client.get("/calendar.ics").headers["Last-Modified"]
     assert client.get("/calendar.ics", headers={"If-Modified-Since": last_modified}).status_code == 304
-    assert client.get("/calendar.ics", headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}).status_code == 200
+    assert (
+        client.get("/calendar.ics", headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}).status_code == 200
+    )
 
 
 def test_a_stale_etag_gets_the_full_feed(client):
@@ -50,14 +54,16 @@ def test_a_stale_etag_gets_the_full_feed(client):
 
 def test_head_answers_headers_without_a_body(client):
     get, head = client.get("/calendar.ics"), client.head("/calendar.ics")
-    assert head.status_code == 200 and head.data == b""
+    assert head.status_code == 200
+    assert head.data == b""
     assert head.headers["ETag"] == get.headers["ETag"]
     assert int(head.headers["Content-Length"]) == len(get.data)
 
 
 def test_the_same_data_gives_the_same_bytes_and_etag_on_every_request(client):
     first, second = client.get("/calendar.ics"), client.get("/calendar.ics")
-    assert first.data == second.data and first.headers["ETag"] == second.headers["ETag"]
+    assert first.data == second.data
+    assert first.headers["ETag"] == second.headers["ETag"]
 
 
 def test_the_body_does_not_vary_with_the_accept_header(client):
@@ -73,7 +79,9 @@ def test_gzip_is_sent_when_accepted_with_its_own_etag_and_still_validates(client
     assert gzip.decompress(zipped.data) == plain.data
     assert zipped.headers["ETag"] != plain.headers["ETag"]
     assert "Accept-Encoding" in zipped.headers["Vary"]
-    revalidate = client.get("/calendar.ics", headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]})
+    revalidate = client.get(
+        "/calendar.ics", headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]}
+    )
     assert revalidate.status_code == 304
 
 
@@ -107,7 +115,12 @@ def test_the_full_feed_filters_by_category_and_country(client, query, expected):
 
 @pytest.mark.parametrize(
     ("query", "named"),
-    [("category=parties", "'parties'"), ("country=XX", "'XX'"), ("country=Kazakhstan", "'KAZAKHSTAN'"), ("colour=red", "'colour'")],
+    [
+        ("category=parties", "'parties'"),
+        ("country=XX", "'XX'"),
+        ("country=Kazakhstan", "'KAZAKHSTAN'"),
+        ("colour=red", "'colour'"),
+    ],
 )
 def test_unknown_filter_values_are_a_plain_text_400_naming_them(client, query, named):
     response = client.get(f"/calendar.ics?{query}")
@@ -158,6 +171,10 @@ def test_forwarded_headers_are_honoured_only_when_configured(events_dir):
     headers = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "public.example"}
     ignored = create_app(Config(events_dir=events_dir)).test_client().get("/api/calendars.json", headers=headers)
     assert ignored.json["calendars"][0]["url"].startswith("http://localhost/")
-    trusted = create_app(Config(events_dir=events_dir, trust_proxy=True)).test_client().get("/api/calendars.json", headers=headers)
+    trusted = (
+        create_app(Config(events_dir=events_dir, trust_proxy=True))
+        .test_client()
+        .get("/api/calendars.json", headers=headers)
+    )
     assert trusted.json["calendars"][0]["url"] == "https://public.example/calendars/visits.ics"
     assert trusted.json["calendars"][0]["webcal_url"] == "webcal://public.example/calendars/visits.ics"

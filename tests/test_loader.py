@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
+from calendar_svc.catalog.loading import load_catalog
+from calendar_svc.catalog.model import Precision, Status
 from calendar_svc.errors import CatalogError
-from calendar_svc.loader import load_catalog
-from calendar_svc.model import Precision, Status
 
 from .conftest import BROKEN, SMALL
 
@@ -60,7 +60,10 @@ def test_every_problem_in_a_directory_is_reported_at_once():
     lines = problems_for(BROKEN)
     for name in BROKEN_CASES:
         assert any(line.startswith(f"{BROKEN / name}: ") for line in lines), name
-    assert f"{BROKEN / 'sub' / 'duplicate-id.toml'}: duplicate event id 'duplicate-id' (also {BROKEN / 'duplicate-id.toml'})" in lines
+    assert (
+        f"{BROKEN / 'sub' / 'duplicate-id.toml'}: duplicate event id 'duplicate-id' (also {BROKEN / 'duplicate-id.toml'})"
+        in lines
+    )
     assert any("duplicate-uid-second.toml: uid: duplicate UID 'same@example.org'" in line for line in lines)
 
 
@@ -85,7 +88,10 @@ def test_settings_problems_name_the_field(tmp_path):
         (SMALL / "calendars.toml").read_text().replace('"PT6H"', '"six hours"').replace("#8250df", "purple")
     )
     lines = problems_for(tmp_path)
-    assert f"{tmp_path / 'calendars.toml'}: site.refresh_interval: 'six hours' is not an ISO 8601 duration such as 'PT12H'" in lines
+    assert (
+        f"{tmp_path / 'calendars.toml'}: site.refresh_interval: 'six hours' is not an ISO 8601 duration such as 'PT12H'"
+        in lines
+    )
     assert f"{tmp_path / 'calendars.toml'}: calendars[2].colour: 'purple' is not a colour like '#1f6feb'" in lines
 
 
@@ -161,7 +167,10 @@ def test_the_repeated_hour_of_kazakhstans_2024_change_is_rejected_but_the_hours_
     for hour in (22, 0):
         day = 29 if hour == 22 else 1
         month = 2 if hour == 22 else 3
-        write_event(f"ok-{hour}", f'title = "x"\ncategory = "visits"\nstart = 2024-{month:02d}-{day:02d}T{hour:02d}:30:00\ntimezone = "Asia/Almaty"\n')
+        write_event(
+            f"ok-{hour}",
+            f'title = "x"\ncategory = "visits"\nstart = 2024-{month:02d}-{day:02d}T{hour:02d}:30:00\ntimezone = "Asia/Almaty"\n',
+        )
     assert load_catalog(events_dir).event("ok-22").is_timed
 
 
@@ -169,4 +178,7 @@ def test_the_repeated_hour_of_kazakhstans_2024_change_is_rejected_but_the_hours_
 def test_dates_beyond_what_clients_can_follow_are_rejected(write_event, events_dir, start):
     zone = 'timezone = "UTC"\n' if "T" in start else ""
     path = write_event("far", f'title = "x"\ncategory = "visits"\nstart = {start}\n{zone}')
-    assert any(line.startswith(f"{path}: start: ") and "outside the years 1000–9000" in line for line in problems_for(events_dir))
+    assert any(
+        line.startswith(f"{path}: start: ") and "outside the years 1000–9000" in line
+        for line in problems_for(events_dir)
+    )

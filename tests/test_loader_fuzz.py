@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from calendar_svc.catalog.event_file import EVENT_FIELDS
+from calendar_svc.catalog.loading import load_catalog
+from calendar_svc.catalog.model import Catalog
 from calendar_svc.errors import CatalogError, Problem
-from calendar_svc.loader import load_catalog
-from calendar_svc.model import Catalog
-from calendar_svc.schema import EVENT_FIELDS
 
 from .conftest import SMALL
 from .toml_text import toml_document
@@ -56,7 +56,8 @@ def load_with(files: dict[str, bytes]) -> Catalog | CatalogError:
             for problem in error.problems:
                 assert isinstance(problem, Problem)
                 assert problem.path.startswith(directory) or problem.path == str(root)
-                assert "\n" not in str(problem) and "\r" not in str(problem), str(problem)
+                assert "\n" not in str(problem), str(problem)
+                assert "\r" not in str(problem), str(problem)
                 assert problem.message
             return error
 
@@ -71,7 +72,7 @@ def test_arbitrary_bytes_as_an_event_file_give_problem_lines(data):
 @settings(max_examples=150, deadline=None)
 @given(cut=st.integers(0, len(VALID_EVENT)), length=st.integers(0, 20), insert=st.binary(max_size=12))
 def test_a_valid_event_file_edited_at_random_gives_a_catalog_or_problem_lines(cut, length, insert):
-    data = VALID_EVENT[:cut] + insert + VALID_EVENT[cut + length:]
+    data = VALID_EVENT[:cut] + insert + VALID_EVENT[cut + length :]
     result = load_with({"calendars.toml": SETTINGS, "edited-event.toml": data})
     assert isinstance(result, Catalog) or result.problems
 
@@ -100,9 +101,25 @@ def test_a_wrong_type_in_any_field_of_a_valid_event_is_reported_for_that_file(fi
 
 
 @settings(max_examples=100, deadline=None)
-@given(site=st.dictionaries(st.sampled_from(["title", "description", "uid_domain", "publisher_name", "publisher_uri",
-                                             "refresh_interval", "revised", "other"]), VALUES, max_size=8),
-       calendars=VALUES)
+@given(
+    site=st.dictionaries(
+        st.sampled_from(
+            [
+                "title",
+                "description",
+                "uid_domain",
+                "publisher_name",
+                "publisher_uri",
+                "refresh_interval",
+                "revised",
+                "other",
+            ]
+        ),
+        VALUES,
+        max_size=8,
+    ),
+    calendars=VALUES,
+)
 def test_any_settings_file_gives_a_catalog_or_problem_lines(site, calendars):
     settings_text = toml_document({"site": site, "calendars": calendars})
     result = load_with({"calendars.toml": settings_text.encode(), "event.toml": VALID_EVENT})
@@ -110,12 +127,17 @@ def test_any_settings_file_gives_a_catalog_or_problem_lines(site, calendars):
 
 
 def test_empty_files_and_nul_bytes_are_problems_while_hidden_and_draft_files_are_skipped():
-    result = load_with({"calendars.toml": b"", "2023/.hidden.toml": b"\xff", "2023/#draft.toml": b"x", "a.toml": b"\x00"})
-    assert isinstance(result, CatalogError) and len(result.problems) == 2
+    result = load_with(
+        {"calendars.toml": b"", "2023/.hidden.toml": b"\xff", "2023/#draft.toml": b"x", "a.toml": b"\x00"}
+    )
+    assert isinstance(result, CatalogError)
+    assert len(result.problems) == 2
 
 
 def test_a_url_that_python_cannot_even_split_is_a_problem_line():
     text = 'title = "T"\ncategory = "visits"\nstart = 2023-06-08\nurl = "http://[::1"\nsources = ["A://["]\n'
     result = load_with({"calendars.toml": SETTINGS, "bad-url.toml": text.encode()})
     assert [str(p).split(": ", 1)[1] for p in result.problems] == [
-        "sources: 'A://[' is not an http or https URL", "url: 'http://[::1' is not an http or https URL"]
+        "sources: 'A://[' is not an http or https URL",
+        "url: 'http://[::1' is not an http or https URL",
+    ]

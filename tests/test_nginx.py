@@ -11,7 +11,7 @@ import pytest
 from calendar_svc import create_app
 from calendar_svc.config import Config
 from calendar_svc.export import export_site
-from calendar_svc.security import SECURITY_HEADERS
+from calendar_svc.serving.security import SECURITY_HEADERS
 
 from .conftest import BUNDLED_EVENTS, SMALL
 from .servers import Nginx, fetch
@@ -39,14 +39,14 @@ def nginx(small_export, tmp_path):
     server.stop()
 
 
-def live_client(monkeypatch, events_dir):
-    monkeypatch.setenv("CALENDAR_SVC_TODAY", TODAY.isoformat())
-    return create_app(Config(events_dir=events_dir, base_url=BASE)).test_client()
+def live_client(events_dir):
+    """The live app on ``events_dir`` as on the export's day."""
+    return create_app(Config(events_dir=events_dir, base_url=BASE, today=TODAY)).test_client()
 
 
-def test_every_url_has_the_live_body_type_and_disposition(exported, tmp_path, monkeypatch):
+def test_every_url_has_the_live_body_type_and_disposition(exported, tmp_path):
     nginx = Nginx(exported.outdir, tmp_path / "nginx")
-    live = live_client(monkeypatch, BUNDLED_EVENTS)
+    live = live_client(BUNDLED_EVENTS)
     connection = http.client.HTTPConnection("127.0.0.1", nginx.port, timeout=10)
     mismatches = []
     try:
@@ -56,20 +56,38 @@ def test_every_url_has_the_live_body_type_and_disposition(exported, tmp_path, mo
             body = reply.read()
             with live.get(exported_file.url) as expected:
                 feed = exported_file.url.endswith(".ics")  # static files' disposition does not matter
-                got = (reply.status, reply.getheader("Content-Type"), feed and reply.getheader("Content-Disposition"), body)
+                got = (
+                    reply.status,
+                    reply.getheader("Content-Type"),
+                    feed and reply.getheader("Content-Disposition"),
+                    body,
+                )
                 want = (200, expected.content_type, feed and expected.headers.get("Content-Disposition"), expected.data)
                 if got != want:
-                    mismatches.append(f"{exported_file.url}: nginx {got[:3]}, live {want[:3]}, same body: {body == expected.data}")
+                    mismatches.append(
+                        f"{exported_file.url}: nginx {got[:3]}, live {want[:3]}, same body: {body == expected.data}"
+                    )
     finally:
         connection.close()
         nginx.stop()
     assert len(exported.files) > 100
     assert mismatches == [], "\n".join(mismatches[:20])
-    assert "[error]" not in nginx.errors() and "[crit]" not in nginx.errors(), nginx.errors()
+    assert "[error]" not in nginx.errors(), nginx.errors()
+    assert "[crit]" not in nginx.errors(), nginx.errors()
 
 
-@pytest.mark.parametrize("url", ["/", "/calendar.ics", "/api/events.json", "/events/all-day-two-days/", "/static/style.css",
-                                 "/no/such/page", "/.calendar-svc-build.json"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/calendar.ics",
+        "/api/events.json",
+        "/events/all-day-two-days/",
+        "/static/style.css",
+        "/no/such/page",
+        "/.calendar-svc-build.json",
+    ],
+)
 def test_nginx_sends_the_security_headers_on_every_response(nginx, url):
     reply = fetch(nginx.port, url)
     for name, value in SECURITY_HEADERS.items():
@@ -77,14 +95,15 @@ def test_nginx_sends_the_security_headers_on_every_response(nginx, url):
     assert "nginx/" not in reply.headers.get("server", "")
 
 
-def test_nginx_compresses_feeds_and_answers_304_for_its_etag(nginx, monkeypatch):
-    live = live_client(monkeypatch, SMALL)
+def test_nginx_compresses_feeds_and_answers_304_for_its_etag(nginx):
+    live = live_client(SMALL)
     reply = fetch(nginx.port, "/calendar.ics", headers={"Accept-Encoding": "gzip"})
     assert reply.headers["content-encoding"] == "gzip"
     assert gzip.decompress(reply.body) == live.get("/calendar.ics").data
     plain = fetch(nginx.port, "/calendar.ics")
     again = fetch(nginx.port, "/calendar.ics", headers={"If-None-Match": plain.headers["etag"]})
-    assert again.status == 304 and again.body == b""
+    assert again.status == 304
+    assert again.body == b""
 
 
 def test_nginx_hides_the_build_manifest_and_refuses_writes(nginx):

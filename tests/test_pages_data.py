@@ -8,16 +8,18 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from calendar_svc.add_links import google_add_url, outlook_add_url, subscribe_links
-from calendar_svc.countries import country_name
-from calendar_svc.json_ld import event_document, script_text
-from calendar_svc.loader import load_catalog
-from calendar_svc.model import Precision
-from calendar_svc.occurrences import first_occurrences, last_occurrence_day, next_occurrence_day, occurrence_days
-from calendar_svc.pages_data import filters, listing, month_range, month_view, months_with_events, today_from
-from calendar_svc.published import Selection
-from calendar_svc.render_html import colour_dot, display_url, duration_text, is_public_origin
-from calendar_svc.when import date_range, event_when, join, offset_text, recurrence_text
+from calendar_svc.catalog.countries import country_name
+from calendar_svc.catalog.loading import load_catalog
+from calendar_svc.catalog.model import Precision
+from calendar_svc.catalog.recurrence import first_occurrences, last_occurrence_day, next_occurrence_day, occurrence_days
+from calendar_svc.config import Config
+from calendar_svc.publish.selection import Selection
+from calendar_svc.publish.urls import is_public_origin
+from calendar_svc.web.calendar_links import google_add_url, outlook_add_url, subscribe_links
+from calendar_svc.web.json_ld import event_document, script_text
+from calendar_svc.web.page_data import filters, listing, month_range, month_view, months_with_events
+from calendar_svc.web.template_filters import colour_dot, display_url, duration_text
+from calendar_svc.web.when import date_range, event_when, join, offset_text, recurrence_text
 
 from .conftest import BUNDLED_EVENTS, SMALL
 
@@ -54,7 +56,8 @@ def test_date_ranges_read_naturally_and_mark_each_day(first, last, text):
 
 
 @pytest.mark.parametrize(
-    ("minutes", "text"), [(360, "UTC+06:00"), (300, "UTC+05:00"), (0, "UTC+00:00"), (-210, "UTC-03:30"), (345, "UTC+05:45")]
+    ("minutes", "text"),
+    [(360, "UTC+06:00"), (300, "UTC+05:00"), (0, "UTC+00:00"), (-210, "UTC-03:30"), (345, "UTC+05:45")],
 )
 def test_offsets_are_written_as_utc_plus_minus_hours_and_minutes(minutes, text):
     assert offset_text(dt.timedelta(minutes=minutes)) == text
@@ -140,9 +143,12 @@ def test_rows_carry_country_names_and_calendar(small):
 
 
 def test_month_grid_starts_on_monday_and_marks_today_and_event_days(small):
-    view = month_view(small.events, small, (2023, 6), dt.date(2023, 6, 9), month_range(small.events, dt.date(2023, 6, 9)))
+    view = month_view(
+        small.events, small, (2023, 6), dt.date(2023, 6, 9), month_range(small.events, dt.date(2023, 6, 9))
+    )
     assert all(len(week) == 7 for week in view.weeks)
-    assert view.weeks[0][0].day == dt.date(2023, 5, 29) and not view.weeks[0][0].in_month
+    assert view.weeks[0][0].day == dt.date(2023, 5, 29)
+    assert not view.weeks[0][0].in_month
     days = {d.day: d for week in view.weeks for d in week}
     assert days[dt.date(2023, 6, 9)].is_today
     assert [r.event.id for r in days[dt.date(2023, 6, 8)].rows] == ["all-day-two-days"]
@@ -156,7 +162,8 @@ def test_month_range_spans_the_data_and_today(small):
     assert month_range(small.events, dt.date(2026, 11, 27)) == ((2022, 12), (2026, 11))
     first, last = month_range(small.events, dt.date(2024, 1, 1))
     view = month_view(small.events, small, first, dt.date(2024, 1, 1), (first, last))
-    assert view.previous is None and [r.event.id for r in view.undated] == ["month-only"]
+    assert view.previous is None
+    assert [r.event.id for r in view.undated] == ["month-only"]
     assert month_view(small.events, small, last, dt.date(2024, 1, 1), (first, last)).following is None
 
 
@@ -173,15 +180,21 @@ def test_filters_list_calendars_and_countries_by_name(small):
     assert result.args == {"category": ["forum"], "country": ["DE"]}
 
 
-def test_today_is_pinned_by_settings_then_environment_else_the_clock_in_almaty():
-    assert today_from({"CALENDAR_SVC_TODAY": "2023-06-08"}, {"CALENDAR_SVC_TODAY": "2020-01-01"}, NOW) == dt.date(2023, 6, 8)
-    assert today_from({}, {"CALENDAR_SVC_TODAY": "2020-01-01"}, NOW) == dt.date(2020, 1, 1)
-    assert today_from({}, {}, NOW) == dt.date(2026, 11, 28)
-    assert today_from({"CALENDAR_SVC_TIMEZONE": "Europe/Brussels"}, {}, NOW) == dt.date(2026, 11, 27)
-    with pytest.raises(ValueError, match="CALENDAR_SVC_TODAY"):
-        today_from({"CALENDAR_SVC_TODAY": "27/11/2026"}, {}, NOW)
-    with pytest.raises(ValueError, match="CALENDAR_SVC_TIMEZONE"):
-        today_from({"CALENDAR_SVC_TIMEZONE": "Mars/Olympus"}, {}, NOW)
+def test_today_is_the_pinned_date_else_the_clock_in_the_configured_zone():
+    assert Config(today=dt.date(2023, 6, 8)).today_at(NOW) == dt.date(2023, 6, 8)
+    assert Config().today_at(NOW) == dt.date(2026, 11, 28)
+    assert Config(timezone="Europe/Brussels").today_at(NOW) == dt.date(2026, 11, 27)
+
+
+def test_today_and_its_zone_are_read_from_the_environment_once():
+    config = Config.from_env({"CALENDAR_SVC_TODAY": "2020-01-01", "CALENDAR_SVC_TIMEZONE": "Europe/Brussels"})
+    assert (config.today, config.timezone) == (dt.date(2020, 1, 1), "Europe/Brussels")
+    with pytest.raises(ValueError, match="CALENDAR_SVC_TODAY must be a date like 2026-11-27, not '27/11/2026'"):
+        Config.from_env({"CALENDAR_SVC_TODAY": "27/11/2026"})
+    with pytest.raises(
+        ValueError, match="CALENDAR_SVC_TIMEZONE must be a time zone like Asia/Almaty, not 'Mars/Olympus'"
+    ):
+        Config.from_env({"CALENDAR_SVC_TIMEZONE": "Mars/Olympus"})
 
 
 def test_google_link_for_an_all_day_event_has_an_exclusive_end(small):
@@ -207,7 +220,11 @@ def test_outlook_links_use_dates_for_all_day_and_utc_for_timed(small):
     assert (params["startdt"], params["enddt"], params["allday"]) == ("2023-06-08", "2023-06-10", "true")
     assert (params["path"], params["rru"]) == ("/calendar/action/compose", "addevent")
     params = query(outlook_add_url(small.event("timed-astana-2025"), "http://cal.test/e/", "outlook.office.com"))
-    assert (params["startdt"], params["enddt"], params["allday"]) == ("2025-05-29T05:00:00Z", "2025-05-29T05:00:00Z", "false")
+    assert (params["startdt"], params["enddt"], params["allday"]) == (
+        "2025-05-29T05:00:00Z",
+        "2025-05-29T05:00:00Z",
+        "false",
+    )
     link = outlook_add_url(small.event("timed-astana-2025"), "http://cal.test/e/", "outlook.office.com")
     assert link.startswith("https://outlook.office.com/calendar/0/action/compose?")
 
@@ -239,19 +256,28 @@ def test_json_ld_is_schema_org_event_and_cannot_end_its_script_element(small):
     assert document["eventStatus"] == "https://schema.org/EventScheduled"
     hostile = {"name": "</script><script>alert(1)</script> & <!--", "line": "\u2028"}
     text = script_text(hostile)
-    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert "<" not in text
+    assert ">" not in text
+    assert "&" not in text
+    assert "\u2028" not in text
     assert json.loads(text) == hostile
 
 
 def test_cancelled_and_timed_events_in_json_ld(small):
-    assert event_document(small.event("cancelled-forum"), small.site, "u")["eventStatus"] == "https://schema.org/EventCancelled"
+    assert (
+        event_document(small.event("cancelled-forum"), small.site, "u")["eventStatus"]
+        == "https://schema.org/EventCancelled"
+    )
     timed = event_document(small.event("timed-astana-2023"), small.site, "u")
     assert (timed["startDate"], timed["endDate"]) == ("2023-03-20T10:00:00+06:00", "2023-03-20T11:30:00+06:00")
     assert event_document(small.event("month-only"), small.site, "u")["startDate"] == "2022-12"
     assert "endDate" not in event_document(small.event("year-only"), small.site, "u")
 
 
-@pytest.mark.parametrize(("code", "name"), [("KZ", "Kazakhstan"), ("GB", "United Kingdom"), ("BO", "Bolivia"), ("TW", "Taiwan"), ("XK", "XK")])
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("KZ", "Kazakhstan"), ("GB", "United Kingdom"), ("BO", "Bolivia"), ("TW", "Taiwan"), ("XK", "XK")],
+)
 def test_country_names_prefer_common_names(code, name):
     assert country_name(code) == name
 
@@ -260,10 +286,20 @@ def test_template_helpers():
     assert duration_text(dt.timedelta(hours=12)) == "12 hours"
     assert duration_text(dt.timedelta(days=1, hours=6)) == "1 day and 6 hours"
     assert display_url("https://astanatimes.com/2023/06/forum/") == "astanatimes.com/2023/06/forum"
-    assert colour_dot("#1f6feb").startswith("data:image/svg+xml,") and "%231f6feb" in colour_dot("#1f6feb")
-    assert [is_public_origin(o) for o in ("https://cal.example.org", "http://127.0.0.1:8000", "http://localhost:8000",
-                                          "http://10.0.0.5", "http://cal.test", "http://intranet", "https://93.184.216.34")] == [
-        True, False, False, False, False, False, True]
+    assert colour_dot("#1f6feb").startswith("data:image/svg+xml,")
+    assert "%231f6feb" in colour_dot("#1f6feb")
+    assert [
+        is_public_origin(o)
+        for o in (
+            "https://cal.example.org",
+            "http://127.0.0.1:8000",
+            "http://localhost:8000",
+            "http://10.0.0.5",
+            "http://cal.test",
+            "http://intranet",
+            "https://93.184.216.34",
+        )
+    ] == [True, False, False, False, False, False, True]
 
 
 def test_precision_of_bundled_aif_2023(bundled):

@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import re
 import tempfile
-import zoneinfo
 from pathlib import Path
 
 import markupsafe
@@ -21,17 +20,18 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from calendar_svc import create_app
+from calendar_svc.catalog.event_file import FieldError, check_wall_time
+from calendar_svc.catalog.loading import load_catalog
+from calendar_svc.catalog.zones import zone_names
 from calendar_svc.config import Config
-from calendar_svc.loader import load_catalog
-from calendar_svc.render_ics import UTC_NAMES, event_description
-from calendar_svc.schema import FieldError, check_wall_time
+from calendar_svc.ical.vevent import UTC_NAMES, event_description
 
 from .conftest import SMALL
 from .ical_checks import parse_with_icalendar, parse_with_vobject, unfolded_lines
 from .toml_text import toml_document
 
 BASE = "https://cal.example.org"
-ZONES = sorted(zoneinfo.available_timezones())
+ZONES = sorted(zone_names())
 # Characters that mean something in iCalendar, HTML, JSON or TOML, and some that other parsers treat as line breaks.
 SPECIAL = st.sampled_from(
     [";", ",", "\\", ":", '"', "'", "<", ">", "&", "</script>", "BEGIN:VEVENT", "\\n", "\u2028", "\u2029", "\x85",
@@ -95,7 +95,9 @@ def load_event(table: dict, crlf: bool):
         (root / "calendars.toml").write_bytes((SMALL / "calendars.toml").read_bytes())
         if crlf:  # an editor on Windows: CRLF line ends, and CRLF inside multi-line text
             table = {k: v.replace("\n", "\r\n") if k in ("description", "location") else v for k, v in table.items()}
-        (root / "generated-event.toml").write_text(toml_document(table), encoding="utf-8", newline="\r\n" if crlf else "\n")
+        (root / "generated-event.toml").write_text(
+            toml_document(table), encoding="utf-8", newline="\r\n" if crlf else "\n"
+        )
         return load_catalog(root)
 
 
@@ -134,7 +136,10 @@ def test_event_text_round_trips_exactly_through_every_format(app, table, crlf):
 
     [document] = json.loads(client.get("/api/events.json").data)["events"]
     assert (document["title"], document["description"] or "", document["location"] or "") == (
-        event.title, event.description, event.location)
+        event.title,
+        event.description,
+        event.location,
+    )
     assert document["people"] == list(event.people)
 
     page = client.get(f"/events/{event.id}/").get_data(as_text=True)
@@ -164,8 +169,11 @@ def assert_same_start_as_written(dtstart, event) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(zone=st.sampled_from(ZONES), day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2199, 12, 31)),
-       hour=st.integers(0, 23))
+@given(
+    zone=st.sampled_from(ZONES),
+    day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2199, 12, 31)),
+    hour=st.integers(0, 23),
+)
 @example(zone="UTC", day=dt.date(2024, 1, 1), hour=12)  # the one zone whose name is also an offset
 @example(zone="Australia/Tasmania", day=dt.date(2002, 4, 1), hour=0)  # vobject misreads this instant
 def test_a_timed_event_in_any_zone_keeps_its_instant_and_wall_time(app, zone, day, hour):
@@ -176,7 +184,7 @@ def test_a_timed_event_in_any_zone_keeps_its_instant_and_wall_time(app, zone, da
     app.extensions["calendar_svc"].replace(catalog)
     body = app.test_client().get(f"/events/{event.id}.ics").data
     lines = unfolded_lines(body)
-    written = [line for line in lines[lines.index("BEGIN:VEVENT"):] if line.startswith("DTSTART")]
+    written = [line for line in lines[lines.index("BEGIN:VEVENT") :] if line.startswith("DTSTART")]
     local = f"{start:%Y%m%dT%H%M%S}"
     assert written == ([f"DTSTART:{local}Z"] if zone in UTC_NAMES else [f"DTSTART;TZID={zone}:{local}"])
     instant = event.start_local.astimezone(dt.UTC)

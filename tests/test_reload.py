@@ -14,12 +14,12 @@ import threading
 import pytest
 
 from calendar_svc import create_app
-from calendar_svc import store as store_module
+from calendar_svc.catalog.loading import load_catalog
 from calendar_svc.config import Config
-from calendar_svc.loader import load_catalog
-from calendar_svc.published import Rendition
-from calendar_svc.store import CatalogStore
-from calendar_svc.watch import CatalogWatcher, start_watching
+from calendar_svc.publish.rendition import Rendition
+from calendar_svc.serving import store as store_module
+from calendar_svc.serving.store import CatalogStore
+from calendar_svc.serving.watch import CatalogWatcher, start_watching
 
 from .conftest import ROOT, SMALL
 from .ical_checks import parse_with_icalendar
@@ -51,7 +51,8 @@ def titles(port: int) -> set[str]:
 
 def health(port: int) -> dict:
     reply = fetch(port, "/healthz")
-    assert reply.status == 200 and reply.headers["cache-control"] == "no-store"
+    assert reply.status == 200
+    assert reply.headers["cache-control"] == "no-store"
     return json.loads(reply.body)
 
 
@@ -73,8 +74,11 @@ def test_an_edit_is_served_by_every_worker_within_seconds(server, data):
     retitle(data / "timed-astana-2025.toml", 'title = "', 'title = "Moved: ')
     version = load_catalog(data).version
 
-    wait_until(lambda: every_worker_logged(server, f"version {version}"), TIMEOUT,
-               f"not every worker reloaded:\n{server.log()}")
+    wait_until(
+        lambda: every_worker_logged(server, f"version {version}"),
+        TIMEOUT,
+        f"not every worker reloaded:\n{server.log()}",
+    )
     assert everyone_sees(server.port, lambda port: any(title.startswith("Moved: ") for title in titles(port)))
     assert everyone_sees(server.port, lambda port: health(port) == {"status": "ok", "events": 7, "version": version})
 
@@ -82,11 +86,17 @@ def test_an_edit_is_served_by_every_worker_within_seconds(server, data):
 def test_a_new_file_and_a_deleted_file_are_picked_up(server, data):
     shutil.copy(data / "year-only.toml", data / "year-only-copy.toml")
     retitle(data / "year-only-copy.toml", 'title = "', 'title = "Copy of ')
-    wait_until(lambda: everyone_sees(server.port, lambda port: health(port)["events"] == 8), TIMEOUT,
-               f"the new file was not picked up:\n{server.log()}")
+    wait_until(
+        lambda: everyone_sees(server.port, lambda port: health(port)["events"] == 8),
+        TIMEOUT,
+        f"the new file was not picked up:\n{server.log()}",
+    )
     (data / "year-only-copy.toml").unlink()
-    wait_until(lambda: everyone_sees(server.port, lambda port: health(port)["events"] == 7), TIMEOUT,
-               f"the deleted file was still served:\n{server.log()}")
+    wait_until(
+        lambda: everyone_sees(server.port, lambda port: health(port)["events"] == 7),
+        TIMEOUT,
+        f"the deleted file was still served:\n{server.log()}",
+    )
 
 
 def test_a_broken_edit_keeps_the_last_good_data_and_reports_degraded_until_repaired(server, data):
@@ -115,17 +125,25 @@ def test_a_broken_edit_keeps_the_last_good_data_and_reports_degraded_until_repai
         broken.write_text(original + "this line is not TOML\n", encoding="utf-8")
         problem = f"{broken}: TOML syntax error:"
 
-        wait_until(lambda: every_worker_logged(server, problem), TIMEOUT, f"not every worker logged the problem:\n{server.log()}")
+        wait_until(
+            lambda: every_worker_logged(server, problem),
+            TIMEOUT,
+            f"not every worker logged the problem:\n{server.log()}",
+        )
         for _ in range(ASKS):
             state = health(server.port)
             assert state["status"] == "degraded"
             assert (state["events"], state["version"]) == (good["events"], good["version"])
-            assert len(state["problems"]) == 1 and state["problems"][0].startswith(problem)
+            assert len(state["problems"]) == 1
+            assert state["problems"][0].startswith(problem)
         assert everyone_sees(server.port, lambda port: titles(port) == before)
 
         broken.write_text(original.replace('title = "', 'title = "Fixed: '), encoding="utf-8")
-        wait_until(lambda: everyone_sees(server.port, lambda port: health(port)["status"] == "ok"), TIMEOUT,
-                   f"the repair was not picked up:\n{server.log()}")
+        wait_until(
+            lambda: everyone_sees(server.port, lambda port: health(port)["status"] == "ok"),
+            TIMEOUT,
+            f"the repair was not picked up:\n{server.log()}",
+        )
         assert everyone_sees(server.port, lambda port: any(title.startswith("Fixed: ") for title in titles(port)))
         assert "problems" not in health(server.port)
     finally:
@@ -141,8 +159,11 @@ def test_a_worker_started_after_an_edit_serves_the_edit_from_its_first_request(d
         retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
         [worker] = server.worker_pids()
         os.kill(worker, signal.SIGKILL)  # gunicorn forks a new worker from its first copy of the data
-        wait_until(lambda: len(server.worker_pids()) == 2 and f"process {server.worker_pids()[-1]} watches" in server.log(),
-                   30, f"no new worker:\n{server.log()}")
+        wait_until(
+            lambda: len(server.worker_pids()) == 2 and f"process {server.worker_pids()[-1]} watches" in server.log(),
+            30,
+            f"no new worker:\n{server.log()}",
+        )
         assert any(title.startswith("Edited: ") for title in titles(server.port))
     finally:
         server.stop()
@@ -157,7 +178,7 @@ def test_access_log_has_one_line_per_request_and_start_up_names_data_and_version
     assert f"7 events from {data.resolve()} (data version {version})" in log
     assert '"GET /calendar.ics?category=visits HTTP/1.1" 200 ' in log
     line = next(line for line in log.splitlines() if "/no-such-page" in line)
-    method_path, rest = line.split('" ', 1)
+    _, rest = line.split('" ', 1)
     status, sent, duration = rest.split(" ")[:3]
     assert (status, int(sent) > 0, duration.endswith("ms")) == ("404", True, True)
 
@@ -191,7 +212,8 @@ def test_a_reload_of_bad_data_keeps_the_catalog_and_logs_each_problem_once(store
     with caplog.at_level(logging.INFO, logger="calendar_svc"):
         result = store.reload()
         store.reload()
-    assert not result.swapped and store.catalog is good
+    assert not result.swapped
+    assert store.catalog is good
     assert [str(p) for p in store.problems] == [f"{data / 'year-only.toml'}: category: is required"]
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
         f"event data in {data} has 1 problem; still serving version {good.version}",
@@ -204,8 +226,10 @@ def test_healthz_is_degraded_with_the_problem_lines_while_the_data_is_bad(data):
     (data / "year-only.toml").write_text("start = [\n", encoding="utf-8")
     app.extensions["calendar_svc"].reload()
     health = app.test_client().get("/healthz").json
-    assert health["status"] == "degraded" and health["events"] == 7
-    assert len(health["problems"]) == 1 and health["problems"][0].startswith(f"{data / 'year-only.toml'}: TOML syntax error")
+    assert health["status"] == "degraded"
+    assert health["events"] == 7
+    assert len(health["problems"]) == 1
+    assert health["problems"][0].startswith(f"{data / 'year-only.toml'}: TOML syntax error")
     assert set(health) == {"status", "events", "version", "problems"}
 
 
@@ -214,7 +238,9 @@ def test_rewriting_a_file_with_the_same_bytes_swaps_nothing(store, data):
     path = data / "year-only.toml"
     path.write_bytes(path.read_bytes())
     assert store.needs_reload()
-    assert not store.reload().swapped and store.catalog is before and not store.needs_reload()
+    assert not store.reload().swapped
+    assert store.catalog is before
+    assert not store.needs_reload()
 
 
 def test_a_file_that_vanishes_mid_read_is_a_problem_not_a_crash(store, data, monkeypatch):
@@ -223,7 +249,9 @@ def test_a_file_that_vanishes_mid_read_is_a_problem_not_a_crash(store, data, mon
 
     monkeypatch.setattr(store_module, "load_catalog", vanish)
     result = store.reload()
-    assert [str(p) for p in result.problems] == [f"{data / 'year-only.toml'}: cannot be read: No such file or directory"]
+    assert [str(p) for p in result.problems] == [
+        f"{data / 'year-only.toml'}: cannot be read: No such file or directory"
+    ]
 
 
 def test_the_watcher_waits_for_a_change_to_hold_still_before_loading(store, data):
@@ -265,17 +293,25 @@ def test_gunicorn_with_the_shipped_config_file_reloads_in_every_worker_too(data,
     try:
         assert f"7 events from {data.resolve()}" in server.log()
         retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
-        wait_until(lambda: everyone_sees(server.port, lambda port: any(t.startswith("Edited: ") for t in titles(port))),
-                   TIMEOUT, f"the edit was not picked up:\n{server.log()}")
+        wait_until(
+            lambda: everyone_sees(server.port, lambda port: any(t.startswith("Edited: ") for t in titles(port))),
+            TIMEOUT,
+            f"the edit was not picked up:\n{server.log()}",
+        )
     finally:
         server.stop()
 
 
 def test_gunicorn_refuses_to_start_on_bad_data_with_the_problem_lines(data, tmp_path):
     (data / "year-only.toml").write_text('title = "No category"\nstart = 2023-01-01\n', encoding="utf-8")
-    process = subprocess.run([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
-                             env={**os.environ, "CALENDAR_SVC_EVENTS_DIR": str(data), "CALENDAR_SVC_BIND": "127.0.0.1:0"},
-                             capture_output=True, text=True, timeout=60)
+    process = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env={**os.environ, "CALENDAR_SVC_EVENTS_DIR": str(data), "CALENDAR_SVC_BIND": "127.0.0.1:0"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert process.returncode != 0
     assert f"{data / 'year-only.toml'}: category: is required" in process.stderr.splitlines()
     assert "Traceback" not in process.stderr

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calendar_svc.loader import load_catalog
-from calendar_svc.published import Rendition
-from calendar_svc.render_ics import EventRenderer, component_bytes, fold, vevent
+from calendar_svc.catalog.loading import load_catalog
+from calendar_svc.ical.vevent import EventRenderer, component_bytes, fold, vevent
+from calendar_svc.publish.rendition import Rendition
+from calendar_svc.publish.urls import Urls
 
 from .conftest import ROOT, SMALL
 from .ical_checks import (
@@ -91,12 +92,18 @@ def test_timed_events_carry_their_zone_and_a_vtimezone_for_it(feed):
 def test_a_10_am_astana_event_is_04_utc_in_2023_and_05_utc_in_2025(feed):
     found = occurrences_utc(feed, dt.date(2023, 1, 1), dt.date(2026, 1, 1))
     assert found["Press conference at 10:00 Astana time (UTC+6 then)"] == [dt.datetime(2023, 3, 20, 4, tzinfo=dt.UTC)]
-    assert found["Briefing at 10:00 Astana time (UTC+5 since March 2024)"] == [dt.datetime(2025, 5, 29, 5, tzinfo=dt.UTC)]
+    assert found["Briefing at 10:00 Astana time (UTC+5 since March 2024)"] == [
+        dt.datetime(2025, 5, 29, 5, tzinfo=dt.UTC)
+    ]
 
 
 def test_vobject_reads_the_same_utc_times(feed):
     calendar = parse_with_vobject(feed)
-    starts = {e.uid.value: e.dtstart.value.astimezone(dt.UTC) for e in calendar.vevent_list if isinstance(e.dtstart.value, dt.datetime)}
+    starts = {
+        e.uid.value: e.dtstart.value.astimezone(dt.UTC)
+        for e in calendar.vevent_list
+        if isinstance(e.dtstart.value, dt.datetime)
+    }
     assert starts["timed-astana-2023@test.calendar-svc.org"] == dt.datetime(2023, 3, 20, 4, tzinfo=dt.UTC)
     assert starts["timed-astana-2025@test.calendar-svc.org"] == dt.datetime(2025, 5, 29, 5, tzinfo=dt.UTC)
 
@@ -127,7 +134,8 @@ def test_dtstamp_and_revision_properties_come_from_the_data(feed):
     assert revised["SEQUENCE"] == 2
     plain = events["all-day-two-days@test.calendar-svc.org"]
     assert plain["DTSTAMP"].dt == dt.datetime(2024, 1, 15, tzinfo=dt.UTC)
-    assert "LAST-MODIFIED" not in plain and "SEQUENCE" not in plain
+    assert "LAST-MODIFIED" not in plain
+    assert "SEQUENCE" not in plain
 
 
 def test_text_with_commas_semicolons_backslashes_and_newlines_survives_the_round_trip(catalog, feed):
@@ -151,7 +159,7 @@ def test_two_loads_give_identical_bytes(catalog):
 
 def test_another_process_gives_identical_bytes(feed):
     script = (
-        "import sys; from calendar_svc.loader import load_catalog; from calendar_svc.published import Rendition;"
+        "import sys; from calendar_svc.catalog.loading import load_catalog; from calendar_svc.publish.rendition import Rendition;"
         f"sys.stdout.buffer.write(Rendition(load_catalog({str(SMALL)!r}), {BASE!r}).full_feed.body)"
     )
     for seed in ("1", "2"):
@@ -166,7 +174,9 @@ def test_per_calendar_feeds_hold_only_their_calendar(catalog):
     forum = parse_with_icalendar(rendition.calendar_feeds["forum"].body)
     assert {str(e["UID"]).split("@")[0] for e in forum.walk("VEVENT")} == {"all-day-two-days", "cancelled-forum"}
     assert forum.walk("VTIMEZONE") == []
-    assert "X-WR-CALNAME:Forum · Test Calendar\\; with\\, punctuation" in unfolded_lines(rendition.calendar_feeds["forum"].body)
+    assert "X-WR-CALNAME:Forum · Test Calendar\\; with\\, punctuation" in unfolded_lines(
+        rendition.calendar_feeds["forum"].body
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -190,15 +200,19 @@ def test_folding_never_splits_a_multibyte_character_or_an_escape():
 def test_the_fast_renderer_writes_exactly_what_the_icalendar_component_writes(directory):
     catalog = load_catalog(directory)
     names = {c.slug: c.name for c in catalog.calendars}
-    renderer = EventRenderer(catalog.site, names, BASE)
+    renderer = EventRenderer(catalog.site, names)
     for event in catalog.dated_events:
-        reference = component_bytes(vevent(event, catalog.site, names[event.category], BASE))
-        assert renderer.block(event) == reference, event.id
-        assert reference == vevent(event, catalog.site, names[event.category], BASE).to_ical()
+        page_url = Urls(BASE).event_page(event.id)
+        reference = component_bytes(vevent(event, catalog.site, names[event.category], page_url))
+        assert renderer.block(event, page_url) == reference, event.id
+        assert reference == vevent(event, catalog.site, names[event.category], page_url).to_ical()
 
 
 def test_a_literal_backslash_n_in_text_survives_where_icalendars_own_escaping_breaks_it(write_event, events_dir):
-    write_event("windows-path", 'title = "Files on C:\\\\Network\\\\Share; see, also"\ncategory = "visits"\nstart = 2023-01-01\n')
+    write_event(
+        "windows-path",
+        'title = "Files on C:\\\\Network\\\\Share; see, also"\ncategory = "visits"\nstart = 2023-01-01\n',
+    )
     body = Rendition(load_catalog(events_dir), BASE).event_files["windows-path"].body
     assert "SUMMARY:Files on C:\\\\Network\\\\Share\\; see\\, also" in unfolded_lines(body)
     [event] = parse_with_icalendar(body).walk("VEVENT")
@@ -206,13 +220,19 @@ def test_a_literal_backslash_n_in_text_survives_where_icalendars_own_escaping_br
     assert parse_with_vobject(body).vevent.summary.value == "Files on C:\\Network\\Share; see, also"
 
 
-@pytest.mark.parametrize("zone", ["UTC", "Etc/UTC", "Europe/London", "America/Argentina/Buenos_Aires", "Africa/Abidjan"])
+@pytest.mark.parametrize(
+    "zone", ["UTC", "Etc/UTC", "Europe/London", "America/Argentina/Buenos_Aires", "Africa/Abidjan"]
+)
 def test_the_fast_renderer_matches_icalendar_for_utc_and_other_zones(write_event, events_dir, zone):
-    write_event("in-zone", f'title = "x"\ncategory = "visits"\nstart = 2024-01-01T12:00:00\nend = 2024-01-01T13:00:00\ntimezone = "{zone}"\n')
+    write_event(
+        "in-zone",
+        f'title = "x"\ncategory = "visits"\nstart = 2024-01-01T12:00:00\nend = 2024-01-01T13:00:00\ntimezone = "{zone}"\n',
+    )
     catalog = load_catalog(events_dir)
     event = catalog.event("in-zone")
-    block = EventRenderer(catalog.site, {"visits": "V"}, BASE).block(event)
-    assert block == component_bytes(vevent(event, catalog.site, "V", BASE))
+    page_url = Urls(BASE).event_page(event.id)
+    block = EventRenderer(catalog.site, {"visits": "V"}).block(event, page_url)
+    assert block == component_bytes(vevent(event, catalog.site, "V", page_url))
     [parsed] = parse_with_icalendar(b"BEGIN:VCALENDAR\r\n" + block + b"END:VCALENDAR\r\n").walk("VEVENT")
     assert parsed["DTSTART"].dt.astimezone(dt.UTC).hour == (15 if "Buenos_Aires" in zone else 12)
     assert (b"DTSTART:20240101T120000Z" in block) is zone.endswith("UTC")
@@ -220,7 +240,9 @@ def test_the_fast_renderer_matches_icalendar_for_utc_and_other_zones(write_event
 
 def test_a_zone_once_off_utc_keeps_its_tzid_and_its_history(write_event, events_dir):
     # Abidjan kept local mean time (UTC-0:16:08) until 1912; icalendar alone would write 12:00Z here.
-    write_event("abidjan-1900", 'title = "x"\ncategory = "visits"\nstart = 1900-01-01T12:00:00\ntimezone = "Africa/Abidjan"\n')
+    write_event(
+        "abidjan-1900", 'title = "x"\ncategory = "visits"\nstart = 1900-01-01T12:00:00\ntimezone = "Africa/Abidjan"\n'
+    )
     body = Rendition(load_catalog(events_dir), BASE).event_files["abidjan-1900"].body
     assert "DTSTART;TZID=Africa/Abidjan:19000101T120000" in unfolded_lines(body)
     found = occurrences_utc(body, dt.date(1899, 12, 31), dt.date(1900, 1, 2))

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import time
-import zoneinfo
 
 import icalendar
 import pytest
@@ -17,10 +16,11 @@ import vobject
 from dateutil import rrule as dateutil_rrule
 from dateutil.tz import tzical
 
-from calendar_svc import vtimezone
-from calendar_svc.vtimezone import timezone_component
+from calendar_svc.catalog.zones import zone as tzdata_zone
+from calendar_svc.ical import vtimezone
+from calendar_svc.ical.vtimezone import timezone_component
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DAY = 86_400
 OPEN_ENDED_CHECK_UNTIL = dt.date(2045, 12, 31)
 
@@ -83,7 +83,7 @@ def onsets(observance: icalendar.Component) -> list[dt.datetime]:
 def zoneinfo_changes(tzid: str, start: int, end: int) -> list[int]:
     """UTC instants in [start, end) where zoneinfo's offset or abbreviation changes,
     found by a daily scan bisected to the second."""
-    zone = zoneinfo.ZoneInfo(tzid)
+    zone = tzdata_zone(tzid)
 
     def state(instant: int):
         local = dt.datetime.fromtimestamp(instant, zone)
@@ -108,7 +108,7 @@ def instant_of(day: dt.date) -> int:
 def disagreements(tzid: str, reader_zone, instants) -> list[str]:
     """Instants where the reader's offset for zoneinfo's wall time (with its
     fold) differs from zoneinfo's offset."""
-    zone = zoneinfo.ZoneInfo(tzid)
+    zone = tzdata_zone(tzid)
     found = []
     for instant in instants:
         wall = dt.datetime.fromtimestamp(instant, zone)
@@ -150,28 +150,30 @@ def test_berlin_2024_falls_back_at_three_local_on_the_last_sunday_of_october():
     assert dt.datetime(2024, 10, 27, 3, 0) in onsets(standard)
 
 
-@pytest.mark.parametrize("tzid, first, last", WINDOWS, ids=WINDOW_IDS)
+@pytest.mark.parametrize(("tzid", "first", "last"), WINDOWS, ids=WINDOW_IDS)
 def test_no_rdate_is_written_only_dtstart_and_rrule(tzid, first, last):
     text = timezone_component(tzid, first, last).to_ical().decode()
     assert "RDATE" not in text
     assert "TZID:" + tzid in text
 
 
-@pytest.mark.parametrize("tzid, first, last", WINDOWS, ids=WINDOW_IDS)
+@pytest.mark.parametrize(("tzid", "first", "last"), WINDOWS, ids=WINDOW_IDS)
 def test_observances_are_chronological_and_one_is_in_force_at_the_first_date(tzid, first, last):
     starts = [sub["DTSTART"].dt for sub in observances(timezone_component(tzid, first, last))]
-    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    assert starts == sorted(starts)
+    assert len(set(starts)) == len(starts)
     assert starts[0] <= dt.datetime.combine(first, dt.time())
 
 
-@pytest.mark.parametrize("tzid, first, last", WINDOWS, ids=WINDOW_IDS)
+@pytest.mark.parametrize(("tzid", "first", "last"), WINDOWS, ids=WINDOW_IDS)
 def test_every_until_is_in_utc(tzid, first, last):
     for sub in observances(timezone_component(tzid, first, last)):
         for until in sub.get("RRULE", {}).get("UNTIL", []):
-            assert until.tzinfo is not None and until.utcoffset() == dt.timedelta(0)
+            assert until.tzinfo is not None
+            assert until.utcoffset() == dt.timedelta(0)
 
 
-@pytest.mark.parametrize("tzid, first, last", WINDOWS, ids=WINDOW_IDS)
+@pytest.mark.parametrize(("tzid", "first", "last"), WINDOWS, ids=WINDOW_IDS)
 def test_dateutil_tzical_reads_back_zoneinfo_offsets_around_every_transition(tzid, first, last):
     reader_zone = read_with_tzical(tzid, first, last)
     start = instant_of(first) - DAY
@@ -181,7 +183,7 @@ def test_dateutil_tzical_reads_back_zoneinfo_offsets_around_every_transition(tzi
     assert disagreements(tzid, reader_zone, around) == []
 
 
-@pytest.mark.parametrize("tzid, first, last", WINDOWS, ids=WINDOW_IDS)
+@pytest.mark.parametrize(("tzid", "first", "last"), WINDOWS, ids=WINDOW_IDS)
 def test_dateutil_tzical_reads_back_zoneinfo_offsets_every_ten_days(tzid, first, last):
     reader_zone = read_with_tzical(tzid, first, last)
     start = instant_of(first)
@@ -190,18 +192,21 @@ def test_dateutil_tzical_reads_back_zoneinfo_offsets_every_ten_days(tzid, first,
     assert disagreements(tzid, reader_zone, samples) == []
 
 
-@pytest.mark.parametrize("tzid", ["Europe/Berlin", "America/New_York", "Europe/London",
-                                  "Australia/Lord_Howe", "America/Santiago"])
+@pytest.mark.parametrize(
+    "tzid", ["Europe/Berlin", "America/New_York", "Europe/London", "Australia/Lord_Howe", "America/Santiago"]
+)
 def test_utc_instants_convert_to_zoneinfo_wall_times_through_tzical(tzid):
     reader_zone = read_with_tzical(tzid, dt.date(2023, 1, 1), None)
-    zone = zoneinfo.ZoneInfo(tzid)
+    zone = tzdata_zone(tzid)
     start, end = instant_of(dt.date(2023, 1, 1)), instant_of(dt.date(2040, 1, 1))
     changes = zoneinfo_changes(tzid, start, end)
     for instant in [i + delta for i in changes for delta in (-1, 0, 1)]:
         utc = dt.datetime.fromtimestamp(instant, UTC)
         expected, actual = utc.astimezone(zone), utc.astimezone(reader_zone)
         assert (actual.replace(tzinfo=None), actual.utcoffset()) == (
-            expected.replace(tzinfo=None), expected.utcoffset()), utc
+            expected.replace(tzinfo=None),
+            expected.utcoffset(),
+        ), utc
 
 
 def test_almaty_moves_from_plus_six_to_plus_five_at_midnight_on_1_march_2024():
@@ -233,23 +238,30 @@ def test_recurring_ical_events_expands_an_event_through_the_embedded_definition(
     # A TZID that is not an IANA name makes icalendar use the VTIMEZONE itself.
     component = timezone_component("Asia/Almaty", dt.date(2023, 1, 1), dt.date(2025, 12, 31))
     zone_text = component.to_ical().decode().replace("Asia/Almaty", "Feed/Astana")
-    event = ("BEGIN:VEVENT\r\nUID:yearly@example.org\r\nDTSTAMP:20230101T000000Z\r\n"
-             "DTSTART;TZID=Feed/Astana:20230310T100000\r\nRRULE:FREQ=YEARLY;COUNT=3\r\n"
-             "SUMMARY:Board meeting\r\nEND:VEVENT\r\n")
+    event = (
+        "BEGIN:VEVENT\r\nUID:yearly@example.org\r\nDTSTAMP:20230101T000000Z\r\n"
+        "DTSTART;TZID=Feed/Astana:20230310T100000\r\nRRULE:FREQ=YEARLY;COUNT=3\r\n"
+        "SUMMARY:Board meeting\r\nEND:VEVENT\r\n"
+    )
     cal = icalendar.Calendar.from_ical(calendar_text(extra=zone_text + event))
-    starts = [e["DTSTART"].dt.astimezone(UTC) for e in
-              recurring_ical_events.of(cal).between(dt.date(2023, 1, 1), dt.date(2026, 1, 1))]
-    assert sorted(starts) == [dt.datetime(2023, 3, 10, 4, tzinfo=UTC),
-                              dt.datetime(2024, 3, 10, 5, tzinfo=UTC),
-                              dt.datetime(2025, 3, 10, 5, tzinfo=UTC)]
+    starts = [
+        e["DTSTART"].dt.astimezone(UTC)
+        for e in recurring_ical_events.of(cal).between(dt.date(2023, 1, 1), dt.date(2026, 1, 1))
+    ]
+    assert sorted(starts) == [
+        dt.datetime(2023, 3, 10, 4, tzinfo=UTC),
+        dt.datetime(2024, 3, 10, 5, tzinfo=UTC),
+        dt.datetime(2025, 3, 10, 5, tzinfo=UTC),
+    ]
 
 
 def test_vobject_parses_a_feed_with_several_zones_and_reads_event_times():
     zones = ["Europe/Berlin", "Asia/Almaty", "Australia/Lord_Howe", "Europe/Dublin"]
-    components = [timezone_component(tzid, dt.date(2024, 1, 1), dt.date(2025, 12, 31))
-                  for tzid in zones]
-    event = ("BEGIN:VEVENT\r\nUID:one@example.org\r\nDTSTAMP:20240101T000000Z\r\n"
-             "DTSTART;TZID=Asia/Almaty:20250310T100000\r\nSUMMARY:Launch\r\nEND:VEVENT\r\n")
+    components = [timezone_component(tzid, dt.date(2024, 1, 1), dt.date(2025, 12, 31)) for tzid in zones]
+    event = (
+        "BEGIN:VEVENT\r\nUID:one@example.org\r\nDTSTAMP:20240101T000000Z\r\n"
+        "DTSTART;TZID=Asia/Almaty:20250310T100000\r\nSUMMARY:Launch\r\nEND:VEVENT\r\n"
+    )
     parsed = vobject.readOne(calendar_text(*components, extra=event))
     assert [tz.tzid.value for tz in parsed.vtimezone_list] == zones
     start = parsed.vevent.dtstart.value
@@ -258,8 +270,7 @@ def test_vobject_parses_a_feed_with_several_zones_and_reads_event_times():
 
 def test_open_ended_berlin_keeps_its_current_rules_without_until():
     subs = observances(timezone_component("Europe/Berlin", dt.date(2024, 1, 1), None))
-    open_rules = [(sub.name, sub["RRULE"]["BYMONTH"]) for sub in subs
-                  if "RRULE" in sub and "UNTIL" not in sub["RRULE"]]
+    open_rules = [(sub.name, sub["RRULE"]["BYMONTH"]) for sub in subs if "RRULE" in sub and "UNTIL" not in sub["RRULE"]]
     assert sorted(open_rules) == [("DAYLIGHT", [3]), ("STANDARD", [10])]
     reader_zone = read_with_tzical("Europe/Berlin", dt.date(2024, 1, 1), None)
     assert dt.datetime(2090, 7, 1, 12, tzinfo=reader_zone).utcoffset() == dt.timedelta(hours=2)
@@ -279,10 +290,12 @@ def test_berlin_before_1996_ends_summer_time_in_september_then_in_october():
 
 def test_new_york_open_ended_uses_the_2007_rules_second_sunday_of_march_first_of_november():
     subs = observances(timezone_component("America/New_York", dt.date(2024, 1, 1), None))
-    open_rules = sorted((sub.name, sub["RRULE"]["BYMONTH"], sub["RRULE"]["BYDAY"],
-                         sub["DTSTART"].dt.time()) for sub in subs if "RRULE" in sub)
-    assert open_rules == [("DAYLIGHT", [3], ["2SU"], dt.time(2)),
-                          ("STANDARD", [11], ["1SU"], dt.time(2))]
+    open_rules = sorted(
+        (sub.name, sub["RRULE"]["BYMONTH"], sub["RRULE"]["BYDAY"], sub["DTSTART"].dt.time())
+        for sub in subs
+        if "RRULE" in sub
+    )
+    assert open_rules == [("DAYLIGHT", [3], ["2SU"], dt.time(2)), ("STANDARD", [11], ["1SU"], dt.time(2))]
 
 
 def test_dublin_summer_time_is_daylight_although_the_data_uses_negative_dst():
@@ -301,11 +314,13 @@ def test_a_zone_that_abolished_summer_time_has_no_open_ended_rule():
             assert local.utcoffset() == dt.timedelta(hours=-3)
 
 
-@pytest.mark.parametrize("tzid, offset", [("Asia/Kolkata", dt.timedelta(hours=5, minutes=30)),
-                                          ("Etc/GMT+5", dt.timedelta(hours=-5))])
+@pytest.mark.parametrize(
+    ("tzid", "offset"), [("Asia/Kolkata", dt.timedelta(hours=5, minutes=30)), ("Etc/GMT+5", dt.timedelta(hours=-5))]
+)
 def test_a_zone_without_nearby_transitions_gets_one_standard_observance(tzid, offset):
     (only,) = observances(timezone_component(tzid, dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
-    assert only.name == "STANDARD" and only["TZOFFSETTO"].td == offset
+    assert only.name == "STANDARD"
+    assert only["TZOFFSETTO"].td == offset
     assert only["DTSTART"].dt <= dt.datetime(1970, 1, 1)
 
 
@@ -328,19 +343,19 @@ def test_building_twice_gives_identical_bytes():
 def run_in_subprocess(env_overrides: dict[str, str]) -> bytes:
     script = (
         "import datetime as dt, sys\n"
-        "from calendar_svc.vtimezone import timezone_component\n"
+        "from calendar_svc.ical.vtimezone import timezone_component\n"
         "for tzid in ['Europe/Berlin', 'America/New_York']:\n"
         "    component = timezone_component(tzid, dt.date(1990, 1, 1), None)\n"
         "    sys.stdout.buffer.write(component.to_ical())\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "random", **env_overrides}
-    return subprocess.run([sys.executable, "-c", script], env=env, check=True,
-                          capture_output=True).stdout
+    return subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True).stdout
 
 
 def expected_subprocess_output() -> bytes:
-    return b"".join(timezone_component(tzid, dt.date(1990, 1, 1), None).to_ical()
-                    for tzid in ["Europe/Berlin", "America/New_York"])
+    return b"".join(
+        timezone_component(tzid, dt.date(1990, 1, 1), None).to_ical() for tzid in ["Europe/Berlin", "America/New_York"]
+    )
 
 
 def test_another_process_produces_identical_bytes():
@@ -353,8 +368,10 @@ def test_slim_tzdata_files_give_the_same_bytes_as_the_system_database():
     assert run_in_subprocess({"PYTHONTZPATH": ""}) == expected_subprocess_output()
 
 
-@pytest.mark.parametrize("tzid", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe",
-                                  "America/Santiago", "Asia/Jerusalem", "Europe/Dublin"])
+@pytest.mark.parametrize(
+    "tzid",
+    ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/Santiago", "Asia/Jerusalem", "Europe/Dublin"],
+)
 def test_rules_sampled_after_the_stored_transitions_give_the_same_component(tzid, monkeypatch):
     expected = timezone_component(tzid, dt.date(1995, 1, 1), None).to_ical()
     stored, _ = vtimezone._stored_instants(tzid)
@@ -379,8 +396,7 @@ def test_building_berlin_from_1990_to_2030_takes_well_under_50_ms():
     assert time.perf_counter() - started < 0.05
 
 
-@pytest.mark.parametrize(
-    "tzid", ["Mars/Olympus_Mons", "", "Europe", "../etc/passwd", "/etc/localtime"])
+@pytest.mark.parametrize("tzid", ["Mars/Olympus_Mons", "", "Europe", "../etc/passwd", "/etc/localtime"])
 def test_an_unknown_zone_raises_value_error(tzid):
     with pytest.raises(ValueError):
         timezone_component(tzid, dt.date(2024, 1, 1), None)

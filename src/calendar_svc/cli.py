@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from . import __version__, create_app
+from .catalog.loading import load_catalog
 from .config import Config
 from .errors import CatalogError, ExportError
 from .export import export_site
-from .loader import load_catalog
 
 
 def load_or_exit(directory: Path):
@@ -70,7 +70,7 @@ def serve(host: str, port: int, events_dir: Path | None, base_url: str | None, w
     # Render before the workers fork, so they start ready and share these pages of memory.
     app.extensions["calendar_svc"].rendition(config.base_url or f"http://{host}:{port}")
     gc.freeze()  # the collector would otherwise touch, and so copy, those shared pages in every worker
-    from .server import run_gunicorn
+    from .serving.server import run_gunicorn
 
     sys.exit(run_gunicorn(app, host=host, port=port, workers=workers))
 
@@ -79,8 +79,11 @@ def serve(host: str, port: int, events_dir: Path | None, base_url: str | None, w
 @click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--events", "events_dir", type=click.Path(path_type=Path), help="Events directory.")
 @click.option("--base-url", help="Public origin the site will be served from (or $CALENDAR_SVC_BASE_URL).")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Build the pages as on this date (default: today, recorded in the export).")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Build the pages as on this date (default: today, recorded in the export).",
+)
 def build(outdir: Path, events_dir: Path | None, base_url: str | None, today) -> None:
     """Write the whole public site as static files under OUTDIR.
 

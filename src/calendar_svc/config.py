@@ -1,14 +1,23 @@
-"""Settings from arguments and the environment, as one frozen value."""
+"""Every setting, from arguments and the environment, as one frozen value read once.
+
+docs/configuration.md lists each field and its environment variable; a test
+holds the two together.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from .catalog.zones import zone, zone_names
 
 DEFAULT_EVENTS_DIR = "events"
-DEFAULT_FEED_BUDGET = 1_000_000
+DEFAULT_FEED_BUDGET = 1_000_000  # bytes; Google Calendar stops reading a feed at about 1 MB
+DEFAULT_TIMEZONE = "Asia/Almaty"
 
 
 @dataclass(frozen=True)
@@ -22,10 +31,24 @@ class Config:
     reload_interval: float = 1.0
     # Largest feed in bytes; older years move to yearly archive feeds (Google reads about 1 MB).
     feed_budget: int = DEFAULT_FEED_BUDGET
+    # The date pages are built for; None: today's date in ``timezone`` when asked.
+    today: dt.date | None = None
+    # The zone whose calendar day is "today" for pages and the feed budget.
+    timezone: str = DEFAULT_TIMEZONE
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "events_dir", Path(self.events_dir))
         object.__setattr__(self, "base_url", normalise_base_url(self.base_url))
+        if self.timezone not in zone_names():
+            raise ValueError(f"CALENDAR_SVC_TIMEZONE must be a time zone like Asia/Almaty, not {self.timezone!r}")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return zone(self.timezone)
+
+    def today_at(self, now: dt.datetime) -> dt.date:
+        """The date pages are built for at the UTC instant ``now``: ``today`` if pinned."""
+        return self.today or now.astimezone(self.zone).date()
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Config:
@@ -36,6 +59,8 @@ class Config:
             trust_proxy=env.get("CALENDAR_SVC_TRUST_PROXY", "").lower() in ("1", "true", "yes", "on"),
             reload_interval=seconds(env.get("CALENDAR_SVC_RELOAD_INTERVAL") or "1"),
             feed_budget=byte_count(env.get("CALENDAR_SVC_FEED_BUDGET") or str(DEFAULT_FEED_BUDGET)),
+            today=iso_date(env.get("CALENDAR_SVC_TODAY") or None),
+            timezone=(env.get("CALENDAR_SVC_TIMEZONE") or DEFAULT_TIMEZONE).strip(),
         )
         overrides = {k: v for k, v in overrides.items() if v is not None}
         return replace(config, **overrides)
@@ -69,3 +94,13 @@ def byte_count(value: str) -> int:
     if not value.strip().isdigit() or int(value) < 10_000:
         raise ValueError(f"CALENDAR_SVC_FEED_BUDGET must be a number of bytes of at least 10000, not {value!r}")
     return int(value)
+
+
+def iso_date(value: str | None) -> dt.date | None:
+    """'2026-11-27' -> a date; None stays None."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"CALENDAR_SVC_TODAY must be a date like 2026-11-27, not {value!r}") from None

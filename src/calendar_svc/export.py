@@ -17,8 +17,6 @@ import re
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
@@ -27,12 +25,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 from flask import Flask
 
 from . import create_app
+from .catalog.model import Catalog
 from .config import Config
 from .errors import ExportError
-from .model import Catalog
-from .pages_data import today_from
+from .publish.urls import public_paths
 
-TODAY_SETTING = "CALENDAR_SVC_TODAY"
 MANIFEST = ".calendar-svc-build.json"
 MAX_URLS = 50_000
 # The type a static host must send for each file extension; deploy/nginx.conf maps the same.
@@ -80,14 +77,15 @@ def export_site(config: Config, outdir: str | Path, today: dt.date | None = None
     """
     if config.base_url is None:
         raise ExportError(["a static export needs the public origin: set --base-url or CALENDAR_SVC_BASE_URL"])
-    # Default: the day the live service would show now (CALENDAR_SVC_TODAY, else the clock in its zone).
-    today = today or today_from({}, os.environ, dt.datetime.now(dt.UTC))
+    # Default: the day the live service would show now (Config.today, else the clock in its zone).
+    today = today or config.today_at(dt.datetime.now(dt.UTC))
     outdir = Path(outdir)
     check_replaceable(outdir)
-    with pinned_today(today):
-        app = create_app(replace(config, reload_interval=0))
-        catalog = app.extensions["calendar_svc"].catalog
-        pages, not_exported = crawl(app, config.base_url, seed_urls(app, catalog), max_urls)
+    app = create_app(replace(config, reload_interval=0, today=today))
+    store = app.extensions["calendar_svc"]
+    catalog = store.catalog
+    archives = store.rendition(config.base_url).archive_years()
+    pages, not_exported = crawl(app, config.base_url, seed_urls(app, catalog, archives), max_urls)
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))  # same file system: rename works
     try:
@@ -105,33 +103,15 @@ def export_site(config: Config, outdir: str | Path, today: dt.date | None = None
     return Export(outdir, config.base_url, today, catalog.version, tuple(files), tuple(sorted(not_exported)))
 
 
-@contextmanager
-def pinned_today(today: dt.date) -> Iterator[None]:
-    """Pages are built for this date: set CALENDAR_SVC_TODAY for the duration."""
-    before = os.environ.get(TODAY_SETTING)
-    os.environ[TODAY_SETTING] = today.isoformat()
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(TODAY_SETTING, None)
-        else:
-            os.environ[TODAY_SETTING] = before
-
-
-def seed_urls(app: Flask, catalog: Catalog) -> list[str]:
-    """The URLs known without crawling: home, every feed and JSON document, event pages, assets."""
-    urls = ["/", "/robots.txt", "/calendar.ics", "/api/events.json", "/api/calendars.json"]
-    urls += [f"/calendars/{c.slug}.ics" for c in catalog.calendars]
-    urls += [f"/events/{e.id}.ics" for e in catalog.dated_events]
-    urls += [f"/events/{e.id}/" for e in catalog.events]
+def seed_urls(app: Flask, catalog: Catalog, archives: dict) -> list[str]:
+    """The URLs known without crawling: every page, feed, archive and JSON document, and the assets."""
     static = Path(app.static_folder)
-    urls += [
-        f"{app.static_url_path}/{p.relative_to(static).as_posix()}"
+    assets = [
+        p.relative_to(static).as_posix()
         for p in sorted(static.rglob("*"))
         if p.is_file() and not p.name.startswith(".")
     ]
-    return urls
+    return list(public_paths(catalog, archives, assets))
 
 
 @dataclass(frozen=True)
@@ -163,7 +143,7 @@ def crawl(app: Flask, base_url: str, seeds: list[str], max_urls: int) -> tuple[l
                 continue
             if not (target.path == prefix or target.path.startswith(f"{prefix}/")):
                 continue
-            path = target.path[len(prefix):] or "/"
+            path = target.path[len(prefix) :] or "/"
             if target.query:
                 not_exported.add(f"{path}?{target.query}")
             elif path not in seen:
@@ -175,7 +155,7 @@ def crawl(app: Flask, base_url: str, seeds: list[str], max_urls: int) -> tuple[l
 
 
 class LinkParser(HTMLParser):
-    ATTRIBUTES = {"href", "src"}
+    ATTRIBUTES = frozenset({"href", "src"})
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -226,8 +206,10 @@ def write_files(root: Path, pages: list[Page], previous: Path) -> list[ExportedF
             continue
         expected = CONTENT_TYPES.get(relative.suffix)
         if expected is None:
-            failures.append(f"{page.url}: no known type for {relative.suffix or 'a file without extension'!r} "
-                            f"(the app sends {page.content_type!r}); a static host would guess")
+            failures.append(
+                f"{page.url}: no known type for {relative.suffix or 'a file without extension'!r} "
+                f"(the app sends {page.content_type!r}); a static host would guess"
+            )
         elif page.content_type != expected:
             failures.append(f"{page.url}: the app sends {page.content_type!r}, a static host {expected!r}")
         planned[relative] = page
@@ -264,8 +246,9 @@ def check_replaceable(outdir: Path) -> None:
     if outdir.is_symlink() or (outdir.exists() and not outdir.is_dir()):
         raise ExportError([f"{outdir}: exists and is not a folder"])
     if outdir.is_dir() and any(outdir.iterdir()) and not (outdir / MANIFEST).is_file():
-        raise ExportError([f"{outdir}: is not empty and is not an earlier export (no {MANIFEST}); "
-                           "choose an empty or new folder"])
+        raise ExportError(
+            [f"{outdir}: is not empty and is not an earlier export (no {MANIFEST}); choose an empty or new folder"]
+        )
 
 
 def swap_into_place(staging: Path, outdir: Path) -> None:

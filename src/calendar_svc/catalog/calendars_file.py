@@ -1,0 +1,108 @@
+"""Validation of ``calendars.toml``: the site's settings and its calendars."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from icalendar import vDuration
+
+from ..errors import Problem
+from .fields import FieldError, one_line_text, slug, text, type_name
+from .model import CalendarInfo, Site
+
+SITE_FIELDS = (
+    "title", "description", "uid_domain", "publisher_name", "publisher_uri",
+    "refresh_interval", "revised",
+)  # fmt: skip
+CALENDAR_FIELDS = ("slug", "name", "description", "colour")
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+
+
+def parse_settings(path: str, table: dict, problems: list[Problem]) -> tuple[Site | None, tuple[CalendarInfo, ...]]:
+    before = len(problems)
+    for name in sorted(set(table) - {"site", "calendars"}):
+        problems.append(Problem(path, name, "unknown section (expected [site] and [[calendars]])"))
+    site_table = table.get("site")
+    if not isinstance(site_table, dict):
+        problems.append(Problem(path, "site", "a [site] table is required"))
+        site_table = {}
+    values = checked_fields(path, "site.", site_table, SITE_FIELDS, SITE_CHECKS, problems)
+
+    calendars: list[CalendarInfo] = []
+    entries = table.get("calendars")
+    if not isinstance(entries, list) or not entries or not all(isinstance(c, dict) for c in entries):
+        problems.append(Problem(path, "calendars", "at least one [[calendars]] entry is required"))
+        entries = []
+    seen: set[str] = set()
+    for i, entry in enumerate(entries, 1):
+        fields = checked_fields(path, f"calendars[{i}].", entry, CALENDAR_FIELDS, CALENDAR_CHECKS, problems)
+        if len(fields) == len(CALENDAR_FIELDS):
+            if fields["slug"] in seen:
+                problems.append(Problem(path, f"calendars[{i}].slug", f"duplicate slug {fields['slug']!r}"))
+            seen.add(fields["slug"])
+            calendars.append(CalendarInfo(**fields))
+    if len(problems) > before:
+        return None, ()
+    return Site(**values), tuple(calendars)
+
+
+def checked_fields(path, prefix, table, names, checks, problems) -> dict:
+    values = {}
+    for name in sorted(set(table) - set(names)):
+        problems.append(Problem(path, prefix + name, "unknown field"))
+    for name in names:
+        if name not in table:
+            problems.append(Problem(path, prefix + name, "is required"))
+            continue
+        try:
+            values[name] = checks.get(name, one_line_text)(table[name])
+        except FieldError as e:
+            problems.append(Problem(path, prefix + name, str(e)))
+    return values
+
+
+def duration(value: object) -> dt.timedelta:
+    raw = one_line_text(value)
+    try:
+        result = vDuration.from_ical(raw)
+    except ValueError:
+        raise FieldError(f"{raw!r} is not an ISO 8601 duration such as 'PT12H'") from None
+    if not isinstance(result, dt.timedelta) or result <= dt.timedelta(0):
+        raise FieldError(f"{raw!r} must be a positive duration such as 'PT12H'")
+    return result
+
+
+def plain_date(value: object) -> dt.date:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise FieldError(f"must be a date like 2026-11-27, not {type_name(value)}")
+    return value
+
+
+def colour(value: object) -> str:
+    name = one_line_text(value)
+    if not COLOUR.fullmatch(name):
+        raise FieldError(f"{name!r} is not a colour like '#1f6feb'")
+    return name.lower()
+
+
+def domain(value: object) -> str:
+    name = one_line_text(value)
+    if not DOMAIN.fullmatch(name):
+        raise FieldError(f"{name!r} is not a domain name")
+    return name
+
+
+def uri(value: object) -> str:
+    name = one_line_text(value)
+    if not re.fullmatch(r"(mailto:[^\s@]+@[^\s@]+|https?://\S+)", name):
+        raise FieldError(f"{name!r} must be a mailto: or http(s) URI")
+    return name
+
+
+SITE_CHECKS = {
+    "description": text, "uid_domain": domain, "publisher_uri": uri,
+    "refresh_interval": duration, "revised": plain_date,
+}  # fmt: skip
+CALENDAR_CHECKS = {"slug": slug, "description": text, "colour": colour}

@@ -1,0 +1,218 @@
+"""Field-by-field validation of one event file's TOML table.
+
+``parse_event`` turns a parsed TOML table into an ``Event`` or a list of
+``Problem``s, one per thing wrong, so editors see every mistake at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+
+from dateutil.rrule import rrulestr
+
+from ..errors import Problem
+from .countries import is_country_code
+from .fields import SLUG, FieldError, one_line_text, text, text_list, type_name, web_url
+from .model import Event, Precision, Status
+from .zones import zone, zone_names
+
+MIN_YEAR, MAX_YEAR = 1000, 9000
+PARTIAL_DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2]))?")
+
+EVENT_FIELDS = (
+    "title", "category", "status", "start", "end", "timezone", "location",
+    "countries", "people", "description", "url", "sources", "rrule", "exdates",
+    "uid", "sequence", "updated",
+)  # fmt: skip
+REQUIRED_FIELDS = ("title", "category", "start")
+
+
+def status_value(value: object) -> Status:
+    name = one_line_text(value)
+    if name not in set(Status):
+        raise FieldError(f"{name!r} is not one of confirmed, tentative, cancelled")
+    return Status(name)
+
+
+def country_list(value: object) -> tuple[str, ...]:
+    codes = text_list(value)
+    for code in codes:
+        if not is_country_code(code):
+            raise FieldError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+    return tuple(dict.fromkeys(codes))
+
+
+def timezone_name(value: object) -> str:
+    name = text(value, one_line=True, required=True)
+    if name not in zone_names():
+        raise FieldError(f"unknown time zone {name!r} (use an IANA name such as 'Asia/Almaty')")
+    return name
+
+
+def check_wall_time(when: dt.datetime, zone_name: str) -> None:
+    """Reject a local time that a DST or offset change skips or repeats."""
+    local = zone(zone_name)
+    early = when.replace(tzinfo=local, fold=0)
+    late = when.replace(tzinfo=local, fold=1)
+    if early.utcoffset() == late.utcoffset():
+        return
+    round_trip = early.astimezone(dt.UTC).astimezone(local).replace(tzinfo=None)
+    if round_trip != when:
+        raise FieldError(f"{when.isoformat()} does not exist in {zone_name} (the clocks skip it)")
+    raise FieldError(f"{when.isoformat()} occurs twice in {zone_name} (the clocks repeat it); pick another time")
+
+
+def in_range(value: dt.date) -> dt.date:
+    """Keep dates where every calendar client (and date arithmetic) can follow them."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise FieldError(f"{value.isoformat()} is outside the years {MIN_YEAR}–{MAX_YEAR}")
+    return value
+
+
+def start_value(value: object) -> tuple[dt.date | dt.datetime, Precision]:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            raise FieldError("must be a local date-time without offset; name the zone in 'timezone'")
+        return in_range(value), Precision.TIME
+    if isinstance(value, dt.date):
+        return in_range(value), Precision.DAY
+    if isinstance(value, str):
+        m = PARTIAL_DATE.fullmatch(value.strip())
+        if not m:
+            raise FieldError(f'{value!r} is not a date: write 2023-06-08, 2023-06-08T10:00:00, "2023-06" or "2023"')
+        year, month = in_range(dt.date(int(m["year"]), 1, 1)).year, m["month"]
+        if month:
+            return dt.date(year, int(month), 1), Precision.MONTH
+        return dt.date(year, 1, 1), Precision.YEAR
+    raise FieldError(f'must be a date, a local date-time or a "yyyy-mm" string, not {type_name(value)}')
+
+
+def same_kind(value: object, precision: Precision) -> dt.date | dt.datetime:
+    """A date for all-day events, a local date-time for timed ones."""
+    if precision is Precision.TIME:
+        if not isinstance(value, dt.datetime) or value.tzinfo is not None:
+            raise FieldError(f"must be a local date-time like start, not {type_name(value)}")
+    elif isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise FieldError(f"must be a date like start, not {type_name(value)}")
+    return in_range(value)
+
+
+def recurrence_rule(value: object, start: dt.date | dt.datetime, zone_name: str | None) -> str:
+    rule = text(value, one_line=True, required=True)
+    if rule.upper().startswith("RRULE:"):
+        rule = rule[len("RRULE:") :]
+    if re.search(r"(?i)(?:^|;)FREQ=(SECONDLY|MINUTELY|HOURLY)\b", rule):
+        raise FieldError("repeats more often than daily; give each event of the day its own file")
+    if re.search(r"(?i)\b(DTSTART|TZID)\b", rule):
+        raise FieldError("must hold only the rule (FREQ=…;…); the start comes from 'start'")
+    if isinstance(start, dt.datetime):
+        begin = start.replace(tzinfo=zone(zone_name)) if zone_name else start
+    else:
+        begin = dt.datetime.combine(start, dt.time())
+    try:
+        rrulestr(f"RRULE:{rule}", dtstart=begin)
+    except (ValueError, TypeError, KeyError, OverflowError) as e:
+        raise FieldError(f"{rule!r} is not a valid RFC 5545 recurrence rule ({e})") from None
+    return rule
+
+
+def updated_value(value: object) -> dt.datetime:
+    if not isinstance(value, dt.datetime) or value.tzinfo is None:
+        raise FieldError(f"must be a date-time with offset like 2023-06-01T12:00:00Z, not {type_name(value)}")
+    return value
+
+
+def sequence_value(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError(f"must be a whole number, not {type_name(value)}")
+    if not 0 <= value < 2**31:
+        raise FieldError("must be between 0 and 2147483647")
+    return value
+
+
+def uid_value(value: object) -> str:
+    uid = text(value, one_line=True, required=True)
+    if re.search(r"\s", uid) or len(uid) > 255:
+        raise FieldError("must be at most 255 characters without spaces")
+    return uid
+
+
+def parse_event(event_id: str, path: str, table: dict, categories: frozenset[str]) -> Event | list[Problem]:
+    """Validate one event's table; return the Event or every problem found."""
+    problems: list[Problem] = []
+    values: dict[str, object] = {}
+
+    def check(name: str, fn, *args) -> None:
+        if name not in table:
+            return
+        try:
+            values[name] = fn(table[name], *args)
+        except FieldError as e:
+            problems.append(Problem(path, name, str(e)))
+
+    if not SLUG.fullmatch(event_id):
+        problems.append(Problem(path, "", "file name must be lowercase letters, digits and hyphens, ending in .toml"))
+    for name in sorted(set(table) - set(EVENT_FIELDS)):
+        problems.append(Problem(path, name, "unknown field" + did_you_mean(name)))
+    for name in REQUIRED_FIELDS:
+        if name not in table:
+            problems.append(Problem(path, name, "is required"))
+
+    check("title", one_line_text)
+    check("category", one_line_text)
+    if "category" in values and values["category"] not in categories:
+        known = ", ".join(sorted(categories))
+        problems.append(Problem(path, "category", f"unknown category {values.pop('category')!r} (known: {known})"))
+    check("status", status_value)
+    check("start", start_value)
+    check("timezone", timezone_name)
+    check("location", text)
+    check("countries", country_list)
+    check("people", text_list)
+    check("description", text)
+    check("url", web_url)
+    check("sources", lambda v: tuple(web_url(u) for u in _list(v)))
+    check("uid", uid_value)
+    check("sequence", sequence_value)
+    check("updated", updated_value)
+
+    start, precision = values.get("start", (None, None))
+    if precision in (Precision.MONTH, Precision.YEAR):
+        for name in ("end", "rrule", "exdates"):
+            if name in table:
+                problems.append(Problem(path, name, f"not allowed when only the {precision} is known"))
+    elif precision is not None:
+        check("end", same_kind, precision)
+        check("exdates", lambda v: tuple(same_kind(x, precision) for x in _list(v)))
+        zone_name = values.get("timezone")
+        check("rrule", recurrence_rule, start, zone_name)
+        if precision is Precision.TIME and "timezone" not in table:
+            problems.append(Problem(path, "timezone", "is required for an event with a time of day"))
+        if precision is Precision.TIME and zone_name:
+            for name, when in (("start", start), ("end", values.get("end"))):
+                if isinstance(when, dt.datetime):
+                    try:
+                        check_wall_time(when, zone_name)
+                    except FieldError as e:
+                        problems.append(Problem(path, name, str(e)))
+        end = values.get("end")
+        if end is not None and end < start:
+            problems.append(Problem(path, "end", "must not be before start"))
+
+    if problems:
+        return problems
+    values["start"], values["precision"] = values["start"]
+    return Event(id=event_id, path=path, **values)
+
+
+def _list(value: object) -> list:
+    if not isinstance(value, list):
+        raise FieldError(f"must be a list, not {type_name(value)}")
+    return value
+
+
+def did_you_mean(name: str) -> str:
+    close = difflib.get_close_matches(name, EVENT_FIELDS, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

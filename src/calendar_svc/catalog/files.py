@@ -1,0 +1,61 @@
+"""Which files under an events directory make up the data: the one walk the loader and the watcher share.
+
+Every ``*.toml`` file counts, at any depth, except under a name starting with
+"." or "#" (hidden files, editor backups and lock files). ``calendars.toml``
+at the top holds the site settings and calendars; every other file is one event.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SETTINGS_FILE = "calendars.toml"
+IGNORED_PREFIXES = (".", "#")
+
+Fingerprint = tuple[tuple[str, int, int, int], ...]
+
+
+def data_files(root: str | Path) -> list[tuple[str, os.stat_result | None]]:
+    """(path relative to ``root`` with "/", its stat or None if it vanished) for every data file, sorted.
+
+    A missing or unreadable folder yields nothing (the loader says why).
+    """
+    top = str(root)
+    found = []
+    folders = [""]
+    while folders:
+        folder = folders.pop()
+        try:
+            listing = os.scandir(os.path.join(top, folder))
+        except OSError:
+            continue
+        with listing:
+            for entry in listing:
+                if entry.name.startswith(IGNORED_PREFIXES):
+                    continue
+                name = f"{folder}/{entry.name}" if folder else entry.name
+                try:
+                    if entry.is_dir():
+                        folders.append(name)
+                    elif entry.name.endswith(".toml"):
+                        found.append((name, entry.stat()))
+                except OSError:  # vanished between listing and stat
+                    found.append((name, None))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+def event_files(root: Path) -> list[Path]:
+    """Every event file under ``root`` (all data files but the settings), in a stable order."""
+    return [root / name for name, _ in data_files(root) if name != SETTINGS_FILE]
+
+
+def data_fingerprint(root: str | Path) -> Fingerprint:
+    """What the loader would read, as (relative name, size, mtime_ns, inode) per file, sorted.
+
+    Cheap enough to take every second: it stats files and reads none (about
+    50 ms for 10,000 files). Any write, rename, new or deleted file changes it.
+    """
+    return tuple(
+        (name, info.st_size, info.st_mtime_ns, info.st_ino) for name, info in data_files(root) if info is not None
+    )

@@ -1,0 +1,199 @@
+"""The immutable data model: site settings, calendars, events and the catalog.
+
+No I/O and no Flask here: the loader builds these, renderers read them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from ..errors import CalendarNotFound, EventNotFound
+from .zones import zone
+
+
+class Status(StrEnum):
+    CONFIRMED = "confirmed"
+    TENTATIVE = "tentative"
+    CANCELLED = "cancelled"
+
+
+class Precision(StrEnum):
+    """How much of an event's start is known."""
+
+    TIME = "time"  # a local date-time in a named zone
+    DAY = "day"  # an all-day event
+    MONTH = "month"  # only the month: "2022-12"
+    YEAR = "year"  # only the year: "2022"
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    description: str
+    uid_domain: str
+    publisher_name: str
+    publisher_uri: str
+    refresh_interval: dt.timedelta
+    revised: dt.date
+
+    @cached_property
+    def revised_at(self) -> dt.datetime:
+        """The revision date as a UTC instant (midnight), for DTSTAMP and Last-Modified."""
+        return dt.datetime.combine(self.revised, dt.time(), tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class CalendarInfo:
+    """One calendar (a category of events) with its own feed."""
+
+    slug: str
+    name: str
+    description: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event as written in its file, validated.
+
+    For all-day events ``start`` and ``end`` are dates and ``end`` is the last
+    day, inclusive. For timed events they are naive local date-times in
+    ``timezone``. For month- or year-precision events ``start`` is the first
+    day of that month or year and ``end`` is None.
+    """
+
+    id: str
+    path: str
+    title: str
+    category: str
+    start: dt.date | dt.datetime
+    precision: Precision
+    status: Status = Status.CONFIRMED
+    end: dt.date | dt.datetime | None = None
+    timezone: str | None = None
+    location: str = ""
+    countries: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    description: str = ""
+    url: str = ""
+    sources: tuple[str, ...] = ()
+    rrule: str = ""
+    exdates: tuple[dt.date | dt.datetime, ...] = ()
+    uid: str = ""
+    sequence: int | None = None
+    updated: dt.datetime | None = None
+
+    @property
+    def is_dated(self) -> bool:
+        """True when the day is known, so the event can go into a feed."""
+        return self.precision in (Precision.DAY, Precision.TIME)
+
+    @property
+    def is_timed(self) -> bool:
+        return self.precision is Precision.TIME
+
+    @property
+    def zone(self) -> ZoneInfo | None:
+        return zone(self.timezone) if self.timezone else None
+
+    @property
+    def start_local(self) -> dt.date | dt.datetime:
+        """Start as an aware local date-time (timed events) or a date."""
+        if self.is_timed:
+            return self.start.replace(tzinfo=self.zone)
+        return self.start
+
+    @property
+    def end_local(self) -> dt.date | dt.datetime | None:
+        if self.is_timed and self.end is not None:
+            return self.end.replace(tzinfo=self.zone)
+        return self.end
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.start.date() if isinstance(self.start, dt.datetime) else self.start
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last local day the event covers (its first day when there is no end)."""
+        end = self.end if self.end is not None else self.start
+        return end.date() if isinstance(end, dt.datetime) else end
+
+    @property
+    def sort_key(self) -> tuple:
+        """Chronological order; within a day, all-day and vaguer events first."""
+        time = self.start.time() if isinstance(self.start, dt.datetime) else dt.time.min
+        rank = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2, Precision.TIME: 3}
+        return (self.first_day, rank[self.precision], time, self.id)
+
+    def last_modified(self, site: Site) -> dt.datetime:
+        """When this event last changed: its ``updated``, else the site's revision."""
+        return self.updated.astimezone(dt.UTC) if self.updated else site.revised_at
+
+    def uid_for(self, site: Site) -> str:
+        return self.uid or f"{self.id}@{site.uid_domain}"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the service publishes, loaded and validated in one go."""
+
+    site: Site
+    calendars: tuple[CalendarInfo, ...]
+    events: tuple[Event, ...]  # sorted by Event.sort_key
+    version: str  # a hash of every file's name and bytes
+
+    _by_id: dict[str, Event] = field(init=False, repr=False, compare=False)
+    _by_slug: dict[str, CalendarInfo] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {e.id: e for e in self.events})
+        object.__setattr__(self, "_by_slug", {c.slug: c for c in self.calendars})
+
+    def event(self, event_id: str) -> Event:
+        try:
+            return self._by_id[event_id]
+        except KeyError:
+            raise EventNotFound(event_id) from None
+
+    def calendar(self, slug: str) -> CalendarInfo:
+        try:
+            return self._by_slug[slug]
+        except KeyError:
+            raise CalendarNotFound(slug) from None
+
+    def has_calendar(self, slug: str) -> bool:
+        return slug in self._by_slug
+
+    @cached_property
+    def dated_events(self) -> tuple[Event, ...]:
+        return tuple(e for e in self.events if e.is_dated)
+
+    @cached_property
+    def countries(self) -> tuple[str, ...]:
+        """Every country code any event names, sorted."""
+        return tuple(sorted({c for e in self.events for c in e.countries}))
+
+    @cached_property
+    def last_modified(self) -> dt.datetime:
+        return last_modified(self.site, self.events)
+
+    def select(
+        self, categories: frozenset[str] = frozenset(), countries: frozenset[str] = frozenset()
+    ) -> tuple[Event, ...]:
+        """Events in any of ``categories`` and involving any of ``countries`` (empty: all)."""
+        return tuple(
+            e
+            for e in self.events
+            if (not categories or e.category in categories) and (not countries or not countries.isdisjoint(e.countries))
+        )
+
+
+def last_modified(site: Site, events: Iterable[Event]) -> dt.datetime:
+    """When anything published about ``events`` last changed: the latest of theirs and the site's revision."""
+    return max([site.revised_at, *(e.last_modified(site) for e in events)])

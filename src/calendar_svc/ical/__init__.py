@@ -1,0 +1,1 @@
+"""RFC 5545 bytes, pure: ``vevent`` (one event), ``feed`` (a whole VCALENDAR), ``vtimezone`` (zone rules)."""

@@ -1,0 +1,116 @@
+"""A whole feed: VCALENDAR head, one VTIMEZONE per zone used, VEVENT blocks. Pure.
+
+``feed_bytes`` wraps rendered VEVENT blocks in a VCALENDAR with one
+VTIMEZONE per zone used, in sorted order, so the same data always gives the
+same bytes. ``render_feed`` renders a feed from scratch through icalendar's
+components, the reference the cached bytes are tested against.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from icalendar import Calendar, vDuration
+
+from ..catalog.model import Event, Site
+from ..catalog.recurrence import series_end
+from .vevent import UTC_NAMES, Text, component_bytes, vevent
+from .vtimezone import timezone_component
+
+PRODID = "-//calendar-svc//calendar-svc 1.0//EN"
+END_CALENDAR = b"END:VCALENDAR\r\n"
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """What a feed says about itself."""
+
+    name: str
+    description: str
+    url: str = ""  # a subscribable feed's own absolute URL (RFC 7986 SOURCE)
+    colour: str = ""
+
+
+@lru_cache(maxsize=1024)
+def calendar_head(site: Site, feed: FeedInfo) -> bytes:
+    """The VCALENDAR's own properties, without the END line (cached: feeds share heads)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # Plain strings would go out unescaped for these; Text escapes , ; and \.
+    calendar.add("name", Text(feed.name))
+    calendar.add("x-wr-calname", Text(feed.name))
+    calendar.add("description", Text(feed.description))
+    calendar.add("x-wr-caldesc", Text(feed.description))
+    if feed.url:
+        calendar.add("source", feed.url, parameters={"VALUE": "URI"})
+    calendar.add("refresh-interval", vDuration(site.refresh_interval), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(site.refresh_interval))
+    if feed.colour:
+        calendar.add("x-apple-calendar-color", feed.colour)
+    head = component_bytes(calendar)
+    assert head.endswith(END_CALENDAR)
+    return head[: -len(END_CALENDAR)]
+
+
+def zone_windows(events: Iterable[Event]) -> dict[str, tuple[int, int | None]]:
+    """For each zone the timed events use: the first and last year (None: open-ended).
+
+    Whole years keep the number of distinct VTIMEZONEs small, so they are
+    rendered once and shared by every feed that needs them.
+    """
+    windows: dict[str, tuple[dt.date, dt.date | None]] = {}
+    for event in events:
+        if not event.is_timed or event.timezone in UTC_NAMES:
+            continue
+        last_day = series_end(event)
+        first, last = event.first_day.year, None if last_day is None else last_day.year
+        if event.timezone in windows:
+            old_first, old_last = windows[event.timezone]
+            first = min(first, old_first)
+            last = None if last is None or old_last is None else max(last, old_last)
+        windows[event.timezone] = (first, last)
+    return windows
+
+
+def timezone_blocks(events: Iterable[Event]) -> bytes:
+    """One VTIMEZONE per zone used, sorted by TZID, each covering its events' dates."""
+    windows = zone_windows(events)
+    return b"".join(timezone_bytes(tzid, *windows[tzid]) for tzid in sorted(windows))
+
+
+@lru_cache(maxsize=4096)
+def timezone_bytes(tzid: str, first_year: int, last_year: int | None) -> bytes:
+    """The VTIMEZONE for tzid covering first_year to last_year (None: open-ended)."""
+    last = None if last_year is None else dt.date(last_year, 12, 31)
+    return component_bytes(timezone_component(tzid, dt.date(first_year, 1, 1), last))
+
+
+def feed_bytes(site: Site, feed: FeedInfo, events: Iterable[Event], blocks: Iterable[bytes]) -> bytes:
+    """A whole VCALENDAR from the events and their rendered VEVENT blocks (same order)."""
+    events = list(events)
+    return calendar_head(site, feed) + timezone_blocks(events) + b"".join(blocks) + END_CALENDAR
+
+
+def render_feed(
+    site: Site,
+    feed: FeedInfo,
+    events: Iterable[Event],
+    category_names: dict[str, str],
+    page_url: Callable[[Event], str],
+) -> bytes:
+    """A feed rendered from scratch through icalendar's components, nothing cached: the reference
+    the published bytes are tested against."""
+    dated = [e for e in events if e.is_dated]
+    head = calendar_head.__wrapped__(site, feed)  # the uncached function
+    zones = b"".join(
+        component_bytes(timezone_component(tzid, dt.date(first, 1, 1), None if last is None else dt.date(last, 12, 31)))
+        for tzid, (first, last) in sorted(zone_windows(dated).items())
+    )
+    blocks = [component_bytes(vevent(e, site, category_names[e.category], page_url(e))) for e in dated]
+    return head + zones + b"".join(blocks) + END_CALENDAR

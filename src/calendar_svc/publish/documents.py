@@ -1,0 +1,105 @@
+"""The JSON API's documents: catalog data in, plain dicts out, and their stable bytes. Pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from ..catalog.model import CalendarInfo, Catalog, Event, Precision
+from .urls import Urls, webcal
+
+
+def start_text(event: Event) -> str:
+    if event.precision is Precision.YEAR:
+        return f"{event.start.year:04d}"
+    if event.precision is Precision.MONTH:
+        return f"{event.start.year:04d}-{event.start.month:02d}"
+    return event.start_local.isoformat()
+
+
+def end_text(event: Event) -> str | None:
+    if event.end is None:
+        return None
+    return event.end_local.isoformat()
+
+
+def event_dict(event: Event, catalog: Catalog, urls: Urls) -> dict:
+    return {
+        "id": event.id,
+        "uid": event.uid_for(catalog.site),
+        "title": event.title,
+        "category": event.category,
+        "status": str(event.status),
+        "start": start_text(event),
+        "end": end_text(event),
+        "precision": str(event.precision),
+        "timezone": event.timezone,
+        "rrule": event.rrule or None,
+        "exdates": [x.isoformat() for x in event.exdates],
+        "countries": list(event.countries),
+        "location": event.location or None,
+        "people": list(event.people),
+        "description": event.description or None,
+        "url": event.url or None,
+        "sources": list(event.sources),
+        "sequence": event.sequence,
+        "updated": event.updated.isoformat() if event.updated else None,
+        "ics_url": urls.event_file(event.id) if event.is_dated else None,
+        "page_url": urls.event_page(event.id),
+    }
+
+
+def events_document(events: tuple[Event, ...], catalog: Catalog, urls: Urls) -> dict:
+    return {"events": [event_dict(e, catalog, urls) for e in events]}
+
+
+def archive_list(urls: Urls, slug: str | None, years: dict[int, int]) -> list[dict]:
+    return [
+        {"year": year, "url": urls.archive(year, slug), "webcal_url": webcal(urls.archive(year, slug)), "count": count}
+        for year, count in sorted(years.items())
+    ]
+
+
+def calendar_dict(calendar: CalendarInfo, urls: Urls, count: int, archives: dict[int, int]) -> dict:
+    url = urls.calendar_feed(calendar.slug)
+    return {
+        "slug": calendar.slug,
+        "name": calendar.name,
+        "description": calendar.description,
+        "colour": calendar.colour,
+        "url": url,
+        "webcal_url": webcal(url),
+        "page_url": urls.home(categories=[calendar.slug]),
+        "count": count,
+        "archives": archive_list(urls, calendar.slug, archives),
+    }
+
+
+def calendars_document(catalog: Catalog, urls: Urls, counts: dict[str | None, tuple[int, dict[int, int]]]) -> dict:
+    """Every calendar's feed, plus the full feed; ``counts``: events in each feed and its archives
+    (None: the full feed, else by slug; see ``Rendition.feed_counts``)."""
+    count, archives = counts[None]
+    return {
+        "calendars": [calendar_dict(c, urls, *counts[c.slug]) for c in catalog.calendars],
+        "all": {
+            "url": urls.full_feed(),
+            "webcal_url": webcal(urls.full_feed()),
+            "count": count,
+            "archives": archive_list(urls, None, archives),
+        },
+    }
+
+
+def health_document(catalog: Catalog) -> dict:
+    return {"status": "ok", "events": len(catalog.events), "version": catalog.version}
+
+
+def json_bytes(document: dict) -> bytes:
+    """Stable UTF-8 JSON on one line (indenting would cost the fast C encoder; pipe to jq to read)."""
+    return (json.dumps(document, ensure_ascii=False, default=_default) + "\n").encode()
+
+
+def _default(value: object) -> str:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")

@@ -1,0 +1,198 @@
+"""Everything the service publishes for one catalog version and origin, rendered once.
+
+A ``Rendition`` holds ready-to-send bytes (with ETag and a gzip copy) for every
+feed, single-event file and JSON document. Requests only look bytes up;
+filtered feeds are put together from the per-event VEVENT blocks, and pages
+rendered for this rendition are kept with it (``pages``), so they go when a
+new catalog version replaces it.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from ..catalog.model import Catalog, Event, last_modified
+from ..config import DEFAULT_FEED_BUDGET
+from ..ical.feed import END_CALENDAR, FeedInfo, calendar_head, feed_bytes, timezone_blocks
+from ..ical.vevent import EventRenderer
+from .budget import split_for_budget
+from .documents import calendars_document, events_document, json_bytes
+from .render_cache import RenderCache
+from .resource import ICS_TYPE, JSON_TYPE, Resource
+from .selection import Selection
+from .urls import Urls
+
+FILTERED_KEPT = 256  # filtered feeds and JSON documents kept per rendition
+PAGES_KEPT = 256  # rendered pages kept per rendition
+
+
+class AssembledOnce(Mapping):
+    """Resources by key, each put together from rendered blocks when first asked for.
+
+    For the many single-event files: their VEVENT, VTIMEZONE and head are
+    rendered up front; joining them waits until someone downloads that event.
+    """
+
+    def __init__(self, sources: dict, assemble: Callable):
+        self._sources = sources
+        self._assemble = assemble
+        self._made: dict = {}
+
+    def __getitem__(self, key) -> Resource:
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = self._assemble(self._sources[key])  # a race only builds it twice
+        return found
+
+    def __contains__(self, key) -> bool:
+        return key in self._sources
+
+    def __iter__(self):
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+
+@dataclass(frozen=True)
+class Archive:
+    """One year of past events moved out of a feed that would not fit its budget."""
+
+    year: int
+    count: int
+    resource: Resource
+
+
+class Rendition:
+    """All public bytes for one catalog and one origin.
+
+    ``feed_budget`` caps each subscribable feed's size (Google Calendar stops
+    reading at about 1 MB); past years that do not fit move to yearly archive
+    feeds. ``this_year`` (the current year where the service runs) protects
+    upcoming events from ever being moved.
+    """
+
+    def __init__(
+        self, catalog: Catalog, base_url: str, feed_budget: int = DEFAULT_FEED_BUDGET, this_year: int | None = None
+    ):
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # a bulk render makes millions of short-lived objects and no cycles
+        try:
+            self._render(catalog, base_url, feed_budget, this_year)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def _render(self, catalog: Catalog, base_url: str, feed_budget: int, this_year: int | None) -> None:
+        self.catalog = catalog
+        self.base_url = base_url
+        self.urls = urls = Urls(base_url)
+        self.feed_budget = feed_budget
+        self.this_year = this_year
+        self.pages: RenderCache[Resource] = RenderCache(PAGES_KEPT)
+        self._filtered: RenderCache[Resource] = RenderCache(FILTERED_KEPT)
+        site = catalog.site
+        self._names = {c.slug: c.name for c in catalog.calendars}
+        renderer = EventRenderer(site, self._names)
+        self._blocks = {e.id: renderer.block(e, urls.event_page(e.id)) for e in catalog.dated_events}
+
+        self.full_feed, self.archives, kept = self._budgeted_feed(
+            FeedInfo(site.title, site.description, urls.full_feed()),
+            list(catalog.dated_events),
+            None,
+        )
+        self._in_full_feed = frozenset(e.id for e in kept)  # filtered feeds are subsets of it, so they fit too
+        self.calendar_feeds: dict[str, Resource] = {}
+        self.calendar_archives: dict[str, dict[int, Archive]] = {}
+        for c in catalog.calendars:
+            self.calendar_feeds[c.slug], self.calendar_archives[c.slug], _ = self._budgeted_feed(
+                FeedInfo(f"{c.name} · {site.title}", c.description, urls.calendar_feed(c.slug), c.colour),
+                [e for e in catalog.dated_events if e.category == c.slug],
+                c.slug,
+            )
+        single = FeedInfo(site.title, site.description)
+        self.event_files = AssembledOnce(
+            {e.id: e for e in catalog.dated_events},
+            lambda e: self._feed(single, [e], f"{e.id}.ics", attachment=True, gzip=False),
+        )
+        self.events_json = self._json(events_document(catalog.events, catalog, urls), catalog.events)
+        self.calendars_json = self._json(calendars_document(catalog, urls, self.feed_counts()), catalog.events)
+
+    def archive_years(self) -> dict[str | None, list[int]]:
+        """Archived years: None for the full feed, else by calendar slug."""
+        return {None: sorted(self.archives), **{slug: sorted(years) for slug, years in self.calendar_archives.items()}}
+
+    def feed_counts(self) -> dict[str | None, tuple[int, dict[int, int]]]:
+        """Events in each feed and in each of its archives: None for the full feed, else by slug."""
+        counts = {None: (len(self._in_full_feed), {y: a.count for y, a in self.archives.items()})}
+        for c in self.catalog.calendars:
+            archived = {y: a.count for y, a in self.calendar_archives[c.slug].items()}
+            in_calendar = sum(1 for e in self.catalog.dated_events if e.category == c.slug)
+            counts[c.slug] = (in_calendar - sum(archived.values()), archived)
+        return counts
+
+    def _budgeted_feed(self, info: FeedInfo, events: list[Event], slug: str | None):
+        sizes = {e.id: len(self._blocks[e.id]) for e in events}
+        overhead = len(calendar_head(self.catalog.site, info)) + len(timezone_blocks(events)) + len(END_CALENDAR)
+        kept, archived = split_for_budget(events, sizes, overhead, self.feed_budget, self.this_year)
+        name = slug or "calendar"
+        archives = {
+            year: Archive(
+                year,
+                len(old),
+                self._feed(
+                    FeedInfo(f"{info.name} ({year})", info.description, self.urls.archive(year, slug), info.colour),
+                    old,
+                    f"{name}-{year}.ics",
+                ),
+            )
+            for year, old in sorted(archived.items())
+        }
+        return self._feed(info, kept, f"{name}.ics"), archives, kept
+
+    def _feed(self, info: FeedInfo, events, filename: str, attachment: bool = False, gzip: bool = True) -> Resource:
+        events = list(events)
+        body = feed_bytes(self.catalog.site, info, events, (self._blocks[e.id] for e in events))
+        resource = Resource(body, ICS_TYPE, last_modified(self.catalog.site, events), filename, attachment)
+        if gzip:
+            _ = resource.gzipped  # compress now, before the rendition is served
+        return resource
+
+    def _json(self, document: dict, events) -> Resource:
+        resource = Resource(json_bytes(document), JSON_TYPE, last_modified(self.catalog.site, events))
+        _ = resource.gzipped  # compress now, before the rendition is served
+        return resource
+
+    def selected(self, selection: Selection) -> tuple[Event, ...]:
+        return self.catalog.select(selection.categories, selection.countries)
+
+    def feed(self, selection: Selection) -> Resource:
+        """The full feed, or a filtered one assembled from cached event blocks."""
+        if not selection:
+            return self.full_feed
+        return self._filtered.get(("ics", selection), lambda: self._filtered_feed(selection))
+
+    def events_document(self, selection: Selection) -> Resource:
+        if not selection:
+            return self.events_json
+        events = self.selected(selection)
+        return self._filtered.get(
+            ("json", selection), lambda: self._json(events_document(events, self.catalog, self.urls), events)
+        )
+
+    def selection_count(self, selection: Selection) -> int:
+        """Events a filtered feed holds: the selected dated events still in the full feed."""
+        return sum(1 for e in self.selected(selection) if e.id in self._in_full_feed)
+
+    def _filtered_feed(self, selection: Selection) -> Resource:
+        site = self.catalog.site
+        labels = [self._names[c] for c in sorted(selection.categories)] + sorted(selection.countries)
+        info = FeedInfo(
+            f"{site.title} ({', '.join(labels)})",
+            site.description,
+            self.urls.full_feed(selection.categories, selection.countries),
+        )
+        kept = [e for e in self.selected(selection) if e.id in self._in_full_feed]
+        return self._feed(info, kept, "calendar.ics")

@@ -1,0 +1,33 @@
+"""One response body with what HTTP caching needs to know about it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+
+ICS_TYPE = "text/calendar; charset=utf-8"
+JSON_TYPE = "application/json"
+HTML_TYPE = "text/html; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """Bytes to send, their type, when they last changed, and their strong ETag (a hash of the bytes)."""
+
+    body: bytes
+    content_type: str
+    last_modified: dt.datetime
+    filename: str = ""
+    attachment: bool = False
+    etag: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "etag", hashlib.sha256(self.body).hexdigest()[:32])
+
+    @cached_property
+    def gzipped(self) -> bytes:
+        """The gzip copy (made once; feeds make it before they are served)."""
+        return gzip.compress(self.body, compresslevel=6, mtime=0)

@@ -1,0 +1,160 @@
+"""The one place that knows the public URLs: route rules, and the paths and absolute URLs built from them.
+
+Flask routes are registered with the rules below; renderers, views, the
+static export and the response cache ask ``Urls`` for paths and absolute
+URLs, so a path is never typed twice. These URLs are a public interface
+(bookmarked, subscribed to, scripted against): docs/urls.md lists them all,
+and a test holds that list to the app's URL map.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode, urlsplit
+
+# Route rules (werkzeug syntax), by endpoint.
+HOME = "/"
+MONTH_PICKER = "/calendar/"
+MONTH = "/calendar/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/"
+EVENT_PAGE = "/events/<event_id>/"
+SUBSCRIBE = "/subscribe/"
+ROBOTS = "/robots.txt"
+FULL_FEED = "/calendar.ics"
+CALENDAR_FEED = "/calendars/<slug>.ics"
+EVENT_FILE = "/events/<event_id>.ics"
+FULL_FEED_ARCHIVE = "/calendar/<int:year>.ics"
+CALENDAR_FEED_ARCHIVE = "/calendars/<slug>/<int:year>.ics"
+EVENTS_JSON = "/api/events.json"
+CALENDARS_JSON = "/api/calendars.json"
+HEALTH = "/healthz"
+STATIC = "/static"
+
+_VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<arguments>[^)]*)\))?:)?(?P<name>\w+)>")
+_PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".test", ".example", ".invalid")
+
+
+def fill(rule: str, **values: object) -> str:
+    """The path ``rule`` names for ``values``: fill("/events/<event_id>/", event_id="aif-2023")."""
+
+    def value(match: re.Match) -> str:
+        given = values[match["name"]]
+        digits = re.search(r"fixed_digits=(\d+)", match["arguments"] or "")
+        text = f"{given:0{digits[1]}d}" if digits else str(given)
+        return quote(text, safe="")
+
+    return _VARIABLE.sub(value, rule)
+
+
+def filter_query(categories: Iterable[str] = (), countries: Iterable[str] = ()) -> str:
+    """The canonical query string of a filter: categories, then countries, each sorted."""
+    pairs = [("category", c) for c in sorted(categories)] + [("country", c) for c in sorted(countries)]
+    return urlencode(pairs, quote_via=quote)
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Public URLs under ``origin`` ("https://cal.example.org", or "" for bare paths)."""
+
+    origin: str = ""
+
+    def _url(self, rule: str, query: str = "", **values: object) -> str:
+        return self.origin + fill(rule, **values) + (f"?{query}" if query else "")
+
+    def home(self, categories: Iterable[str] = (), countries: Iterable[str] = ()) -> str:
+        return self._url(HOME, filter_query(categories, countries))
+
+    def month(self, year: int, month: int) -> str:
+        return self._url(MONTH, year=year, month=month)
+
+    def event_page(self, event_id: str) -> str:
+        return self._url(EVENT_PAGE, event_id=event_id)
+
+    def subscribe(self) -> str:
+        return self._url(SUBSCRIBE)
+
+    def full_feed(self, categories: Iterable[str] = (), countries: Iterable[str] = ()) -> str:
+        return self._url(FULL_FEED, filter_query(categories, countries))
+
+    def calendar_feed(self, slug: str) -> str:
+        return self._url(CALENDAR_FEED, slug=slug)
+
+    def event_file(self, event_id: str) -> str:
+        return self._url(EVENT_FILE, event_id=event_id)
+
+    def archive(self, year: int, slug: str | None = None) -> str:
+        """The yearly archive of the full feed (``slug`` None) or of one calendar's feed."""
+        if slug is None:
+            return self._url(FULL_FEED_ARCHIVE, year=year)
+        return self._url(CALENDAR_FEED_ARCHIVE, slug=slug, year=year)
+
+    def events_json(self, categories: Iterable[str] = (), countries: Iterable[str] = ()) -> str:
+        return self._url(EVENTS_JSON, filter_query(categories, countries))
+
+    def calendars_json(self) -> str:
+        return self._url(CALENDARS_JSON)
+
+    def health(self) -> str:
+        return self._url(HEALTH)
+
+    def robots(self) -> str:
+        return self._url(ROBOTS)
+
+    def static(self, filename: str) -> str:
+        return f"{self.origin}{STATIC}/{quote(filename)}"
+
+
+def public_paths(
+    catalog, archives: Mapping[str | None, Iterable[int]] = {}, static_files: Iterable[str] = ()
+) -> Iterator[str]:
+    """Every public path without a query string: pages, feeds, archives, JSON, assets.
+
+    ``archives`` maps a calendar slug (None: the full feed) to its archived
+    years; ``static_files`` are names under the static folder.
+    """
+    urls = Urls()
+    yield from (
+        urls.home(),
+        urls.robots(),
+        urls.subscribe(),
+        urls.full_feed(),
+        urls.events_json(),
+        urls.calendars_json(),
+    )
+    yield from (urls.calendar_feed(c.slug) for c in catalog.calendars)
+    for slug, years in archives.items():
+        yield from (urls.archive(year, slug) for year in sorted(years))
+    yield from (urls.event_file(e.id) for e in catalog.dated_events)
+    yield from (urls.event_page(e.id) for e in catalog.events)
+    yield from (urls.static(name) for name in static_files)
+
+
+def error_format(path: str) -> str:
+    """How an error at ``path`` is written: "text" for feeds, "json" for the API, "html" for pages."""
+    if path.endswith(".ics"):
+        return "text"
+    if path.startswith("/api/") or path.endswith(".json") or path == HEALTH:
+        return "json"
+    return "html"
+
+
+def is_feed_or_document(path: str) -> bool:
+    """Feeds and JSON documents: the URLs calendar clients and scripts poll."""
+    return path.endswith(".ics") or (path.startswith("/api/") and path.endswith(".json"))
+
+
+def webcal(url: str) -> str:
+    """The webcal:// twin of an http(s) feed URL (Apple Calendar, Outlook desktop)."""
+    return "webcal://" + url.split("://", 1)[1]
+
+
+def is_public_origin(origin: str) -> bool:
+    """False for addresses that services on the internet cannot reach (loopback, private, local names)."""
+    host = (urlsplit(origin).hostname or "").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "." in host and host != "localhost" and not host.endswith(_PRIVATE_SUFFIXES)
+    return address.is_global

@@ -1,0 +1,107 @@
+"""A lean path for the requests subscribers repeat all day: feeds and JSON by GET or HEAD.
+
+Calendar clients poll the same few URLs. The first request for a URL goes
+through Flask as usual, once; when Flask answers it with a 200 from the
+rendition, the answer's headers are kept with a reference to that rendition's
+resource (no copy of the bytes). Later requests for the URL, until the
+catalog version changes, are answered from there: a dictionary lookup and the
+same ETag check the views use, no routing, no template, no JSON. Their 304 is
+the 200's headers less the ones a 304 does not carry, as Flask writes it.
+Anything unusual (a query string, If-Modified-Since without If-None-Match,
+another method, an error) simply goes to Flask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from werkzeug.http import is_entity_header, parse_etags
+
+from ..publish.resource import Resource
+from ..publish.urls import is_feed_or_document
+from .conditional import RESOURCE_KEY, is_current
+from .store import CatalogStore
+
+MAX_ENTRIES = 2048  # (URL, host, encoding) variants kept; cleared when full
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_RANGE",
+    "HTTP_IF_RANGE",
+)
+NOT_IN_304 = frozenset({"content-disposition"})  # besides the entity headers werkzeug drops from a 304
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A cached 200: its headers, the resource it was made from, and which copy of the bytes it sends."""
+
+    headers: list[tuple[str, str]]
+    not_modified_headers: list[tuple[str, str]]
+    resource: Resource
+    gzipped: bool
+
+    @property
+    def body(self) -> bytes:
+        return self.resource.gzipped if self.gzipped else self.resource.body
+
+
+def not_modified_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The headers of the 304 for a 200 with ``headers``, as werkzeug writes it."""
+    return [(name, value) for name, value in headers if not is_entity_header(name) and name.lower() not in NOT_IN_304]
+
+
+class ResponseCache:
+    """WSGI middleware in front of the Flask app (see the module docstring)."""
+
+    def __init__(self, app: Callable, store: CatalogStore):
+        self.app = app
+        self.store = store
+        self.entries: dict[tuple, Entry] = {}
+        self.version = ""
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        path = environ.get("PATH_INFO", "")
+        if method not in ("GET", "HEAD") or environ.get("QUERY_STRING") or not is_feed_or_document(path):
+            return self.app(environ, start_response)
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if if_none_match is None and any(name in environ for name in CONDITIONAL_HEADERS):
+            return self.app(environ, start_response)
+
+        version = self.store.catalog.version
+        if version != self.version:
+            self.entries, self.version = {}, version
+        key = (
+            path,
+            environ.get("wsgi.url_scheme"),
+            environ.get("HTTP_HOST"),
+            environ.get("HTTP_X_FORWARDED_PROTO"),
+            environ.get("HTTP_X_FORWARDED_HOST"),
+            environ.get("HTTP_ACCEPT_ENCODING"),
+        )
+        entry = self.entries.get(key)
+        if entry is None:
+            return self._through_flask(environ, start_response, key, version)
+        if if_none_match is not None and is_current(parse_etags(if_none_match), entry.resource):
+            start_response("304 NOT MODIFIED", entry.not_modified_headers)
+            return [b""]
+        start_response("200 OK", entry.headers)
+        return [b""] if method == "HEAD" else [entry.body]
+
+    def _through_flask(self, environ: dict, start_response: Callable, key: tuple, version: str) -> Iterable[bytes]:
+        """Let Flask answer, and keep its answer when it is a 200 made from a rendition's resource."""
+
+        def remember(status: str, headers: list[tuple[str, str]], exc_info=None):
+            answered = environ.get(RESOURCE_KEY)
+            if status.startswith("200 ") and answered is not None and self.store.catalog.version == version:
+                resource, gzipped = answered
+                if len(self.entries) >= MAX_ENTRIES:
+                    self.entries = {}
+                self.entries[key] = Entry(list(headers), not_modified_headers(headers), resource, gzipped)
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        return self.app(environ, remember)

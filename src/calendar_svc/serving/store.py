@@ -1,0 +1,156 @@
+"""The catalog the running app serves, its renditions per base URL, and reloading it.
+
+A reload either swaps in a complete new catalog, already rendered for every
+base URL in use, or changes nothing but the list of problems: requests never
+see a half-loaded catalog and never wait for a reload's rendering.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from threading import Lock
+
+from ..catalog.files import Fingerprint, data_fingerprint
+from ..catalog.loading import load_catalog
+from ..catalog.model import Catalog
+from ..errors import CatalogError, Problem
+from ..publish.render_cache import RenderCache
+from ..publish.rendition import Rendition
+
+RENDITIONS_KEPT = 4  # distinct public origins kept rendered at once
+
+log = logging.getLogger("calendar_svc.reload")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the store serves: the last good catalog and what is wrong with newer data, if anything."""
+
+    catalog: Catalog
+    problems: tuple[Problem, ...] = ()
+    fingerprint: Fingerprint | None = None  # of the files last read; None: not known
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    swapped: bool  # a new catalog version is now served
+    problems: tuple[Problem, ...]  # empty when the data on disk is good
+
+
+class CatalogStore:
+    """Holds the current catalog; swapping it in is one atomic assignment."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        directory: str | Path | None = None,
+        fingerprint: Fingerprint | None = None,
+        render: Callable[[Catalog, str], Rendition] = Rendition,
+    ):
+        self.directory = Path(directory) if directory is not None else None
+        self.render = render  # (catalog, base URL) -> Rendition
+        self._snapshot = Snapshot(catalog, (), fingerprint)
+        self._renditions: RenderCache[Rendition] = RenderCache(RENDITIONS_KEPT)  # by (version, base URL)
+        self._reload_lock = Lock()  # one reload at a time
+
+    @classmethod
+    def load(cls, directory: str | Path, render: Callable[[Catalog, str], Rendition] = Rendition) -> CatalogStore:
+        """Load ``directory`` (raising CatalogError on problems) and remember what was read."""
+        fingerprint = data_fingerprint(directory)  # taken first: a write during the load shows as a change
+        return cls(load_catalog(directory), directory, fingerprint, render)
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._snapshot.catalog
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """Catalog and problems read together, so they always belong to each other."""
+        return self._snapshot
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self._snapshot.problems
+
+    def replace(self, catalog: Catalog) -> None:
+        """Serve ``catalog`` from now on, rendered first for every base URL in use."""
+        with self._reload_lock:
+            self._swap(catalog, self._snapshot.fingerprint)
+
+    def needs_reload(self) -> bool:
+        """True when the files differ from those last read (always True when that is not known)."""
+        if self.directory is None:
+            return False
+        return data_fingerprint(self.directory) != self._snapshot.fingerprint
+
+    def reload(self) -> ReloadResult:
+        """Read the directory again; swap in the new catalog or keep the last good one.
+
+        Problems are logged one per line in the validation format and kept
+        (``problems``) until data without problems is read.
+        """
+        if self.directory is None:
+            raise RuntimeError("this store was not loaded from a directory")
+        with self._reload_lock:
+            current = self._snapshot
+            fingerprint = data_fingerprint(self.directory)
+            try:
+                catalog = load_catalog(self.directory)
+            except CatalogError as error:
+                problems = tuple(error.problems)
+            except OSError as error:  # a file vanished or became unreadable mid-read
+                problems = (Problem(str(error.filename or self.directory), "", f"cannot be read: {error.strerror}"),)
+            else:
+                if catalog.version == current.catalog.version:
+                    if current.problems:
+                        log.info("event data fixed: serving version %s again without problems", catalog.version)
+                    self._snapshot = Snapshot(current.catalog, (), fingerprint)
+                    return ReloadResult(False, ())
+                self._swap(catalog, fingerprint)
+                log.info(
+                    "reloaded event data from %s: %d events, version %s (was %s)",
+                    self.directory,
+                    len(catalog.events),
+                    catalog.version,
+                    current.catalog.version,
+                )
+                return ReloadResult(True, ())
+            if problems != current.problems:
+                count = len(problems)
+                log.error(
+                    "event data in %s has %d problem%s; still serving version %s",
+                    self.directory,
+                    count,
+                    "s" if count != 1 else "",
+                    current.catalog.version,
+                )
+                for problem in problems:
+                    log.error("%s", problem)
+            self._snapshot = Snapshot(current.catalog, problems, fingerprint)
+            return ReloadResult(False, problems)
+
+    def _swap(self, catalog: Catalog, fingerprint: Fingerprint | None) -> None:
+        # Render for every base URL in use (least recently used first) before
+        # anyone can see the new catalog; renditions of older catalogs are never
+        # asked for again, so they go.
+        base_urls = list(dict.fromkeys(url for _, url in self._renditions.keys_by_use()))
+        fresh = [((catalog.version, url), self.render(catalog, url)) for url in base_urls]
+        self._snapshot = Snapshot(catalog, (), fingerprint)
+        self._renditions.replace(fresh)
+
+    def rendition(self, base_url: str, catalog: Catalog | None = None) -> Rendition:
+        """Rendered bytes for the catalog (the current one by default) and base URL.
+
+        A missing rendition is rendered once per key, without holding up
+        requests for other base URLs; one of a catalog a reload has just
+        replaced is served to its request but not kept.
+        """
+        catalog = catalog or self.catalog
+        return self._renditions.get(
+            (catalog.version, base_url),
+            lambda: self.render(catalog, base_url),
+            keep=lambda rendition: rendition.catalog is self.catalog,
+        )

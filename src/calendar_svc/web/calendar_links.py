@@ -1,0 +1,137 @@
+"""Links that hand an event or a feed to Google Calendar and Outlook on the web.
+
+None of these URL forms is formally documented by its vendor; they are the
+forms those services have accepted for years, written in one place so a
+change on their side is a change here only.
+
+- Google "add event": ``calendar/render?action=TEMPLATE&text=…&dates=…``;
+  all-day dates are ``YYYYMMDD`` with an exclusive end, timed ones local
+  ``YYYYMMDDTHHMMSS`` read in the ``ctz`` zone.
+- Outlook "add event": ``calendar/0/action/compose?…&rru=addevent``; all-day
+  dates are ``YYYY-MM-DD`` with an exclusive end, timed ones in UTC.
+- Google "subscribe": ``calendar/r?cid=<feed URL>``. The form Google accepts
+  for an outside feed has changed over time (``webcal://`` once worked where
+  ``https://`` failed, later reports say the reverse, and some say Google
+  rejects ``cid`` for outside feeds), so pages also offer Google's own
+  "From URL" settings page, where the copied address can be pasted.
+- Outlook "subscribe": ``calendar/0/addfromweb?url=…&name=…`` on
+  ``outlook.live.com`` (personal) or ``outlook.office.com`` (work or school).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from ..catalog.model import Event
+from ..publish.urls import webcal
+
+GOOGLE_RENDER = "https://calendar.google.com/calendar/render"
+GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r"
+GOOGLE_ADD_BY_URL = "https://calendar.google.com/calendar/r/settings/addbyurl"
+OUTLOOK_PERSONAL = "outlook.live.com"
+OUTLOOK_WORK = "outlook.office.com"
+DETAILS_LIMIT = 1200  # characters of description kept in a link (URLs have practical length limits)
+
+
+@dataclass(frozen=True)
+class SubscribeLinks:
+    """Every way to subscribe to one feed."""
+
+    name: str
+    https: str
+    webcal: str
+    google: str
+    outlook_personal: str
+    outlook_work: str
+
+
+def subscribe_links(feed_url: str, name: str) -> SubscribeLinks:
+    return SubscribeLinks(
+        name=name,
+        https=feed_url,
+        webcal=webcal(feed_url),
+        google=f"{GOOGLE_SUBSCRIBE}?{_query([('cid', feed_url)])}",
+        outlook_personal=_outlook_subscribe(OUTLOOK_PERSONAL, feed_url, name),
+        outlook_work=_outlook_subscribe(OUTLOOK_WORK, feed_url, name),
+    )
+
+
+def _outlook_subscribe(host: str, feed_url: str, name: str) -> str:
+    return f"https://{host}/calendar/0/addfromweb?{_query([('url', feed_url), ('name', name)])}"
+
+
+def link_details(event: Event, page_url: str) -> str:
+    """The description sent along: the event's own text (shortened) and a link back to its page."""
+    text = event.description.strip()
+    if len(text) > DETAILS_LIMIT:
+        text = text[:DETAILS_LIMIT].rsplit(" ", 1)[0] + " …"
+    return f"{text}\n\n{page_url}" if text else page_url
+
+
+def google_add_url(event: Event, page_url: str) -> str:
+    """'Add to Google Calendar' for a dated event (a series keeps its RRULE).
+
+    Raises ValueError for an event without a known day, or one at the very edge of year 1 or 9999.
+    """
+    _check_linkable(event)
+    if event.is_timed:
+        end = event.end if event.end is not None else event.start
+        dates = f"{event.start:%Y%m%dT%H%M%S}/{end:%Y%m%dT%H%M%S}"
+    else:
+        dates = f"{event.first_day:%Y%m%d}/{event.last_day + dt.timedelta(days=1):%Y%m%d}"
+    params = [
+        ("action", "TEMPLATE"),
+        ("text", event.title),
+        ("dates", dates),
+        ("details", link_details(event, page_url)),
+    ]
+    if event.location:
+        params.append(("location", event.location))
+    if event.timezone:
+        params.append(("ctz", event.timezone))
+    if event.rrule:
+        params.append(("recur", f"RRULE:{event.rrule}"))
+    return f"{GOOGLE_RENDER}?{_query(params)}"
+
+
+def outlook_add_url(event: Event, page_url: str, host: str = OUTLOOK_PERSONAL) -> str:
+    """'Add to Outlook' for a dated event; Outlook takes no rule, so a series adds its first occurrence.
+
+    Raises ValueError as google_add_url does.
+    """
+    _check_linkable(event)
+    if event.is_timed:
+        start = event.start_local.astimezone(dt.UTC)
+        end = event.end_local.astimezone(dt.UTC) if event.end is not None else start
+        times = [
+            ("startdt", f"{start:%Y-%m-%dT%H:%M:%SZ}"),
+            ("enddt", f"{end:%Y-%m-%dT%H:%M:%SZ}"),
+            ("allday", "false"),
+        ]
+    else:
+        exclusive_end = event.last_day + dt.timedelta(days=1)
+        times = [("startdt", event.first_day.isoformat()), ("enddt", exclusive_end.isoformat()), ("allday", "true")]
+    params = [("subject", event.title), *times, ("body", link_details(event, page_url))]
+    if event.location:
+        params.append(("location", event.location))
+    params += [("path", "/calendar/action/compose"), ("rru", "addevent")]
+    return f"https://{host}/calendar/0/action/compose?{_query(params)}"
+
+
+def _check_linkable(event: Event) -> None:
+    if not event.is_dated:
+        raise ValueError(f"event {event.id!r} has no known day")
+    try:
+        event.last_day + dt.timedelta(days=1)
+        for moment in (event.start_local, event.end_local):
+            if isinstance(moment, dt.datetime):
+                moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError(f"event {event.id!r} is too close to the end of the calendar for a link") from None
+
+
+def _query(params: list[tuple[str, str]]) -> str:
+    """Percent-encode every value (UTF-8; '/' and ':' may stay, as RFC 3986 allows in a query)."""
+    return urlencode(params, quote_via=quote, safe="/:")

@@ -1,0 +1,44 @@
+"""What every view asks of the request: the settings, the store, this request's rendition and today."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, g, request
+
+from ..config import Config
+from ..publish.rendition import Rendition
+from ..publish.urls import Urls
+from ..serving.store import CatalogStore
+
+
+def config() -> Config:
+    return current_app.config["CALENDAR_SVC"]
+
+
+def store() -> CatalogStore:
+    return current_app.extensions["calendar_svc"]
+
+
+def base_url() -> str:
+    """The public origin for absolute links: configured, else the request's own."""
+    return config().base_url or request.host_url.rstrip("/")
+
+
+def rendition() -> Rendition:
+    """This request's rendition: one catalog version for the whole request."""
+    if "rendition" not in g:
+        g.rendition = store().rendition(base_url())
+    return g.rendition
+
+
+def urls() -> Urls:
+    """Absolute public URLs for this request's origin."""
+    return rendition().urls
+
+
+def today() -> dt.date:
+    """The date this request's pages are built for (``Config.today``, else the clock in ``Config.timezone``)."""
+    if "today" not in g:
+        g.today = config().today_at(dt.datetime.now(dt.UTC))
+    return g.today

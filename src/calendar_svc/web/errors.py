@@ -1,0 +1,47 @@
+"""Error responses in the format of the path: plain text for .ics, JSON for the API, HTML elsewhere."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+
+from ..errors import InvalidFilter
+from ..publish.urls import error_format
+
+
+def error_body(status: int, title: str, message: str) -> dict:
+    """The one JSON error shape used everywhere."""
+    return {"error": {"status": status, "title": title, "message": message}}
+
+
+def render_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    title = error.name
+    message = error.description or title
+    kind = error_format(request.path)
+    if kind == "json":
+        response = jsonify(error_body(status, title, message))
+    elif kind == "text":
+        response = Response(f"{status} {title}: {message}\n", mimetype="text/plain")
+    else:
+        response = Response(render_template("errors/error.html", status=status, title=title, message=message))
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    if status == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_error(error)
+
+    @app.errorhandler(InvalidFilter)
+    def invalid_filter(error: InvalidFilter):
+        return render_error(BadRequest(str(error)))
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(InternalServerError("the server hit an unexpected problem"))

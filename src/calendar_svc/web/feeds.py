@@ -1,0 +1,73 @@
+"""iCalendar feeds: the full calendar, one per calendar, one per event."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, request
+
+from ..errors import EventNotFound
+from ..publish import urls
+from ..publish.rendition import Rendition
+from ..publish.resource import Resource
+from ..publish.selection import selection_from_args
+from ..serving.conditional import resource_response
+from .context import rendition
+
+bp = Blueprint("feeds", __name__)
+
+
+@bp.get(urls.FULL_FEED)
+def full_feed():
+    current = rendition()
+    return resource_response(current.feed(selection_from_args(request.args, current.catalog)))
+
+
+@bp.get(urls.CALENDAR_FEED)
+def calendar_feed(slug: str):
+    current = without_query()
+    return answer(current.calendar_feeds.get(slug), f"no calendar {slug!r}")
+
+
+@bp.get(urls.EVENT_FILE)
+def event_file(event_id: str):
+    current = without_query()
+    if event_id in current.event_files:
+        return resource_response(current.event_files[event_id])
+    try:
+        current.catalog.event(event_id)
+    except EventNotFound:
+        abort(404, f"no event {event_id!r}")
+    abort(404, f"event {event_id!r} has no known day yet, so it has no .ics file")
+
+
+@bp.get(urls.FULL_FEED_ARCHIVE)
+def full_feed_archive(year: int):
+    archive = without_query().archives.get(year)
+    return answer(
+        archive and archive.resource, f"no archive for {year}: the full feed holds every event of that year, if any"
+    )
+
+
+@bp.get(urls.CALENDAR_FEED_ARCHIVE)
+def calendar_feed_archive(slug: str, year: int):
+    current = without_query()
+    if slug not in current.calendar_archives:
+        abort(404, f"no calendar {slug!r}")
+    archive = current.calendar_archives[slug].get(year)
+    return answer(
+        archive and archive.resource,
+        f"no archive of {slug!r} for {year}: its feed holds every event of that year, if any",
+    )
+
+
+def without_query() -> Rendition:
+    """This request's rendition; these URLs take no query parameters (400 otherwise)."""
+    current = rendition()
+    selection_from_args(request.args, current.catalog, allowed=())
+    return current
+
+
+def answer(resource: Resource | None, missing: str):
+    """The resource as a conditional response, or a 404 saying what is missing."""
+    if resource is None:
+        abort(404, missing)
+    return resource_response(resource)

@@ -1,0 +1,57 @@
+"""schema.org/Event data for event pages, serialised safely for a <script> element."""
+
+from __future__ import annotations
+
+import json
+
+from ..catalog.model import Event, Precision, Site, Status
+from ..publish.documents import start_text
+
+EVENT_STATUS = {
+    Status.CONFIRMED: "https://schema.org/EventScheduled",
+    Status.TENTATIVE: "https://schema.org/EventScheduled",  # schema.org has no "tentative"
+    Status.CANCELLED: "https://schema.org/EventCancelled",
+}
+# Characters that could end the <script> element or confuse an HTML parser, as JSON escapes.
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def event_document(event: Event, site: Site, page_url: str) -> dict:
+    """The event as schema.org/Event: name, dates, status, location, url and more."""
+    document: dict = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "startDate": start_text(event),
+        "eventStatus": EVENT_STATUS[event.status],
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "url": page_url,
+    }
+    end = end_date(event)
+    if end:
+        document["endDate"] = end
+    if event.location:
+        document["location"] = {"@type": "Place", "name": event.location, "address": event.location}
+    if event.description:
+        document["description"] = event.description.strip()
+    if event.url:
+        document["sameAs"] = event.url
+    document["organizer"] = {"@type": "Organization", "name": site.publisher_name}
+    return document
+
+
+def end_date(event: Event) -> str | None:
+    """The last day (all-day events, inclusive) or the end instant (timed); None when unknown."""
+    if event.precision is Precision.DAY:
+        return event.last_day.isoformat()
+    if event.precision is Precision.TIME and event.end is not None:
+        return event.end_local.isoformat()
+    return None
+
+
+def script_text(document: dict) -> str:
+    """JSON that is safe between <script type="application/ld+json"> and </script>."""
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    for character, escape in _SCRIPT_ESCAPES.items():
+        text = text.replace(character, escape)
+    return text

@@ -1,0 +1,294 @@
+"""What the web pages show, built from the catalog: pure, no Flask, no clock.
+
+"Today" is an argument everywhere, so the same catalog, base URL and today
+always give the same page.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from ..catalog.countries import country_name, country_names
+from ..catalog.model import CalendarInfo, Catalog, Event, Precision
+from ..catalog.recurrence import add_days, next_occurrence_day, occurrence_days, series_end, span_days
+from ..publish.selection import Selection
+from .calendar_links import SubscribeLinks
+from .when import Piece, When, event_when, month_piece, recurrence_text
+
+OPEN_SERIES_MONTHS = 24  # how far ahead the month view goes for a series without end
+
+Month = tuple[int, int]  # (year, month)
+UPCOMING_SHOWN = 200  # events listed on the home page before "the rest is in the month view"
+PAST_SHOWN = 100
+
+
+def day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    """The UTC instant `day` begins in `zone`: when pages that depend on "today" last changed."""
+    try:
+        return dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC)
+    except OverflowError:  # the first day of year 1 east of UTC
+        return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event (or one occurrence of a series) as a line in a list."""
+
+    event: Event
+    calendar: CalendarInfo
+    when: When
+    countries: tuple[str, ...]  # names, in the event's order
+    recurrence: str = ""  # "Repeats weekly, 4 times"
+    happening: bool = False  # running today
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    heading: Piece  # "June 2023" with datetime "2023-06"
+    rows: tuple[EventRow, ...]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The home page's list: upcoming first, then past newest first, then undated."""
+
+    upcoming: tuple[MonthGroup, ...]
+    past: tuple[MonthGroup, ...]
+    undated: tuple[EventRow, ...]
+    # Long lists stop; the rest is in the month view, from these months on.
+    later: tuple[int, Month | None] = (0, None)  # upcoming events not listed, month of the first
+    earlier: tuple[int, Month | None] = (0, None)  # past events not listed, month of the first (newest)
+
+    @property
+    def count(self) -> int:
+        return sum(len(g.rows) for g in (*self.upcoming, *self.past)) + len(self.undated)
+
+
+def event_row(event: Event, catalog: Catalog, today: dt.date, first_day: dt.date | None = None) -> EventRow:
+    """A row for the event; with `first_day`, for its occurrence starting that day."""
+    day = first_day or (event.first_day if event.is_dated else None)
+    happening = day is not None and day <= today <= add_days(day, span_days(event))
+    return EventRow(
+        event,
+        catalog.calendar(event.category),
+        event_when(event, first_day),
+        country_names(event.countries),
+        recurrence_text(event),
+        happening,
+    )
+
+
+def listing(
+    events: Iterable[Event],
+    catalog: Catalog,
+    today: dt.date,
+    upcoming_shown: int = UPCOMING_SHOWN,
+    past_shown: int = PAST_SHOWN,
+) -> Listing:
+    """Events sorted into upcoming (soonest first), past (newest first) and undated, by month.
+
+    At most ``upcoming_shown`` and ``past_shown`` events are listed; the
+    Listing says how many more there are and from which month the month view
+    shows them.
+    """
+    upcoming, past, undated = [], [], []
+    for event in events:
+        if not event.is_dated:
+            undated.append(event)
+            continue
+        following = next_occurrence_day(event, today)
+        if following is not None:
+            upcoming.append((following, event))
+        else:
+            past.append((event.first_day, event))
+    upcoming.sort(key=lambda pair: (pair[0], pair[1].sort_key))
+    past.sort(key=lambda pair: (pair[0], pair[1].sort_key), reverse=True)
+    undated.sort(key=lambda e: (e.start, e.precision is Precision.MONTH, e.id), reverse=True)
+    later, earlier = upcoming[upcoming_shown:], past[past_shown:]
+    return Listing(
+        upcoming=_by_month(
+            [(day, event_row(e, catalog, today, day if e.rrule else None)) for day, e in upcoming[:upcoming_shown]]
+        ),
+        past=_by_month([(day, event_row(e, catalog, today)) for day, e in past[:past_shown]]),
+        undated=tuple(event_row(e, catalog, today) for e in undated),
+        later=(len(later), (later[0][0].year, later[0][0].month) if later else None),
+        earlier=(len(earlier), (earlier[0][0].year, earlier[0][0].month) if earlier else None),
+    )
+
+
+def _by_month(pairs: list[tuple[dt.date, EventRow]]) -> tuple[MonthGroup, ...]:
+    return tuple(
+        MonthGroup(month_piece(*key), tuple(row for _, row in group))
+        for key, group in groupby(pairs, key=lambda pair: (pair[0].year, pair[0].month))
+    )
+
+
+# The month view -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GridDay:
+    day: dt.date | None  # None: a padding day beyond year 1 or 9999
+    in_month: bool
+    is_today: bool
+    rows: tuple[EventRow, ...]  # events covering this day
+
+
+@dataclass(frozen=True)
+class MonthView:
+    month: Month
+    heading: Piece
+    weeks: tuple[tuple[GridDay, ...], ...]  # Monday first
+    agenda: tuple[EventRow, ...]  # every occurrence touching the month, in order
+    undated: tuple[EventRow, ...]  # events known only to be in this month
+    previous: Month | None
+    following: Month | None
+
+
+def month_weeks(year: int, month: int) -> list[list[dt.date | None]]:
+    """The month's weeks, Monday first, padded with neighbouring days (None beyond year 1 or 9999)."""
+    first = dt.date(year, month, 1).toordinal() - dt.date(year, month, 1).weekday()
+    last = dt.date(year, month, calendar.monthrange(year, month)[1]).toordinal()
+    days = [
+        dt.date.fromordinal(n) if 1 <= n <= dt.date.max.toordinal() else None
+        for n in range(first, last + 7 - (last - first) % 7)
+    ]
+    return [days[i : i + 7] for i in range(0, len(days), 7)]
+
+
+def month_range(events: Iterable[Event], today: dt.date) -> tuple[Month, Month]:
+    """The months the month view covers: from the earliest event (or today) to the latest (or today)."""
+    first = last = (today.year, today.month)
+    for event in events:
+        if event.precision is Precision.YEAR:
+            continue
+        first = min(first, (event.start.year, event.start.month))
+        end = series_end(event) if event.is_dated else event.first_day
+        if end is None:
+            end = min(add_months((today.year, today.month), OPEN_SERIES_MONTHS), (dt.MAXYEAR, 12))
+        else:
+            end = (end.year, end.month)
+        last = max(last, end)
+    return first, last
+
+
+def months_with_events(events: Iterable[Event], bounds: tuple[Month, Month]) -> tuple[Month, ...]:
+    """The months within `bounds` that some event's day falls in, in order (for "next month with events")."""
+    first = dt.date(*bounds[0], 1)
+    last = dt.date(*bounds[1], calendar.monthrange(*bounds[1])[1])
+    months: set[Month] = set()
+    for event in events:
+        if event.precision is Precision.MONTH:
+            months.add((event.start.year, event.start.month))
+        for start in occurrence_days(event, first, last):
+            for offset in range(span_days(event) + 1):
+                day = add_days(start, offset)
+                months.add((day.year, day.month))
+    return tuple(sorted(m for m in months if bounds[0] <= m <= bounds[1]))
+
+
+def add_months(month: Month, count: int) -> Month:
+    index = month[0] * 12 + month[1] - 1 + count
+    return index // 12, index % 12 + 1
+
+
+def month_view(
+    events: Iterable[Event], catalog: Catalog, month: Month, today: dt.date, bounds: tuple[Month, Month]
+) -> MonthView:
+    """The grid of `month` (weeks from Monday) with the selected events on each day they cover."""
+    year, number = month
+    first = dt.date(year, number, 1)
+    last = dt.date(year, number, calendar.monthrange(year, number)[1])
+    events = list(events)
+    covering: dict[dt.date, list[EventRow]] = {}
+    agenda: list[tuple[dt.date, EventRow]] = []
+    for event in events:
+        for start in occurrence_days(event, first, last):
+            row = event_row(event, catalog, today, start if event.rrule else None)
+            agenda.append((start, row))
+            for offset in range(span_days(event) + 1):
+                covering.setdefault(add_days(start, offset), []).append(row)
+    agenda.sort(key=lambda pair: (pair[0], pair[1].event.sort_key))
+    weeks = tuple(
+        tuple(
+            GridDay(day, day is not None and day.month == number, day == today, tuple(covering.get(day, ())))
+            for day in week
+        )
+        for week in month_weeks(year, number)
+    )
+    undated = tuple(
+        event_row(e, catalog, today)
+        for e in events
+        if e.precision is Precision.MONTH and (e.start.year, e.start.month) == month
+    )
+    previous, following = add_months(month, -1), add_months(month, 1)
+    return MonthView(
+        month=month,
+        heading=month_piece(year, number),
+        weeks=weeks,
+        agenda=tuple(row for _, row in agenda),
+        undated=undated,
+        previous=previous if previous >= bounds[0] else None,
+        following=following if following <= bounds[1] else None,
+    )
+
+
+# Filters --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filter form's choices and a summary of what is selected."""
+
+    selection: Selection
+    calendars: tuple[Option, ...]
+    countries: tuple[Option, ...]
+    summary: tuple[str, ...]  # "Astana International Forum", "Germany"
+
+    @property
+    def args(self) -> dict[str, list[str]]:
+        """Query arguments that reproduce the selection (for url_for)."""
+        return self.selection.args
+
+
+def filters(catalog: Catalog, selection: Selection) -> Filters:
+    calendars = tuple(Option(c.slug, c.name, c.slug in selection.categories) for c in catalog.calendars)
+    countries = sorted(
+        (Option(code, country_name(code), code in selection.countries) for code in catalog.countries),
+        key=lambda option: option.label,
+    )
+    summary = tuple(c.name for c in catalog.calendars if c.slug in selection.categories)
+    summary += tuple(sorted(country_name(code) for code in selection.countries))
+    return Filters(selection, calendars, tuple(countries), summary)
+
+
+# Subscribing ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed offered for subscription."""
+
+    key: str  # "all", a calendar slug, or "selection"
+    name: str
+    description: str
+    count: int  # dated events in it
+    links: SubscribeLinks
+    archives: tuple[tuple[int, str, int], ...] = ()  # (year, feed URL, events) moved out to fit the size budget
+
+
+def selection_label(catalog: Catalog, selection: Selection) -> str:
+    """'Astana International Forum, Germany' for a filtered feed."""
+    return ", ".join(filters(catalog, selection).summary)

@@ -1,0 +1,242 @@
+"""HTML pages: the event list, the month view, one page per event, and subscribing.
+
+Each page is rendered from (base URL, today, path and query) of one
+rendition, kept with that rendition (so a new catalog version starts afresh),
+and answered conditionally (ETag, Last-Modified, 304) like the feeds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+
+from ..catalog.model import Catalog
+from ..catalog.recurrence import first_occurrences
+from ..errors import EventNotFound
+from ..publish import urls as rules
+from ..publish.resource import HTML_TYPE, Resource
+from ..publish.selection import Selection, selection_from_args
+from ..publish.urls import is_public_origin
+from ..serving.conditional import PAGE_MAX_AGE, resource_response
+from .calendar_links import GOOGLE_ADD_BY_URL, OUTLOOK_WORK, google_add_url, outlook_add_url, subscribe_links
+from .context import config, rendition, store, today, urls
+from .json_ld import event_document, script_text
+from .page_data import (
+    Feed,
+    day_start,
+    event_row,
+    filters,
+    listing,
+    month_range,
+    month_view,
+    months_with_events,
+    selection_label,
+)
+from .template_filters import month_name
+from .when import event_when
+
+bp = Blueprint("pages", __name__)
+
+OCCURRENCES_SHOWN = 12
+
+
+def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dict]) -> Response:
+    """Render the page for this request (`build` gives its context) or reuse it; answer conditionally."""
+    current = rendition()
+    key = (today(), request.path, request.query_string)
+    # The page can change when the day does, even when the data does not.
+    midnight = day_start(today(), config().zone)
+
+    def make() -> Resource:
+        origin = current.base_url
+        body = render_template(
+            template,
+            today=today(),
+            canonical_url=origin + request.full_path.removesuffix("?"),
+            public_origin=is_public_origin(origin),
+            origin_host=origin.split("://", 1)[-1],
+            **build(),
+        ).encode()
+        return Resource(body, HTML_TYPE, max(last_modified, midnight))
+
+    return resource_response(current.pages.get(key, make), max_age=PAGE_MAX_AGE)
+
+
+def requested_selection() -> tuple[Selection, Response | None]:
+    """The validated filter, and a redirect when the query is not written the canonical way."""
+    selection = selection_from_args(request.args, rendition().catalog)
+    canonical = [("category", c) for c in sorted(selection.categories)]
+    canonical += [("country", c) for c in sorted(selection.countries)]
+    if list(request.args.items(multi=True)) != canonical:
+        args = {"category": sorted(selection.categories), "country": sorted(selection.countries)}
+        return selection, redirect(url_for(request.endpoint, **(request.view_args or {}), **args))
+    return selection, None
+
+
+def feed_choices(catalog: Catalog) -> dict[str, Feed]:
+    """The full feed (key "") and one feed per calendar (key: its slug), with their yearly archives."""
+    site = catalog.site
+    links = urls()
+    counts = rendition().feed_counts()
+
+    def archives(slug: str | None) -> tuple:
+        return tuple((year, links.archive(year, slug), count) for year, count in sorted(counts[slug][1].items()))
+
+    feeds = {
+        "": Feed(
+            "all",
+            "All events",
+            site.description,
+            counts[None][0],
+            subscribe_links(links.full_feed(), site.title),
+            archives(None),
+        )
+    }
+    for calendar in catalog.calendars:
+        feeds[calendar.slug] = Feed(
+            calendar.slug,
+            calendar.name,
+            calendar.description,
+            counts[calendar.slug][0],
+            subscribe_links(links.calendar_feed(calendar.slug), f"{calendar.name} · {site.title}"),
+            archives(calendar.slug),
+        )
+    return feeds
+
+
+def selection_feed(catalog: Catalog, selection: Selection) -> Feed:
+    """The feed holding exactly the selected events: a calendar's own feed when that is one."""
+    if not selection:
+        return feed_choices(catalog)[""]
+    if len(selection.categories) == 1 and not selection.countries:
+        return feed_choices(catalog)[next(iter(selection.categories))]
+    label = selection_label(catalog, selection)
+    url = urls().full_feed(selection.categories, selection.countries)
+    links = subscribe_links(url, f"{catalog.site.title} ({label})")
+    return Feed("selection", label, f"Events in {label}", rendition().selection_count(selection), links)
+
+
+@bp.app_context_processor
+def site_context() -> dict:
+    """What every page's layout needs: the site, and a direct link to this month."""
+    this_month = url_for("pages.month", year=today().year, month=today().month)
+    catalog = g.rendition.catalog if "rendition" in g else store().catalog
+    return {"site": catalog.site, "this_month_url": this_month}
+
+
+@bp.get(rules.HOME)
+def home():
+    selection, canonical = requested_selection()
+    if canonical:
+        return canonical
+    catalog = rendition().catalog
+    events = rendition().selected(selection)
+    return html_page(
+        "pages/home.html",
+        catalog.last_modified,
+        lambda: dict(
+            listing=listing(events, catalog, today()),
+            filters=filters(catalog, selection),
+            selection_feed=selection_feed(catalog, selection),
+            feeds=feed_choices(catalog),
+            add_by_url=GOOGLE_ADD_BY_URL,
+        ),
+    )
+
+
+@bp.get(rules.MONTH_PICKER)
+def calendar_now():
+    """This month's page, or the month picked in the "go to month" form (?month=2023-06)."""
+    picked = request.args.get("month", "").strip()
+    selection = selection_from_args(request.args, rendition().catalog, allowed=("category", "country", "month"))
+    args = {"category": sorted(selection.categories), "country": sorted(selection.countries)}
+    if picked:
+        try:
+            year, month = (int(part) for part in picked.split("-"))
+            dt.date(year, month, 1)
+        except ValueError:
+            abort(400, f"month must look like 2023-06, not {picked!r}")
+    else:
+        year, month = today().year, today().month
+    return redirect(url_for("pages.month", year=year, month=month, **args))
+
+
+@bp.get(rules.MONTH)
+def month(year: int, month: int):
+    catalog = rendition().catalog
+    first, last = month_range(catalog.events, today())
+    if not 1 <= month <= 12 or not first <= (year, month) <= last:
+        abort(404, f"The month view covers {month_name(first)} to {month_name(last)}.")
+    selection, canonical = requested_selection()
+    if canonical:
+        return canonical
+    events = rendition().selected(selection)
+
+    def build() -> dict:
+        busy = months_with_events(events, (first, last))
+        return dict(
+            view=month_view(events, catalog, (year, month), today(), (first, last)),
+            bounds=(first, last),
+            earlier=max((m for m in busy if m < (year, month)), default=None),
+            later=min((m for m in busy if m > (year, month)), default=None),
+            filters=filters(catalog, selection),
+            selection_feed=selection_feed(catalog, selection),
+        )
+
+    return html_page("pages/month.html", catalog.last_modified, build)
+
+
+@bp.get(rules.EVENT_PAGE)
+def event(event_id: str):
+    selection_from_args(request.args, rendition().catalog, allowed=())
+    catalog = rendition().catalog
+    try:
+        found = catalog.event(event_id)
+    except EventNotFound:
+        abort(404, f"There is no event {event_id!r}.")
+    page_url = urls().event_page(found.id)
+
+    def build() -> dict:
+        occurrences = first_occurrences(found, OCCURRENCES_SHOWN + 1) if found.rrule else ()
+        return dict(
+            row=event_row(found, catalog, today()),
+            page_url=page_url,
+            google=_link(google_add_url, found, page_url),
+            outlook=_link(outlook_add_url, found, page_url),
+            outlook_work=_link(outlook_add_url, found, page_url, OUTLOOK_WORK),
+            occurrences=[event_when(found, day) for day in occurrences[:OCCURRENCES_SHOWN]],
+            more_occurrences=len(occurrences) > OCCURRENCES_SHOWN,
+            calendar_feed=feed_choices(catalog)[found.category],
+            json_ld=script_text(event_document(found, catalog.site, page_url)),
+        )
+
+    return html_page("pages/event.html", found.last_modified(catalog.site), build)
+
+
+def _link(make: Callable[..., str], *args) -> str:
+    """An add-to-calendar link, or "" for an event that cannot have one (no known day)."""
+    try:
+        return make(*args)
+    except ValueError:
+        return ""
+
+
+@bp.get(rules.SUBSCRIBE)
+def subscribe():
+    selection_from_args(request.args, rendition().catalog, allowed=())
+    catalog = rendition().catalog
+    return html_page(
+        "pages/subscribe.html",
+        catalog.last_modified,
+        lambda: dict(
+            feeds=feed_choices(catalog),
+            add_by_url=GOOGLE_ADD_BY_URL,
+        ),
+    )
+
+
+@bp.get(rules.ROBOTS)
+def robots():
+    return Response("User-agent: *\nAllow: /\n", mimetype="text/plain")
