@@ -10,6 +10,8 @@ For each size it generates the synthetic dataset, then interleaves rounds of:
 - ical-generator (npm): building and serialising the full feed from the
   same events (its input is our own /api/events.json).
 It prints medians and the ratios; the machine is shared, so compare ratios.
+It also times building one VTIMEZONE (Europe/Berlin, 1990 to 2030), once in a
+fresh process and then rebuilt with the observance cache cleared.
 """
 
 from __future__ import annotations
@@ -47,6 +49,26 @@ for _ in range(int(sys.argv[3])):
 print(json.dumps({"import": t_import - start, "load": t_load - t_import, "render": t_render - t_load,
                   "cold": t_render - start, "warm": warm, "bytes": len(rendition.full_feed.body)}))
 """
+
+
+VTIMEZONE = r"""
+import datetime as dt, json, sys, time
+from calendar_svc.ical import vtimezone
+seconds = []
+for _ in range(int(sys.argv[1])):
+    vtimezone._observances.cache_clear()
+    t = time.perf_counter()
+    vtimezone.timezone_component("Europe/Berlin", dt.date(1990, 1, 1), dt.date(2030, 12, 31))
+    seconds.append(time.perf_counter() - t)
+print(json.dumps({"first": seconds[0], "again": seconds[1:]}))
+"""
+
+
+def run_vtimezone(rebuilds: int) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", VTIMEZONE, str(rebuilds + 1)], capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(out)
 
 
 def run_ours(directory: Path, warm_rounds: int) -> dict:
@@ -122,6 +144,10 @@ def main() -> None:
             f"{r['cold_ratio']:.2f}× | {r['warm_ratio']:.2f}× | "
             f"{r['ours_warm_s'] / r['events'] * 1e6:.0f} / {r['igen_warm_s'] / r['events'] * 1e6:.0f} |"
         )
+    zones = [run_vtimezone(rebuilds=5) for _ in range(args.rounds)]
+    first = statistics.median(z["first"] for z in zones)
+    again = statistics.median(s for z in zones for s in z["again"])
+    print(f"\nVTIMEZONE Europe/Berlin 1990-2030: {first * 1e3:.1f} ms in a new process, {again * 1e3:.1f} ms rebuilt")
 
 
 if __name__ == "__main__":

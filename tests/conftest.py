@@ -8,9 +8,12 @@ import zoneinfo
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from calendar_svc import create_app
 from calendar_svc.config import Config
+
+from .toml_text import toml_document
 
 # The service reads zone rules from the tzdata package whatever the host has. The independent
 # readers the tests check its feeds with (icalendar, vobject, zoneinfo itself) look zones up by
@@ -34,15 +37,25 @@ def events_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def write_event(events_dir: Path):
-    """Write one event file (TOML text) into the writable dataset; returns its path."""
+    """Write one event file into the writable dataset from its fields; returns its path.
 
-    def write(name: str, toml_text: str) -> Path:
+    ``write_event("2023/visit", title="x", category="visits", start=dt.date(2023, 1, 1))``
+    writes events/2023/visit.toml; dates and date-times become TOML dates.
+    """
+
+    def write(name: str, **fields) -> Path:
         path = events_dir / f"{name}.toml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(toml_text, encoding="utf-8")
+        path.write_text(toml_document(fields), encoding="utf-8")
         return path
 
     return write
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Runs the calendar-svc command in this process, its output captured."""
+    return CliRunner()
 
 
 @pytest.fixture

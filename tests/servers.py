@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +18,30 @@ from .conftest import ROOT
 NGINX = Path("/usr/sbin/nginx")
 
 
+ATTEMPTS = 5  # ports to try: another process may take a free port before the server binds it
+
+
 def free_port() -> int:
+    """A port nothing listened on a moment ago (another process may take it before we do)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class AddressInUse(Exception):
+    """The server found its port taken."""
+
+
+def on_a_free_port(start: Callable[[int], None], server: str) -> int:
+    """Call ``start(port)`` on a free port, again on another while it raises AddressInUse; return the port."""
+    for _ in range(ATTEMPTS):
+        port = free_port()
+        try:
+            start(port)
+        except AddressInUse:
+            continue
+        return port
+    raise AssertionError(f"{server} found its port taken {ATTEMPTS} times")
 
 
 def wait_until(condition, timeout: float, message: str, interval: float = 0.05):
@@ -77,46 +98,67 @@ class Gunicorn:
     def __init__(
         self, events_dir: Path, log_path: Path, workers: int = 2, env: dict | None = None, config_file: bool = False
     ):
-        """`calendar-svc serve`, or with ``config_file`` `gunicorn -c gunicorn.conf.py wsgi:app`."""
-        self.port = free_port()
+        """`calendar-svc serve`, or with ``config_file`` `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+        The port is one that was free a moment ago; when another process takes it first,
+        gunicorn says "Connection in use" and the server starts again on another.
+        """
+        self.events_dir = events_dir
         self.log_path = log_path
-        environment = {**os.environ, "CALENDAR_SVC_RELOAD_INTERVAL": "0.5", **(env or {})}
-        if config_file:
-            environment.update(
-                CALENDAR_SVC_EVENTS_DIR=str(events_dir),
-                CALENDAR_SVC_BIND=f"127.0.0.1:{self.port}",
-                WEB_CONCURRENCY=str(workers),
+        self.workers = workers
+        self.config_file = config_file
+        self.environment = {**os.environ, "CALENDAR_SVC_RELOAD_INTERVAL": "0.5", **(env or {})}
+        self.process: subprocess.Popen | None = None
+        try:
+            self.port = on_a_free_port(self._start, "gunicorn")
+            watching = float(self.environment["CALENDAR_SVC_RELOAD_INTERVAL"] or "1") > 0
+            wait_until(
+                lambda: (
+                    len(self.worker_pids()) == workers
+                    and (not watching or all(f"process {pid} watches" in self.log() for pid in self.worker_pids()))
+                ),
+                30,
+                f"not every worker started{' watching the data' if watching else ''}:\n{self.log()}",
             )
-            command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
-        else:
-            command = [
-                sys.executable,
-                "-m",
-                "calendar_svc",
-                "serve",
-                "--events",
-                str(events_dir),
-                "--port",
-                str(self.port),
-                "--workers",
-                str(workers),
-            ]
-        self._log = open(log_path, "wb")  # noqa: SIM115 - open for the server's lifetime, closed by stop()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _command(self, port: int) -> tuple[list[str], dict[str, str]]:
+        if self.config_file:
+            environment = {
+                **self.environment,
+                "CALENDAR_SVC_EVENTS_DIR": str(self.events_dir),
+                "CALENDAR_SVC_BIND": f"127.0.0.1:{port}",
+                "WEB_CONCURRENCY": str(self.workers),
+            }
+            return [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"], environment
+        command = [sys.executable, "-m", "calendar_svc", "serve", "--events", str(self.events_dir)]
+        return [*command, "--port", str(port), "--workers", str(self.workers)], self.environment
+
+    def _start(self, port: int) -> None:
+        """Start gunicorn on ``port`` and wait until it listens there; AddressInUse when the port is taken."""
+        command, environment = self._command(port)
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - open for the server's lifetime, closed by stop()
         self.process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=self._log, stderr=subprocess.STDOUT)
-        wait_until(
-            lambda: self.process.poll() is not None or accepts_connections(self.port),
-            30,
-            "gunicorn did not start listening",
-        )
-        assert self.process.poll() is None, f"gunicorn exited:\n{self.log()}"
-        wait_until(
-            lambda: (
-                len(self.worker_pids()) == workers
-                and all(f"process {pid} watches" in self.log() for pid in self.worker_pids())
-            ),
-            30,
-            f"not every worker started watching the data:\n{self.log()}",
-        )
+        listening = f"Listening at: http://127.0.0.1:{port} ("
+
+        def outcome() -> str | None:
+            exited = self.process.poll() is not None
+            log = self.log()
+            if "Connection in use" in log:  # gunicorn would try the same port for five seconds more
+                return "taken"
+            if listening in log:
+                return "listening"
+            return "exited" if exited else None
+
+        result = wait_until(outcome, 30, "gunicorn did not start listening")
+        if result == "taken":  # it has no workers yet, and would not heed SIGTERM before it binds
+            self.process.kill()
+            self.process.wait(5)
+            self._log.close()
+            raise AddressInUse(port)
+        assert result == "listening", f"gunicorn exited:\n{self.log()}"
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -125,6 +167,8 @@ class Gunicorn:
         return [int(line.rsplit(" ", 1)[1]) for line in self.log().splitlines() if "Booting worker with pid:" in line]
 
     def stop(self) -> None:
+        if self.process is None:
+            return
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -139,39 +183,62 @@ class Nginx:
     """nginx (Debian's nginx-light) on a loopback port, serving ``root`` with deploy/nginx.conf."""
 
     def __init__(self, root: Path, workdir: Path):
+        """The port is one that was free a moment ago; when another process takes it first,
+        nginx logs "Address already in use" and starts again on another."""
         if not NGINX.exists():
             raise AssertionError(
                 f"{NGINX} is missing: these tests need Debian's nginx-light (sudo apt-get install nginx-light)"
             )
-        self.port = free_port()
-        site = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-        site = site.replace("listen 80;", f"listen 127.0.0.1:{self.port};").replace("listen [::]:80;", "")
-        site = site.replace("root /srv/calendar-svc/site;", f"root {root};")
-        workdir.mkdir(parents=True, exist_ok=True)
-        (workdir / "site.conf").write_text(site, encoding="utf-8")
+        self.root = root
+        self.workdir = workdir
         self.error_log = workdir / "error.log"
+        self.pid_file = workdir / "nginx.pid"
+        self.process: subprocess.Popen | None = None
+        workdir.mkdir(parents=True, exist_ok=True)
         config = workdir / "nginx.conf"
         temp = {name: workdir / name for name in ("client", "proxy", "fastcgi", "uwsgi", "scgi")}
         for path in temp.values():
             path.mkdir(exist_ok=True)
         user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the export in a private temp folder
         config.write_text(
-            f"{user}daemon off;\nworker_processes 1;\npid {workdir / 'nginx.pid'};\n"
+            f"{user}daemon off;\nworker_processes 1;\npid {self.pid_file};\n"
             f"error_log {self.error_log} warn;\nevents {{ worker_connections 64; }}\n"
             f"http {{\n access_log off;\n client_body_temp_path {temp['client']};\n proxy_temp_path {temp['proxy']};\n"
             f" fastcgi_temp_path {temp['fastcgi']};\n uwsgi_temp_path {temp['uwsgi']};\n scgi_temp_path {temp['scgi']};\n"
             f" include {workdir / 'site.conf'};\n}}\n",
             encoding="utf-8",
         )
-        self.process = subprocess.Popen(
-            [str(NGINX), "-p", str(workdir), "-c", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-        )
-        wait_until(
-            lambda: self.process.poll() is not None or accepts_connections(self.port),
-            15,
-            "nginx did not start listening",
-        )
-        if self.process.poll() is not None:
+        self.command = [str(NGINX), "-p", str(workdir), "-c", str(config)]
+        try:
+            self.port = on_a_free_port(self._start, "nginx")
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, port: int) -> None:
+        """Start nginx on ``port`` and wait until it listens there; AddressInUse when the port is taken."""
+        site = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+        site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("listen [::]:80;", "")
+        site = site.replace("root /srv/calendar-svc/site;", f"root {self.root};")
+        (self.workdir / "site.conf").write_text(site, encoding="utf-8")
+        self.error_log.unlink(missing_ok=True)  # only this try's lines
+        self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+        def outcome() -> str | None:
+            exited = self.process.poll() is not None
+            if "Address already in use" in self.errors():  # nginx would try the same port for 2.5 s more
+                return "taken"
+            if self.pid_file.exists() and self.pid_file.read_text().strip() == str(self.process.pid):
+                return "listening"  # nginx writes its pid once its sockets listen
+            return "exited" if exited else None
+
+        result = wait_until(outcome, 15, "nginx did not start listening")
+        if result == "taken":  # it has no workers yet, and would not heed SIGQUIT before it binds
+            self.process.kill()
+            self.process.wait(5)
+            self.process.stdout.close()
+            raise AddressInUse(port)
+        if result == "exited":
             output = self.process.stdout.read().decode(errors="replace")
             raise AssertionError(f"nginx did not start:\n{output}\n{self.errors()}")
 
@@ -179,6 +246,8 @@ class Nginx:
         return self.error_log.read_text(errors="replace") if self.error_log.exists() else ""
 
     def stop(self) -> None:
+        if self.process is None:
+            return
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGQUIT)
             try:

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -21,6 +17,7 @@ import icalendar
 import pytest
 
 from .conftest import BUNDLED_EVENTS, ROOT
+from .servers import Gunicorn
 
 TODAY = "2026-11-27"
 SCREENSHOTS = ROOT / "screenshots"
@@ -81,48 +78,15 @@ def chromium_path() -> str:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`calendar-svc serve` on a free port with the bundled events and today pinned; its base URL."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("server") / "server.log"
-    env = {**os.environ, "CALENDAR_SVC_TODAY": TODAY, "CALENDAR_SVC_RELOAD_INTERVAL": "0"}
-    env.pop("CALENDAR_SVC_BASE_URL", None)
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "calendar_svc", "serve", "--events", str(BUNDLED_EVENTS),
-             "--port", str(port), "--workers", "1"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    env = {"CALENDAR_SVC_TODAY": TODAY, "CALENDAR_SVC_RELOAD_INTERVAL": "0", "CALENDAR_SVC_BASE_URL": ""}
+    running = Gunicorn(BUNDLED_EVENTS, tmp_path_factory.mktemp("server") / "server.log", workers=1, env=env)
     try:
-        deadline = time.monotonic() + 30
-        while not answers(f"{base}/healthz"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not start:\n{log_path.read_text(errors='replace')}", pytrace=False)
-            time.sleep(0.05)
-        yield base
+        yield f"http://127.0.0.1:{running.port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+        running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -246,6 +210,7 @@ def test_copy_buttons_appear_with_javascript_and_copy_the_address(server, open_p
     assert button.is_visible()
     button.click()
     card = page.locator("article.feed", has=button)
+    card.locator(".copy-status", has_text="Copied").wait_for(timeout=5000)  # set once the clipboard has the text
     assert card.locator(".copy-status").inner_text() == "Copied"
     assert page.evaluate("navigator.clipboard.readText()") == f"{server}/calendars/visits.ics"
     assert page.errors == []

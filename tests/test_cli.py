@@ -6,22 +6,20 @@ import shutil
 import subprocess
 import sys
 
-from click.testing import CliRunner
-
 from calendar_svc.cli import main
 
 from .conftest import BROKEN, BUNDLED_EVENTS, ROOT, SMALL
 
 
-def test_validate_prints_a_one_line_summary_and_exits_0_on_good_data():
-    result = CliRunner().invoke(main, ["validate", str(SMALL)])
+def test_validate_prints_a_one_line_summary_and_exits_0_on_good_data(runner):
+    result = runner.invoke(main, ["validate", str(SMALL)])
     assert result.exit_code == 0, result.output
     assert result.output.count("\n") == 1
     assert "7 events OK (5 dated, 2 with only a month or year)" in result.output
 
 
-def test_validate_prints_every_problem_one_per_line_and_exits_1():
-    result = CliRunner().invoke(main, ["validate", str(BROKEN)])
+def test_validate_prints_every_problem_one_per_line_and_exits_1(runner):
+    result = runner.invoke(main, ["validate", str(BROKEN)])
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert f"{BROKEN / 'end-before-start.toml'}: end: must not be before start" in lines
@@ -31,14 +29,14 @@ def test_validate_prints_every_problem_one_per_line_and_exits_1():
     assert "Traceback" not in result.output
 
 
-def test_validate_reads_the_directory_from_the_environment():
-    result = CliRunner().invoke(main, ["validate"], env={"CALENDAR_SVC_EVENTS_DIR": str(SMALL)})
+def test_validate_reads_the_directory_from_the_environment(runner):
+    result = runner.invoke(main, ["validate"], env={"CALENDAR_SVC_EVENTS_DIR": str(SMALL)})
     assert result.exit_code == 0
     assert str(SMALL) in result.output
 
 
-def test_the_bundled_events_validate():
-    result = CliRunner().invoke(main, ["validate", str(BUNDLED_EVENTS)])
+def test_the_bundled_events_validate(runner):
+    result = runner.invoke(main, ["validate", str(BUNDLED_EVENTS)])
     assert result.exit_code == 0, result.output
 
 
@@ -60,7 +58,7 @@ def test_serve_refuses_bad_data_with_the_same_lines_and_no_traceback(tmp_path):
     assert "Traceback" not in process.stderr
 
 
-def test_serve_rejects_a_base_url_that_is_not_an_origin():
-    result = CliRunner().invoke(main, ["serve", "--events", str(SMALL), "--base-url", "ftp://x"])
+def test_serve_rejects_a_base_url_that_is_not_an_origin(runner):
+    result = runner.invoke(main, ["serve", "--events", str(SMALL), "--base-url", "ftp://x"])
     assert result.exit_code == 1
     assert "CALENDAR_SVC_BASE_URL must be an http(s) origin" in result.output

@@ -9,7 +9,6 @@ import re
 import shutil
 
 import pytest
-from click.testing import CliRunner
 from flask import Flask
 
 from calendar_svc import create_app
@@ -166,8 +165,8 @@ def test_bad_data_stops_the_build_with_the_validation_lines(tmp_path):
     assert not (tmp_path / "site").exists()
 
 
-def test_calendar_svc_build_writes_the_site_and_says_what_it_wrote(tmp_path):
-    result = CliRunner().invoke(
+def test_calendar_svc_build_writes_the_site_and_says_what_it_wrote(runner, tmp_path):
+    result = runner.invoke(
         main, ["build", str(tmp_path / "site"), "--events", str(SMALL), "--base-url", BASE, "--today", "2024-03-15"]
     )
     assert result.exit_code == 0, result.output
@@ -179,15 +178,15 @@ def test_calendar_svc_build_writes_the_site_and_says_what_it_wrote(tmp_path):
     assert (tmp_path / "site" / "calendar.ics").is_file()
 
 
-def test_calendar_svc_build_refuses_bad_data_with_one_line_per_problem(tmp_path):
-    result = CliRunner().invoke(main, ["build", str(tmp_path / "site"), "--events", str(BROKEN), "--base-url", BASE])
+def test_calendar_svc_build_refuses_bad_data_with_one_line_per_problem(runner, tmp_path):
+    result = runner.invoke(main, ["build", str(tmp_path / "site"), "--events", str(BROKEN), "--base-url", BASE])
     assert result.exit_code == 1
     assert f"{BROKEN / 'end-before-start.toml'}: end: must not be before start" in result.output.splitlines()
     assert "Traceback" not in result.output
 
 
-def test_calendar_svc_build_needs_the_public_origin(tmp_path):
-    result = CliRunner().invoke(
+def test_calendar_svc_build_needs_the_public_origin(runner, tmp_path):
+    result = runner.invoke(
         main, ["build", str(tmp_path / "site"), "--events", str(SMALL)], env={"CALENDAR_SVC_BASE_URL": ""}
     )
     assert result.exit_code == 1

