@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import sys
 from pathlib import Path
@@ -9,7 +10,10 @@ from pathlib import Path
 import click
 
 from . import __version__, create_app
+from .catalog.files import REVISIONS_FILE
 from .catalog.loading import load_catalog
+from .catalog.revisions import read_record, write_record
+from .catalog.revisions import stamp as stamp_record
 from .config import Config
 from .errors import CatalogError, ExportError
 from .export import export_site
@@ -43,11 +47,50 @@ def validate(directory: Path | None) -> None:
     """Check every event file in DIRECTORY (default: $CALENDAR_SVC_EVENTS_DIR or ./events)."""
     directory = directory or Config.from_env().events_dir
     catalog = load_or_exit(directory)
+    if catalog.unstamped:
+        raise problems_exit(CatalogError(list(catalog.unstamped)), directory)
     dated = len(catalog.dated_events)
     click.echo(
         f"{directory}: {len(catalog.events)} events OK ({dated} dated, {len(catalog.events) - dated} "
         f"with only a month or year) in {len(catalog.calendars)} calendars, version {catalog.version}"
     )
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--forget",
+    "forget",
+    multiple=True,
+    metavar="ID",
+    help="Drop a published event whose file was removed from the record (repeatable).",
+)
+def stamp(directory: Path | None, forget: tuple[str, ...]) -> None:
+    """Record every change to the events in DIRECTORY/revisions.json.
+
+    Each event whose published content changed gets its sequence raised by one
+    and its last-change time set to now; new events start at sequence 0. Prints
+    one line per change; running it again changes nothing.
+    """
+    directory = directory or Config.from_env().events_dir
+    catalog = load_or_exit(directory)
+    path = directory / REVISIONS_FILE
+    record = read_record(path)
+    unknown = sorted(set(forget) - set(record.entries))
+    if unknown:
+        raise click.ClickException(f"not in {path}: {', '.join(unknown)}")
+    present = sorted(set(forget) & {e.id for e in catalog.events})
+    if present:
+        raise click.ClickException(f"still has a file, so it cannot be forgotten: {', '.join(present)}")
+    new_record, changes = stamp_record(list(catalog.events), record, dt.datetime.now(dt.UTC), frozenset(forget))
+    for event_id in forget:
+        click.echo(f"{event_id}: forgotten")
+    for change in changes:
+        click.echo(str(change))
+    if new_record != record:
+        write_record(path, new_record)
+    else:
+        click.echo(f"{path}: up to date ({len(record.entries)} events)", err=True)
 
 
 @main.command()

@@ -37,6 +37,7 @@ CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".ics": "text/calendar; charset=utf-8",
     ".json": "application/json",
+    ".atom": "application/atom+xml; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",

@@ -2,7 +2,8 @@
 
 Every ``*.toml`` file counts, at any depth, except under a name starting with
 "." or "#" (hidden files, editor backups and lock files). ``calendars.toml``
-at the top holds the site settings and calendars; every other file is one event.
+at the top holds the site settings and calendars; every other one is an
+event. ``revisions.json`` at the top is the revision record.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 from pathlib import Path
 
 SETTINGS_FILE = "calendars.toml"
+REVISIONS_FILE = "revisions.json"
 IGNORED_PREFIXES = (".", "#")
 
 Fingerprint = tuple[tuple[str, int, int, int], ...]
@@ -38,7 +40,7 @@ def data_files(root: str | Path) -> list[tuple[str, os.stat_result | None]]:
                 try:
                     if entry.is_dir():
                         folders.append(name)
-                    elif entry.name.endswith(".toml"):
+                    elif entry.name.endswith(".toml") or name == REVISIONS_FILE:
                         found.append((name, entry.stat()))
                 except OSError:  # vanished between listing and stat
                     found.append((name, None))
@@ -47,7 +49,7 @@ def data_files(root: str | Path) -> list[tuple[str, os.stat_result | None]]:
 
 def event_files(root: Path) -> list[Path]:
     """Every event file under ``root`` (all data files but the settings), in a stable order."""
-    return [root / name for name, _ in data_files(root) if name != SETTINGS_FILE]
+    return [root / name for name, _ in data_files(root) if name.endswith(".toml") and name != SETTINGS_FILE]
 
 
 def data_fingerprint(root: str | Path) -> Fingerprint:

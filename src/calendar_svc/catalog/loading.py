@@ -15,8 +15,9 @@ import tomli as tomllib  # the compiled build of the parser that became tomllib:
 from ..errors import CatalogError, Problem
 from .calendars_file import parse_settings
 from .event_file import parse_event
-from .files import SETTINGS_FILE, event_files
+from .files import REVISIONS_FILE, SETTINGS_FILE, event_files
 from .model import Catalog, Event, Site
+from .revisions import EMPTY, RecordError, all_revisions, apply_record, parse_record, record_problems
 
 
 def load_catalog(directory: str | Path) -> Catalog:
@@ -66,10 +67,24 @@ def _load(root: Path) -> Catalog:
             problems.extend(result)
 
     problems.extend(duplicate_problems(events, site))
+    record_path = root / REVISIONS_FILE
+    record = EMPTY
+    if record_path.is_file():
+        raw = record_path.read_bytes()
+        digest.update(REVISIONS_FILE.encode() + b"\0" + raw + b"\0")
+        try:
+            record = parse_record(raw)
+        except RecordError as error:
+            problems.append(Problem(str(record_path), "", str(error)))
     if problems or site is None:
         raise CatalogError(problems)
+    unstamped = record_problems(events, record, str(record_path))
+    events = apply_record(events, record, site)
     events.sort(key=lambda e: e.sort_key)
-    return Catalog(site=site, calendars=calendars, events=tuple(events), version=digest.hexdigest()[:16])
+    return Catalog(
+        site=site, calendars=calendars, events=tuple(events), version=digest.hexdigest()[:16],
+        revisions=tuple(all_revisions(record)), unstamped=tuple(sorted(unstamped)),
+    )  # fmt: skip
 
 
 def parse_event_file(path: Path, table: dict, categories: frozenset[str] | None) -> Event | list[Problem]:

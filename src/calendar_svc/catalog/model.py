@@ -12,7 +12,7 @@ from enum import StrEnum
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from ..errors import CalendarNotFound, EventNotFound
+from ..errors import CalendarNotFound, EventNotFound, Problem
 from .zones import zone
 
 
@@ -43,7 +43,7 @@ class Site:
 
     @cached_property
     def revised_at(self) -> dt.datetime:
-        """The revision date as a UTC instant (midnight), for DTSTAMP and Last-Modified."""
+        """The revision date as a UTC instant (midnight): the Last-Modified of documents with no event."""
         return dt.datetime.combine(self.revised, dt.time(), tzinfo=dt.UTC)
 
 
@@ -85,6 +85,7 @@ class Event:
     rrule: str = ""
     exdates: tuple[dt.date | dt.datetime, ...] = ()
     uid: str = ""
+    # As written in the file (rarely); in a loaded catalog, as published: from the revision record.
     sequence: int | None = None
     updated: dt.datetime | None = None
 
@@ -140,6 +141,17 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """One published revision of one event."""
+
+    event_id: str
+    sequence: int
+    time: dt.datetime  # UTC, whole seconds
+    kind: str  # "new", "changed" or "cancelled"
+    summary: str  # "start 2025-05-29 → 2025-05-30; text"
+
+
+@dataclass(frozen=True)
 class Catalog:
     """Everything the service publishes, loaded and validated in one go."""
 
@@ -147,6 +159,10 @@ class Catalog:
     calendars: tuple[CalendarInfo, ...]
     events: tuple[Event, ...]  # sorted by Event.sort_key
     version: str  # a hash of every file's name and bytes
+    # Every revision in the record (events/revisions.json), newest first.
+    revisions: tuple[Revision, ...] = ()
+    # Events whose content differs from the record, or that are missing from it or from the files.
+    unstamped: tuple[Problem, ...] = ()
 
     _by_id: dict[str, Event] = field(init=False, repr=False, compare=False)
     _by_slug: dict[str, CalendarInfo] = field(init=False, repr=False, compare=False)
@@ -160,6 +176,10 @@ class Catalog:
             return self._by_id[event_id]
         except KeyError:
             raise EventNotFound(event_id) from None
+
+    def find(self, event_id: str) -> Event | None:
+        """The event with this id, or None."""
+        return self._by_id.get(event_id)
 
     def calendar(self, slug: str) -> CalendarInfo:
         try:

@@ -91,7 +91,16 @@ def calendars_document(catalog: Catalog, urls: Urls, counts: dict[str | None, tu
 
 
 def health_document(catalog: Catalog) -> dict:
-    return {"status": "ok", "events": len(catalog.events), "version": catalog.version}
+    """Status "ok", or "degraded" with the reason while published events are not stamped."""
+    document = {"status": "ok", "events": len(catalog.events), "version": catalog.version}
+    if catalog.unstamped:
+        document["status"] = "degraded"
+        document["reason"] = (
+            f"{len(catalog.unstamped)} events differ from the revision record; "
+            "they are served with their sequence raised by one until `calendar-svc stamp` records them"
+        )
+        document["unstamped"] = [str(problem) for problem in catalog.unstamped]
+    return document
 
 
 def json_bytes(document: dict) -> bytes:

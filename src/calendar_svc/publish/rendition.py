@@ -17,6 +17,7 @@ from ..catalog.model import Catalog, Event, last_modified
 from ..config import DEFAULT_FEED_BUDGET
 from ..ical.feed import END_CALENDAR, FeedInfo, calendar_head, feed_bytes, timezone_blocks
 from ..ical.vevent import EventRenderer
+from .atom import ATOM_TYPE, atom_bytes, latest_changes
 from .budget import split_for_budget
 from .documents import calendars_document, events_document, json_bytes
 from .render_cache import RenderCache
@@ -119,6 +120,10 @@ class Rendition:
         )
         self.events_json = self._json(events_document(catalog.events, catalog, urls), catalog.events)
         self.calendars_json = self._json(calendars_document(catalog, urls, self.feed_counts()), catalog.events)
+        self.changes_feed = self._atom(None, f"Changes · {site.title}")
+        self.calendar_changes_feeds = {
+            c.slug: self._atom(c.slug, f"Changes · {c.name} · {site.title}") for c in catalog.calendars
+        }
 
     def archive_years(self) -> dict[str | None, list[int]]:
         """Archived years: None for the full feed, else by calendar slug."""
@@ -162,6 +167,14 @@ class Rendition:
 
     def _json(self, document: dict, events) -> Resource:
         resource = Resource(json_bytes(document), JSON_TYPE, last_modified(self.catalog.site, events))
+        _ = resource.gzipped  # compress now, before the rendition is served
+        return resource
+
+    def _atom(self, slug: str | None, title: str) -> Resource:
+        changes = latest_changes(self.catalog, slug)
+        body = atom_bytes(self.catalog, self.urls, changes, title, slug)
+        updated = max((c.revision.time for c in changes), default=self.catalog.site.revised_at)
+        resource = Resource(body, ATOM_TYPE, updated)
         _ = resource.gzipped  # compress now, before the rendition is served
         return resource
 

@@ -27,6 +27,9 @@ CALENDAR_FEED = "/calendars/<slug>.ics"
 EVENT_FILE = "/events/<event_id>.ics"
 FULL_FEED_ARCHIVE = "/calendar/<int:year>.ics"
 CALENDAR_FEED_ARCHIVE = "/calendars/<slug>/<int:year>.ics"
+CHANGES_PAGE = "/changes/"
+CHANGES_FEED = "/changes.atom"
+CALENDAR_CHANGES_FEED = "/calendars/<slug>.atom"
 EVENTS_JSON = "/api/events.json"
 CALENDARS_JSON = "/api/calendars.json"
 HEALTH = "/healthz"
@@ -90,6 +93,15 @@ class Urls:
             return self._url(FULL_FEED_ARCHIVE, year=year)
         return self._url(CALENDAR_FEED_ARCHIVE, slug=slug, year=year)
 
+    def changes_page(self) -> str:
+        return self._url(CHANGES_PAGE)
+
+    def changes_feed(self, slug: str | None = None) -> str:
+        """The Atom feed of changes: to the whole calendar (``slug`` None) or to one calendar."""
+        if slug is None:
+            return self._url(CHANGES_FEED)
+        return self._url(CALENDAR_CHANGES_FEED, slug=slug)
+
     def events_json(self, categories: Iterable[str] = (), countries: Iterable[str] = ()) -> str:
         return self._url(EVENTS_JSON, filter_query(categories, countries))
 
@@ -122,8 +134,11 @@ def public_paths(
         urls.full_feed(),
         urls.events_json(),
         urls.calendars_json(),
+        urls.changes_page(),
+        urls.changes_feed(),
     )
     yield from (urls.calendar_feed(c.slug) for c in catalog.calendars)
+    yield from (urls.changes_feed(c.slug) for c in catalog.calendars)
     for slug, years in archives.items():
         yield from (urls.archive(year, slug) for year in sorted(years))
     yield from (urls.event_file(e.id) for e in catalog.dated_events)
@@ -133,7 +148,7 @@ def public_paths(
 
 def error_format(path: str) -> str:
     """How an error at ``path`` is written: "text" for feeds, "json" for the API, "html" for pages."""
-    if path.endswith(".ics"):
+    if path.endswith((".ics", ".atom")):
         return "text"
     if path.startswith("/api/") or path.endswith(".json") or path == HEALTH:
         return "json"
@@ -141,8 +156,8 @@ def error_format(path: str) -> str:
 
 
 def is_feed_or_document(path: str) -> bool:
-    """Feeds and JSON documents: the URLs calendar clients and scripts poll."""
-    return path.endswith(".ics") or (path.startswith("/api/") and path.endswith(".json"))
+    """Feeds and JSON documents: the URLs calendar clients, feed readers and scripts poll."""
+    return path.endswith((".ics", ".atom")) or (path.startswith("/api/") and path.endswith(".json"))
 
 
 def webcal(url: str) -> str:

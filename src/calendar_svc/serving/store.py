@@ -60,7 +60,9 @@ class CatalogStore:
     def load(cls, directory: str | Path, render: Callable[[Catalog, str], Rendition] = Rendition) -> CatalogStore:
         """Load ``directory`` (raising CatalogError on problems) and remember what was read."""
         fingerprint = data_fingerprint(directory)  # taken first: a write during the load shows as a change
-        return cls(load_catalog(directory), directory, fingerprint, render)
+        catalog = load_catalog(directory)
+        log_unstamped(catalog)
+        return cls(catalog, directory, fingerprint, render)
 
     @property
     def catalog(self) -> Catalog:
@@ -117,6 +119,7 @@ class CatalogStore:
                     catalog.version,
                     current.catalog.version,
                 )
+                log_unstamped(catalog)
                 return ReloadResult(True, ())
             if problems != current.problems:
                 count = len(problems)
@@ -154,3 +157,14 @@ class CatalogStore:
             lambda: self.render(catalog, base_url),
             keep=lambda rendition: rendition.catalog is self.catalog,
         )
+
+
+def log_unstamped(catalog: Catalog) -> None:
+    """Warn, one line per event, about content served without a stamp in the revision record."""
+    if catalog.unstamped:
+        log.warning(
+            "%d events differ from the revision record and are served with their sequence raised by one; "
+            "run `calendar-svc stamp`:", len(catalog.unstamped),
+        )  # fmt: skip
+        for problem in catalog.unstamped:
+            log.warning("%s", problem)

@@ -39,6 +39,17 @@ def event_file(event_id: str):
     abort(404, f"event {event_id!r} has no known day yet, so it has no .ics file")
 
 
+@bp.get(urls.CHANGES_FEED)
+def changes_feed():
+    """The latest changes to the whole calendar, as Atom."""
+    return resource_response(without_query().changes_feed)
+
+
+@bp.get(urls.CALENDAR_CHANGES_FEED)
+def calendar_changes_feed(slug: str):
+    return answer(without_query().calendar_changes_feeds.get(slug), f"no calendar {slug!r}")
+
+
 @bp.get(urls.FULL_FEED_ARCHIVE)
 def full_feed_archive(year: int):
     archive = without_query().archives.get(year)

@@ -16,6 +16,7 @@ from ..catalog.model import Catalog
 from ..catalog.recurrence import first_occurrences
 from ..errors import EventNotFound
 from ..publish import urls as rules
+from ..publish.atom import KIND_TITLES, latest_changes
 from ..publish.resource import HTML_TYPE, Resource
 from ..publish.selection import Selection, selection_from_args
 from ..publish.urls import is_public_origin
@@ -235,6 +236,16 @@ def subscribe():
             add_by_url=GOOGLE_ADD_BY_URL,
         ),
     )
+
+
+@bp.get(rules.CHANGES_PAGE)
+def changes():
+    """The latest revisions, grouped by day, for people (the Atom feed's twin)."""
+    selection_from_args(request.args, rendition().catalog, allowed=())
+    catalog = rendition().catalog
+    latest = latest_changes(catalog)
+    newest = max((c.revision.time for c in latest), default=catalog.site.revised_at)
+    return html_page("pages/changes.html", newest, lambda: dict(changes=latest, kinds=KIND_TITLES))
 
 
 @bp.get(rules.ROBOTS)

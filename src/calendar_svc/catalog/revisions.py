@@ -1,0 +1,335 @@
+"""The revision record: each event's published sequence, when it changed, and what changed.
+
+``events/revisions.json`` is kept beside the data and written only by
+``calendar-svc stamp``. For each event id it holds the current sequence, when
+the event was first published and last changed, a fingerprint of everything a
+subscriber or visitor can see of it, and its history of revisions. Calendar
+clients apply a change only when SEQUENCE rises (Google) or LAST-MODIFIED moves
+(Outlook, Apple), so the record, not the editor's memory, decides both.
+
+Parsing and writing the record's bytes, comparing a catalog with it and
+making the next record are pure; ``read_record`` and ``write_record`` (atomic)
+are the only I/O. The loader applies the record to the events it publishes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import Problem
+from .model import Event, Precision, Revision, Site
+
+FORMAT = 1
+# Values shown as "old → new" in a revision's summary; other fields are named ("text", "countries", …).
+FACTS = ("start", "end", "timezone", "location", "status", "category")
+TEXT_FIELDS = ("title", "description", "people", "sources", "url")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the record holds for one event."""
+
+    sequence: int
+    first_published: dt.datetime
+    last_changed: dt.datetime
+    fingerprint: str
+    fields: dict[str, str]  # a short hash per published field, to name what changed
+    facts: dict[str, str]  # the values summaries show as "old → new"
+    history: tuple[Revision, ...]  # oldest first
+
+
+@dataclass(frozen=True)
+class Record:
+    entries: dict[str, Entry]
+
+    @property
+    def newest(self) -> dt.datetime | None:
+        """The time of the latest change the record knows of."""
+        return max((e.last_changed for e in self.entries.values()), default=None)
+
+
+EMPTY = Record({})
+
+
+# What is published ----------------------------------------------------------------------
+
+
+def published_fields(event: Event) -> dict[str, str]:
+    """Everything a subscriber or visitor can see of the event, as text per field.
+
+    Values come from the validated event, so file layout, key order, comments
+    and how a TOML value is written make no difference. Hand-written
+    ``sequence`` and ``updated`` are bookkeeping, not content.
+    """
+    if event.precision is Precision.YEAR:
+        start = f"{event.start.year:04d}"
+    elif event.precision is Precision.MONTH:
+        start = f"{event.start.year:04d}-{event.start.month:02d}"
+    else:
+        start = event.start.isoformat()
+    return {
+        "title": event.title,
+        "category": event.category,
+        "status": str(event.status),
+        "start": start,
+        "end": event.end.isoformat() if event.end is not None else "",
+        "timezone": event.timezone or "",
+        "rrule": event.rrule,
+        "exdates": " ".join(x.isoformat() for x in event.exdates),
+        "location": event.location,
+        "countries": " ".join(event.countries),
+        "people": "\n".join(event.people),
+        "description": event.description,
+        "url": event.url,
+        "sources": "\n".join(event.sources),
+        "uid": event.uid,
+    }
+
+
+def field_hashes(fields: dict[str, str]) -> dict[str, str]:
+    return {name: hashlib.sha256(value.encode()).hexdigest()[:12] for name, value in sorted(fields.items())}
+
+
+def fingerprint(fields: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def changed_fields(entry: Entry, fields: dict[str, str]) -> list[str]:
+    """Names of the published fields that differ from the record, in a stable order."""
+    hashes = field_hashes(fields)
+    return [name for name in sorted(hashes.keys() | entry.fields.keys()) if hashes.get(name) != entry.fields.get(name)]
+
+
+def summary(entry: Entry, fields: dict[str, str]) -> str:
+    """'start 2025-05-29 → 2025-05-30; end …; text' for what changed since ``entry``."""
+    names = changed_fields(entry, fields)
+    parts = [
+        f"{name} {entry.facts.get(name) or '(none)'} → {fields[name] or '(none)'}" for name in FACTS if name in names
+    ]
+    if any(name in names for name in TEXT_FIELDS):
+        parts.append("text")
+    parts += [
+        "recurrence" if name in ("rrule", "exdates") else name
+        for name in names
+        if name not in FACTS and name not in TEXT_FIELDS
+    ]
+    return "; ".join(dict.fromkeys(parts))
+
+
+# Comparing a catalog with the record ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Published:
+    """The sequence and last-change time an event is published with, and whether that is stamped."""
+
+    sequence: int
+    changed: dt.datetime
+    stamped: bool
+
+
+def unstamped_time(record: Record, site: Site) -> dt.datetime:
+    """The time an edit not yet stamped is published with: one second after the record's latest change.
+
+    Derived from the files alone, so every process and every restart serve the
+    same bytes, and later than anything published before, so Last-Modified rises.
+    """
+    newest = record.newest
+    return (newest or site.revised_at) + dt.timedelta(seconds=1)
+
+
+def published(event: Event, record: Record, site: Site) -> Published:
+    """How ``event`` is published given the record (hand-written sequence and updated win when higher)."""
+    entry = record.entries.get(event.id)
+    if entry is not None and entry.fingerprint == fingerprint(published_fields(event)):
+        sequence, changed, stamped = entry.sequence, entry.last_changed, True
+    else:
+        sequence = entry.sequence + 1 if entry is not None else 0
+        changed, stamped = unstamped_time(record, site), False
+    if event.sequence is not None:
+        sequence = max(sequence, event.sequence)
+    if event.updated is not None:
+        changed = max(changed, event.updated.astimezone(dt.UTC))
+    return Published(sequence, changed, stamped)
+
+
+def apply_record(events: list[Event], record: Record, site: Site) -> list[Event]:
+    """The events as published: with the sequence and last-change time the record gives them."""
+    result = []
+    for event in events:
+        found = published(event, record, site)
+        result.append(replace(event, sequence=found.sequence, updated=found.changed))
+    return result
+
+
+def record_problems(events: list[Event], record: Record, record_path: str) -> list[Problem]:
+    """One problem per event that differs from the record or is missing from it, and per removed one."""
+    problems = []
+    for event in events:
+        entry = record.entries.get(event.id)
+        if entry is None:
+            problems.append(Problem(event.path, "", "not in the revision record yet: run `calendar-svc stamp`"))
+        elif entry.fingerprint != fingerprint(published_fields(event)):
+            changed = ", ".join(changed_fields(entry, published_fields(event)))
+            problems.append(
+                Problem(event.path, "", f"changed since it was stamped ({changed}): run `calendar-svc stamp`")
+            )
+    present = {e.id for e in events}
+    for event_id in sorted(record.entries.keys() - present):
+        problems.append(Problem(
+            record_path, event_id,
+            'published, but its file is gone: restore it with status = "cancelled" so subscribers see it '
+            f"called off, or drop it with `calendar-svc stamp --forget {event_id}`",
+        ))  # fmt: skip
+    return problems
+
+
+# Stamping -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stamped:
+    """One event the stamp changed in the record."""
+
+    event_id: str
+    old_sequence: int | None  # None: new to the record
+    new_sequence: int
+    fields: tuple[str, ...]
+
+    def __str__(self) -> str:
+        if self.old_sequence is None:
+            return f"{self.event_id}: new, sequence {self.new_sequence}"
+        return f"{self.event_id}: sequence {self.old_sequence} → {self.new_sequence}: {', '.join(self.fields)}"
+
+
+def stamp(events: list[Event], record: Record, now: dt.datetime, forget: frozenset[str] = frozenset()):
+    """The next record for ``events`` at ``now`` (UTC), and what changed; unchanged events keep their entry."""
+    now = now.astimezone(dt.UTC).replace(microsecond=0)
+    entries = {event_id: entry for event_id, entry in record.entries.items() if event_id not in forget}
+    changes: list[Stamped] = []
+    for event in sorted(events, key=lambda e: e.id):
+        fields = published_fields(event)
+        digest = fingerprint(fields)
+        entry = entries.get(event.id)
+        if entry is None:
+            sequence = max(0, event.sequence or 0)
+            first = "; ".join(f"{name} {fields[name]}" for name in ("start", "end", "location") if fields[name])
+            revision = Revision(event.id, sequence, now, "new", first or "new")
+            entries[event.id] = Entry(sequence, now, now, digest, field_hashes(fields), facts(fields), (revision,))
+            changes.append(Stamped(event.id, None, sequence, ()))
+        elif entry.fingerprint != digest:
+            sequence = max(entry.sequence + 1, event.sequence or 0)
+            cancelled = fields["status"] == "cancelled" and entry.facts.get("status") != "cancelled"
+            revision = Revision(
+                event.id, sequence, now, "cancelled" if cancelled else "changed", summary(entry, fields)
+            )
+            entries[event.id] = Entry(sequence, entry.first_published, now, digest, field_hashes(fields), facts(fields),
+                                      (*entry.history, revision))  # fmt: skip
+            changes.append(Stamped(event.id, entry.sequence, sequence, tuple(changed_fields(entry, fields))))
+    return Record(dict(sorted(entries.items()))), changes
+
+
+def facts(fields: dict[str, str]) -> dict[str, str]:
+    return {name: fields[name] for name in FACTS}
+
+
+def all_revisions(record: Record) -> list[Revision]:
+    """Every revision in the record, newest first (ties: by event id)."""
+    revisions = [r for entry in record.entries.values() for r in entry.history]
+    return sorted(revisions, key=lambda r: (r.time, r.event_id, r.sequence), reverse=True)
+
+
+# The file -------------------------------------------------------------------------------
+
+
+def utc_text(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def record_bytes(record: Record) -> bytes:
+    """The record as sorted, indented JSON: the same record always gives the same bytes."""
+    document = {
+        "format": FORMAT,
+        "events": {
+            event_id: {
+                "sequence": entry.sequence,
+                "first_published": utc_text(entry.first_published),
+                "last_changed": utc_text(entry.last_changed),
+                "fingerprint": entry.fingerprint,
+                "fields": entry.fields,
+                "facts": entry.facts,
+                "history": [
+                    {"sequence": r.sequence, "time": utc_text(r.time), "kind": r.kind, "summary": r.summary}
+                    for r in entry.history
+                ],
+            }
+            for event_id, entry in sorted(record.entries.items())
+        },
+    }
+    return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+class RecordError(ValueError):
+    """The record file cannot be used; the message says why."""
+
+
+def parse_record(raw: bytes) -> Record:
+    """The record from its file's bytes; raises RecordError naming what is wrong."""
+    try:
+        document = json.loads(raw.decode("utf-8"))
+        if document.get("format") != FORMAT:
+            raise RecordError(f"unknown format {document.get('format')!r} (expected {FORMAT})")
+        entries = {}
+        for event_id, item in document["events"].items():
+            history = tuple(
+                Revision(event_id, int(r["sequence"]), parse_time(r["time"]), str(r["kind"]), str(r["summary"]))
+                for r in item["history"]
+            )
+            entries[event_id] = Entry(
+                int(item["sequence"]), parse_time(item["first_published"]), parse_time(item["last_changed"]),
+                str(item["fingerprint"]), dict(item["fields"]), dict(item["facts"]), history,
+            )  # fmt: skip
+    except RecordError:
+        raise
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise RecordError(f"not valid JSON ({error}); it is written by `calendar-svc stamp`") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise RecordError(
+            f"not a revision record ({type(error).__name__}: {error}); restore it from version control"
+        ) from None
+    return Record(entries)
+
+
+def parse_time(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no offset")
+    return moment.astimezone(dt.UTC)
+
+
+def read_record(path: Path) -> Record:
+    """The record at ``path``; the empty record when there is none yet."""
+    return parse_record(path.read_bytes()) if path.is_file() else EMPTY
+
+
+def write_record(path: Path, record: Record) -> None:
+    """Replace the record file atomically: readers see the old file or the new one, never half of one."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(record_bytes(record))
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise

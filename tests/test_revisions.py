@@ -1,0 +1,220 @@
+"""Changes reach subscribers by themselves: the revision record, `stamp`, and what is published from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from calendar_svc import create_app
+from calendar_svc.catalog.loading import load_catalog
+from calendar_svc.catalog.revisions import read_record, record_bytes, stamp
+from calendar_svc.cli import main
+from calendar_svc.config import Config
+
+from .conftest import BUNDLED_EVENTS
+from .ical_checks import parse_with_icalendar, parse_with_vobject
+
+BASE = "http://cal.test"
+
+
+@pytest.fixture
+def events(tmp_path):
+    """A writable copy of the bundled events, stamped as they are."""
+    target = tmp_path / "events"
+    shutil.copytree(BUNDLED_EVENTS, target)
+    return target
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def move_aif_2025(events) -> None:
+    path = events / "2025" / "aif-2025.toml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("start = 2025-05-29", "start = 2025-06-02").replace("end = 2025-05-30", "end = 2025-06-03")
+    path.write_text(text, encoding="utf-8")
+
+
+def feed_events(events, url: str = "/calendar.ics") -> dict[str, dict]:
+    """VEVENTs of a feed by UID: SEQUENCE, LAST-MODIFIED and DTSTAMP, and the block's bytes."""
+    with create_app(Config(events_dir=events, base_url=BASE)).test_client().get(url) as response:
+        body = response.data
+    blocks = {}
+    for vevent in parse_with_icalendar(body).walk("VEVENT"):
+        blocks[str(vevent["UID"])] = {
+            "sequence": int(vevent["SEQUENCE"]),
+            "last_modified": vevent["LAST-MODIFIED"].dt,
+            "dtstamp": vevent["DTSTAMP"].dt,
+            "bytes": vevent.to_ical(),
+        }
+    return blocks
+
+
+def test_the_bundled_data_is_stamped():
+    result = invoke("validate", str(BUNDLED_EVENTS))
+    assert result.exit_code == 0, result.output
+    record = read_record(BUNDLED_EVENTS / "revisions.json")
+    assert sorted(record.entries) == sorted(e.id for e in load_catalog(BUNDLED_EVENTS).events)
+
+
+def test_the_record_file_is_sorted_and_stable():
+    path = BUNDLED_EVENTS / "revisions.json"
+    assert record_bytes(read_record(path)) == path.read_bytes()
+    document = json.loads(path.read_bytes())
+    assert list(document["events"]) == sorted(document["events"])
+
+
+def test_validate_fails_on_an_unstamped_edit_until_stamp_runs(events):
+    move_aif_2025(events)
+    result = invoke("validate", str(events))
+    assert result.exit_code == 1
+    assert f"{events}/2025/aif-2025.toml: changed since it was stamped (end, start): run `calendar-svc stamp`" in (
+        result.output
+    )
+    stamped = invoke("stamp", str(events))
+    assert stamped.exit_code == 0, stamped.output
+    assert stamped.stdout == "aif-2025: sequence 0 → 1: end, start\n"
+    assert invoke("validate", str(events)).exit_code == 0
+
+
+def test_stamping_raises_only_the_edited_events_sequence_by_one(events):
+    before = feed_events(events)
+    move_aif_2025(events)
+    invoke("stamp", str(events))
+    after = feed_events(events)
+    uid = "aif-2025@kz-eu.calendar-svc.org"
+    assert after[uid]["sequence"] == before[uid]["sequence"] + 1
+    assert after[uid]["last_modified"] > before[uid]["last_modified"]
+    assert after[uid]["dtstamp"] == after[uid]["last_modified"]
+    assert {u: b for u, b in after.items() if u != uid} == {u: b for u, b in before.items() if u != uid}
+
+
+def test_stamping_twice_changes_nothing_the_second_time(events):
+    move_aif_2025(events)
+    invoke("stamp", str(events))
+    record = (events / "revisions.json").read_bytes()
+    again = invoke("stamp", str(events))
+    assert again.exit_code == 0
+    assert again.stdout == ""
+    assert "up to date (40 events)" in again.stderr
+    assert (events / "revisions.json").read_bytes() == record
+
+
+def test_reformatting_a_file_is_not_a_change(events):
+    path = events / "2025" / "aif-2025.toml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # Another key order, a comment, literal strings instead of basic ones, a multi-line array on one line.
+    reordered = [lines[1], "# reviewed", lines[0].replace('"', "'"), *lines[2:]]
+    path.write_text("\n".join(reordered) + "\n", encoding="utf-8")
+    assert load_catalog(events).version != load_catalog(BUNDLED_EVENTS).version  # the bytes did change
+    assert invoke("validate", str(events)).exit_code == 0
+    assert invoke("stamp", str(events)).stdout == ""
+
+
+def test_a_new_event_enters_the_record_at_sequence_zero(events):
+    (events / "2025" / "new-visit-2025.toml").write_text(
+        'title = "A visit"\ncategory = "visits"\nstart = 2025-09-01\nsources = ["https://example.org/a"]\n',
+        encoding="utf-8",
+    )
+    assert "not in the revision record yet" in invoke("validate", str(events)).output
+    assert invoke("stamp", str(events)).stdout == "new-visit-2025: new, sequence 0\n"
+    assert read_record(events / "revisions.json").entries["new-visit-2025"].sequence == 0
+
+
+def test_a_removed_published_event_is_reported_until_forgotten(events):
+    (events / "2025" / "aif-2025.toml").unlink()
+    result = invoke("validate", str(events))
+    assert result.exit_code == 1
+    assert f"{events}/revisions.json: aif-2025: published, but its file is gone" in result.output
+    assert "calendar-svc stamp --forget aif-2025" in result.output
+    assert invoke("stamp", str(events)).stdout == ""  # stamping alone does not drop it
+    assert "aif-2025" in read_record(events / "revisions.json").entries
+    forgotten = invoke("stamp", str(events), "--forget", "aif-2025")
+    assert forgotten.stdout == "aif-2025: forgotten\n"
+    assert invoke("validate", str(events)).exit_code == 0
+
+
+def test_forgetting_an_event_that_still_has_a_file_is_refused(events):
+    result = invoke("stamp", str(events), "--forget", "aif-2025")
+    assert result.exit_code == 1
+    assert "still has a file, so it cannot be forgotten: aif-2025" in result.output
+
+
+def test_an_unstamped_edit_is_served_one_sequence_higher_the_same_every_time(events):
+    before = feed_events(events)
+    move_aif_2025(events)
+    first, second = feed_events(events), feed_events(events)
+    uid = "aif-2025@kz-eu.calendar-svc.org"
+    assert first == second
+    assert first[uid]["sequence"] == before[uid]["sequence"] + 1
+    newest = max(e.last_changed for e in read_record(events / "revisions.json").entries.values())
+    assert first[uid]["last_modified"] == newest + dt.timedelta(seconds=1)
+    client = create_app(Config(events_dir=events, base_url=BASE)).test_client()
+    health = client.get("/healthz").json
+    assert health["status"] == "degraded"
+    assert health["unstamped"] == [
+        f"{events}/2025/aif-2025.toml: changed since it was stamped (end, start): run `calendar-svc stamp`"
+    ]
+
+
+def test_a_hand_written_sequence_above_the_record_wins_and_the_record_keeps_it(events):
+    path = events / "2025" / "aif-2025.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "sequence = 7\n", encoding="utf-8")
+    assert feed_events(events)["aif-2025@kz-eu.calendar-svc.org"]["sequence"] == 7
+    move_aif_2025(events)
+    assert invoke("stamp", str(events)).stdout == "aif-2025: sequence 0 → 7: end, start\n"
+    assert read_record(events / "revisions.json").entries["aif-2025"].sequence == 7
+
+
+def test_the_history_says_what_changed_old_to_new(events):
+    move_aif_2025(events)
+    path = events / "2025" / "aif-2025.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Astana hosted", "Astana held"), encoding="utf-8")
+    invoke("stamp", str(events))
+    latest = read_record(events / "revisions.json").entries["aif-2025"].history[-1]
+    assert (latest.sequence, latest.kind) == (1, "changed")
+    assert latest.summary == "start 2025-05-29 → 2025-06-02; end 2025-05-30 → 2025-06-03; text"
+
+
+def test_cancelling_is_recorded_as_a_cancellation(events):
+    path = events / "2025" / "aif-2025.toml"
+    path.write_text(path.read_text(encoding="utf-8") + 'status = "cancelled"\n', encoding="utf-8")
+    invoke("stamp", str(events))
+    latest = read_record(events / "revisions.json").entries["aif-2025"].history[-1]
+    assert latest.kind == "cancelled"
+    assert latest.summary == "status confirmed → cancelled"
+
+
+def test_stamp_times_are_whole_utc_seconds():
+    catalog = load_catalog(BUNDLED_EVENTS)
+    record, changes = stamp(list(catalog.events), read_record(BUNDLED_EVENTS / "revisions.json"), dt.datetime.now())
+    assert changes == []
+    assert all(
+        e.last_changed.microsecond == 0 and e.last_changed.utcoffset() == dt.timedelta(0)
+        for e in record.entries.values()
+    )
+
+
+def test_a_broken_record_is_a_clear_problem(events):
+    (events / "revisions.json").write_text("{not json", encoding="utf-8")
+    result = invoke("validate", str(events))
+    assert result.exit_code == 1
+    assert f"{events}/revisions.json: not valid JSON" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_json_and_feeds_agree_on_sequence_and_last_change(events):
+    client = create_app(Config(events_dir=events, base_url=BASE)).test_client()
+    documents = {e["id"]: e for e in client.get("/api/events.json").json["events"]}
+    for uid, published in feed_events(events).items():
+        event = documents[uid.split("@")[0]]
+        assert event["sequence"] == published["sequence"]
+        assert dt.datetime.fromisoformat(event["updated"]) == published["last_modified"]
+    with client.get("/events/aif-2025.ics") as response:
+        [vevent] = parse_with_vobject(response.data).vevent_list
+    assert vevent.sequence.value == str(documents["aif-2025"]["sequence"])
