@@ -8,7 +8,8 @@ import re
 from icalendar import vDuration
 
 from ..errors import Problem
-from .fields import FieldError, one_line_text, slug, text, type_name
+from .fields import FieldError, one_line_text, slug, text, translations, type_name, unknown_language
+from .languages import TRANSLATIONS
 from .model import CalendarInfo, Site
 
 SITE_FIELDS = (
@@ -16,6 +17,8 @@ SITE_FIELDS = (
     "refresh_interval", "revised",
 )  # fmt: skip
 CALENDAR_FIELDS = ("slug", "name", "description", "colour")
+SITE_TRANSLATABLE = {"title": one_line_text, "description": text}
+CALENDAR_TRANSLATABLE = {"name": one_line_text, "description": text}
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 
@@ -29,6 +32,7 @@ def parse_settings(path: str, table: dict, problems: list[Problem]) -> tuple[Sit
         problems.append(Problem(path, "site", "a [site] table is required"))
         site_table = {}
     values = checked_fields(path, "site.", site_table, SITE_FIELDS, SITE_CHECKS, problems)
+    values["translations"] = translations(path, "site.", site_table, SITE_TRANSLATABLE, site_table, problems)
 
     calendars: list[CalendarInfo] = []
     entries = table.get("calendars")
@@ -37,8 +41,10 @@ def parse_settings(path: str, table: dict, problems: list[Problem]) -> tuple[Sit
         entries = []
     seen: set[str] = set()
     for i, entry in enumerate(entries, 1):
-        fields = checked_fields(path, f"calendars[{i}].", entry, CALENDAR_FIELDS, CALENDAR_CHECKS, problems)
-        if len(fields) == len(CALENDAR_FIELDS):
+        prefix = f"calendars[{i}]."
+        fields = checked_fields(path, prefix, entry, CALENDAR_FIELDS, CALENDAR_CHECKS, problems)
+        fields["translations"] = translations(path, prefix, entry, CALENDAR_TRANSLATABLE, entry, problems)
+        if len(fields) == len(CALENDAR_FIELDS) + 1:
             if fields["slug"] in seen:
                 problems.append(Problem(path, f"calendars[{i}].slug", f"duplicate slug {fields['slug']!r}"))
             seen.add(fields["slug"])
@@ -50,8 +56,8 @@ def parse_settings(path: str, table: dict, problems: list[Problem]) -> tuple[Sit
 
 def checked_fields(path, prefix, table, names, checks, problems) -> dict:
     values = {}
-    for name in sorted(set(table) - set(names)):
-        problems.append(Problem(path, prefix + name, "unknown field"))
+    for name in sorted(set(table) - set(names) - set(TRANSLATIONS)):
+        problems.append(Problem(path, prefix + name, unknown_language(name, table[name]) or "unknown field"))
     for name in names:
         if name not in table:
             problems.append(Problem(path, prefix + name, "is required"))

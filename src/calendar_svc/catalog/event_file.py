@@ -14,7 +14,8 @@ from dateutil.rrule import rrulestr
 
 from ..errors import Problem
 from .countries import is_country_code
-from .fields import SLUG, FieldError, one_line_text, text, text_list, type_name, web_url
+from .fields import SLUG, FieldError, one_line_text, text, text_list, translations, type_name, unknown_language, web_url
+from .languages import TRANSLATIONS
 from .model import Event, Precision, Status
 from .zones import zone, zone_names
 
@@ -27,6 +28,7 @@ EVENT_FIELDS = (
     "uid", "sequence", "updated",
 )  # fmt: skip
 REQUIRED_FIELDS = ("title", "category", "start")
+TRANSLATABLE = {"title": one_line_text, "location": text, "description": text}
 
 
 def status_value(value: object) -> Status:
@@ -154,8 +156,8 @@ def parse_event(event_id: str, path: str, table: dict, categories: frozenset[str
 
     if not SLUG.fullmatch(event_id):
         problems.append(Problem(path, "", "file name must be lowercase letters, digits and hyphens, ending in .toml"))
-    for name in sorted(set(table) - set(EVENT_FIELDS)):
-        problems.append(Problem(path, name, "unknown field" + did_you_mean(name)))
+    for name in sorted(set(table) - set(EVENT_FIELDS) - set(TRANSLATIONS)):
+        problems.append(Problem(path, name, unknown_language(name, table[name]) or "unknown field" + did_you_mean(name)))
     for name in REQUIRED_FIELDS:
         if name not in table:
             problems.append(Problem(path, name, "is required"))
@@ -177,6 +179,9 @@ def parse_event(event_id: str, path: str, table: dict, categories: frozenset[str
     check("uid", uid_value)
     check("sequence", sequence_value)
     check("updated", updated_value)
+
+    english = {name: table.get(name) for name in TRANSLATABLE}
+    values["translations"] = translations(path, "", table, TRANSLATABLE, english, problems)
 
     start, precision = values.get("start", (None, None))
     if precision in (Precision.MONTH, Precision.YEAR):

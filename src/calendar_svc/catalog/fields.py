@@ -76,3 +76,46 @@ def slug(value: object) -> str:
     if not SLUG.fullmatch(name):
         raise FieldError(f"{name!r} must be lowercase letters, digits and hyphens")
     return name
+
+
+def translations(
+    path: str, prefix: str, table: dict, checks: dict, english: dict, problems: list
+) -> tuple[tuple[str, str, str], ...]:
+    """Validate the ``[kk]`` and ``[ru]`` tables of ``table``: the fields in ``checks``, nothing else.
+
+    A translation of a field that has no English text is refused (it would
+    have nothing to fall back to). Problems are appended as ``Problem``s
+    named ``<prefix><language>.<field>``.
+    """
+    from ..errors import Problem
+    from .languages import TRANSLATIONS
+
+    found = []
+    for language in TRANSLATIONS:
+        if language not in table:
+            continue
+        section = table[language]
+        if not isinstance(section, dict):
+            problems.append(Problem(path, prefix + language, f"must be a table ([{prefix}{language}]), not {type_name(section)}"))
+            continue
+        for name in sorted(section):
+            field = f"{prefix}{language}.{name}"
+            if name not in checks:
+                problems.append(Problem(path, field, f"unknown field (translatable: {', '.join(checks)})"))
+            elif not english.get(name):
+                problems.append(Problem(path, field, f"translates {name!r}, which has no English text"))
+            else:
+                try:
+                    found.append((language, name, checks[name](section[name])))
+                except FieldError as e:
+                    problems.append(Problem(path, field, str(e)))
+    return tuple(sorted(found))
+
+
+def unknown_language(name: str, value: object) -> str | None:
+    """For a table that looks like a translation in a language the calendar does not speak: why it is refused."""
+    from .languages import TRANSLATIONS
+
+    if isinstance(value, dict) and len(name) in (2, 3) and name.isalpha() and name.islower():
+        return f"unknown language {name!r} (translations go in [{'] and ['.join(TRANSLATIONS)}])"
+    return None

@@ -13,6 +13,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from ..errors import CalendarNotFound, EventNotFound, Problem
+from .languages import Text, Translations, pick
 from .zones import zone
 
 
@@ -40,6 +41,11 @@ class Site:
     publisher_uri: str
     refresh_interval: dt.timedelta
     revised: dt.date
+    translations: Translations = ()  # title and description in Kazakh and Russian
+
+    def text(self, field: str, lang: str) -> Text:
+        """``title`` or ``description`` in ``lang``, else in English."""
+        return pick(getattr(self, field), self.translations, field, lang)
 
     @cached_property
     def revised_at(self) -> dt.datetime:
@@ -55,6 +61,11 @@ class CalendarInfo:
     name: str
     description: str
     colour: str
+    translations: Translations = ()  # name and description in Kazakh and Russian
+
+    def text(self, field: str, lang: str) -> Text:
+        """``name`` or ``description`` in ``lang``, else in English."""
+        return pick(getattr(self, field), self.translations, field, lang)
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,11 @@ class Event:
     # As written in the file (rarely); in a loaded catalog, as published: from the revision record.
     sequence: int | None = None
     updated: dt.datetime | None = None
+    translations: Translations = ()  # title, location and description in Kazakh and Russian
+
+    def text(self, field: str, lang: str) -> Text:
+        """``title``, ``location`` or ``description`` in ``lang``, else in English."""
+        return pick(getattr(self, field), self.translations, field, lang)
 
     @property
     def is_dated(self) -> bool:

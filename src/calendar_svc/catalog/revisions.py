@@ -74,7 +74,7 @@ def published_fields(event: Event) -> dict[str, str]:
         start = f"{event.start.year:04d}-{event.start.month:02d}"
     else:
         start = event.start.isoformat()
-    return {
+    fields = {
         "title": event.title,
         "category": event.category,
         "status": str(event.status),
@@ -91,6 +91,10 @@ def published_fields(event: Event) -> dict[str, str]:
         "sources": "\n".join(event.sources),
         "uid": event.uid,
     }
+    # Text in Kazakh and Russian, as "kk.title": only fields that are written, so adding a
+    # language is a change to the events that gain it and no other.
+    fields.update({f"{language}.{name}": value for language, name, value in event.translations})
+    return fields
 
 
 def field_hashes(fields: dict[str, str]) -> dict[str, str]:
@@ -99,6 +103,11 @@ def field_hashes(fields: dict[str, str]) -> dict[str, str]:
 
 def fingerprint(fields: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def is_text(name: str) -> bool:
+    """Wording, in any language: "title", "description", "kk.location" …"""
+    return name in TEXT_FIELDS or "." in name
 
 
 def changed_fields(entry: Entry, fields: dict[str, str]) -> list[str]:
@@ -113,12 +122,12 @@ def summary(entry: Entry, fields: dict[str, str]) -> str:
     parts = [
         f"{name} {entry.facts.get(name) or '(none)'} → {fields[name] or '(none)'}" for name in FACTS if name in names
     ]
-    if any(name in names for name in TEXT_FIELDS):
+    if any(is_text(name) for name in names):
         parts.append("text")
     parts += [
         "recurrence" if name in ("rrule", "exdates") else name
         for name in names
-        if name not in FACTS and name not in TEXT_FIELDS
+        if name not in FACTS and not is_text(name)
     ]
     return "; ".join(dict.fromkeys(parts))
 

@@ -1,0 +1,38 @@
+"""The languages the calendar speaks, and text that may be written in several of them.
+
+English is required and is what every unprefixed URL and the JSON API's
+plain fields carry. Kazakh and Russian are optional per field and fall back
+to English; a ``Text`` always says which language it is actually in, so
+pages can mark a fallback ``lang="en"`` and feeds ``LANGUAGE=en``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_LANGUAGE = "en"
+TRANSLATIONS = ("kk", "ru")  # languages other than English, in the order pages offer them
+LANGUAGES = (DEFAULT_LANGUAGE, *TRANSLATIONS)
+
+# (language, field, text) for every translated field, sorted: hashable and comparable.
+Translations = tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text and the language it is actually written in."""
+
+    value: str
+    lang: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def pick(english: str, translations: Translations, field: str, lang: str) -> Text:
+    """``field`` in ``lang`` when written, else the English ``english``."""
+    if lang != DEFAULT_LANGUAGE:
+        for language, name, value in translations:
+            if language == lang and name == field:
+                return Text(value, lang)
+    return Text(english, DEFAULT_LANGUAGE)
