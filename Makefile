@@ -8,7 +8,7 @@ EVENTS ?= events
 # Debian packages the test suite drives: a real browser and nginx.
 TEST_PACKAGES := chromium:/usr/bin/chromium nginx-light:/usr/sbin/nginx
 
-.PHONY: run test lint validate install install-test system-packages bench clean
+.PHONY: run test lint translations validate install install-test system-packages bench clean
 
 run: $(VENV)/.installed
 	$(BIN)/calendar-svc serve --host $(HOST) --port $(PORT) --events $(EVENTS)
@@ -19,6 +19,13 @@ test: $(VENV)/.installed-test system-packages lint
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# After changing interface text: extract it, then merge it into the Kazakh and Russian catalogs.
+CATALOGS := src/calendar_svc/translations
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k translate:2 -k translate_plural:2,3 --no-wrap --sort-by-file \
+	  --project calendar-svc --copyright-holder calendar-svc -o $(CATALOGS)/messages.pot src
+	$(BIN)/pybabel update --no-wrap --no-fuzzy-matching -i $(CATALOGS)/messages.pot -d $(CATALOGS)
 
 validate: $(VENV)/.installed
 	$(BIN)/calendar-svc validate $(EVENTS)

@@ -141,7 +141,7 @@ def test_a_visitor_finds_the_forum_sees_when_and_where_and_adds_it(server, open_
     assert len(titles) == 4
     page.get_by_role("link", name="Astana International Forum 2023", exact=True).click()
     page.wait_for_url("**/events/aif-2023/")
-    assert page.locator(".when-local").inner_text() == "8–9 June 2023 (all day)"
+    assert page.locator(".when-local").inner_text() == "8\u2009–\u20099 June 2023 (all day)"
     assert page.locator("dl.facts div:has(dt:text('Where')) dd").inner_text() == "Astana, Kazakhstan"
 
     google = page.get_by_role("link", name="Add to Google Calendar").get_attribute("href")
@@ -167,7 +167,7 @@ def test_a_visitor_subscribes_to_the_visits_calendar_in_outlook(server, open_pag
     page = open_page()
     page.goto(server + "/")
     card = page.locator("article.feed", has=page.get_by_role("heading", name="Ministerial visits and talks"))
-    link = card.get_by_role("link", name="Subscribe in Outlook to Ministerial visits and talks", exact=True)
+    link = card.get_by_role("link", name="Subscribe in Outlook — Ministerial visits and talks", exact=True)
     target = link.get_attribute("href")
     assert urlsplit(target)[1:3] == ("outlook.live.com", "/calendar/0/addfromweb")
     assert query(target)["url"] == f"{server}/calendars/visits.ics"
@@ -195,7 +195,7 @@ def test_the_keyboard_reaches_the_subscribe_links_with_a_visible_focus(server, o
     for _ in range(1, 40):
         page.keyboard.press("Tab")
         name = page.evaluate("document.activeElement.textContent")
-        if name.startswith("Subscribe in Outlook to Ministerial visits and talks"):
+        if name.startswith("Subscribe in Outlook — Ministerial visits and talks"):
             break
     else:
         pytest.fail("Tab never reached the Outlook link for the visits calendar")

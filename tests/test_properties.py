@@ -127,7 +127,7 @@ def assert_every_format_holds_the_text_whole(table: dict, event: Event, client: 
             assert line == "" or re.match(r"[A-Z][A-Z0-9-]*[;:]", line), (url, line)
         [by_icalendar] = parse_with_icalendar(body).walk("VEVENT")
         assert str(by_icalendar["SUMMARY"]) == event.title
-        assert str(by_icalendar.get("DESCRIPTION", "")) == event_description(event)
+        assert str(by_icalendar.get("DESCRIPTION", "")) == event_description(event).value
         assert str(by_icalendar.get("LOCATION", "")) == event.location
         start = by_icalendar["DTSTART"].dt
         assert start == event.start_local
@@ -136,8 +136,8 @@ def assert_every_format_holds_the_text_whole(table: dict, event: Event, client: 
 
         [by_vobject] = parse_with_vobject(body).vevent_list
         assert by_vobject.summary.value == event.title
-        if event_description(event):
-            assert by_vobject.description.value == event_description(event)
+        if event_description(event).value:
+            assert by_vobject.description.value == event_description(event).value
         if event.location:
             assert by_vobject.location.value == event.location
         assert_same_start_as_written(by_vobject.dtstart, event)

@@ -193,18 +193,23 @@ def store(data):
     return CatalogStore.load(data)
 
 
-def test_a_reload_renders_for_every_base_url_in_use_before_the_swap(store, data, monkeypatch):
-    for origin in ("https://a.example", "https://b.example"):
-        store.rendition(origin)
+def test_a_reload_renders_for_every_base_url_and_language_in_use_before_the_swap(store, data, monkeypatch):
+    in_use = [("https://a.example", "en"), ("https://b.example", "en"), ("https://b.example", "ru")]
+    for origin, lang in in_use:
+        store.rendition(origin, lang)
     retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
     renders = []
-    monkeypatch.setattr(store, "render", lambda catalog, url: renders.append(url) or Rendition(catalog, url))
 
+    def render(catalog, url, lang):
+        renders.append((url, lang))
+        return Rendition(catalog, url, lang=lang)
+
+    monkeypatch.setattr(store, "render", render)
     assert store.reload().swapped
-    assert sorted(renders) == ["https://a.example", "https://b.example"]
-    for origin in ("https://a.example", "https://b.example"):
-        assert store.rendition(origin).catalog is store.catalog  # ready: no request renders
-    assert len(renders) == 2
+    assert sorted(renders) == in_use
+    for origin, lang in in_use:
+        assert store.rendition(origin, lang).catalog is store.catalog  # ready: no request renders
+    assert len(renders) == 3
     assert any(e.title.startswith("Edited: ") for e in store.catalog.events)
 
 

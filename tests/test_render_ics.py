@@ -10,9 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from calendar_svc.catalog.languages import LANGUAGES, Text
 from calendar_svc.catalog.loading import load_catalog
 from calendar_svc.catalog.revisions import read_record
-from calendar_svc.ical.vevent import EventRenderer, component_bytes, fold, vevent
+from calendar_svc.i18n import translate
+from calendar_svc.ical.vevent import EventRenderer, Labels, component_bytes, fold, vevent
 from calendar_svc.publish.rendition import Rendition
 from calendar_svc.publish.urls import Urls
 
@@ -50,9 +52,9 @@ def test_the_calendar_announces_itself_with_escaped_names_and_refresh_hints(feed
     lines = unfolded_lines(feed)
     assert "METHOD:PUBLISH" in lines
     assert "VERSION:2.0" in lines
-    assert r"NAME:Test Calendar\; with\, punctuation" in lines
-    assert r"X-WR-CALNAME:Test Calendar\; with\, punctuation" in lines
-    assert "X-WR-CALDESC:Events used by the tests" in lines
+    assert r"NAME;LANGUAGE=en:Test Calendar\; with\, punctuation" in lines
+    assert r"X-WR-CALNAME;LANGUAGE=en:Test Calendar\; with\, punctuation" in lines
+    assert "X-WR-CALDESC;LANGUAGE=en:Events used by the tests" in lines
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT6H" in lines
     assert "X-PUBLISHED-TTL:PT6H" in lines
     assert f"SOURCE;VALUE=URI:{BASE}/calendar.ics" in lines
@@ -176,7 +178,7 @@ def test_per_calendar_feeds_hold_only_their_calendar(catalog):
     forum = parse_with_icalendar(rendition.calendar_feeds["forum"].body)
     assert {str(e["UID"]).split("@")[0] for e in forum.walk("VEVENT")} == {"all-day-two-days", "cancelled-forum"}
     assert forum.walk("VTIMEZONE") == []
-    assert "X-WR-CALNAME:Forum · Test Calendar\\; with\\, punctuation" in unfolded_lines(
+    assert "X-WR-CALNAME;LANGUAGE=en:Forum · Test Calendar\\; with\\, punctuation" in unfolded_lines(
         rendition.calendar_feeds["forum"].body
     )
 
@@ -198,16 +200,18 @@ def test_folding_never_splits_a_multibyte_character_or_an_escape():
         assert not piece.endswith(b"\\")
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("directory", [SMALL, ROOT / "events"], ids=["small", "bundled"])
-def test_the_fast_renderer_writes_exactly_what_the_icalendar_component_writes(directory):
+def test_the_fast_renderer_writes_exactly_what_the_icalendar_component_writes(directory, lang):
     catalog = load_catalog(directory)
-    names = {c.slug: c.name for c in catalog.calendars}
-    renderer = EventRenderer(catalog.site, names)
+    names = {c.slug: c.text("name", lang) for c in catalog.calendars}
+    labels = Labels(lang, translate(lang, "People"), translate(lang, "Sources"))
+    renderer = EventRenderer(catalog.site, names, labels)
     for event in catalog.dated_events:
-        page_url = Urls(BASE).event_page(event.id)
-        reference = component_bytes(vevent(event, catalog.site, names[event.category], page_url))
+        page_url = Urls(BASE, lang).event_page(event.id)
+        reference = component_bytes(vevent(event, catalog.site, names[event.category], page_url, labels))
         assert renderer.block(event, page_url) == reference, event.id
-        assert reference == vevent(event, catalog.site, names[event.category], page_url).to_ical()
+        assert reference == vevent(event, catalog.site, names[event.category], page_url, labels).to_ical()
 
 
 def test_a_literal_backslash_n_in_text_survives_where_icalendars_own_escaping_breaks_it(write_event, events_dir):
@@ -215,7 +219,7 @@ def test_a_literal_backslash_n_in_text_survives_where_icalendars_own_escaping_br
         "windows-path", title="Files on C:\\Network\\Share; see, also", category="visits", start=dt.date(2023, 1, 1)
     )
     body = Rendition(load_catalog(events_dir), BASE).event_files["windows-path"].body
-    assert "SUMMARY:Files on C:\\\\Network\\\\Share\\; see\\, also" in unfolded_lines(body)
+    assert "SUMMARY;LANGUAGE=en:Files on C:\\\\Network\\\\Share\\; see\\, also" in unfolded_lines(body)
     [event] = parse_with_icalendar(body).walk("VEVENT")
     assert str(event["SUMMARY"]) == "Files on C:\\Network\\Share; see, also"
     assert parse_with_vobject(body).vevent.summary.value == "Files on C:\\Network\\Share; see, also"
@@ -236,8 +240,8 @@ def test_the_fast_renderer_matches_icalendar_for_utc_and_other_zones(write_event
     catalog = load_catalog(events_dir)
     event = catalog.event("in-zone")
     page_url = Urls(BASE).event_page(event.id)
-    block = EventRenderer(catalog.site, {"visits": "V"}).block(event, page_url)
-    assert block == component_bytes(vevent(event, catalog.site, "V", page_url))
+    block = EventRenderer(catalog.site, {"visits": Text("V", "en")}).block(event, page_url)
+    assert block == component_bytes(vevent(event, catalog.site, Text("V", "en"), page_url))
     [parsed] = parse_with_icalendar(b"BEGIN:VCALENDAR\r\n" + block + b"END:VCALENDAR\r\n").walk("VEVENT")
     assert parsed["DTSTART"].dt.astimezone(dt.UTC).hour == (15 if "Buenos_Aires" in zone else 12)
     assert (b"DTSTART:20240101T120000Z" in block) is zone.endswith("UTC")

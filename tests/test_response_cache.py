@@ -64,7 +64,7 @@ def test_a_new_catalog_version_is_served_at_once(app, client, events_dir):
     app.extensions["calendar_svc"].replace(load_catalog(events_dir))
     after = client.get("/calendar.ics").data
     assert after != before
-    assert b"SUMMARY:Fresh" in after
+    assert b"SUMMARY;LANGUAGE=en:Fresh" in after
 
 
 def test_requests_with_a_query_or_another_method_or_an_error_pass_through(client):

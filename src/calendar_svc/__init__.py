@@ -36,10 +36,10 @@ def create_app(config: Config | None = None, catalog: Catalog | None = None) -> 
     config = config or Config.from_env()
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
 
-    def render(catalog: Catalog, base_url: str) -> Rendition:
+    def render(catalog: Catalog, base_url: str, lang: str) -> Rendition:
         # Feeds over budget archive past years only: never this year's or later events.
         this_year = config.today_at(dt.datetime.now(dt.UTC)).year
-        return Rendition(catalog, base_url, feed_budget=config.feed_budget, this_year=this_year)
+        return Rendition(catalog, base_url, feed_budget=config.feed_budget, this_year=this_year, lang=lang)
 
     if catalog is not None:
         store = CatalogStore(catalog, render=render)
@@ -54,7 +54,7 @@ def create_app(config: Config | None = None, catalog: Catalog | None = None) -> 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
 
     from .serving import security
-    from .web import api, errors, feeds, pages, template_filters
+    from .web import api, errors, feeds, languages, pages, template_filters
 
     app.register_blueprint(feeds.bp)
     app.register_blueprint(api.bp)
@@ -62,6 +62,7 @@ def create_app(config: Config | None = None, catalog: Catalog | None = None) -> 
     errors.init_app(app)
     security.init_app(app)
     template_filters.init_app(app)
+    languages.init_app(app)
     # Outermost: repeat GET/HEAD requests for feeds and JSON are answered without Flask.
     app.wsgi_app = ResponseCache(app.wsgi_app, store)
     return app

@@ -157,7 +157,9 @@ def parse_event(event_id: str, path: str, table: dict, categories: frozenset[str
     if not SLUG.fullmatch(event_id):
         problems.append(Problem(path, "", "file name must be lowercase letters, digits and hyphens, ending in .toml"))
     for name in sorted(set(table) - set(EVENT_FIELDS) - set(TRANSLATIONS)):
-        problems.append(Problem(path, name, unknown_language(name, table[name]) or "unknown field" + did_you_mean(name)))
+        problems.append(
+            Problem(path, name, unknown_language(name, table[name]) or "unknown field" + did_you_mean(name))
+        )
     for name in REQUIRED_FIELDS:
         if name not in table:
             problems.append(Problem(path, name, "is required"))

@@ -96,7 +96,9 @@ def translations(
             continue
         section = table[language]
         if not isinstance(section, dict):
-            problems.append(Problem(path, prefix + language, f"must be a table ([{prefix}{language}]), not {type_name(section)}"))
+            problems.append(
+                Problem(path, prefix + language, f"must be a table ([{prefix}{language}]), not {type_name(section)}")
+            )
             continue
         for name in sorted(section):
             field = f"{prefix}{language}.{name}"

@@ -15,9 +15,11 @@ from functools import lru_cache
 
 from icalendar import Calendar, vDuration
 
+from ..catalog.languages import Text
 from ..catalog.model import Event, Site
 from ..catalog.recurrence import series_end
-from .vevent import UTC_NAMES, Text, component_bytes, vevent
+from .vevent import ENGLISH, UTC_NAMES, Labels, component_bytes, vevent
+from .vevent import Text as TextValue
 from .vtimezone import timezone_component
 
 PRODID = "-//calendar-svc//calendar-svc 1.0//EN"
@@ -26,10 +28,10 @@ END_CALENDAR = b"END:VCALENDAR\r\n"
 
 @dataclass(frozen=True)
 class FeedInfo:
-    """What a feed says about itself."""
+    """What a feed says about itself: its name and description, each in the language it is in."""
 
-    name: str
-    description: str
+    name: Text
+    description: Text
     url: str = ""  # a subscribable feed's own absolute URL (RFC 7986 SOURCE)
     colour: str = ""
 
@@ -42,11 +44,10 @@ def calendar_head(site: Site, feed: FeedInfo) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    # Plain strings would go out unescaped for these; Text escapes , ; and \.
-    calendar.add("name", Text(feed.name))
-    calendar.add("x-wr-calname", Text(feed.name))
-    calendar.add("description", Text(feed.description))
-    calendar.add("x-wr-caldesc", Text(feed.description))
+    # Plain strings would go out unescaped for these; TextValue escapes , ; and \.
+    for name, text in (("name", feed.name), ("x-wr-calname", feed.name),
+                       ("description", feed.description), ("x-wr-caldesc", feed.description)):  # fmt: skip
+        calendar.add(name, TextValue(text.value), parameters={"LANGUAGE": text.lang})
     if feed.url:
         calendar.add("source", feed.url, parameters={"VALUE": "URI"})
     calendar.add("refresh-interval", vDuration(site.refresh_interval), parameters={"VALUE": "DURATION"})
@@ -101,8 +102,9 @@ def render_feed(
     site: Site,
     feed: FeedInfo,
     events: Iterable[Event],
-    category_names: dict[str, str],
+    category_names: dict[str, Text],
     page_url: Callable[[Event], str],
+    labels: Labels = ENGLISH,
 ) -> bytes:
     """A feed rendered from scratch through icalendar's components, nothing cached: the reference
     the published bytes are tested against."""
@@ -112,5 +114,5 @@ def render_feed(
         component_bytes(timezone_component(tzid, dt.date(first, 1, 1), None if last is None else dt.date(last, 12, 31)))
         for tzid, (first, last) in sorted(zone_windows(dated).items())
     )
-    blocks = [component_bytes(vevent(e, site, category_names[e.category], page_url(e))) for e in dated]
+    blocks = [component_bytes(vevent(e, site, category_names[e.category], page_url(e), labels)) for e in dated]
     return head + zones + b"".join(blocks) + END_CALENDAR

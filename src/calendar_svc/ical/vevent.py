@@ -9,11 +9,14 @@ folding are done here, once, for every iCalendar line the service writes.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from icalendar import Event as VEvent
 from icalendar import vCalAddress, vDDDTypes, vRecur, vText
 from icalendar.caselessdict import canonsort_keys
 
+from ..catalog.languages import DEFAULT_LANGUAGE
+from ..catalog.languages import Text as LocalText
 from ..catalog.model import Event, Site
 
 # Names of UTC itself: written as ...Z with no VTIMEZONE.
@@ -57,13 +60,27 @@ class Text(vText):
         return escape_text(str(self)).encode()
 
 
-def event_description(event: Event) -> str:
-    parts = [event.description.strip()] if event.description.strip() else []
+@dataclass(frozen=True)
+class Labels:
+    """The words a feed adds to an event's description, in the feed's language."""
+
+    lang: str = DEFAULT_LANGUAGE
+    people: str = "People"
+    sources: str = "Sources"
+
+
+ENGLISH = Labels()
+
+
+def event_description(event: Event, labels: Labels = ENGLISH) -> LocalText:
+    """The DESCRIPTION: the event's text, then who and the sources; in the language of its text."""
+    own = event.text("description", labels.lang)
+    parts = [own.value.strip()] if own.value.strip() else []
     if event.people:
-        parts.append("People: " + "; ".join(event.people))
+        parts.append(f"{labels.people}: " + "; ".join(event.people))
     if event.sources:
-        parts.append("Sources:\n" + "\n".join(event.sources))
-    return "\n\n".join(parts)
+        parts.append(f"{labels.sources}:\n" + "\n".join(event.sources))
+    return LocalText("\n\n".join(parts), own.lang if own.value.strip() else labels.lang)
 
 
 def local_time(when: dt.datetime, tzid: str) -> tuple[dt.datetime, dict]:
@@ -87,8 +104,12 @@ def exdates(event: Event) -> tuple[list, dict]:
     return list(event.exdates), {"TZID": event.timezone}
 
 
-def vevent(event: Event, site: Site, category_name: str, page_url: str) -> VEvent:
-    """The VEVENT for one dated event; ``page_url`` is its URL unless the event names its own."""
+def vevent(event: Event, site: Site, category_name: LocalText, page_url: str, labels: Labels = ENGLISH) -> VEvent:
+    """The VEVENT for one dated event in ``labels.lang``; ``page_url`` is its URL unless the event names its own.
+
+    Each text carries the LANGUAGE it is actually in (RFC 5545 3.2.10): a
+    translation's own, or "en" where it falls back to English.
+    """
     if not event.is_dated:
         raise ValueError(f"event {event.id!r} has no known day and cannot go into a feed")
     component = VEvent()
@@ -105,17 +126,19 @@ def vevent(event: Event, site: Site, category_name: str, page_url: str) -> VEven
         component.add("rrule", vRecur.from_ical(event.rrule))
     if event.exdates:
         component.add("exdate", *exdates(event))
-    component.add("summary", Text(event.title))
+    title = event.text("title", labels.lang)
+    component.add("summary", Text(title.value), parameters={"LANGUAGE": title.lang})
     component.add("status", event.status.upper())
-    component.add("categories", [category_name])
+    component.add("categories", [category_name.value], parameters={"LANGUAGE": category_name.lang})
     component.add("url", event.url or page_url, parameters={"VALUE": "URI"})
     component.add("organizer", vCalAddress(site.publisher_uri), parameters={"CN": site.publisher_name})
     component.add("transp", "TRANSPARENT")
     if event.location:
-        component.add("location", Text(event.location))
-    description = event_description(event)
-    if description:
-        component.add("description", Text(description))
+        location = event.text("location", labels.lang)
+        component.add("location", Text(location.value), parameters={"LANGUAGE": location.lang})
+    description = event_description(event, labels)
+    if description.value:
+        component.add("description", Text(description.value), parameters={"LANGUAGE": description.lang})
     if event.updated is not None:
         component.add("last-modified", event.updated.astimezone(dt.UTC))
     if event.sequence is not None:
@@ -187,9 +210,13 @@ class EventRenderer:
     once. A test holds the two to the same bytes.
     """
 
-    def __init__(self, site: Site, category_names: dict[str, str]):
+    def __init__(self, site: Site, category_names: dict[str, LocalText], labels: Labels = ENGLISH):
         self.site = site
-        self._categories = {slug: property_line("categories", [name]) for slug, name in category_names.items()}
+        self.labels = labels
+        self._categories = {
+            slug: property_line("categories", [name.value], {"LANGUAGE": name.lang})
+            for slug, name in category_names.items()
+        }
         self._organizer = property_line("organizer", vCalAddress(site.publisher_uri), {"CN": site.publisher_name})
         self._transp = property_line("transp", "TRANSPARENT")
         self._stamps: dict[dt.datetime, bytes] = {}
@@ -216,17 +243,20 @@ class EventRenderer:
             lines["RRULE"] = fold("RRULE:" + vRecur.from_ical(event.rrule).to_ical().decode())
         if event.exdates:
             lines["EXDATE"] = property_line("exdate", *exdates(event))
-        lines["SUMMARY"] = fold("SUMMARY:" + text_value(event.title))
+        lang = self.labels.lang
+        title = event.text("title", lang)
+        lines["SUMMARY"] = fold(f"SUMMARY;LANGUAGE={title.lang}:" + text_value(title.value))
         lines["STATUS"] = fold("STATUS:" + text_value(event.status.upper()))
         lines["CATEGORIES"] = self._categories[event.category]
         lines["URL"] = fold("URL;VALUE=URI:" + (event.url or page_url))
         lines["ORGANIZER"] = self._organizer
         lines["TRANSP"] = self._transp
         if event.location:
-            lines["LOCATION"] = fold("LOCATION:" + text_value(event.location))
-        description = event_description(event)
-        if description:
-            lines["DESCRIPTION"] = fold("DESCRIPTION:" + text_value(description))
+            location = event.text("location", lang)
+            lines["LOCATION"] = fold(f"LOCATION;LANGUAGE={location.lang}:" + text_value(location.value))
+        description = event_description(event, self.labels)
+        if description.value:
+            lines["DESCRIPTION"] = fold(f"DESCRIPTION;LANGUAGE={description.lang}:" + text_value(description.value))
         if event.updated is not None:
             lines["LAST-MODIFIED"] = fold(
                 "LAST-MODIFIED:" + vDDDTypes(event.updated.astimezone(dt.UTC)).to_ical().decode()

@@ -13,14 +13,42 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
+from ..catalog.languages import DEFAULT_LANGUAGE, Text
 from ..catalog.model import Catalog, Event, Revision
+from ..i18n import translate
 from .urls import Urls
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 ENTRIES_SHOWN = 50
 TAG_DATE = "2026"  # when these feeds' tag: ids were minted (RFC 4151); ids must never change, so neither may this
-KIND_TITLES = {"new": "New", "changed": "Changed", "cancelled": "Cancelled"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def field_names(lang: str) -> dict[str, str]:
+    """The words a revision summary starts its parts with, in ``lang``."""
+    return {
+        "start": translate(lang, "start"), "end": translate(lang, "end"), "timezone": translate(lang, "time zone"),
+        "location": translate(lang, "place"), "status": translate(lang, "status"), "category": translate(lang, "calendar"),
+        "text": translate(lang, "text"), "recurrence": translate(lang, "recurrence"), "countries": translate(lang, "countries"),
+        "uid": "UID",
+    }  # fmt: skip
+
+
+def summary_text(summary: str, lang: str) -> str:
+    """A recorded summary ("start 2025-05-29 → 2025-05-30; text") with its field names in ``lang``."""
+    names = field_names(lang)
+    parts = []
+    for part in summary.split("; "):
+        word, _, rest = part.partition(" ")
+        parts.append(" ".join(filter(None, [names.get(word, word), rest])))
+    return "; ".join(parts)
+
+
+def kind_name(kind: str, lang: str) -> str:
+    """ "New", "Changed" or "Cancelled", in ``lang``."""
+    names = {"new": translate(lang, "New"), "cancelled": translate(lang, "Cancelled")}
+    return names.get(kind) or translate(lang, "Changed")
 
 
 @dataclass(frozen=True)
@@ -30,9 +58,10 @@ class Change:
     revision: Revision
     event: Event
 
-    @property
-    def title(self) -> str:
-        return f"{KIND_TITLES.get(self.revision.kind, 'Changed')}: {self.event.title}"
+    def title(self, lang: str = DEFAULT_LANGUAGE) -> Text:
+        """ "Changed: Astana International Forum 2025", in ``lang`` (the event's title may fall back to English)."""
+        title = self.event.text("title", lang)
+        return Text(f"{kind_name(self.revision.kind, lang)}: {title.value}", title.lang)
 
     @property
     def day(self) -> dt.date:
@@ -52,30 +81,44 @@ def latest_changes(catalog: Catalog, category: str | None = None, limit: int = E
     return changes
 
 
-def entry_id(domain: str, revision: Revision) -> str:
-    """A tag URI (RFC 4151) for the revision: the same in every rendering, process and export."""
-    return f"tag:{domain},{revision.time:%Y-%m-%d}:{revision.event_id}/{revision.sequence}"
+def entry_id(domain: str, revision: Revision, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A tag URI (RFC 4151) for the revision in ``lang``: the same in every rendering, process and export."""
+    suffix = "" if lang == DEFAULT_LANGUAGE else f"/{lang}"
+    return f"tag:{domain},{revision.time:%Y-%m-%d}:{revision.event_id}/{revision.sequence}{suffix}"
 
 
 def utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def atom_bytes(catalog: Catalog, urls: Urls, changes: Iterable[Change], title: str, slug: str | None = None) -> bytes:
-    """The Atom document for ``changes`` (to one calendar if ``slug``); the same changes give the same bytes."""
-    changes = list(changes)
-    site = catalog.site
-    names = {c.slug: c.name for c in catalog.calendars}
-    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "en"})
+def atom_bytes(catalog: Catalog, urls: Urls, changes: Iterable[Change], title: Text, slug: str | None = None) -> bytes:
+    """The Atom document for ``changes`` (to one calendar if ``slug``) in ``urls.lang``.
 
-    def add(parent: ET.Element, name: str, text: str | None = None, **attributes: str) -> ET.Element:
+    Texts that fall back to another language carry their own ``xml:lang``;
+    the summaries of what changed are recorded in English. The same changes
+    always give the same bytes.
+    """
+    changes = list(changes)
+    lang = urls.lang
+    site = catalog.site
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {XML_LANG: lang})
+
+    def add(parent: ET.Element, name: str, text: str | Text | None = None, **attributes: str) -> ET.Element:
+        if isinstance(text, Text):
+            if text.lang != lang:
+                attributes = {XML_LANG: text.lang, **attributes}
+            text = text.value
         element = ET.SubElement(parent, f"{{{ATOM_NS}}}{name}", attributes)
         element.text = text
         return element
 
-    add(feed, "id", f"tag:{site.uid_domain},{TAG_DATE}:changes" + (f"/{slug}" if slug else ""))
+    language_part = "" if lang == DEFAULT_LANGUAGE else f"/{lang}"
+    add(feed, "id", f"tag:{site.uid_domain},{TAG_DATE}:changes" + (f"/{slug}" if slug else "") + language_part)
     add(feed, "title", title)
-    add(feed, "subtitle", f"What changed in {site.title}: new, moved and cancelled events.")
+    site_title = site.text("title", lang).value
+    add(
+        feed, "subtitle", translate(lang, "What changed in %(site)s: new, moved and cancelled events.", site=site_title)
+    )
     updated = max((c.revision.time for c in changes), default=site.revised_at)
     add(feed, "updated", utc(updated))
     add(feed, "link", rel="self", type="application/atom+xml", href=urls.changes_feed(slug))
@@ -86,13 +129,14 @@ def atom_bytes(catalog: Catalog, urls: Urls, changes: Iterable[Change], title: s
     for change in changes:
         event, revision = change.event, change.revision
         entry = add(feed, "entry")
-        add(entry, "id", entry_id(site.uid_domain, revision))
-        add(entry, "title", change.title)
+        add(entry, "id", entry_id(site.uid_domain, revision, lang))
+        add(entry, "title", change.title(lang))
         add(entry, "updated", utc(revision.time))
         add(entry, "link", rel="alternate", type="text/html", href=urls.event_page(event.id))
         if event.is_dated:
             add(entry, "link", rel="related", type="text/calendar", href=urls.event_file(event.id))
-        add(entry, "category", term=event.category, label=names[event.category])
-        add(entry, "summary", f"Revision {revision.sequence}: {revision.summary}")
+        add(entry, "category", term=event.category, label=catalog.calendar(event.category).text("name", lang).value)
+        revision_label = translate(lang, "Revision %(number)s", number=revision.sequence)
+        add(entry, "summary", f"{revision_label}: {summary_text(revision.summary, lang)}")
     ET.register_namespace("", ATOM_NS)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from ..catalog.languages import LANGUAGES
 from ..catalog.model import CalendarInfo, Catalog, Event, Precision
 from .urls import Urls, webcal
 
@@ -46,7 +47,18 @@ def event_dict(event: Event, catalog: Catalog, urls: Urls) -> dict:
         "updated": event.updated.isoformat() if event.updated else None,
         "ics_url": urls.event_file(event.id) if event.is_dated else None,
         "page_url": urls.event_page(event.id),
+        "texts": texts(event, ("title", "location", "description")),
     }
+
+
+def texts(item: Event | CalendarInfo, fields: tuple[str, ...]) -> dict:
+    """Each field in every language: {"kk": {"title": {"value": …, "lang": "kk"}}}; ``lang`` says which
+    language the value is actually in ("en" where a translation is missing), so a fallback is visible."""
+    result = {}
+    for language in LANGUAGES:
+        found = {name: item.text(name, language) for name in fields if getattr(item, name)}
+        result[language] = {name: {"value": text.value, "lang": text.lang} for name, text in found.items()}
+    return result
 
 
 def events_document(events: tuple[Event, ...], catalog: Catalog, urls: Urls) -> dict:
@@ -72,6 +84,7 @@ def calendar_dict(calendar: CalendarInfo, urls: Urls, count: int, archives: dict
         "page_url": urls.home(categories=[calendar.slug]),
         "count": count,
         "archives": archive_list(urls, calendar.slug, archives),
+        "texts": texts(calendar, ("name", "description")),
     }
 
 

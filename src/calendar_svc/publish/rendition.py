@@ -13,10 +13,12 @@ import gc
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from ..catalog.languages import DEFAULT_LANGUAGE, Text
 from ..catalog.model import Catalog, Event, last_modified
 from ..config import DEFAULT_FEED_BUDGET
+from ..i18n import translate
 from ..ical.feed import END_CALENDAR, FeedInfo, calendar_head, feed_bytes, timezone_blocks
-from ..ical.vevent import EventRenderer
+from ..ical.vevent import EventRenderer, Labels
 from .atom import ATOM_TYPE, atom_bytes, latest_changes
 from .budget import split_for_budget
 from .documents import calendars_document, events_document, json_bytes
@@ -66,8 +68,14 @@ class Archive:
     resource: Resource
 
 
+def joined(texts: list[Text], separator: str, lang: str) -> Text:
+    """Texts joined into one, in their common language (``lang`` when they are mixed)."""
+    languages = {text.lang for text in texts}
+    return Text(separator.join(text.value for text in texts), languages.pop() if len(languages) == 1 else lang)
+
+
 class Rendition:
-    """All public bytes for one catalog and one origin.
+    """All public bytes for one catalog, one origin and one language.
 
     ``feed_budget`` caps each subscribable feed's size (Google Calendar stops
     reading at about 1 MB); past years that do not fit move to yearly archive
@@ -76,31 +84,39 @@ class Rendition:
     """
 
     def __init__(
-        self, catalog: Catalog, base_url: str, feed_budget: int = DEFAULT_FEED_BUDGET, this_year: int | None = None
+        self,
+        catalog: Catalog,
+        base_url: str,
+        feed_budget: int = DEFAULT_FEED_BUDGET,
+        this_year: int | None = None,
+        lang: str = DEFAULT_LANGUAGE,
     ):
         gc_was_enabled = gc.isenabled()
         gc.disable()  # a bulk render makes millions of short-lived objects and no cycles
         try:
-            self._render(catalog, base_url, feed_budget, this_year)
+            self._render(catalog, base_url, feed_budget, this_year, lang)
         finally:
             if gc_was_enabled:
                 gc.enable()
 
-    def _render(self, catalog: Catalog, base_url: str, feed_budget: int, this_year: int | None) -> None:
+    def _render(self, catalog: Catalog, base_url: str, feed_budget: int, this_year: int | None, lang: str) -> None:
         self.catalog = catalog
         self.base_url = base_url
-        self.urls = urls = Urls(base_url)
+        self.lang = lang
+        self.urls = urls = Urls(base_url, lang)
         self.feed_budget = feed_budget
         self.this_year = this_year
         self.pages: RenderCache[Resource] = RenderCache(PAGES_KEPT)
         self._filtered: RenderCache[Resource] = RenderCache(FILTERED_KEPT)
         site = catalog.site
-        self._names = {c.slug: c.name for c in catalog.calendars}
-        renderer = EventRenderer(site, self._names)
+        self._names = {c.slug: c.text("name", lang) for c in catalog.calendars}
+        self._title, self._description = site.text("title", lang), site.text("description", lang)
+        labels = Labels(lang, translate(lang, "People"), translate(lang, "Sources"))
+        renderer = EventRenderer(site, self._names, labels)
         self._blocks = {e.id: renderer.block(e, urls.event_page(e.id)) for e in catalog.dated_events}
 
         self.full_feed, self.archives, kept = self._budgeted_feed(
-            FeedInfo(site.title, site.description, urls.full_feed()),
+            FeedInfo(self._title, self._description, urls.full_feed()),
             list(catalog.dated_events),
             None,
         )
@@ -109,20 +125,29 @@ class Rendition:
         self.calendar_archives: dict[str, dict[int, Archive]] = {}
         for c in catalog.calendars:
             self.calendar_feeds[c.slug], self.calendar_archives[c.slug], _ = self._budgeted_feed(
-                FeedInfo(f"{c.name} · {site.title}", c.description, urls.calendar_feed(c.slug), c.colour),
+                FeedInfo(
+                    joined([self._names[c.slug], self._title], " · ", lang),
+                    c.text("description", lang),
+                    urls.calendar_feed(c.slug),
+                    c.colour,
+                ),
                 [e for e in catalog.dated_events if e.category == c.slug],
                 c.slug,
             )
-        single = FeedInfo(site.title, site.description)
+        single = FeedInfo(self._title, self._description)
         self.event_files = AssembledOnce(
             {e.id: e for e in catalog.dated_events},
             lambda e: self._feed(single, [e], f"{e.id}.ics", attachment=True, gzip=False),
         )
-        self.events_json = self._json(events_document(catalog.events, catalog, urls), catalog.events)
-        self.calendars_json = self._json(calendars_document(catalog, urls, self.feed_counts()), catalog.events)
-        self.changes_feed = self._atom(None, f"Changes · {site.title}")
+        if lang == DEFAULT_LANGUAGE:  # the JSON API speaks English and lists every language's text
+            self.events_json = self._json(events_document(catalog.events, catalog, urls), catalog.events)
+            self.calendars_json = self._json(calendars_document(catalog, urls, self.feed_counts()), catalog.events)
+        self.changes_feed = self._atom(None, joined([Text(translate(lang, "Changes"), lang), self._title], " · ", lang))
         self.calendar_changes_feeds = {
-            c.slug: self._atom(c.slug, f"Changes · {c.name} · {site.title}") for c in catalog.calendars
+            c.slug: self._atom(
+                c.slug, joined([Text(translate(lang, "Changes"), lang), self._names[c.slug]], " · ", lang)
+            )
+            for c in catalog.calendars
         }
 
     def archive_years(self) -> dict[str | None, list[int]]:
@@ -148,7 +173,12 @@ class Rendition:
                 year,
                 len(old),
                 self._feed(
-                    FeedInfo(f"{info.name} ({year})", info.description, self.urls.archive(year, slug), info.colour),
+                    FeedInfo(
+                        Text(f"{info.name.value} ({year})", info.name.lang),
+                        info.description,
+                        self.urls.archive(year, slug),
+                        info.colour,
+                    ),
                     old,
                     f"{name}-{year}.ics",
                 ),
@@ -200,11 +230,10 @@ class Rendition:
         return sum(1 for e in self.selected(selection) if e.id in self._in_full_feed)
 
     def _filtered_feed(self, selection: Selection) -> Resource:
-        site = self.catalog.site
-        labels = [self._names[c] for c in sorted(selection.categories)] + sorted(selection.countries)
+        labels = [self._names[c].value for c in sorted(selection.categories)] + sorted(selection.countries)
         info = FeedInfo(
-            f"{site.title} ({', '.join(labels)})",
-            site.description,
+            Text(f"{self._title.value} ({', '.join(labels)})", self._title.lang),
+            self._description,
             self.urls.full_feed(selection.categories, selection.countries),
         )
         kept = [e for e in self.selected(selection) if e.id in self._in_full_feed]

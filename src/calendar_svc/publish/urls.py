@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit
 
+from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES
+
 # Route rules (werkzeug syntax), by endpoint.
 HOME = "/"
 MONTH_PICKER = "/calendar/"
@@ -39,6 +41,25 @@ _VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<arguments>[^)]*)\))?:)?(
 _PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".test", ".example", ".invalid")
 
 
+def language_prefix(lang: str) -> str:
+    """ "" for English, "/kk" and "/ru" for the others: every page and feed exists under each."""
+    return "" if lang == DEFAULT_LANGUAGE else f"/{lang}"
+
+
+def localized_rules(rule: str) -> list[tuple[str, str]]:
+    """(rule, language) for the rule in every language: "/x/", "/kk/x/", "/ru/x/"."""
+    return [(language_prefix(lang) + rule, lang) for lang in LANGUAGES]
+
+
+def language_of(path: str) -> str:
+    """The language a path is in, by its prefix ("/ru/calendar.ics" -> "ru")."""
+    for lang in LANGUAGES:
+        prefix = language_prefix(lang)
+        if prefix and (path == prefix or path.startswith(prefix + "/")):
+            return lang
+    return DEFAULT_LANGUAGE
+
+
 def fill(rule: str, **values: object) -> str:
     """The path ``rule`` names for ``values``: fill("/events/<event_id>/", event_id="aif-2023")."""
 
@@ -59,12 +80,24 @@ def filter_query(categories: Iterable[str] = (), countries: Iterable[str] = ()) 
 
 @dataclass(frozen=True)
 class Urls:
-    """Public URLs under ``origin`` ("https://cal.example.org", or "" for bare paths)."""
+    """Public URLs under ``origin`` ("https://cal.example.org", or "" for bare paths), in ``lang``.
+
+    Pages and feeds carry the language prefix ("/kk/…"); the JSON API, the
+    health check and the static files are the same for every language.
+    """
 
     origin: str = ""
+    lang: str = DEFAULT_LANGUAGE
 
     def _url(self, rule: str, query: str = "", **values: object) -> str:
-        return self.origin + fill(rule, **values) + (f"?{query}" if query else "")
+        path = language_prefix(self.lang) + fill(rule, **values)
+        return self.origin + path + (f"?{query}" if query else "")
+
+    def _shared(self, rule: str, query: str = "") -> str:
+        return self.origin + rule + (f"?{query}" if query else "")
+
+    def in_language(self, lang: str) -> Urls:
+        return Urls(self.origin, lang)
 
     def home(self, categories: Iterable[str] = (), countries: Iterable[str] = ()) -> str:
         return self._url(HOME, filter_query(categories, countries))
@@ -103,16 +136,16 @@ class Urls:
         return self._url(CALENDAR_CHANGES_FEED, slug=slug)
 
     def events_json(self, categories: Iterable[str] = (), countries: Iterable[str] = ()) -> str:
-        return self._url(EVENTS_JSON, filter_query(categories, countries))
+        return self._shared(EVENTS_JSON, filter_query(categories, countries))
 
     def calendars_json(self) -> str:
-        return self._url(CALENDARS_JSON)
+        return self._shared(CALENDARS_JSON)
 
     def health(self) -> str:
-        return self._url(HEALTH)
+        return self._shared(HEALTH)
 
     def robots(self) -> str:
-        return self._url(ROBOTS)
+        return self._shared(ROBOTS)
 
     def static(self, filename: str) -> str:
         return f"{self.origin}{STATIC}/{quote(filename)}"
@@ -126,24 +159,18 @@ def public_paths(
     ``archives`` maps a calendar slug (None: the full feed) to its archived
     years; ``static_files`` are names under the static folder.
     """
-    urls = Urls()
-    yield from (
-        urls.home(),
-        urls.robots(),
-        urls.subscribe(),
-        urls.full_feed(),
-        urls.events_json(),
-        urls.calendars_json(),
-        urls.changes_page(),
-        urls.changes_feed(),
-    )
-    yield from (urls.calendar_feed(c.slug) for c in catalog.calendars)
-    yield from (urls.changes_feed(c.slug) for c in catalog.calendars)
-    for slug, years in archives.items():
-        yield from (urls.archive(year, slug) for year in sorted(years))
-    yield from (urls.event_file(e.id) for e in catalog.dated_events)
-    yield from (urls.event_page(e.id) for e in catalog.events)
-    yield from (urls.static(name) for name in static_files)
+    shared = Urls()
+    yield from (shared.robots(), shared.events_json(), shared.calendars_json())
+    yield from (shared.static(name) for name in static_files)
+    for lang in LANGUAGES:
+        urls = Urls(lang=lang)
+        yield from (urls.home(), urls.subscribe(), urls.full_feed(), urls.changes_page(), urls.changes_feed())
+        yield from (urls.calendar_feed(c.slug) for c in catalog.calendars)
+        yield from (urls.changes_feed(c.slug) for c in catalog.calendars)
+        for slug, years in archives.items():
+            yield from (urls.archive(year, slug) for year in sorted(years))
+        yield from (urls.event_file(e.id) for e in catalog.dated_events)
+        yield from (urls.event_page(e.id) for e in catalog.events)
 
 
 def error_format(path: str) -> str:

@@ -14,13 +14,15 @@ from pathlib import Path
 from threading import Lock
 
 from ..catalog.files import Fingerprint, data_fingerprint
+from ..catalog.languages import DEFAULT_LANGUAGE
 from ..catalog.loading import load_catalog
 from ..catalog.model import Catalog
 from ..errors import CatalogError, Problem
 from ..publish.render_cache import RenderCache
 from ..publish.rendition import Rendition
 
-RENDITIONS_KEPT = 4  # distinct public origins kept rendered at once
+RENDITIONS_KEPT = 12  # (public origin, language) pairs kept rendered at once: 4 origins in 3 languages
+Render = Callable[[Catalog, str, str], Rendition]  # (catalog, base URL, language) -> Rendition
 
 log = logging.getLogger("calendar_svc.reload")
 
@@ -48,16 +50,16 @@ class CatalogStore:
         catalog: Catalog,
         directory: str | Path | None = None,
         fingerprint: Fingerprint | None = None,
-        render: Callable[[Catalog, str], Rendition] = Rendition,
+        render: Render | None = None,
     ):
         self.directory = Path(directory) if directory is not None else None
-        self.render = render  # (catalog, base URL) -> Rendition
+        self.render = render or default_render
         self._snapshot = Snapshot(catalog, (), fingerprint)
-        self._renditions: RenderCache[Rendition] = RenderCache(RENDITIONS_KEPT)  # by (version, base URL)
+        self._renditions: RenderCache[Rendition] = RenderCache(RENDITIONS_KEPT)  # by (version, base URL, language)
         self._reload_lock = Lock()  # one reload at a time
 
     @classmethod
-    def load(cls, directory: str | Path, render: Callable[[Catalog, str], Rendition] = Rendition) -> CatalogStore:
+    def load(cls, directory: str | Path, render: Render | None = None) -> CatalogStore:
         """Load ``directory`` (raising CatalogError on problems) and remember what was read."""
         fingerprint = data_fingerprint(directory)  # taken first: a write during the load shows as a change
         catalog = load_catalog(directory)
@@ -139,13 +141,13 @@ class CatalogStore:
         # Render for every base URL in use (least recently used first) before
         # anyone can see the new catalog; renditions of older catalogs are never
         # asked for again, so they go.
-        base_urls = list(dict.fromkeys(url for _, url in self._renditions.keys_by_use()))
-        fresh = [((catalog.version, url), self.render(catalog, url)) for url in base_urls]
+        in_use = list(dict.fromkeys((url, lang) for _, url, lang in self._renditions.keys_by_use()))
+        fresh = [((catalog.version, url, lang), self.render(catalog, url, lang)) for url, lang in in_use]
         self._snapshot = Snapshot(catalog, (), fingerprint)
         self._renditions.replace(fresh)
 
-    def rendition(self, base_url: str, catalog: Catalog | None = None) -> Rendition:
-        """Rendered bytes for the catalog (the current one by default) and base URL.
+    def rendition(self, base_url: str, lang: str = DEFAULT_LANGUAGE, catalog: Catalog | None = None) -> Rendition:
+        """Rendered bytes for the catalog (the current one by default), base URL and language.
 
         A missing rendition is rendered once per key, without holding up
         requests for other base URLs; one of a catalog a reload has just
@@ -153,10 +155,14 @@ class CatalogStore:
         """
         catalog = catalog or self.catalog
         return self._renditions.get(
-            (catalog.version, base_url),
-            lambda: self.render(catalog, base_url),
+            (catalog.version, base_url, lang),
+            lambda: self.render(catalog, base_url, lang),
             keep=lambda rendition: rendition.catalog is self.catalog,
         )
+
+
+def default_render(catalog: Catalog, base_url: str, lang: str) -> Rendition:
+    return Rendition(catalog, base_url, lang=lang)
 
 
 def log_unstamped(catalog: Catalog) -> None:

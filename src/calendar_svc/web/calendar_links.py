@@ -24,6 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
+from ..catalog.languages import DEFAULT_LANGUAGE
 from ..catalog.model import Event
 from ..publish.urls import webcal
 
@@ -62,15 +63,15 @@ def _outlook_subscribe(host: str, feed_url: str, name: str) -> str:
     return f"https://{host}/calendar/0/addfromweb?{_query([('url', feed_url), ('name', name)])}"
 
 
-def link_details(event: Event, page_url: str) -> str:
-    """The description sent along: the event's own text (shortened) and a link back to its page."""
-    text = event.description.strip()
+def link_details(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The description sent along: the event's own text in ``lang`` (shortened) and a link back to its page."""
+    text = event.text("description", lang).value.strip()
     if len(text) > DETAILS_LIMIT:
         text = text[:DETAILS_LIMIT].rsplit(" ", 1)[0] + " …"
     return f"{text}\n\n{page_url}" if text else page_url
 
 
-def google_add_url(event: Event, page_url: str) -> str:
+def google_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """'Add to Google Calendar' for a dated event (a series keeps its RRULE).
 
     Raises ValueError for an event without a known day, or one at the very edge of year 1 or 9999.
@@ -83,12 +84,12 @@ def google_add_url(event: Event, page_url: str) -> str:
         dates = f"{event.first_day:%Y%m%d}/{event.last_day + dt.timedelta(days=1):%Y%m%d}"
     params = [
         ("action", "TEMPLATE"),
-        ("text", event.title),
+        ("text", event.text("title", lang).value),
         ("dates", dates),
-        ("details", link_details(event, page_url)),
+        ("details", link_details(event, page_url, lang)),
     ]
     if event.location:
-        params.append(("location", event.location))
+        params.append(("location", event.text("location", lang).value))
     if event.timezone:
         params.append(("ctz", event.timezone))
     if event.rrule:
@@ -96,7 +97,7 @@ def google_add_url(event: Event, page_url: str) -> str:
     return f"{GOOGLE_RENDER}?{_query(params)}"
 
 
-def outlook_add_url(event: Event, page_url: str, host: str = OUTLOOK_PERSONAL) -> str:
+def outlook_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE, host: str = OUTLOOK_PERSONAL) -> str:
     """'Add to Outlook' for a dated event; Outlook takes no rule, so a series adds its first occurrence.
 
     Raises ValueError as google_add_url does.
@@ -113,9 +114,9 @@ def outlook_add_url(event: Event, page_url: str, host: str = OUTLOOK_PERSONAL) -
     else:
         exclusive_end = event.last_day + dt.timedelta(days=1)
         times = [("startdt", event.first_day.isoformat()), ("enddt", exclusive_end.isoformat()), ("allday", "true")]
-    params = [("subject", event.title), *times, ("body", link_details(event, page_url))]
+    params = [("subject", event.text("title", lang).value), *times, ("body", link_details(event, page_url, lang))]
     if event.location:
-        params.append(("location", event.location))
+        params.append(("location", event.text("location", lang).value))
     params += [("path", "/calendar/action/compose"), ("rru", "addevent")]
     return f"https://{host}/calendar/0/action/compose?{_query(params)}"
 

@@ -8,7 +8,7 @@ from flask import current_app, g, request
 
 from ..config import Config
 from ..publish.rendition import Rendition
-from ..publish.urls import Urls
+from ..publish.urls import Urls, language_of
 from ..serving.store import CatalogStore
 
 
@@ -25,10 +25,17 @@ def base_url() -> str:
     return config().base_url or request.host_url.rstrip("/")
 
 
+def lang() -> str:
+    """The language of this request: from its route, else from its path's prefix (for errors)."""
+    if "lang" not in g:
+        g.lang = language_of(request.path)
+    return g.lang
+
+
 def rendition() -> Rendition:
-    """This request's rendition: one catalog version for the whole request."""
+    """This request's rendition: one catalog version, in this request's language, for the whole request."""
     if "rendition" not in g:
-        g.rendition = store().rendition(base_url())
+        g.rendition = store().rendition(base_url(), lang())
     return g.rendition
 
 

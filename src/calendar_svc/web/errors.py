@@ -5,13 +5,24 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
+from ..catalog.languages import DEFAULT_LANGUAGE
 from ..errors import InvalidFilter
 from ..publish.urls import error_format
+from .languages import gettext
 
 
 def error_body(status: int, title: str, message: str) -> dict:
     """The one JSON error shape used everywhere."""
     return {"error": {"status": status, "title": title, "message": message}}
+
+
+def status_title(status: int, english: str) -> str:
+    """The status's name in the page's language ("Not Found", "Не найдено")."""
+    titles = {
+        400: gettext("Bad Request"), 404: gettext("Not Found"), 405: gettext("Method Not Allowed"),
+        414: gettext("URI Too Long"), 500: gettext("Internal Server Error"),
+    }  # fmt: skip
+    return titles.get(status, english)
 
 
 def render_error(error: HTTPException) -> Response:
@@ -24,7 +35,17 @@ def render_error(error: HTTPException) -> Response:
     elif kind == "text":
         response = Response(f"{status} {title}: {message}\n", mimetype="text/plain")
     else:
-        response = Response(render_template("errors/error.html", status=status, title=title, message=message))
+        message_lang = getattr(
+            error, "lang", DEFAULT_LANGUAGE
+        )  # set where the message was written in the page's language
+        page = render_template(
+            "errors/error.html",
+            status=status,
+            title=status_title(status, title),
+            message=message,
+            message_lang=message_lang,
+        )
+        response = Response(page)
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
     if status == 405 and getattr(error, "valid_methods", None):

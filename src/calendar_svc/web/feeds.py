@@ -11,23 +11,24 @@ from ..publish.resource import Resource
 from ..publish.selection import selection_from_args
 from ..serving.conditional import resource_response
 from .context import rendition
+from .languages import route
 
 bp = Blueprint("feeds", __name__)
 
 
-@bp.get(urls.FULL_FEED)
+@route(bp, urls.FULL_FEED)
 def full_feed():
     current = rendition()
     return resource_response(current.feed(selection_from_args(request.args, current.catalog)))
 
 
-@bp.get(urls.CALENDAR_FEED)
+@route(bp, urls.CALENDAR_FEED)
 def calendar_feed(slug: str):
     current = without_query()
     return answer(current.calendar_feeds.get(slug), f"no calendar {slug!r}")
 
 
-@bp.get(urls.EVENT_FILE)
+@route(bp, urls.EVENT_FILE)
 def event_file(event_id: str):
     current = without_query()
     if event_id in current.event_files:
@@ -39,18 +40,18 @@ def event_file(event_id: str):
     abort(404, f"event {event_id!r} has no known day yet, so it has no .ics file")
 
 
-@bp.get(urls.CHANGES_FEED)
+@route(bp, urls.CHANGES_FEED)
 def changes_feed():
     """The latest changes to the whole calendar, as Atom."""
     return resource_response(without_query().changes_feed)
 
 
-@bp.get(urls.CALENDAR_CHANGES_FEED)
+@route(bp, urls.CALENDAR_CHANGES_FEED)
 def calendar_changes_feed(slug: str):
     return answer(without_query().calendar_changes_feeds.get(slug), f"no calendar {slug!r}")
 
 
-@bp.get(urls.FULL_FEED_ARCHIVE)
+@route(bp, urls.FULL_FEED_ARCHIVE)
 def full_feed_archive(year: int):
     archive = without_query().archives.get(year)
     return answer(
@@ -58,7 +59,7 @@ def full_feed_archive(year: int):
     )
 
 
-@bp.get(urls.CALENDAR_FEED_ARCHIVE)
+@route(bp, urls.CALENDAR_FEED_ARCHIVE)
 def calendar_feed_archive(slug: str, year: int):
     current = without_query()
     if slug not in current.calendar_archives:

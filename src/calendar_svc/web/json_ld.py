@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ..catalog.languages import DEFAULT_LANGUAGE
 from ..catalog.model import Event, Precision, Site, Status
 from ..publish.documents import start_text
 
@@ -16,12 +17,16 @@ EVENT_STATUS = {
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-def event_document(event: Event, site: Site, page_url: str) -> dict:
-    """The event as schema.org/Event: name, dates, status, location, url and more."""
+def event_document(event: Event, site: Site, page_url: str, lang: str = DEFAULT_LANGUAGE) -> dict:
+    """The event as schema.org/Event in ``lang``: name, dates, status, location, url and more.
+
+    ``inLanguage`` is the language of the event's name (English where it is not translated).
+    """
     document: dict = {
         "@context": "https://schema.org",
         "@type": "Event",
-        "name": event.title,
+        "name": event.text("title", lang).value,
+        "inLanguage": event.text("title", lang).lang,
         "startDate": start_text(event),
         "eventStatus": EVENT_STATUS[event.status],
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
@@ -31,9 +36,10 @@ def event_document(event: Event, site: Site, page_url: str) -> dict:
     if end:
         document["endDate"] = end
     if event.location:
-        document["location"] = {"@type": "Place", "name": event.location, "address": event.location}
+        place = event.text("location", lang).value
+        document["location"] = {"@type": "Place", "name": place, "address": place}
     if event.description:
-        document["description"] = event.description.strip()
+        document["description"] = event.text("description", lang).value.strip()
     if event.url:
         document["sameAs"] = event.url
     document["organizer"] = {"@type": "Organization", "name": site.publisher_name}

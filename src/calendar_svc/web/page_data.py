@@ -1,7 +1,7 @@
 """What the web pages show, built from the catalog: pure, no Flask, no clock.
 
-"Today" is an argument everywhere, so the same catalog, base URL and today
-always give the same page.
+"Today" and the language are arguments everywhere, so the same catalog, base
+URL, language and today always give the same page.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-from ..catalog.countries import country_name, country_names
+from ..catalog.countries import country_name, country_names, sort_key
+from ..catalog.languages import DEFAULT_LANGUAGE, Text
 from ..catalog.model import CalendarInfo, Catalog, Event, Precision
 from ..catalog.recurrence import add_days, next_occurrence_day, occurrence_days, series_end, span_days
 from ..publish.selection import Selection
@@ -45,6 +46,23 @@ class EventRow:
     countries: tuple[str, ...]  # names, in the event's order
     recurrence: str = ""  # "Repeats weekly, 4 times"
     happening: bool = False  # running today
+    lang: str = DEFAULT_LANGUAGE
+
+    @property
+    def title(self) -> Text:
+        return self.event.text("title", self.lang)
+
+    @property
+    def location(self) -> Text:
+        return self.event.text("location", self.lang)
+
+    @property
+    def description(self) -> Text:
+        return self.event.text("description", self.lang)
+
+    @property
+    def calendar_name(self) -> Text:
+        return self.calendar.text("name", self.lang)
 
 
 @dataclass(frozen=True)
@@ -69,17 +87,20 @@ class Listing:
         return sum(len(g.rows) for g in (*self.upcoming, *self.past)) + len(self.undated)
 
 
-def event_row(event: Event, catalog: Catalog, today: dt.date, first_day: dt.date | None = None) -> EventRow:
+def event_row(
+    event: Event, catalog: Catalog, today: dt.date, first_day: dt.date | None = None, lang: str = DEFAULT_LANGUAGE
+) -> EventRow:
     """A row for the event; with `first_day`, for its occurrence starting that day."""
     day = first_day or (event.first_day if event.is_dated else None)
     happening = day is not None and day <= today <= add_days(day, span_days(event))
     return EventRow(
         event,
         catalog.calendar(event.category),
-        event_when(event, first_day),
-        country_names(event.countries),
-        recurrence_text(event),
+        event_when(event, first_day, lang),
+        country_names(event.countries, lang),
+        recurrence_text(event, lang),
         happening,
+        lang,
     )
 
 
@@ -89,6 +110,7 @@ def listing(
     today: dt.date,
     upcoming_shown: int = UPCOMING_SHOWN,
     past_shown: int = PAST_SHOWN,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Listing:
     """Events sorted into upcoming (soonest first), past (newest first) and undated, by month.
 
@@ -112,18 +134,22 @@ def listing(
     later, earlier = upcoming[upcoming_shown:], past[past_shown:]
     return Listing(
         upcoming=_by_month(
-            [(day, event_row(e, catalog, today, day if e.rrule else None)) for day, e in upcoming[:upcoming_shown]]
+            [
+                (day, event_row(e, catalog, today, day if e.rrule else None, lang))
+                for day, e in upcoming[:upcoming_shown]
+            ],
+            lang,
         ),
-        past=_by_month([(day, event_row(e, catalog, today)) for day, e in past[:past_shown]]),
-        undated=tuple(event_row(e, catalog, today) for e in undated),
+        past=_by_month([(day, event_row(e, catalog, today, lang=lang)) for day, e in past[:past_shown]], lang),
+        undated=tuple(event_row(e, catalog, today, lang=lang) for e in undated),
         later=(len(later), (later[0][0].year, later[0][0].month) if later else None),
         earlier=(len(earlier), (earlier[0][0].year, earlier[0][0].month) if earlier else None),
     )
 
 
-def _by_month(pairs: list[tuple[dt.date, EventRow]]) -> tuple[MonthGroup, ...]:
+def _by_month(pairs: list[tuple[dt.date, EventRow]], lang: str) -> tuple[MonthGroup, ...]:
     return tuple(
-        MonthGroup(month_piece(*key), tuple(row for _, row in group))
+        MonthGroup(month_piece(*key, lang), tuple(row for _, row in group))
         for key, group in groupby(pairs, key=lambda pair: (pair[0].year, pair[0].month))
     )
 
@@ -198,7 +224,12 @@ def add_months(month: Month, count: int) -> Month:
 
 
 def month_view(
-    events: Iterable[Event], catalog: Catalog, month: Month, today: dt.date, bounds: tuple[Month, Month]
+    events: Iterable[Event],
+    catalog: Catalog,
+    month: Month,
+    today: dt.date,
+    bounds: tuple[Month, Month],
+    lang: str = DEFAULT_LANGUAGE,
 ) -> MonthView:
     """The grid of `month` (weeks from Monday) with the selected events on each day they cover."""
     year, number = month
@@ -209,7 +240,7 @@ def month_view(
     agenda: list[tuple[dt.date, EventRow]] = []
     for event in events:
         for start in occurrence_days(event, first, last):
-            row = event_row(event, catalog, today, start if event.rrule else None)
+            row = event_row(event, catalog, today, start if event.rrule else None, lang)
             agenda.append((start, row))
             for offset in range(span_days(event) + 1):
                 covering.setdefault(add_days(start, offset), []).append(row)
@@ -222,14 +253,14 @@ def month_view(
         for week in month_weeks(year, number)
     )
     undated = tuple(
-        event_row(e, catalog, today)
+        event_row(e, catalog, today, lang=lang)
         for e in events
         if e.precision is Precision.MONTH and (e.start.year, e.start.month) == month
     )
     previous, following = add_months(month, -1), add_months(month, 1)
     return MonthView(
         month=month,
-        heading=month_piece(year, number),
+        heading=month_piece(year, number, lang),
         weeks=weeks,
         agenda=tuple(row for _, row in agenda),
         undated=undated,
@@ -263,14 +294,19 @@ class Filters:
         return self.selection.args
 
 
-def filters(catalog: Catalog, selection: Selection) -> Filters:
-    calendars = tuple(Option(c.slug, c.name, c.slug in selection.categories) for c in catalog.calendars)
-    countries = sorted(
-        (Option(code, country_name(code), code in selection.countries) for code in catalog.countries),
-        key=lambda option: option.label,
+def filters(catalog: Catalog, selection: Selection, lang: str = DEFAULT_LANGUAGE) -> Filters:
+    """The filter form's choices in ``lang``: countries in that language's alphabetical order."""
+    calendars = tuple(
+        Option(c.slug, c.text("name", lang).value, c.slug in selection.categories) for c in catalog.calendars
     )
-    summary = tuple(c.name for c in catalog.calendars if c.slug in selection.categories)
-    summary += tuple(sorted(country_name(code) for code in selection.countries))
+    countries = sorted(
+        (Option(code, country_name(code, lang), code in selection.countries) for code in catalog.countries),
+        key=lambda option: sort_key(option.label, lang),
+    )
+    summary = tuple(c.text("name", lang).value for c in catalog.calendars if c.slug in selection.categories)
+    summary += tuple(
+        sorted((country_name(code, lang) for code in selection.countries), key=lambda n: sort_key(n, lang))
+    )
     return Filters(selection, calendars, tuple(countries), summary)
 
 
@@ -282,13 +318,13 @@ class Feed:
     """A feed offered for subscription."""
 
     key: str  # "all", a calendar slug, or "selection"
-    name: str
-    description: str
+    name: Text
+    description: Text
     count: int  # dated events in it
     links: SubscribeLinks
     archives: tuple[tuple[int, str, int], ...] = ()  # (year, feed URL, events) moved out to fit the size budget
 
 
-def selection_label(catalog: Catalog, selection: Selection) -> str:
+def selection_label(catalog: Catalog, selection: Selection, lang: str = DEFAULT_LANGUAGE) -> str:
     """'Astana International Forum, Germany' for a filtered feed."""
-    return ", ".join(filters(catalog, selection).summary)
+    return ", ".join(filters(catalog, selection, lang).summary)

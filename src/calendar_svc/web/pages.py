@@ -10,20 +10,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
+from ..catalog.languages import Text
 from ..catalog.model import Catalog
 from ..catalog.recurrence import first_occurrences
 from ..errors import EventNotFound
 from ..publish import urls as rules
-from ..publish.atom import KIND_TITLES, latest_changes
+from ..publish.atom import kind_name, latest_changes, summary_text
 from ..publish.resource import HTML_TYPE, Resource
 from ..publish.selection import Selection, selection_from_args
 from ..publish.urls import is_public_origin
 from ..serving.conditional import PAGE_MAX_AGE, resource_response
 from .calendar_links import GOOGLE_ADD_BY_URL, OUTLOOK_WORK, google_add_url, outlook_add_url, subscribe_links
-from .context import config, rendition, store, today, urls
+from .context import config, lang, rendition, store, today, urls
 from .json_ld import event_document, script_text
+from .languages import gettext, route
 from .page_data import (
     Feed,
     day_start,
@@ -35,12 +38,18 @@ from .page_data import (
     months_with_events,
     selection_label,
 )
-from .template_filters import month_name
-from .when import event_when
+from .when import event_when, month_text, weekday_name
 
 bp = Blueprint("pages", __name__)
 
 OCCURRENCES_SHOWN = 12
+
+
+def translated(kind: type[HTTPException], message: str) -> HTTPException:
+    """An HTTP error whose message is already in the request's language (others show as English)."""
+    error = kind(message)
+    error.lang = lang()
+    return error
 
 
 def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dict]) -> Response:
@@ -78,9 +87,10 @@ def requested_selection() -> tuple[Selection, Response | None]:
 
 def feed_choices(catalog: Catalog) -> dict[str, Feed]:
     """The full feed (key "") and one feed per calendar (key: its slug), with their yearly archives."""
-    site = catalog.site
+    site, language = catalog.site, lang()
     links = urls()
     counts = rendition().feed_counts()
+    title = site.text("title", language)
 
     def archives(slug: str | None) -> tuple:
         return tuple((year, links.archive(year, slug), count) for year, count in sorted(counts[slug][1].items()))
@@ -88,20 +98,21 @@ def feed_choices(catalog: Catalog) -> dict[str, Feed]:
     feeds = {
         "": Feed(
             "all",
-            "All events",
-            site.description,
+            Text(gettext("All events"), language),
+            site.text("description", language),
             counts[None][0],
-            subscribe_links(links.full_feed(), site.title),
+            subscribe_links(links.full_feed(), title.value),
             archives(None),
         )
     }
     for calendar in catalog.calendars:
+        name = calendar.text("name", language)
         feeds[calendar.slug] = Feed(
             calendar.slug,
-            calendar.name,
-            calendar.description,
+            name,
+            calendar.text("description", language),
             counts[calendar.slug][0],
-            subscribe_links(links.calendar_feed(calendar.slug), f"{calendar.name} · {site.title}"),
+            subscribe_links(links.calendar_feed(calendar.slug), f"{name.value} · {title.value}"),
             archives(calendar.slug),
         )
     return feeds
@@ -113,10 +124,12 @@ def selection_feed(catalog: Catalog, selection: Selection) -> Feed:
         return feed_choices(catalog)[""]
     if len(selection.categories) == 1 and not selection.countries:
         return feed_choices(catalog)[next(iter(selection.categories))]
-    label = selection_label(catalog, selection)
+    language = lang()
+    label = selection_label(catalog, selection, language)
     url = urls().full_feed(selection.categories, selection.countries)
-    links = subscribe_links(url, f"{catalog.site.title} ({label})")
-    return Feed("selection", label, f"Events in {label}", rendition().selection_count(selection), links)
+    links = subscribe_links(url, f"{catalog.site.text('title', language).value} ({label})")
+    about = Text(gettext("Events in %(selection)s", selection=label), language)
+    return Feed("selection", Text(label, language), about, rendition().selection_count(selection), links)
 
 
 @bp.app_context_processor
@@ -124,10 +137,17 @@ def site_context() -> dict:
     """What every page's layout needs: the site, and a direct link to this month."""
     this_month = url_for("pages.month", year=today().year, month=today().month)
     catalog = g.rendition.catalog if "rendition" in g else store().catalog
-    return {"site": catalog.site, "this_month_url": this_month}
+    site = catalog.site
+    return {
+        "site": site,
+        "site_title": site.text("title", lang()),
+        "site_description": site.text("description", lang()),
+        "origin": g.rendition.base_url if "rendition" in g else "",
+        "this_month_url": this_month,
+    }
 
 
-@bp.get(rules.HOME)
+@route(bp, rules.HOME)
 def home():
     selection, canonical = requested_selection()
     if canonical:
@@ -138,8 +158,8 @@ def home():
         "pages/home.html",
         catalog.last_modified,
         lambda: dict(
-            listing=listing(events, catalog, today()),
-            filters=filters(catalog, selection),
+            listing=listing(events, catalog, today(), lang=lang()),
+            filters=filters(catalog, selection, lang()),
             selection_feed=selection_feed(catalog, selection),
             feeds=feed_choices(catalog),
             add_by_url=GOOGLE_ADD_BY_URL,
@@ -147,7 +167,7 @@ def home():
     )
 
 
-@bp.get(rules.MONTH_PICKER)
+@route(bp, rules.MONTH_PICKER)
 def calendar_now():
     """This month's page, or the month picked in the "go to month" form (?month=2023-06)."""
     picked = request.args.get("month", "").strip()
@@ -158,18 +178,24 @@ def calendar_now():
             year, month = (int(part) for part in picked.split("-"))
             dt.date(year, month, 1)
         except ValueError:
-            abort(400, f"month must look like 2023-06, not {picked!r}")
+            message = gettext("The month must look like 2023-06, not %(value)s.", value=repr(picked))
+            raise translated(BadRequest, message) from None
     else:
         year, month = today().year, today().month
     return redirect(url_for("pages.month", year=year, month=month, **args))
 
 
-@bp.get(rules.MONTH)
+@route(bp, rules.MONTH)
 def month(year: int, month: int):
     catalog = rendition().catalog
     first, last = month_range(catalog.events, today())
     if not 1 <= month <= 12 or not first <= (year, month) <= last:
-        abort(404, f"The month view covers {month_name(first)} to {month_name(last)}.")
+        covers = gettext(
+            "The month view covers %(first)s to %(last)s.",
+            first=month_text(*first, lang()),
+            last=month_text(*last, lang()),
+        )
+        raise translated(NotFound, covers)
     selection, canonical = requested_selection()
     if canonical:
         return canonical
@@ -178,39 +204,40 @@ def month(year: int, month: int):
     def build() -> dict:
         busy = months_with_events(events, (first, last))
         return dict(
-            view=month_view(events, catalog, (year, month), today(), (first, last)),
+            view=month_view(events, catalog, (year, month), today(), (first, last), lang()),
+            weekdays=[(weekday_name(i, lang()), weekday_name(i, lang(), "abbreviated")) for i in range(7)],
             bounds=(first, last),
             earlier=max((m for m in busy if m < (year, month)), default=None),
             later=min((m for m in busy if m > (year, month)), default=None),
-            filters=filters(catalog, selection),
+            filters=filters(catalog, selection, lang()),
             selection_feed=selection_feed(catalog, selection),
         )
 
     return html_page("pages/month.html", catalog.last_modified, build)
 
 
-@bp.get(rules.EVENT_PAGE)
+@route(bp, rules.EVENT_PAGE)
 def event(event_id: str):
     selection_from_args(request.args, rendition().catalog, allowed=())
     catalog = rendition().catalog
     try:
         found = catalog.event(event_id)
     except EventNotFound:
-        abort(404, f"There is no event {event_id!r}.")
+        raise translated(NotFound, gettext("There is no event %(id)s.", id=repr(event_id))) from None
     page_url = urls().event_page(found.id)
 
     def build() -> dict:
         occurrences = first_occurrences(found, OCCURRENCES_SHOWN + 1) if found.rrule else ()
         return dict(
-            row=event_row(found, catalog, today()),
+            row=event_row(found, catalog, today(), lang=lang()),
             page_url=page_url,
-            google=_link(google_add_url, found, page_url),
-            outlook=_link(outlook_add_url, found, page_url),
-            outlook_work=_link(outlook_add_url, found, page_url, OUTLOOK_WORK),
-            occurrences=[event_when(found, day) for day in occurrences[:OCCURRENCES_SHOWN]],
+            google=_link(google_add_url, found, page_url, lang()),
+            outlook=_link(outlook_add_url, found, page_url, lang()),
+            outlook_work=_link(outlook_add_url, found, page_url, lang(), OUTLOOK_WORK),
+            occurrences=[event_when(found, day, lang()) for day in occurrences[:OCCURRENCES_SHOWN]],
             more_occurrences=len(occurrences) > OCCURRENCES_SHOWN,
             calendar_feed=feed_choices(catalog)[found.category],
-            json_ld=script_text(event_document(found, catalog.site, page_url)),
+            json_ld=script_text(event_document(found, catalog.site, page_url, lang())),
         )
 
     return html_page("pages/event.html", found.last_modified(catalog.site), build)
@@ -224,7 +251,7 @@ def _link(make: Callable[..., str], *args) -> str:
         return ""
 
 
-@bp.get(rules.SUBSCRIBE)
+@route(bp, rules.SUBSCRIBE)
 def subscribe():
     selection_from_args(request.args, rendition().catalog, allowed=())
     catalog = rendition().catalog
@@ -238,14 +265,16 @@ def subscribe():
     )
 
 
-@bp.get(rules.CHANGES_PAGE)
+@route(bp, rules.CHANGES_PAGE)
 def changes():
     """The latest revisions, grouped by day, for people (the Atom feed's twin)."""
     selection_from_args(request.args, rendition().catalog, allowed=())
     catalog = rendition().catalog
     latest = latest_changes(catalog)
     newest = max((c.revision.time for c in latest), default=catalog.site.revised_at)
-    return html_page("pages/changes.html", newest, lambda: dict(changes=latest, kinds=KIND_TITLES))
+    return html_page(
+        "pages/changes.html", newest, lambda: dict(changes=latest, kind_name=kind_name, summary_text=summary_text)
+    )
 
 
 @bp.get(rules.ROBOTS)

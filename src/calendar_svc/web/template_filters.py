@@ -1,37 +1,43 @@
-"""The Jinja filters the HTML templates use: small and pure."""
+"""The Jinja filters the HTML templates use: small and pure, in the page's language (its ``lang``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from urllib.parse import quote, urlsplit
 
+from babel.dates import format_timedelta
+from babel.lists import format_list
 from flask import Flask
+from jinja2 import pass_context
 
-from .when import MONTHS, day_text
+from ..i18n import locale
+from .when import day_text, month_text
 
 
-def month_name(value: dt.date | tuple[int, int]) -> str:
-    """'June 2023' for a date or a (year, month) pair."""
+def month_name(value: dt.date | tuple[int, int], lang: str = "en") -> str:
+    """'June 2023', 'июнь 2023 г.', '2023 ж. маусым' for a date or a (year, month) pair."""
     year, month = (value.year, value.month) if isinstance(value, dt.date) else value
-    return f"{MONTHS[month - 1]} {year}"
+    return month_text(year, month, lang)
 
 
-def day_name(value: dt.date) -> str:
-    """'8 June 2023'."""
-    return day_text(value)
+def day_name(value: dt.date, lang: str = "en") -> str:
+    """'8 June 2023', '8 июня 2023 г.', '2023 ж. 8 маусым'."""
+    return day_text(value, lang)
 
 
-def duration_text(value: dt.timedelta) -> str:
-    """'12 hours', '1 day', '90 minutes', '1 day and 6 hours'."""
+def duration_text(value: dt.timedelta, lang: str = "en") -> str:
+    """'12 hours', '1 day and 6 hours', '12 часов', as CLDR writes units and lists."""
     minutes = int(value.total_seconds()) // 60
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
     parts = [
-        f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute")) if n
+        format_timedelta(dt.timedelta(**{unit: n}), granularity=unit[:-1], threshold=10**9, locale=locale(lang))
+        for n, unit in ((days, "days"), (hours, "hours"), (minutes, "minutes"))
+        if n
     ]
     if not parts:
-        return "0 minutes"
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return format_timedelta(dt.timedelta(0), granularity="minute", locale=locale(lang))
+    return format_list(parts, locale=locale(lang))
 
 
 def colour_dot(colour: str) -> str:
@@ -49,10 +55,20 @@ def display_url(url: str) -> str:
     return text.removesuffix("/") if not parts.query else text
 
 
+def in_page_language(function):
+    """A filter that takes the page's language from the template context."""
+
+    @pass_context
+    def filter_(context, value):
+        return function(value, context.get("lang", "en"))
+
+    return filter_
+
+
 FILTERS = {
-    "day": day_name,
-    "month_name": month_name,
-    "duration": duration_text,
+    "day": in_page_language(day_name),
+    "month_name": in_page_language(month_name),
+    "duration": in_page_language(duration_text),
     "colour_dot": colour_dot,
     "display_url": display_url,
 }

@@ -1,40 +1,31 @@
-"""Dates and times as people read them, each piece with its machine-readable twin.
+"""Dates and times as people read them in each language, each piece with its machine-readable twin.
 
-A ``When`` is a few ``Piece``s: text such as "8–9 June 2023" or "15:00
-Asia/Almaty (UTC+06:00)", where every piece that names a date or time
-carries the value for ``<time datetime="…">``. Pure: no clock, no locale.
+A ``When`` is a few ``Piece``s: text such as "8–9 June 2023", "8—9 июня 2023 г."
+or "2023 ж. 8–9 маусым", and "15:00 Asia/Almaty (UTC+06:00)", where every
+piece that names a date or time carries the value for ``<time datetime="…">``.
+
+Every date, range, month and weekday name follows CLDR through Babel, in the
+language's own order and words; nothing here pastes an English pattern with
+translated words. CLDR's range patterns abbreviate month names ("8–9 Jun");
+we widen them to full names the way ICU widens a pattern to a requested
+skeleton. Pure: no clock; the language is an argument.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from babel.dates import format_date, format_skeleton, format_time
+from babel.lists import format_list
 
 from ..catalog.model import Event, Precision
+from ..i18n import locale, translate, translate_plural
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_FREQUENCIES = {
-    "YEARLY": ("yearly", "years"),
-    "MONTHLY": ("monthly", "months"),
-    "WEEKLY": ("weekly", "weeks"),
-    "DAILY": ("daily", "days"),
-    "HOURLY": ("hourly", "hours"),
-    "MINUTELY": ("every minute", "minutes"),
-}
+_ABBREVIATED_MONTH = re.compile(r"(?<![ML])([ML]{3})(?![ML])")
+_TRAILING_SEPARATOR = re.compile(r"^(.*?)([\s\u2009\u202f]*[–—-][\s\u2009\u202f]*)$")
 _WEEKDAY_CODES = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 
 
@@ -76,28 +67,49 @@ def join(pieces) -> str:
     return "".join(piece.text for piece in pieces)
 
 
-def day_text(day: dt.date) -> str:
-    """'8 June 2023'."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+# Dates --------------------------------------------------------------------------------
 
 
-def month_piece(year: int, month: int) -> Piece:
-    return Piece(f"{MONTHS[month - 1]} {year}", f"{year:04d}-{month:02d}")
+def day_text(day: dt.date, lang: str = "en") -> str:
+    """'8 June 2023', '8 июня 2023 г.', '2023 ж. 8 маусым'."""
+    return format_date(day, "long", locale=locale(lang))
 
 
-def day_piece(day: dt.date, text: str | None = None) -> Piece:
-    return Piece(day_text(day) if text is None else text, day.isoformat())
+def month_text(year: int, month: int, lang: str = "en") -> str:
+    """'June 2023', 'июнь 2023 г.', '2023 ж. маусым' (the month on its own)."""
+    return format_skeleton("yMMMM", dt.date(year, month, 1), locale=locale(lang))
 
 
-def date_range(first: dt.date, last: dt.date) -> tuple[Piece, ...]:
-    """'8 June 2023', '8–9 June 2023', '30 November – 2 December 2022', or across years in full."""
+def month_piece(year: int, month: int, lang: str = "en") -> Piece:
+    return Piece(month_text(year, month, lang), f"{year:04d}-{month:02d}")
+
+
+def day_piece(day: dt.date, text: str | None = None, lang: str = "en") -> Piece:
+    return Piece(day_text(day, lang) if text is None else text, day.isoformat())
+
+
+@lru_cache(maxsize=64)
+def _range_patterns(lang: str, greatest: str) -> tuple[str, str]:
+    """CLDR's pattern pair for a day range differing in ``greatest`` ("d", "M" or "y"), months in full."""
+    first, second = locale(lang).interval_formats["yMMMd"][greatest]
+    return _ABBREVIATED_MONTH.sub(r"\g<1>M", first), _ABBREVIATED_MONTH.sub(r"\g<1>M", second)
+
+
+def date_range(first: dt.date, last: dt.date, lang: str = "en") -> tuple[Piece, ...]:
+    """'8–9 June 2023', '30 November – 2 December 2022', across years in full, as CLDR writes each."""
     if first == last:
-        return (day_piece(first),)
-    if (first.year, first.month) == (last.year, last.month):
-        return (day_piece(first, str(first.day)), Piece("–"), day_piece(last))
-    if first.year == last.year:
-        return (day_piece(first, f"{first.day} {MONTHS[first.month - 1]}"), Piece(" – "), day_piece(last))
-    return (day_piece(first), Piece(" – "), day_piece(last))
+        return (day_piece(first, lang=lang),)
+    greatest = "d" if (first.year, first.month) == (last.year, last.month) else "M" if first.year == last.year else "y"
+    first_pattern, second_pattern = _range_patterns(lang, greatest)
+    head = format_date(first, first_pattern, locale=locale(lang))
+    tail = format_date(last, second_pattern, locale=locale(lang))
+    split = _TRAILING_SEPARATOR.match(head)
+    if split is None:  # a pattern with its separator elsewhere: keep CLDR's text whole
+        return (Piece(head, first.isoformat()), Piece(tail, last.isoformat()))
+    return (Piece(split[1], first.isoformat()), Piece(split[2]), Piece(tail, last.isoformat()))
+
+
+# Times --------------------------------------------------------------------------------
 
 
 def offset_text(offset: dt.timedelta) -> str:
@@ -120,83 +132,118 @@ def instant_value(moment: dt.datetime) -> str:
     return text.replace("+00:00", "Z") if moment.tzinfo is dt.UTC else text
 
 
-def clock(moment: dt.datetime) -> str:
-    return moment.strftime("%H:%M" if moment.second == 0 else "%H:%M:%S")
+def clock(moment: dt.datetime, lang: str = "en") -> str:
+    """'15:00' (24-hour in all three languages, as CLDR has it), with seconds only when there are any."""
+    return format_time(moment.time(), "HH:mm" if moment.second == 0 else "HH:mm:ss", locale=locale(lang))
 
 
-def event_when(event: Event, first_day: dt.date | None = None) -> When:
+def event_when(event: Event, first_day: dt.date | None = None, lang: str = "en") -> When:
     """When the event happens; with `first_day`, the occurrence of a series starting that day."""
     if event.precision is Precision.YEAR:
-        return When(event.precision, (Piece(f"{event.start.year:04d}", f"{event.start.year:04d}"),))
+        return When(
+            event.precision, (Piece(format_skeleton("y", event.start, locale=locale(lang)), f"{event.start.year:04d}"),)
+        )
     if event.precision is Precision.MONTH:
-        return When(event.precision, (month_piece(event.start.year, event.start.month),))
+        return When(event.precision, (month_piece(event.start.year, event.start.month, lang),))
     shift = dt.timedelta(days=(first_day - event.first_day).days) if first_day else dt.timedelta()
     if event.precision is Precision.DAY:
-        return When(event.precision, date_range(event.first_day + shift, event.last_day + shift))
+        return When(event.precision, date_range(event.first_day + shift, event.last_day + shift, lang))
     start = (event.start + shift).replace(tzinfo=event.zone)
     end = (event.end + shift).replace(tzinfo=event.zone) if event.end is not None else None
-    return _timed_when(event.timezone, start, end)
+    return _timed_when(event.timezone, start, end, lang)
 
 
-def _timed_when(zone_name: str, start: dt.datetime, end: dt.datetime | None) -> When:
+def _timed_when(zone_name: str, start: dt.datetime, end: dt.datetime | None, lang: str) -> When:
     last = end if end is not None else start
-    date = date_range(start.date(), last.date())
-    time = [Piece(clock(start), instant_value(start))]
+    date = date_range(start.date(), last.date(), lang)
+    time = [Piece(clock(start, lang), instant_value(start))]
     if end is not None and end != start:
-        time += [Piece("–" if end.date() == start.date() else " – "), Piece(_end_clock(start, end), instant_value(end))]
+        time += [
+            Piece("–" if end.date() == start.date() else " – "),
+            Piece(_end_clock(start, end, lang), instant_value(end)),
+        ]
     offsets = offset_text(start.utcoffset())
     if end is not None and end.utcoffset() != start.utcoffset():
-        offsets += f", then {offset_text(end.utcoffset())}"
+        offsets = translate(lang, "%(offset)s, then %(later)s", offset=offsets, later=offset_text(end.utcoffset()))
     time.append(Piece(f" {zone_name} ({offsets})"))
     end_value = instant_value(end) if end is not None else ""
-    return When(Precision.TIME, date, tuple(time), _utc_pieces(start, end), instant_value(start), end_value)
+    return When(Precision.TIME, date, tuple(time), _utc_pieces(start, end, lang), instant_value(start), end_value)
 
 
-def _end_clock(start: dt.datetime, end: dt.datetime) -> str:
+def _end_clock(start: dt.datetime, end: dt.datetime, lang: str) -> str:
     if end.date() == start.date():
-        return clock(end)
+        return clock(end, lang)
     if (end.date() - start.date()).days == 1:
-        return f"{clock(end)} next day"
-    return f"{clock(end)} on {day_text(end.date())}"
+        return translate(lang, "%(time)s next day", time=clock(end, lang))
+    return translate(lang, "%(time)s on %(day)s", time=clock(end, lang), day=day_text(end.date(), lang))
 
 
-def _utc_pieces(start: dt.datetime, end: dt.datetime | None) -> tuple[Piece, ...]:
+def _utc_pieces(start: dt.datetime, end: dt.datetime | None, lang: str) -> tuple[Piece, ...]:
     """'20 March 2023, 09:00–10:30 UTC' (dates written out when they differ); () past year 1 or 9999."""
     try:
         start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC) if end is not None else None
     except OverflowError:
         return ()
-    pieces = [day_piece(start.date()), Piece(", "), Piece(clock(start), instant_value(start))]
+    pieces = [day_piece(start.date(), lang=lang), Piece(", "), Piece(clock(start, lang), instant_value(start))]
     if end is not None and end != start:
         if end.date() == start.date():
-            pieces += [Piece("–"), Piece(clock(end), instant_value(end))]
+            pieces += [Piece("–"), Piece(clock(end, lang), instant_value(end))]
         else:
-            pieces += [Piece(" – "), day_piece(end.date()), Piece(", "), Piece(clock(end), instant_value(end))]
+            pieces += [
+                Piece(" – "), day_piece(end.date(), lang=lang), Piece(", "), Piece(clock(end, lang), instant_value(end))
+            ]  # fmt: skip
     pieces.append(Piece(" UTC"))
     return tuple(pieces)
 
 
-def recurrence_text(event: Event) -> str:
+# Recurrence ---------------------------------------------------------------------------
+
+
+def weekday_name(index: int, lang: str = "en", width: str = "wide") -> str:
+    """Monday is 0: 'Monday', 'понедельник', 'дүйсенбі' (CLDR's standalone forms)."""
+    return locale(lang).days["stand-alone"][width][index]
+
+
+def _and(items: list[str], lang: str) -> str:
+    """'Monday and Wednesday', 'понедельник и среда', as CLDR joins a list."""
+    return format_list(items, locale=locale(lang))
+
+
+def recurrence_text(event: Event, lang: str = "en") -> str:
     """'Repeats weekly on Monday, 4 times, except 8 April 2024'; '' for a single event."""
     if not event.rrule:
         return ""
     parts = dict(part.split("=", 1) for part in event.rrule.upper().split(";") if "=" in part)
-    single, plural = _FREQUENCIES.get(parts.get("FREQ", ""), ("regularly", "periods"))
     interval = int(parts.get("INTERVAL", "1") or 1)
-    text = f"Repeats {single}" if interval == 1 else f"Repeats every {interval} {plural}"
-    days = [WEEKDAYS[_WEEKDAY_CODES[code]] for code in parts.get("BYDAY", "").split(",") if code in _WEEKDAY_CODES]
+    frequency = parts.get("FREQ", "")
+    if interval == 1:
+        once = {
+            "YEARLY": translate(lang, "Repeats yearly"), "MONTHLY": translate(lang, "Repeats monthly"),
+            "WEEKLY": translate(lang, "Repeats weekly"), "DAILY": translate(lang, "Repeats daily"),
+        }  # fmt: skip
+        text = once.get(frequency, translate(lang, "Repeats regularly"))
+    else:
+        every = {
+            "YEARLY": translate_plural(lang, "Repeats every %(num)d year", "Repeats every %(num)d years", interval),
+            "MONTHLY": translate_plural(lang, "Repeats every %(num)d month", "Repeats every %(num)d months", interval),
+            "WEEKLY": translate_plural(lang, "Repeats every %(num)d week", "Repeats every %(num)d weeks", interval),
+            "DAILY": translate_plural(lang, "Repeats every %(num)d day", "Repeats every %(num)d days", interval),
+        }
+        text = every.get(frequency, translate(lang, "Repeats regularly"))
+    days = [weekday_name(_WEEKDAY_CODES[c], lang) for c in parts.get("BYDAY", "").split(",") if c in _WEEKDAY_CODES]
     if days:
-        text += " on " + _and(days)
-    if "COUNT" in parts:
-        text += f", {parts['COUNT']} times" if parts["COUNT"] != "1" else ", once"
+        text = translate(lang, "%(rule)s on %(days)s", rule=text, days=_and(days, lang))
+    if "COUNT" in parts and parts["COUNT"].isdigit():
+        count = int(parts["COUNT"])
+        text += ", " + (
+            translate(lang, "once") if count == 1 else translate_plural(lang, "%(num)d time", "%(num)d times", count)
+        )
     elif "UNTIL" in parts:
         until = parts["UNTIL"][:8]
         if until.isdigit():
-            text += f", until {day_text(dt.date(int(until[:4]), int(until[4:6]), int(until[6:8])))}"
+            day = dt.date(int(until[:4]), int(until[4:6]), int(until[6:8]))
+            text += ", " + translate(lang, "until %(day)s", day=day_text(day, lang))
     if event.exdates:
-        text += ", except " + _and([day_text(x.date() if isinstance(x, dt.datetime) else x) for x in event.exdates])
+        skipped = [day_text(x.date() if isinstance(x, dt.datetime) else x, lang) for x in event.exdates]
+        text += ", " + translate(lang, "except %(days)s", days=_and(skipped, lang))
     return text
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -22,11 +22,11 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       copyText(input).then(
-        function () { if (status) { status.textContent = "Copied"; } },
+        function () { if (status) { status.textContent = button.getAttribute("data-copied") || "Copied"; } },
         function () {
           input.focus();
           input.select();
-          if (status) { status.textContent = "Press Ctrl+C (⌘C) to copy"; }
+          if (status) { status.textContent = button.getAttribute("data-failed") || "Press Ctrl+C (⌘C) to copy"; }
         }
       );
     });
@@ -45,7 +45,7 @@
         isNaN(start.getTime())) {
       return;
     }
-    var format = new Intl.DateTimeFormat(undefined, {
+    var format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
       day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: zone
     });
     var text = format.format(start);
@@ -55,7 +55,9 @@
         text += " – " + format.format(end);
       }
     }
-    element.textContent = "In your time zone (" + zone + "): " + text + ".";
+    // The page's sentence, with {zone} and {time} to fill in (data-template, in the page's language).
+    var template = element.getAttribute("data-template") || "In your time zone ({zone}): {time}.";
+    element.textContent = template.replace("{zone}", zone).replace("{time}", text);
     element.hidden = false;
   });
 })();

@@ -1,0 +1,59 @@
+"""Interface text in each language: gettext catalogs, read from their .po files.
+
+The catalogs live in ``translations/<lang>/LC_MESSAGES/messages.po`` and are
+compiled in memory when first used, so the repository holds no compiled
+files. English is the source language: its catalog is empty. Dates, numbers
+and country names do not come from here but from CLDR (Babel).
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from .catalog.languages import DEFAULT_LANGUAGE, LANGUAGES
+
+CATALOGS = Path(__file__).parent / "translations"
+DOMAIN = "messages"
+# The CLDR locale each language's dates and names follow: British English writes "8 June 2023".
+LOCALES = {"en": "en_GB", "kk": "kk", "ru": "ru"}
+
+
+def catalog_path(lang: str) -> Path:
+    return CATALOGS / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalog of ``lang`` (English: no translation needed)."""
+    if lang == DEFAULT_LANGUAGE or lang not in LANGUAGES:
+        return NullTranslations()
+    with catalog_path(lang).open("rb") as file:
+        messages = read_po(file, locale=lang, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, messages, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def translate(lang: str, message: str, **variables: object) -> str:
+    """``message`` in ``lang``, with ``variables`` filled in ("%(name)s")."""
+    text = translations(lang).gettext(message)
+    return text % variables if variables else text
+
+
+def translate_plural(lang: str, singular: str, plural: str, number: int, **variables: object) -> str:
+    """The form of ``singular``/``plural`` for ``number`` in ``lang``; "%(num)d" is the number."""
+    text = translations(lang).ngettext(singular, plural, number)
+    return text % {"num": number, **variables}
+
+
+@cache
+def locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES[lang])

@@ -1,0 +1,86 @@
+"""Every page and feed in every language: routes under /kk/ and /ru/, the request's language,
+interface text through gettext, and links to the same page in the other languages.
+
+English lives at the unprefixed paths. Nothing here looks at Accept-Language
+or cookies: the language is part of the URL, so a URL always gives the same
+bytes, and sharing a link shares its language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, Flask, g, request, url_for
+from markupsafe import Markup, escape
+
+from .. import i18n
+from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES, Text
+from ..publish.urls import localized_rules
+from .context import lang
+
+# Each language's name in itself, for the switcher.
+NATIVE_NAMES = {"en": "English", "kk": "Қазақша", "ru": "Русский"}
+
+
+def route(bp: Blueprint, rule: str) -> Callable:
+    """Register a GET view at ``rule`` in every language: "/x/", "/kk/x/" and "/ru/x/"."""
+
+    def register(view: Callable) -> Callable:
+        for path, language in localized_rules(rule):
+            bp.add_url_rule(path, view_func=view, methods=["GET"], defaults={"lang": language})
+        return view
+
+    return register
+
+
+def gettext(message: str, **variables) -> str:
+    """``message`` in the request's language, with ``variables`` filled in."""
+    return i18n.translate(lang(), message, **variables)
+
+
+def _template_gettext(message: str) -> str:
+    return i18n.translations(lang()).gettext(message)  # Jinja fills in the variables
+
+
+def _template_ngettext(singular: str, plural: str, number: int) -> str:
+    return i18n.translations(lang()).ngettext(singular, plural, number)
+
+
+def say(text: Text | str) -> Markup:
+    """A text for a page: marked with its own ``lang`` where it is not in the page's language."""
+    if isinstance(text, Text) and text.lang != lang():
+        return Markup('<span lang="{}">{}</span>').format(text.lang, text.value)
+    return escape(str(text))
+
+
+def alternates() -> list[dict]:
+    """This page in every language: {lang, name, url (a path), current}, English first."""
+    if request.endpoint is None or request.url_rule is None or "lang" not in (request.url_rule.defaults or {}):
+        return []
+    values = dict(request.view_args or {})
+    args = request.args.to_dict(flat=False)
+    return [
+        {"lang": language, "name": NATIVE_NAMES[language], "current": language == lang(),
+         "url": url_for(request.endpoint, **values, **args, lang=language)}
+        for language in LANGUAGES
+    ]  # fmt: skip
+
+
+def init_app(app: Flask) -> None:
+    @app.url_value_preprocessor
+    def take_language(endpoint, values) -> None:
+        if values and "lang" in values:
+            g.lang = values.pop("lang")
+
+    @app.url_defaults
+    def keep_language(endpoint, values) -> None:
+        if "lang" not in values and app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = lang()
+
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)
+    app.jinja_env.globals["say"] = say
+
+    @app.context_processor
+    def language_context() -> dict:
+        return {"lang": lang(), "alternates": alternates(), "default_language": DEFAULT_LANGUAGE}
