@@ -291,18 +291,49 @@ def test_pages_raise_no_content_security_policy_violations(server, open_page):
     assert page.errors == []
 
 
+@pytest.mark.parametrize("lang", ["en", "kk", "ru"])
 @pytest.mark.parametrize("width", [375, 1280])
-def test_screenshots_of_home_event_and_month(server, open_page, width):
+def test_screenshots_of_home_event_and_month(server, open_page, width, lang):
     SCREENSHOTS.mkdir(exist_ok=True)
     page = open_page(width)
+    prefix = "" if lang == "en" else f"/{lang}"
     for name, path in (
         ("home", "/"),
         ("event", "/events/aif-2023/"),
         ("month", "/calendar/2023/06/"),
         ("event-timed", "/events/odihr-preliminary-findings-2023/"),
         ("subscribe", "/subscribe/"),
+        ("changes", "/changes/"),
     ):
-        page.goto(server + path)
-        target = SCREENSHOTS / f"{name}-{width}.png"
+        page.goto(server + prefix + path)
+        assert page.locator("html").get_attribute("lang") == lang
+        target = SCREENSHOTS / f"{name}-{lang}-{width}.png"
         page.screenshot(path=str(target), full_page=True)
         assert target.stat().st_size > 10_000
+
+
+# Every kind of page: list, filtered list, month, event (all-day, timed, month-only, cancelled),
+# subscribe, changes, and an error page.
+AXE_PAGES = [
+    "/", "/?category=visits", "/calendar/2023/03/", "/events/aif-2023/", "/events/odihr-preliminary-findings-2023/",
+    "/events/tileuberdi-london-2022-12/", "/events/aif-2024/", "/subscribe/", "/changes/", "/events/no-such-event/",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "kk", "ru"])
+def test_every_kind_of_page_passes_axe_wcag_a_and_aa_in_each_language(server, open_page, lang):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    page = open_page(1280)
+    prefix = "" if lang == "en" else f"/{lang}"
+    found = {}
+    for path in AXE_PAGES:
+        page.goto(server + prefix + path)
+        results = axe.run(
+            page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+        )
+        violations = results.response["violations"]
+        if violations:
+            found[prefix + path] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert found == {}
