@@ -102,7 +102,7 @@ def test_stamping_twice_changes_nothing_the_second_time(events):
     again = invoke("stamp", str(events))
     assert again.exit_code == 0
     assert again.stdout == ""
-    assert "up to date (40 events)" in again.stderr
+    assert f"up to date ({len(load_catalog(events).events)} events)" in again.stderr
     assert (events / "revisions.json").read_bytes() == record
 
 
