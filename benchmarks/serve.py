@@ -2,7 +2,7 @@
 
     python benchmarks/serve.py [--events DIR | --generate N] [--seconds 10] [--rounds 3]
 
-Starts `calendar-svc serve` (gunicorn) on a loopback port and nginx on another,
+Starts `calendar-svc serve` (granian, or `--server gunicorn`) on a loopback port and nginx on another,
 serving files with the exact bytes the app sends. Then interleaves wrk runs:
 the full feed (200), the same feed revalidated with its ETag (304), for both
 servers, and reports median requests per second, p50/p99 latency, errors,
@@ -106,9 +106,9 @@ def head(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request) as response:
-            return response.status, dict(response.headers)
+            return response.status, {k.lower(): v for k, v in response.headers.items()}
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers)
+        return error.code, {k.lower(): v for k, v in error.headers.items()}
 
 
 def main() -> None:
@@ -118,6 +118,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--path", default="/calendar.ics")
+    parser.add_argument("--server", default="granian", choices=["granian", "gunicorn"])
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
@@ -132,7 +133,16 @@ def main() -> None:
         app_port, nginx_port = free_port(), free_port()
         env = {**os.environ, "CALENDAR_SVC_BASE_URL": f"http://127.0.0.1:{app_port}"}
         app = subprocess.Popen(
-            [str(ROOT / ".venv/bin/calendar-svc"), "serve", "--port", str(app_port), "--events", str(events)],
+            [
+                str(ROOT / ".venv/bin/calendar-svc"),
+                "serve",
+                "--port",
+                str(app_port),
+                "--events",
+                str(events),
+                "--server",
+                args.server,
+            ],  # fmt: skip
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=env,
@@ -153,7 +163,7 @@ def main() -> None:
             wait_for(nginx_url)
             assert urllib.request.urlopen(nginx_url).read() == body
 
-            etags = {name: head(url)[1]["ETag"] for name, url in (("app", app_url), ("nginx", nginx_url))}
+            etags = {name: head(url)[1]["etag"] for name, url in (("app", app_url), ("nginx", nginx_url))}
             assert head(app_url, {"If-None-Match": etags["app"]})[0] == 304
             pss_before = max(pss_kib(p) for p in server_pids(app.pid))
             cases = {

@@ -17,7 +17,7 @@ from calendar_svc.config import Config
 
 from .conftest import BUNDLED_EVENTS
 from .ical_checks import parse_with_icalendar
-from .servers import Gunicorn, fetch, wait_until
+from .servers import Service, fetch, wait_until
 
 BASE = "http://cal.test"
 
@@ -127,7 +127,7 @@ def test_the_changes_page_lists_the_revisions_by_day(events):
 
 
 def test_a_running_server_picks_up_a_new_record_without_restart(events, tmp_path):
-    server = Gunicorn(events, tmp_path / "server.log", workers=2)
+    server = Service(events, tmp_path / "server.log", workers=2)
     try:
         before = parse_with_icalendar(fetch(server.port, "/events/aif-2025.ics").body)
         [event] = before.walk("VEVENT")
@@ -148,7 +148,7 @@ def test_a_running_server_picks_up_a_new_record_without_restart(events, tmp_path
 
 
 def test_an_unstamped_edit_is_served_identically_by_both_workers(events, tmp_path):
-    server = Gunicorn(events, tmp_path / "server.log", workers=2)
+    server = Service(events, tmp_path / "server.log", workers=2)
     try:
         expected = f"SEQUENCE:{sequence_of(events, 'aif-2025') + 1}\r\n".encode()
         path = events / "2025" / "aif-2025.toml"

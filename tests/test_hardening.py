@@ -15,7 +15,7 @@ from calendar_svc.export import crawl, seed_urls
 from calendar_svc.serving.security import CONTENT_SECURITY_POLICY
 
 from .conftest import SMALL
-from .servers import Gunicorn, fetch, raw_request
+from .servers import Service, fetch, raw_request
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -235,7 +235,7 @@ RAW_HOSTILE_REQUESTS = [
 
 
 def test_the_real_server_answers_raw_hostile_requests_with_4xx_and_names_no_version(events_dir, tmp_path):
-    server = Gunicorn(events_dir, tmp_path / "gunicorn.log", workers=1)
+    server = Service(events_dir, tmp_path / "server.log", workers=1)
     try:
         for request_bytes in RAW_HOSTILE_REQUESTS:
             reply = raw_request(server.port, request_bytes + b"Connection: close\r\n\r\n")

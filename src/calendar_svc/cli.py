@@ -98,9 +98,18 @@ def stamp(directory: Path | None, forget: tuple[str, ...]) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--events", "events_dir", type=click.Path(path_type=Path), help="Events directory.")
 @click.option("--base-url", help="Public origin for absolute links, e.g. https://cal.example.org.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, events_dir: Path | None, base_url: str | None, workers: int) -> None:
-    """Serve the events with gunicorn, a production WSGI server.
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option(
+    "--threads", default=4, show_default=True, type=click.IntRange(1, 256), help="Request threads per worker."
+)
+@click.option(
+    "--server", "server_name", type=click.Choice(["granian", "gunicorn"]), default="granian", show_default=True,
+    help="The HTTP server: granian (Rust) or gunicorn.",
+)  # fmt: skip
+def serve(
+    host: str, port: int, events_dir: Path | None, base_url: str | None, workers: int, threads: int, server_name: str
+) -> None:
+    """Serve the events with a production HTTP server (granian by default).
 
     Each worker reloads the data within seconds when files under the events
     directory change, and keeps the last good data while they have problems.
@@ -113,9 +122,13 @@ def serve(host: str, port: int, events_dir: Path | None, base_url: str | None, w
     # Render before the workers fork, so they start ready and share these pages of memory.
     app.extensions["calendar_svc"].rendition(config.base_url or f"http://{host}:{port}")
     gc.freeze()  # the collector would otherwise touch, and so copy, those shared pages in every worker
-    from .serving.server import run_gunicorn
+    if server_name == "gunicorn":
+        from .serving.gunicorn_server import run_gunicorn
 
-    sys.exit(run_gunicorn(app, host=host, port=port, workers=workers))
+        sys.exit(run_gunicorn(app, host=host, port=port, workers=workers, threads=threads))
+    from .serving.server import run_granian
+
+    run_granian(app, host=host, port=port, workers=workers, threads=threads)
 
 
 @main.command()

@@ -1,8 +1,8 @@
-"""Run the app under gunicorn: settings, start-up lines, a data watcher in every worker.
+"""The app under gunicorn, the documented alternative to granian: settings, start-up lines, a watcher per worker.
 
-`calendar-svc serve` runs gunicorn from Python with these settings;
-``gunicorn.conf.py`` at the top of the repository uses the same ones for
-`gunicorn -c gunicorn.conf.py wsgi:app`.
+``gunicorn.conf.py`` at the top of the repository uses these settings for
+`gunicorn -c gunicorn.conf.py wsgi:app`; `calendar-svc serve --server gunicorn`
+runs the same from Python.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 from gunicorn.config import Config as GunicornConfig
 
-from .. import __version__
+from .startup import startup_lines
 from .watch import start_watching
 
 # One line per request: client, request line (method, path, query), status, bytes sent,
@@ -88,20 +88,6 @@ def post_fork(server, worker) -> None:
         start_watching(app)
 
 
-def startup_lines(app: Flask) -> list[str]:
-    config = app.config["CALENDAR_SVC"]
-    catalog = app.extensions["calendar_svc"].catalog
-    reloading = (
-        f"reloading on change (every {config.reload_interval:g}s)" if config.reload_interval > 0 else "reloading off"
-    )
-    return [
-        f"calendar-svc {__version__}: {len(catalog.events)} events from {config.events_dir.resolve()} "
-        f"(data version {catalog.version}), {reloading}",
-        f"public origin: {config.base_url or 'from each request'}"
-        + (", trusting X-Forwarded-Proto/Host" if config.trust_proxy else ""),
-    ]
-
-
 class GunicornServer(BaseApplication):
     def __init__(self, app: Flask, options: dict):
         self.application = app
@@ -116,7 +102,7 @@ class GunicornServer(BaseApplication):
         return self.application
 
 
-def run_gunicorn(app: Flask, *, host: str, port: int, workers: int) -> int:
+def run_gunicorn(app: Flask, *, host: str, port: int, workers: int, threads: int = 4) -> int:
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    GunicornServer(app, gunicorn_settings(bind=bind, workers=workers)).run()
+    GunicornServer(app, gunicorn_settings(bind=bind, workers=workers, threads=threads)).run()
     return 0

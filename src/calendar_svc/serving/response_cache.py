@@ -43,6 +43,7 @@ class Entry:
     not_modified_headers: list[tuple[str, str]]
     resource: Resource
     gzipped: bool
+    etag: str  # as sent, with quotes: what a client repeats in If-None-Match
 
     @property
     def body(self) -> bytes:
@@ -86,7 +87,10 @@ class ResponseCache:
         entry = self.entries.get(key)
         if entry is None:
             return self._through_flask(environ, start_response, key, version)
-        if if_none_match is not None and is_current(parse_etags(if_none_match), entry.resource):
+        # A client repeating the ETag it was sent is the common case: compare the strings first.
+        if if_none_match is not None and (
+            if_none_match == entry.etag or is_current(parse_etags(if_none_match), entry.resource)
+        ):
             start_response("304 NOT MODIFIED", entry.not_modified_headers)
             return [b""]
         start_response("200 OK", entry.headers)
@@ -101,7 +105,8 @@ class ResponseCache:
                 resource, gzipped = answered
                 if len(self.entries) >= MAX_ENTRIES:
                     self.entries = {}
-                self.entries[key] = Entry(list(headers), not_modified_headers(headers), resource, gzipped)
+                etag = next((value for name, value in headers if name.lower() == "etag"), "")
+                self.entries[key] = Entry(list(headers), not_modified_headers(headers), resource, gzipped, etag)
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
         return self.app(environ, remember)

@@ -12,7 +12,7 @@ import re
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, abort, current_app, request
-from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import MethodNotAllowed, RequestHeaderFieldsTooLarge
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -28,6 +28,8 @@ ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
 MAX_PATH_BYTES = 1024
 MAX_QUERY_BYTES = 2048
 MAX_QUERY_PARAMETERS = 64
+MAX_HEADERS = 60  # request header fields, whichever server runs the app
+MAX_HEADER_BYTES = 8190  # one header field's value
 HOST = re.compile(r"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 MAX_HOST_LENGTH = 260
 
@@ -53,6 +55,12 @@ def check_request() -> None:
         abort(400, "the query string is not valid UTF-8")
     if sum(len(values) for values in request.args.listvalues()) > MAX_QUERY_PARAMETERS:
         abort(400, f"too many query parameters (at most {MAX_QUERY_PARAMETERS})")
+
+    headers = [value for name, value in environ.items() if name.startswith("HTTP_")]
+    if len(headers) > MAX_HEADERS or any(len(value) > MAX_HEADER_BYTES for value in headers):
+        raise RequestHeaderFieldsTooLarge(
+            f"at most {MAX_HEADERS} request header fields of at most {MAX_HEADER_BYTES} bytes each"
+        )
 
     # Links are built from the Host header when no public origin is configured.
     if current_app.config["CALENDAR_SVC"].base_url is None and not valid_host(environ.get("HTTP_HOST", request.host)):
