@@ -142,7 +142,7 @@ def main() -> None:
                 str(events),
                 "--server",
                 args.server,
-            ],  # fmt: skip
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=env,
