@@ -105,6 +105,11 @@ class Event:
         """``title``, ``location`` or ``description`` in ``lang``, else in English."""
         return pick(getattr(self, field), self.translations, field, lang)
 
+    def __hash__(self) -> int:
+        # Equal events have equal ids and paths; hashing two fields instead of twenty keeps
+        # the caches keyed by event (occurrences, rendered blocks) cheap.
+        return hash((self.id, self.path))
+
     @property
     def is_dated(self) -> bool:
         """True when the day is known, so the event can go into a feed."""

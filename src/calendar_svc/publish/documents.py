@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from ..catalog.languages import LANGUAGES
+from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES
 from ..catalog.model import CalendarInfo, Catalog, Event, Precision
 from .urls import Urls, webcal
 
@@ -54,10 +54,11 @@ def event_dict(event: Event, catalog: Catalog, urls: Urls) -> dict:
 def texts(item: Event | CalendarInfo, fields: tuple[str, ...]) -> dict:
     """Each field in every language: {"kk": {"title": {"value": …, "lang": "kk"}}}; ``lang`` says which
     language the value is actually in ("en" where a translation is missing), so a fallback is visible."""
-    result = {}
-    for language in LANGUAGES:
-        found = {name: item.text(name, language) for name in fields if getattr(item, name)}
-        result[language] = {name: {"value": text.value, "lang": text.lang} for name, text in found.items()}
+    english = {name: {"value": getattr(item, name), "lang": DEFAULT_LANGUAGE} for name in fields if getattr(item, name)}
+    result = {language: dict(english) for language in LANGUAGES}
+    for language, name, value in item.translations:
+        if name in english:
+            result[language][name] = {"value": value, "lang": language}
     return result
 
 
