@@ -17,7 +17,6 @@ from calendar_svc import create_app
 from calendar_svc.catalog.loading import load_catalog
 from calendar_svc.config import Config
 from calendar_svc.publish.rendition import Rendition
-from calendar_svc.serving import store as store_module
 from calendar_svc.serving.store import CatalogStore
 from calendar_svc.serving.watch import CatalogWatcher, start_watching
 
@@ -200,9 +199,11 @@ def test_a_reload_renders_for_every_base_url_and_language_in_use_before_the_swap
     retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
     renders = []
 
-    def render(catalog, url, lang):
+    def render(catalog, url, lang, previous):
         renders.append((url, lang))
-        return Rendition(catalog, url, lang=lang)
+        assert previous is not None
+        assert (previous.base_url, previous.lang) == (url, lang)
+        return Rendition(catalog, url, lang=lang, previous=previous)
 
     monkeypatch.setattr(store, "render", render)
     assert store.reload().swapped
@@ -251,10 +252,10 @@ def test_rewriting_a_file_with_the_same_bytes_swaps_nothing(store, data):
 
 
 def test_a_file_that_vanishes_mid_read_is_a_problem_not_a_crash(store, data, monkeypatch):
-    def vanish(directory):
+    def vanish(pause_collector=True):
         raise FileNotFoundError(2, "No such file or directory", str(data / "year-only.toml"))
 
-    monkeypatch.setattr(store_module, "load_catalog", vanish)
+    monkeypatch.setattr(store.loader, "load", vanish)
     result = store.reload()
     assert [str(p) for p in result.problems] == [
         f"{data / 'year-only.toml'}: cannot be read: No such file or directory"
@@ -333,3 +334,59 @@ def test_the_reload_interval_comes_from_the_environment(value, seconds):
 def test_a_reload_interval_that_is_not_a_number_of_seconds_is_refused(value):
     with pytest.raises(ValueError, match="CALENDAR_SVC_RELOAD_INTERVAL"):
         Config.from_env({"CALENDAR_SVC_RELOAD_INTERVAL": value})
+
+
+def test_a_reload_parses_only_the_changed_file_and_renders_only_the_changed_event(store, data):
+    english = store.rendition("https://a.example")
+    retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
+    retitle(data / "timed-astana-2025.toml", 'title = "', 'title = "Moved: ')
+    assert store.reload().swapped
+    assert store.loader.parsed_last_time == 2
+    fresh = store.rendition("https://a.example")
+    assert fresh is not english
+    reused = [e.id for e in fresh.catalog.dated_events if fresh._blocks[e.id] is english._blocks.get(e.id)]
+    assert sorted(reused) == sorted(e.id for e in fresh.catalog.dated_events if e.id != "timed-astana-2025")
+    assert b"SUMMARY;LANGUAGE=en:Moved: " in fresh.event_files["timed-astana-2025"].body
+    # The same bytes as a rendering from scratch:
+    assert fresh.full_feed.body == Rendition(fresh.catalog, "https://a.example").full_feed.body
+
+
+def test_by_default_the_kernel_reports_edits_so_no_polling_interval_is_waited_for(store, data):
+    watcher = CatalogWatcher(store, interval=3600).start()  # a poll would come only after an hour
+    try:
+        assert watcher.method == "notify"
+        before = store.catalog.version
+        retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
+        wait_until(lambda: store.catalog.version != before, TIMEOUT, "the edit was not reported")
+        assert any(e.title.startswith("Edited: ") for e in store.catalog.events)
+    finally:
+        watcher.stop()
+
+
+def test_polling_can_be_forced_and_still_reloads(store, data):
+    watcher = CatalogWatcher(store, interval=0.2, mode="poll").start()
+    try:
+        assert watcher.method == "poll"
+        before = store.catalog.version
+        (data / "year-only.toml").unlink()
+        wait_until(lambda: store.catalog.version != before, TIMEOUT, "the removal was not seen")
+        assert len(store.catalog.events) == 6
+    finally:
+        watcher.stop()
+
+
+@pytest.mark.parametrize(
+    ("relative", "counts"),
+    [("a.toml", True), ("2023/b.toml", True), ("revisions.json", True), ("2026", True), (".a.toml.swp", False),
+     (".git/index", False), ("#a.toml#", False), ("2023/.hidden/c.toml", False), ("notes.md", False)],
+)  # fmt: skip
+def test_only_changes_to_data_files_wake_the_watcher(relative, counts):
+    from calendar_svc.serving.watch import is_data_change
+
+    assert is_data_change(f"/srv/.config/events/{relative}", "/srv/.config/events") is counts
+
+
+def test_the_watch_setting_is_auto_or_poll():
+    assert Config.from_env({"CALENDAR_SVC_WATCH": "poll"}).watch == "poll"
+    with pytest.raises(ValueError, match="CALENDAR_SVC_WATCH must be auto or poll, not 'sometimes'"):
+        Config.from_env({"CALENDAR_SVC_WATCH": "sometimes"})

@@ -36,10 +36,12 @@ def create_app(config: Config | None = None, catalog: Catalog | None = None) -> 
     config = config or Config.from_env()
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
 
-    def render(catalog: Catalog, base_url: str, lang: str) -> Rendition:
+    def render(catalog: Catalog, base_url: str, lang: str, previous: Rendition | None = None) -> Rendition:
         # Feeds over budget archive past years only: never this year's or later events.
         this_year = config.today_at(dt.datetime.now(dt.UTC)).year
-        return Rendition(catalog, base_url, feed_budget=config.feed_budget, this_year=this_year, lang=lang)
+        return Rendition(
+            catalog, base_url, feed_budget=config.feed_budget, this_year=this_year, lang=lang, previous=previous
+        )
 
     if catalog is not None:
         store = CatalogStore(catalog, render=render)

@@ -120,7 +120,7 @@ def serve(
     except CatalogError as error:
         raise problems_exit(error, config.events_dir) from None
     # Render before the workers fork, so they start ready and share these pages of memory.
-    app.extensions["calendar_svc"].rendition(config.base_url or f"http://{host}:{port}")
+    app.extensions["calendar_svc"].rendition(config.base_url or f"http://{host}:{port}").warm()
     gc.freeze()  # the collector would otherwise touch, and so copy, those shared pages in every worker
     if server_name == "gunicorn":
         from .serving.gunicorn_server import run_gunicorn

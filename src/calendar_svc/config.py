@@ -29,6 +29,8 @@ class Config:
     trust_proxy: bool = False
     # Seconds between looks at the events directory in each server process; 0: never reload.
     reload_interval: float = 1.0
+    # How each server process notices edits: "auto" (the kernel tells it; polling if it cannot), "poll".
+    watch: str = "auto"
     # Largest feed in bytes; older years move to yearly archive feeds (Google reads about 1 MB).
     feed_budget: int = DEFAULT_FEED_BUDGET
     # The date pages are built for; None: today's date in ``timezone`` when asked.
@@ -39,6 +41,8 @@ class Config:
     def __post_init__(self) -> None:
         object.__setattr__(self, "events_dir", Path(self.events_dir))
         object.__setattr__(self, "base_url", normalise_base_url(self.base_url))
+        if self.watch not in ("auto", "poll"):
+            raise ValueError(f"CALENDAR_SVC_WATCH must be auto or poll, not {self.watch!r}")
         if self.timezone not in zone_names():
             raise ValueError(f"CALENDAR_SVC_TIMEZONE must be a time zone like Asia/Almaty, not {self.timezone!r}")
 
@@ -59,6 +63,7 @@ class Config:
             trust_proxy=env.get("CALENDAR_SVC_TRUST_PROXY", "").lower() in ("1", "true", "yes", "on"),
             reload_interval=seconds(env.get("CALENDAR_SVC_RELOAD_INTERVAL") or "1"),
             feed_budget=byte_count(env.get("CALENDAR_SVC_FEED_BUDGET") or str(DEFAULT_FEED_BUDGET)),
+            watch=(env.get("CALENDAR_SVC_WATCH") or "auto").strip().lower(),
             today=iso_date(env.get("CALENDAR_SVC_TODAY") or None),
             timezone=(env.get("CALENDAR_SVC_TIMEZONE") or DEFAULT_TIMEZONE).strip(),
         )

@@ -59,6 +59,7 @@ def last_occurrence_day(event: Event) -> dt.date | None:
     return days[-1] if days else event.first_day
 
 
+@lru_cache(maxsize=65_536)
 def series_end(event: Event) -> dt.date | None:
     """The last local day the series covers (its last occurrence's last day); None when open-ended."""
     last = last_occurrence_day(event)

@@ -21,6 +21,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import Problem
@@ -110,6 +111,12 @@ def is_text(name: str) -> bool:
     return name in TEXT_FIELDS or "." in name
 
 
+@lru_cache(maxsize=65_536)
+def event_fingerprint(event: Event) -> str:
+    """The fingerprint of everything published about ``event`` (kept: every load asks for every event)."""
+    return fingerprint(published_fields(event))
+
+
 def changed_fields(entry: Entry, fields: dict[str, str]) -> list[str]:
     """Names of the published fields that differ from the record, in a stable order."""
     hashes = field_hashes(fields)
@@ -157,7 +164,7 @@ def unstamped_time(record: Record, site: Site) -> dt.datetime:
 def published(event: Event, record: Record, site: Site) -> Published:
     """How ``event`` is published given the record (hand-written sequence and updated win when higher)."""
     entry = record.entries.get(event.id)
-    if entry is not None and entry.fingerprint == fingerprint(published_fields(event)):
+    if entry is not None and entry.fingerprint == event_fingerprint(event):
         sequence, changed, stamped = entry.sequence, entry.last_changed, True
     else:
         sequence = entry.sequence + 1 if entry is not None else 0
@@ -185,7 +192,7 @@ def record_problems(events: list[Event], record: Record, record_path: str) -> li
         entry = record.entries.get(event.id)
         if entry is None:
             problems.append(Problem(event.path, "", "not in the revision record yet: run `calendar-svc stamp`"))
-        elif entry.fingerprint != fingerprint(published_fields(event)):
+        elif entry.fingerprint != event_fingerprint(event):
             changed = ", ".join(changed_fields(entry, published_fields(event)))
             problems.append(
                 Problem(event.path, "", f"changed since it was stamped ({changed}): run `calendar-svc stamp`")

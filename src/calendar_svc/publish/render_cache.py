@@ -50,6 +50,11 @@ class RenderCache(Generic[V]):
         with self._lock:
             return list(self._values)
 
+    def peek(self, key: Hashable) -> V | None:
+        """The value for ``key`` if kept, without making it or counting it as used."""
+        with self._lock:
+            return self._values.get(key)
+
     def replace(self, items: Iterable[tuple[Hashable, V]]) -> None:
         """Drop everything and keep ``items`` instead (in that order of use)."""
         with self._lock:

@@ -9,9 +9,9 @@ new catalog version replaces it.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..catalog.languages import DEFAULT_LANGUAGE, Text
 from ..catalog.model import Catalog, Event, last_modified
@@ -90,16 +90,15 @@ class Rendition:
         feed_budget: int = DEFAULT_FEED_BUDGET,
         this_year: int | None = None,
         lang: str = DEFAULT_LANGUAGE,
+        previous: Rendition | None = None,
     ):
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # a bulk render makes millions of short-lived objects and no cycles
-        try:
-            self._render(catalog, base_url, feed_budget, this_year, lang)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
+        """``previous``: the rendition of an earlier catalog for the same origin and language, whose
+        rendered events are reused for every event that has not changed."""
+        self._render(catalog, base_url, feed_budget, this_year, lang, previous)
 
-    def _render(self, catalog: Catalog, base_url: str, feed_budget: int, this_year: int | None, lang: str) -> None:
+    def _render(
+        self, catalog: Catalog, base_url: str, feed_budget: int, this_year: int | None, lang: str, previous
+    ) -> None:
         self.catalog = catalog
         self.base_url = base_url
         self.lang = lang
@@ -113,7 +112,12 @@ class Rendition:
         self._title, self._description = site.text("title", lang), site.text("description", lang)
         labels = Labels(lang, translate(lang, "People"), translate(lang, "Sources"))
         renderer = EventRenderer(site, self._names, labels)
-        self._blocks = {e.id: renderer.block(e, urls.event_page(e.id)) for e in catalog.dated_events}
+        reusable = previous._rendered if previous is not None and previous._renders_like(self) else {}
+        self._rendered: dict[Event, bytes] = {}  # by event (equal only when every field is)
+        for event in catalog.dated_events:
+            block = reusable.get(event)
+            self._rendered[event] = block if block is not None else renderer.block(event, urls.event_page(event.id))
+        self._blocks = {event.id: block for event, block in self._rendered.items()}
 
         self.full_feed, self.archives, kept = self._budgeted_feed(
             FeedInfo(self._title, self._description, urls.full_feed()),
@@ -137,11 +141,8 @@ class Rendition:
         single = FeedInfo(self._title, self._description)
         self.event_files = AssembledOnce(
             {e.id: e for e in catalog.dated_events},
-            lambda e: self._feed(single, [e], f"{e.id}.ics", attachment=True, gzip=False),
+            lambda e: self._feed(single, [e], f"{e.id}.ics", attachment=True),
         )
-        if lang == DEFAULT_LANGUAGE:  # the JSON API speaks English and lists every language's text
-            self.events_json = self._json(events_document(catalog.events, catalog, urls), catalog.events)
-            self.calendars_json = self._json(calendars_document(catalog, urls, self.feed_counts()), catalog.events)
         self.changes_feed = self._atom(None, joined([Text(translate(lang, "Changes"), lang), self._title], " · ", lang))
         self.calendar_changes_feeds = {
             c.slug: self._atom(
@@ -149,6 +150,34 @@ class Rendition:
             )
             for c in catalog.calendars
         }
+
+    def _renders_like(self, other: Rendition) -> bool:
+        """True when an event renders to the same bytes here as in ``other``."""
+        return (self.base_url, self.lang, self.catalog.site, self.catalog.calendars) == (
+            other.base_url, other.lang, other.catalog.site, other.catalog.calendars
+        )  # fmt: skip
+
+    @cached_property
+    def events_json(self) -> Resource:
+        """All events as JSON (the API speaks English and lists every language's text); made when first asked."""
+        return self._json(events_document(self.catalog.events, self.catalog, self.urls), self.catalog.events)
+
+    @cached_property
+    def calendars_json(self) -> Resource:
+        return self._json(calendars_document(self.catalog, self.urls, self.feed_counts()), self.catalog.events)
+
+    def warm(self) -> Rendition:
+        """Make now what is otherwise made on first request (JSON, gzip copies): before a server forks,
+        so every worker shares it instead of making its own."""
+        resources = [self.full_feed, *self.calendar_feeds.values(), self.changes_feed]
+        resources += [a.resource for a in self.archives.values()]
+        resources += [a.resource for years in self.calendar_archives.values() for a in years.values()]
+        resources += [*self.calendar_changes_feeds.values()]
+        if self.lang == DEFAULT_LANGUAGE:
+            resources += [self.events_json, self.calendars_json]
+        for resource in resources:
+            _ = resource.gzipped
+        return self
 
     def archive_years(self) -> dict[str | None, list[int]]:
         """Archived years: None for the full feed, else by calendar slug."""
@@ -187,26 +216,19 @@ class Rendition:
         }
         return self._feed(info, kept, f"{name}.ics"), archives, kept
 
-    def _feed(self, info: FeedInfo, events, filename: str, attachment: bool = False, gzip: bool = True) -> Resource:
+    def _feed(self, info: FeedInfo, events, filename: str, attachment: bool = False) -> Resource:
         events = list(events)
         body = feed_bytes(self.catalog.site, info, events, (self._blocks[e.id] for e in events))
-        resource = Resource(body, ICS_TYPE, last_modified(self.catalog.site, events), filename, attachment)
-        if gzip:
-            _ = resource.gzipped  # compress now, before the rendition is served
-        return resource
+        return Resource(body, ICS_TYPE, last_modified(self.catalog.site, events), filename, attachment)
 
     def _json(self, document: dict, events) -> Resource:
-        resource = Resource(json_bytes(document), JSON_TYPE, last_modified(self.catalog.site, events))
-        _ = resource.gzipped  # compress now, before the rendition is served
-        return resource
+        return Resource(json_bytes(document), JSON_TYPE, last_modified(self.catalog.site, events))
 
     def _atom(self, slug: str | None, title: str) -> Resource:
         changes = latest_changes(self.catalog, slug)
         body = atom_bytes(self.catalog, self.urls, changes, title, slug)
         updated = max((c.revision.time for c in changes), default=self.catalog.site.revised_at)
-        resource = Resource(body, ATOM_TYPE, updated)
-        _ = resource.gzipped  # compress now, before the rendition is served
-        return resource
+        return Resource(body, ATOM_TYPE, updated)
 
     def selected(self, selection: Selection) -> tuple[Event, ...]:
         return self.catalog.select(selection.categories, selection.countries)

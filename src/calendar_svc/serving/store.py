@@ -15,14 +15,15 @@ from threading import Lock
 
 from ..catalog.files import Fingerprint, data_fingerprint
 from ..catalog.languages import DEFAULT_LANGUAGE
-from ..catalog.loading import load_catalog
+from ..catalog.loading import CatalogLoader
 from ..catalog.model import Catalog
 from ..errors import CatalogError, Problem
 from ..publish.render_cache import RenderCache
 from ..publish.rendition import Rendition
 
 RENDITIONS_KEPT = 12  # (public origin, language) pairs kept rendered at once: 4 origins in 3 languages
-Render = Callable[[Catalog, str, str], Rendition]  # (catalog, base URL, language) -> Rendition
+# (catalog, base URL, language, the previous rendition for them or None) -> Rendition
+Render = Callable[[Catalog, str, str, Rendition | None], Rendition]
 
 log = logging.getLogger("calendar_svc.reload")
 
@@ -53,6 +54,7 @@ class CatalogStore:
         render: Render | None = None,
     ):
         self.directory = Path(directory) if directory is not None else None
+        self.loader = CatalogLoader(self.directory) if self.directory is not None else None
         self.render = render or default_render
         self._snapshot = Snapshot(catalog, (), fingerprint)
         self._renditions: RenderCache[Rendition] = RenderCache(RENDITIONS_KEPT)  # by (version, base URL, language)
@@ -62,9 +64,12 @@ class CatalogStore:
     def load(cls, directory: str | Path, render: Render | None = None) -> CatalogStore:
         """Load ``directory`` (raising CatalogError on problems) and remember what was read."""
         fingerprint = data_fingerprint(directory)  # taken first: a write during the load shows as a change
-        catalog = load_catalog(directory)
+        loader = CatalogLoader(directory)
+        catalog = loader.load()
         log_unstamped(catalog)
-        return cls(catalog, directory, fingerprint, render)
+        store = cls(catalog, directory, fingerprint, render)
+        store.loader = loader  # reloads parse only the files that changed since
+        return store
 
     @property
     def catalog(self) -> Catalog:
@@ -102,7 +107,8 @@ class CatalogStore:
             current = self._snapshot
             fingerprint = data_fingerprint(self.directory)
             try:
-                catalog = load_catalog(self.directory)
+                # Only changed files are parsed again; the collector keeps running for the request threads.
+                catalog = self.loader.load(pause_collector=False)
             except CatalogError as error:
                 problems = tuple(error.problems)
             except OSError as error:  # a file vanished or became unreadable mid-read
@@ -141,8 +147,13 @@ class CatalogStore:
         # Render for every base URL in use (least recently used first) before
         # anyone can see the new catalog; renditions of older catalogs are never
         # asked for again, so they go.
-        in_use = list(dict.fromkeys((url, lang) for _, url, lang in self._renditions.keys_by_use()))
-        fresh = [((catalog.version, url, lang), self.render(catalog, url, lang)) for url, lang in in_use]
+        in_use = {
+            (url, lang): self._renditions.peek(key) for key in self._renditions.keys_by_use() for _, url, lang in [key]
+        }
+        fresh = [
+            ((catalog.version, url, lang), self.render(catalog, url, lang, previous))
+            for (url, lang), previous in in_use.items()
+        ]
         self._snapshot = Snapshot(catalog, (), fingerprint)
         self._renditions.replace(fresh)
 
@@ -161,8 +172,8 @@ class CatalogStore:
         )
 
 
-def default_render(catalog: Catalog, base_url: str, lang: str) -> Rendition:
-    return Rendition(catalog, base_url, lang=lang)
+def default_render(catalog: Catalog, base_url: str, lang: str, previous: Rendition | None = None) -> Rendition:
+    return Rendition(catalog, base_url, lang=lang, previous=previous)
 
 
 def log_unstamped(catalog: Catalog) -> None:

@@ -1,11 +1,17 @@
 """Reload the catalog when the files under the events directory change.
 
-Each server process runs one watcher thread that compares the directory's
-fingerprint (names, sizes, mtimes: no file is read) with the one last loaded,
-every ``reload_interval`` seconds (longer for trees so large that a look
-takes more than a twentieth of that). A change is loaded once it has held still
-for one interval, so an editor or ``git checkout`` writing several files is
-read as one change. Threads do not survive ``fork``: a pre-forking server
+Each server process runs one watcher thread. By default the kernel says when
+something changed (inotify, through watchfiles): an idle watcher costs no CPU
+however many files there are. A batch of changes is loaded once nothing more
+has changed for a moment, so an editor or ``git checkout`` writing several
+files is read as one change, and only the changed files are parsed again.
+
+Where the kernel cannot notify (some network and container file systems, or
+when the system's inotify limit is used up), the watcher polls instead: it
+compares the directory's fingerprint (names, sizes, mtimes: no file is read)
+every ``reload_interval`` seconds. ``Config.watch`` ("auto", the default, or
+"poll"; CALENDAR_SVC_WATCH) forces polling; "auto" polls only when the
+notifier cannot start. Threads do not survive ``fork``: a pre-forking server
 starts the watcher in each worker, after the fork (``start_watching``).
 """
 
@@ -16,9 +22,10 @@ import os
 import threading
 import time
 
+import watchfiles
 from flask import Flask
 
-from ..catalog.files import Fingerprint, data_fingerprint
+from ..catalog.files import IGNORED_PREFIXES, REVISIONS_FILE, Fingerprint, data_fingerprint
 from .store import CatalogStore
 
 log = logging.getLogger("calendar_svc.reload")
@@ -29,19 +36,23 @@ LOOKS_AT_MOST = 20  # the pause between looks is at least 20 times as long as a 
 class CatalogWatcher:
     """A daemon thread that reloads ``store`` when its directory changes."""
 
-    def __init__(self, store: CatalogStore, interval: float):
+    def __init__(self, store: CatalogStore, interval: float, mode: str = "auto"):
         if store.directory is None:
             raise ValueError("the store was not loaded from a directory, so there is nothing to watch")
         self.store = store
         self.interval = interval
+        self.mode = mode  # "auto": kernel notification, polling if it cannot start; "poll": always poll
+        self.method = ""  # what the running watcher does: "notify" or "poll"
         self.pid = os.getpid()
         self._pending: Fingerprint | None = None
         self.look_seconds = 0.0  # the CPU time the last look took
         self._stopped = threading.Event()
+        self._started = threading.Event()
         self._thread = threading.Thread(target=self._run, name="calendar-svc-watcher", daemon=True)
 
     def start(self) -> CatalogWatcher:
         self._thread.start()
+        self._started.wait(5)  # so that ``method`` is known when start returns
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -68,6 +79,36 @@ class CatalogWatcher:
         return True
 
     def _run(self) -> None:
+        if self.mode != "poll":
+            try:
+                self._notified()
+                return
+            except OSError as error:  # no inotify here, or its limit is used up
+                log.warning("process %d cannot be notified of changes in %s (%s): polling instead",
+                            os.getpid(), self.store.directory, error)  # fmt: skip
+        self._poll()
+
+    def _notified(self) -> None:
+        """Wait for the kernel to report changes to data files; reload after each settled batch."""
+        changes = watchfiles.watch(
+            self.store.directory, watch_filter=self._is_data_change, debounce=1600, step=50,
+            stop_event=self._stopped, rust_timeout=1000, force_polling=False, raise_interrupt=False,
+        )  # fmt: skip
+        self.method = "notify"
+        self._started.set()
+        for _ in changes:
+            try:
+                if self.store.needs_reload():
+                    self.store.reload()
+            except Exception:  # keep watching: one bad reload must not end reloading for good
+                log.exception("reloading %s failed", self.store.directory)
+
+    def _is_data_change(self, change: watchfiles.Change, path: str) -> bool:
+        return is_data_change(path, str(self.store.directory))
+
+    def _poll(self) -> None:
+        self.method = "poll"
+        self._started.set()
         pause = self.interval
         while not self._stopped.wait(pause):
             try:
@@ -85,7 +126,8 @@ def start_watching(app: Flask) -> CatalogWatcher | None:
     after the server) first catches up, before it answers any request.
     """
     store: CatalogStore = app.extensions["calendar_svc"]
-    interval = app.config["CALENDAR_SVC"].reload_interval
+    config = app.config["CALENDAR_SVC"]
+    interval = config.reload_interval
     if interval <= 0 or store.directory is None:
         return None
     running: CatalogWatcher | None = app.extensions.get(EXTENSION)
@@ -93,7 +135,18 @@ def start_watching(app: Flask) -> CatalogWatcher | None:
         return running
     if store.needs_reload():
         store.reload()
-    watcher = CatalogWatcher(store, interval).start()
+    watcher = CatalogWatcher(store, interval, config.watch).start()
     app.extensions[EXTENSION] = watcher
-    log.info("process %d watches %s for changes every %gs", os.getpid(), store.directory, interval)
+    how = "as the kernel reports them" if watcher.method == "notify" else f"every {interval:g}s"
+    log.info("process %d watches %s for changes %s", os.getpid(), store.directory, how)
     return watcher
+
+
+def is_data_change(path: str, root: str) -> bool:
+    """A change the loader would see: to *.toml or revisions.json (or a folder), not under a hidden or
+    backup name below ``root``."""
+    relative = os.path.relpath(path, root)
+    if any(part.startswith(IGNORED_PREFIXES) for part in relative.split(os.sep)):
+        return False
+    name = os.path.basename(relative)
+    return name.endswith(".toml") or name == REVISIONS_FILE or not os.path.splitext(name)[1]
