@@ -1,4 +1,4 @@
-"""Every feed fits its size budget: old years move to archive feeds, nothing is lost."""
+"""Every feed fits its size budget: the years nearest to this year stay, every other year has its own feed."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 from benchmarks.generate import generate
 
 from calendar_svc.catalog.loading import load_catalog
+from calendar_svc.publish.budget import archive_year_limit
 from calendar_svc.publish.rendition import Rendition
 
 from .conftest import BUNDLED_EVENTS
@@ -29,16 +30,17 @@ def rendition(large_catalog):
     return Rendition(large_catalog, "https://cal.test", feed_budget=BUDGET, this_year=THIS_YEAR)
 
 
-def test_a_feed_over_budget_keeps_its_newest_years_and_archives_the_oldest(rendition):
+def test_a_feed_over_budget_keeps_the_years_nearest_this_year_in_one_run(rendition):
     assert len(rendition.full_feed.body) <= BUDGET
-    archived = sorted(rendition.archives)
-    assert archived[:1] == [2015]  # the synthetic history's first year
-    assert archived == list(range(2015, archived[-1] + 1))  # and the years after it, with no gap
     kept = uids_by_icalendar(rendition.full_feed.body)
     site = rendition.catalog.site
-    # Recurring events stay while any occurrence is after the archived years.
-    kept_years = {e.first_day.year for e in rendition.catalog.dated_events if e.uid_for(site) in kept and not e.rrule}
-    assert max(rendition.archives) < min(kept_years)
+    years = {e.uid_for(site): archive_year_limit(e) for e in rendition.catalog.dated_events}
+    kept_years = {years[uid] for uid in kept if years[uid] is not None}
+    assert THIS_YEAR in kept_years
+    assert kept_years == set(range(min(kept_years), max(kept_years) + 1))  # one unbroken run
+    all_years = {year for year in years.values() if year is not None}
+    assert sorted(rendition.archives) == sorted(all_years - kept_years)
+    assert min(rendition.archives) == 2015  # the synthetic history's first year
 
 
 def test_every_calendar_feed_fits_its_budget(rendition):
@@ -58,13 +60,18 @@ def test_the_feed_and_its_archives_hold_every_event_exactly_once(rendition):
         assert b"X-WR-CALNAME;LANGUAGE=en:Synthetic benchmark calendar (%d)" % year in archive.resource.body
 
 
-def test_upcoming_events_are_never_moved_to_an_archive(large_catalog):
-    tiny = Rendition(large_catalog, "https://cal.test", feed_budget=10_000, this_year=THIS_YEAR)
+@pytest.mark.parametrize("budget", [10_000, 40_000, 120_000])
+def test_at_any_budget_every_feed_fits_and_every_year_left_out_has_its_own_feed(large_catalog, budget):
+    tiny = Rendition(large_catalog, "https://cal.test", feed_budget=budget, this_year=THIS_YEAR)
+    site = large_catalog.site
+    for body in [tiny.full_feed.body, *tiny.calendar_feeds.values()]:
+        size = len(body) if isinstance(body, bytes) else len(body.body)
+        assert size <= budget
     kept = uids_by_icalendar(tiny.full_feed.body)
-    upcoming = {e.uid_for(large_catalog.site) for e in large_catalog.dated_events if e.first_day.year >= THIS_YEAR}
-    assert len(upcoming) == 145  # the synthetic events of 2026 to 2029
-    assert upcoming <= kept
-    assert max(tiny.archives) < THIS_YEAR
+    for event in large_catalog.dated_events:
+        uid = event.uid_for(site)
+        if uid not in kept:  # upcoming years too, when even they do not fit
+            assert uid in uids_by_icalendar(tiny.archives[archive_year_limit(event)].resource.body)
 
 
 def test_calendars_json_lists_the_archives_with_working_urls(rendition):
@@ -105,7 +112,7 @@ def test_the_subscribe_page_lists_the_archives_with_working_links(large_catalog,
     app = create_app(config, catalog=large_catalog)
     client = app.test_client()
     page = BeautifulSoup(client.get("/subscribe/").data, "html.parser")
-    heading = page.find("h2", string="Archives of past years")
+    heading = page.find("h2", string="Other years")
     assert heading is not None
     links = [a["href"] for a in heading.find_next("ul").find_all("a")]
     assert "https://cal.test/calendar/2015.ics" in links

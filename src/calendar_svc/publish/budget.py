@@ -1,8 +1,13 @@
-"""Feeds that fit: which past years move out of a feed to keep it under its size budget.
+"""Feeds that fit: which years a feed keeps, and which get a yearly feed of their own.
 
 Google Calendar stops reading a feed at about 1 MB and silently drops the
-rest, so each subscribable feed keeps its newest events within the budget
-and moves whole past years, oldest first, to yearly archive feeds.
+rest. So a feed that would exceed its budget keeps whole years, nearest to
+this year first (this year, next year, last year, the year after next, …)
+for as long as they fit, and every other year gets its own yearly feed,
+listed on /subscribe/ and in /api/calendars.json: no event is out of reach
+of a subscription. An event belongs to the year of its last day (a series,
+to the year of its last occurrence); a series without end always stays in
+the feed.
 """
 
 from __future__ import annotations
@@ -20,27 +25,34 @@ def archive_year_limit(event: Event) -> int | None:
 def split_for_budget(
     events: list[Event], sizes: dict[str, int], overhead: int, budget: int, this_year: int | None
 ) -> tuple[list[Event], dict[int, list[Event]]]:
-    """Keep the newest events that fit ``budget`` bytes; group the older ones by start year.
+    """The events the feed keeps, in their order, and the others by year (see the module docstring).
 
-    Whole years move out, oldest first, and only years before ``this_year``:
-    events from this year on (the upcoming ones) always stay, even if the
-    feed then exceeds its budget.
+    The kept years are one unbroken run around ``this_year`` (default: the
+    latest year): the first year that does not fit ends it.
     """
     if overhead + sum(sizes[e.id] for e in events) <= budget:
         return events, {}
-    ends = {e.id: archive_year_limit(e) for e in events}
-    limit = this_year if this_year is not None else max(e.first_day.year for e in events)
-    cut = None
-    for year in sorted({y for y in ends.values() if y is not None and y < limit}):
-        cut = year
-        if overhead + sum(sizes[e.id] for e in events if ends[e.id] is None or ends[e.id] > year) <= budget:
-            break
-    if cut is None:
-        return events, {}
-    kept, archived = [], {}
+    year_of = {e.id: archive_year_limit(e) for e in events}
+    totals: dict[int, int] = {}
+    used = overhead
     for event in events:
-        if ends[event.id] is not None and ends[event.id] <= cut:
-            archived.setdefault(event.first_day.year, []).append(event)
+        year = year_of[event.id]
+        if year is None:
+            used += sizes[event.id]  # open-ended series always stay
         else:
+            totals[year] = totals.get(year, 0) + sizes[event.id]
+    centre = this_year if this_year is not None else max(totals)
+    kept_years: set[int] = set()
+    for year in sorted(totals, key=lambda y: (abs(y - centre), y < centre)):
+        if used + totals[year] > budget:
+            break
+        kept_years.add(year)
+        used += totals[year]
+    kept, yearly = [], {}
+    for event in events:
+        year = year_of[event.id]
+        if year is None or year in kept_years:
             kept.append(event)
-    return kept, archived
+        else:
+            yearly.setdefault(year, []).append(event)
+    return kept, dict(sorted(yearly.items()))
