@@ -58,6 +58,7 @@ def create_app(config: Config | None = None, catalog: Catalog | None = None) -> 
     from .serving import security
     from .web import api, errors, feeds, languages, pages, template_filters
 
+    app.url_map.converters["slug"] = languages.SlugConverter  # before the rules that use it
     app.register_blueprint(feeds.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

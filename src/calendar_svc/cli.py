@@ -163,9 +163,6 @@ def build(outdir: Path, events_dir: Path | None, base_url: str | None, today) ->
         f"{outdir}: {len(result.files)} files ({size / 1e6:.1f} MB) for {result.base_url}, "
         f"data version {result.version}, pages as on {result.today.isoformat()}"
     )
-    if result.not_exported:
-        shown = ", ".join(result.not_exported[:5]) + (", …" if len(result.not_exported) > 5 else "")
-        click.echo(f"{len(result.not_exported)} links with a query string need the live service: {shown}")
 
 
 def config_or_exit(**overrides) -> Config:

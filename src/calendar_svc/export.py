@@ -64,7 +64,6 @@ class Export:
     today: dt.date
     version: str  # the catalog's data version
     files: tuple[ExportedFile, ...]
-    not_exported: tuple[str, ...]  # internal links with a query string: only the live service answers them
 
 
 def export_site(config: Config, outdir: str | Path, today: dt.date | None = None, max_urls: int = MAX_URLS) -> Export:
@@ -86,7 +85,14 @@ def export_site(config: Config, outdir: str | Path, today: dt.date | None = None
     store = app.extensions["calendar_svc"]
     catalog = store.catalog
     archives = store.rendition(config.base_url).archive_years()
-    pages, not_exported = crawl(app, config.base_url, seed_urls(app, catalog, archives), max_urls)
+    pages, query_links = crawl(app, config.base_url, seed_urls(app, catalog, archives), max_urls)
+    if query_links:  # a static host ignores the query and would serve another page: such a link lies
+        raise ExportError(
+            [
+                f"{link}: an internal link with a query string, which a static host would ignore"
+                for link in sorted(query_links)
+            ]
+        )
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))  # same file system: rename works
     try:
@@ -101,7 +107,7 @@ def export_site(config: Config, outdir: str | Path, today: dt.date | None = None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return Export(outdir, config.base_url, today, catalog.version, tuple(files), tuple(sorted(not_exported)))
+    return Export(outdir, config.base_url, today, catalog.version, tuple(files))
 
 
 def seed_urls(app: Flask, catalog: Catalog, archives: dict) -> list[str]:

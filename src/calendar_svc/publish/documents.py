@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from ..catalog.countries import country_name
 from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES
 from ..catalog.model import CalendarInfo, Catalog, Event, Precision
 from .urls import Urls, webcal
@@ -82,17 +83,29 @@ def calendar_dict(calendar: CalendarInfo, urls: Urls, count: int, archives: dict
         "colour": calendar.colour,
         "url": url,
         "webcal_url": webcal(url),
-        "page_url": urls.home(categories=[calendar.slug]),
+        "page_url": urls.calendar_page(calendar.slug),
         "count": count,
         "archives": archive_list(urls, calendar.slug, archives),
         "texts": texts(calendar, ("name", "description")),
     }
 
 
-def calendars_document(catalog: Catalog, urls: Urls, counts: dict[str | None, tuple[int, dict[int, int]]]) -> dict:
+def calendars_document(
+    catalog: Catalog,
+    urls: Urls,
+    counts: dict[str | None, tuple[int, dict[int, int]]],
+    country_counts: dict[str, int] | None = None,
+) -> dict:
     """Every calendar's feed, plus the full feed; ``counts``: events in each feed and its archives
     (None: the full feed, else by slug; see ``Rendition.feed_counts``)."""
     count, archives = counts[None]
+    country_counts = country_counts or {}
+    countries = [
+        {"code": code, "name": country_name(code), "url": urls.country_feed(code),
+         "webcal_url": webcal(urls.country_feed(code)), "page_url": urls.country_page(code),
+         "count": country_counts.get(code, 0)}
+        for code in catalog.countries
+    ]  # fmt: skip
     return {
         "calendars": [calendar_dict(c, urls, *counts[c.slug]) for c in catalog.calendars],
         "all": {
@@ -101,6 +114,7 @@ def calendars_document(catalog: Catalog, urls: Urls, counts: dict[str | None, tu
             "count": count,
             "archives": archive_list(urls, None, archives),
         },
+        "countries": countries,
     }
 
 

@@ -164,7 +164,11 @@ class Rendition:
 
     @cached_property
     def calendars_json(self) -> Resource:
-        return self._json(calendars_document(self.catalog, self.urls, self.feed_counts()), self.catalog.events)
+        country_counts = {
+            code: self.selection_count(Selection(countries=frozenset({code}))) for code in self.catalog.countries
+        }
+        document = calendars_document(self.catalog, self.urls, self.feed_counts(), country_counts)
+        return self._json(document, self.catalog.events)
 
     def warm(self) -> Rendition:
         """Make now what is otherwise made on first request (JSON, gzip copies): before a server forks,
@@ -251,12 +255,19 @@ class Rendition:
         """Events a filtered feed holds: the selected dated events still in the full feed."""
         return sum(1 for e in self.selected(selection) if e.id in self._in_full_feed)
 
-    def _filtered_feed(self, selection: Selection) -> Resource:
+    def country_feed(self, code: str) -> Resource:
+        """The events involving one country (``code`` upper case), at its own path: /countries/kz.ics."""
+        selection = Selection(countries=frozenset({code}))
+        return self._filtered.get(
+            ("country", code), lambda: self._filtered_feed(selection, self.urls.country_feed(code))
+        )
+
+    def _filtered_feed(self, selection: Selection, url: str | None = None) -> Resource:
         labels = [self._names[c].value for c in sorted(selection.categories)] + sorted(selection.countries)
         info = FeedInfo(
             Text(f"{self._title.value} ({', '.join(labels)})", self._title.lang),
             self._description,
-            self.urls.full_feed(selection.categories, selection.countries),
+            url or self.urls.full_feed(selection.categories, selection.countries),
         )
         kept = [e for e in self.selected(selection) if e.id in self._in_full_feed]
-        return self._feed(info, kept, "calendar.ics")
+        return self._feed(info, kept, url.rsplit("/", 1)[-1] if url else "calendar.ics")

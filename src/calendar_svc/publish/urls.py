@@ -22,6 +22,11 @@ HOME = "/"
 MONTH_PICKER = "/calendar/"
 MONTH = "/calendar/<int(fixed_digits=4):year>/<int(fixed_digits=2):month>/"
 EVENT_PAGE = "/events/<event_id>/"
+# "slug" matches lowercase letters, digits and inner hyphens only, so "/calendars/.ics" is no page
+# and never redirects (see web/languages.py, which registers the converter).
+CALENDAR_PAGE = "/calendars/<slug:slug>/"
+COUNTRY_PAGE = "/countries/<slug:code>/"
+COUNTRY_FEED = "/countries/<slug:code>.ics"
 SUBSCRIBE = "/subscribe/"
 ROBOTS = "/robots.txt"
 FULL_FEED = "/calendar.ics"
@@ -108,6 +113,17 @@ class Urls:
     def event_page(self, event_id: str) -> str:
         return self._url(EVENT_PAGE, event_id=event_id)
 
+    def calendar_page(self, slug: str) -> str:
+        """One calendar's events as a page: the twin of its feed, and the static site's filter."""
+        return self._url(CALENDAR_PAGE, slug=slug)
+
+    def country_page(self, code: str) -> str:
+        """The events involving one country ("KZ" -> /countries/kz/)."""
+        return self._url(COUNTRY_PAGE, code=code.lower())
+
+    def country_feed(self, code: str) -> str:
+        return self._url(COUNTRY_FEED, code=code.lower())
+
     def subscribe(self) -> str:
         return self._url(SUBSCRIBE)
 
@@ -166,7 +182,10 @@ def public_paths(
         urls = Urls(lang=lang)
         yield from (urls.home(), urls.subscribe(), urls.full_feed(), urls.changes_page(), urls.changes_feed())
         yield from (urls.calendar_feed(c.slug) for c in catalog.calendars)
+        yield from (urls.calendar_page(c.slug) for c in catalog.calendars)
         yield from (urls.changes_feed(c.slug) for c in catalog.calendars)
+        yield from (urls.country_page(code) for code in catalog.countries)
+        yield from (urls.country_feed(code) for code in catalog.countries)
         for slug, years in archives.items():
             yield from (urls.archive(year, slug) for year in sorted(years))
         yield from (urls.event_file(e.id) for e in catalog.dated_events)

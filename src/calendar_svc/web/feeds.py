@@ -40,6 +40,15 @@ def event_file(event_id: str):
     abort(404, f"event {event_id!r} has no known day yet, so it has no .ics file")
 
 
+@route(bp, urls.COUNTRY_FEED)
+def country_feed(code: str):
+    """The events involving one country; the code is lower case in the path (/countries/kz.ics)."""
+    current = without_query()
+    if code != code.lower() or code.upper() not in current.catalog.countries:
+        abort(404, f"no events involve the country {code!r}")
+    return resource_response(current.country_feed(code.upper()))
+
+
 @route(bp, urls.CHANGES_FEED)
 def changes_feed():
     """The latest changes to the whole calendar, as Atom."""

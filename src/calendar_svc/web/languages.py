@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, Flask, g, request, url_for
 from markupsafe import Markup, escape
+from werkzeug.routing import BaseConverter
 
 from .. import i18n
 from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES, Text
@@ -64,6 +65,12 @@ def alternates() -> list[dict]:
          "url": url_for(request.endpoint, **values, **args, lang=language)}
         for language in LANGUAGES
     ]  # fmt: skip
+
+
+class SlugConverter(BaseConverter):
+    """A calendar slug or a lower-case country code in a path: no dots, no upper case."""
+
+    regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 
 
 def init_app(app: Flask) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
+from ..catalog.countries import country_name, sort_key
 from ..catalog.languages import Text
 from ..catalog.model import Catalog
 from ..catalog.recurrence import first_occurrences
@@ -126,7 +127,10 @@ def selection_feed(catalog: Catalog, selection: Selection) -> Feed:
         return feed_choices(catalog)[next(iter(selection.categories))]
     language = lang()
     label = selection_label(catalog, selection, language)
-    url = urls().full_feed(selection.categories, selection.countries)
+    if len(selection.countries) == 1 and not selection.categories:  # a country's feed has a path of its own
+        url = urls().country_feed(next(iter(selection.countries)))
+    else:
+        url = urls().full_feed(selection.categories, selection.countries)
     links = subscribe_links(url, f"{catalog.site.text('title', language).value} ({label})")
     about = Text(gettext("Events in %(selection)s", selection=label), language)
     return Feed("selection", Text(label, language), about, rendition().selection_count(selection), links)
@@ -152,6 +156,11 @@ def home():
     selection, canonical = requested_selection()
     if canonical:
         return canonical
+    return listing_page(selection)
+
+
+def listing_page(selection: Selection, topic: dict | None = None) -> Response:
+    """The event list for ``selection``; ``topic`` names a calendar's or a country's own page."""
     catalog = rendition().catalog
     events = rendition().selected(selection)
     return html_page(
@@ -163,7 +172,47 @@ def home():
             selection_feed=selection_feed(catalog, selection),
             feeds=feed_choices(catalog),
             add_by_url=GOOGLE_ADD_BY_URL,
+            topic=topic,
+            browse=browse_links(catalog),
         ),
+    )
+
+
+def browse_links(catalog: Catalog) -> dict:
+    """Every calendar's and every country's own page, for lists of links (the filter form needs the live service)."""
+    language = lang()
+    calendars = [(c.text("name", language), url_for("pages.calendar_page", slug=c.slug)) for c in catalog.calendars]
+    countries = sorted(
+        (
+            (country_name(code, language), url_for("pages.country_page", code=code.lower()))
+            for code in catalog.countries
+        ),
+        key=lambda pair: sort_key(pair[0], language),
+    )
+    return {"calendars": calendars, "countries": countries}
+
+
+@route(bp, rules.CALENDAR_PAGE)
+def calendar_page(slug: str):
+    catalog = rendition().catalog
+    selection_from_args(request.args, catalog, allowed=())
+    if not catalog.has_calendar(slug):
+        raise translated(NotFound, gettext("There is no calendar %(slug)s.", slug=repr(slug)))
+    calendar = catalog.calendar(slug)
+    topic = {"name": calendar.text("name", lang()), "description": calendar.text("description", lang())}
+    return listing_page(Selection(categories=frozenset({slug})), topic)
+
+
+@route(bp, rules.COUNTRY_PAGE)
+def country_page(code: str):
+    catalog = rendition().catalog
+    selection_from_args(request.args, catalog, allowed=())
+    if code != code.lower() or code.upper() not in catalog.countries:
+        raise translated(NotFound, gettext("No event involves the country %(code)s.", code=repr(code)))
+    name = country_name(code.upper(), lang())
+    about = Text(gettext("Visits, talks, meetings and other events involving %(country)s.", country=name), lang())
+    return listing_page(
+        Selection(countries=frozenset({code.upper()})), {"name": Text(name, lang()), "description": about}
     )
 
 
