@@ -212,3 +212,60 @@ def test_a_build_into_a_new_nested_folder_creates_it(tmp_path):
 def test_without_a_day_the_build_uses_the_one_the_live_service_would(tmp_path):
     config = Config(events_dir=SMALL, base_url=BASE, today=dt.date(2025, 5, 29))
     assert export_site(config, tmp_path / "site").today == dt.date(2025, 5, 29)
+
+
+def test_a_rebuild_after_one_edit_rewrites_only_the_files_whose_bytes_changed(tmp_path):
+    events = tmp_path / "events"
+    shutil.copytree(SMALL, events)
+    config = Config(events_dir=events, base_url=BASE)
+    first = export_site(config, tmp_path / "site", TODAY)
+    assert (first.tally.written, first.tally.kept, first.tally.removed) == (len(first.files), 0, 0)
+    times = {f.path: (tmp_path / "site" / f.path).stat().st_mtime_ns for f in first.files}
+    path = events / "weekly-berlin.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('title = "', 'title = "Edited: '), encoding="utf-8")
+    second = export_site(config, tmp_path / "site", TODAY)
+    assert second.tally.removed == 0
+    assert 0 < second.tally.written < len(second.files) // 3
+    assert second.tally.kept == len(second.files) - second.tally.written
+    kept = [f for f in second.files if (tmp_path / "site" / f.path).stat().st_mtime_ns == times[f.path]]
+    assert len(kept) == second.tally.kept
+    assert "events/weekly-berlin.ics" not in {f.path for f in kept}
+
+
+def test_a_rebuild_removes_the_files_of_pages_that_are_gone(tmp_path):
+    events = tmp_path / "events"
+    shutil.copytree(SMALL, events)
+    config = Config(events_dir=events, base_url=BASE)
+    export_site(config, tmp_path / "site", TODAY)
+    (events / "year-only.toml").unlink()
+    second = export_site(config, tmp_path / "site", TODAY)
+    assert second.tally.removed >= 3  # its page in each language
+    assert not any("year-only" in f.path for f in second.files)
+    assert not (tmp_path / "site" / "events" / "year-only").exists()
+
+
+def test_the_build_reports_progress_a_line_every_few_seconds_when_not_on_a_terminal(tmp_path):
+    import io
+
+    from calendar_svc.progress import ProgressReport
+
+    now = [0.0]
+    stream = io.StringIO()  # not a terminal
+    report = ProgressReport("building", stream=stream, every=5, clock=lambda: now[0])
+    for done in range(1, 6):
+        now[0] = done * 3.0  # each file 3 seconds after the last
+        report(done * 100, 1000)
+    report.finish()
+    assert stream.getvalue().splitlines() == [
+        "building: 200 / 1,000 files, 33 files/s",
+        "building: 400 / 1,000 files, 33 files/s",
+    ]
+
+
+def test_build_quiet_prints_only_the_summary(tmp_path, runner):
+    result = runner.invoke(main, ["build", str(tmp_path / "site"), "--events", str(SMALL), "--base-url", BASE,
+                                  "--today", "2024-03-15", "--quiet"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert result.stdout.count("\n") == 1
+    assert " written, 0 unchanged, 0 removed" in result.stdout

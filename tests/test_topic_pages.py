@@ -118,17 +118,17 @@ def test_the_build_fails_on_an_internal_link_with_a_query_string(tmp_path):
     app_dir = tmp_path / "site"
     from calendar_svc import export as export_module
 
-    original = export_module.crawl
+    original = export_module.iter_pages
 
-    def crawl_with_a_query_link(*args, **kwargs):
-        pages, links = original(*args, **kwargs)
-        return pages, {*links, "/?sort=date"}
+    def pages_with_a_query_link(app, base_url, seeds, max_urls, query_links, known=None):
+        query_links.add("/?sort=date")
+        yield from original(app, base_url, seeds, max_urls, query_links, known)
 
-    export_module.crawl = crawl_with_a_query_link
+    export_module.iter_pages = pages_with_a_query_link
     try:
         with pytest.raises(ExportError) as raised:
             export_site(Config(events_dir=events, base_url=BASE), app_dir, TODAY)
     finally:
-        export_module.crawl = original
+        export_module.iter_pages = original
     assert raised.value.lines == ["/?sort=date: an internal link with a query string, which a static host would ignore"]
     assert not app_dir.exists()

@@ -17,6 +17,7 @@ from .catalog.revisions import stamp as stamp_record
 from .config import Config
 from .errors import CatalogError, ExportError
 from .export import export_site
+from .progress import ProgressReport
 
 
 def load_or_exit(directory: Path):
@@ -140,28 +141,38 @@ def serve(
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Build the pages as on this date (default: today, recorded in the export).",
 )
-def build(outdir: Path, events_dir: Path | None, base_url: str | None, today) -> None:
+@click.option("--quiet", is_flag=True, help="No progress on standard error (for scripts).")
+def build(outdir: Path, events_dir: Path | None, base_url: str | None, today, quiet: bool) -> None:
     """Write the whole public site as static files under OUTDIR.
 
     Every page, feed, JSON document and asset, with the bytes the live service
     sends for the same data and base URL. OUTDIR is replaced as a whole; it
-    must be new, empty, or an earlier export.
+    must be new, empty, or an earlier export: files whose bytes did not change
+    keep their time, and files of pages that are gone are removed. Progress
+    goes to standard error (a bar on a terminal, a line every few seconds
+    elsewhere) unless --quiet.
     """
     config = config_or_exit(events_dir=events_dir, base_url=base_url)
     if config.base_url is None:
         raise click.ClickException("a static export needs the public origin: --base-url or $CALENDAR_SVC_BASE_URL")
+    progress = None if quiet else ProgressReport("building")
     try:
-        result = export_site(config, outdir, today.date() if today else None)
+        result = export_site(config, outdir, today.date() if today else None, progress=progress)
     except CatalogError as error:
         raise problems_exit(error, config.events_dir) from None
     except ExportError as error:
         for line in error.lines:
             click.echo(line, err=True)
         raise click.ClickException(f"nothing written to {outdir}") from None
+    finally:
+        if progress is not None:
+            progress.finish()
     size = sum(f.size for f in result.files)
+    tally = result.tally
     click.echo(
         f"{outdir}: {len(result.files)} files ({size / 1e6:.1f} MB) for {result.base_url}, "
-        f"data version {result.version}, pages as on {result.today.isoformat()}"
+        f"data version {result.version}, pages as on {result.today.isoformat()}; "
+        f"{tally.written} written, {tally.kept} unchanged, {tally.removed} removed"
     )
 
 

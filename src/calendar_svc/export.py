@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
@@ -64,16 +65,30 @@ class Export:
     today: dt.date
     version: str  # the catalog's data version
     files: tuple[ExportedFile, ...]
+    tally: Tally  # files written, kept from the earlier export, and removed
 
 
-def export_site(config: Config, outdir: str | Path, today: dt.date | None = None, max_urls: int = MAX_URLS) -> Export:
+Progress = Callable[[int, int], None]  # (files done, URLs known so far)
+
+
+def export_site(
+    config: Config,
+    outdir: str | Path,
+    today: dt.date | None = None,
+    max_urls: int = MAX_URLS,
+    progress: Progress | None = None,
+) -> Export:
     """Write every public URL of the site for ``config`` under ``outdir``; return what was written.
 
     ``today`` pins the date the pages are built for (default: today where the
     service is, as the live pages count it). Raises
     CatalogError for bad data and ExportError for pages that fail or files
     that cannot be placed. ``outdir`` is replaced as a whole, and only when it
-    is empty, missing, or an earlier export.
+    is empty, missing, or an earlier export. Pages are written as they are
+    made, so memory holds one page at a time; a file whose bytes equal the
+    earlier export's is that file (its time kept, so static hosts' ETags stay
+    valid), and files of pages that are gone are gone. ``progress`` is told
+    after each file how many are done and how many URLs are known.
     """
     if config.base_url is None:
         raise ExportError(["a static export needs the public origin: set --base-url or CALENDAR_SVC_BASE_URL"])
@@ -85,18 +100,25 @@ def export_site(config: Config, outdir: str | Path, today: dt.date | None = None
     store = app.extensions["calendar_svc"]
     catalog = store.catalog
     archives = store.rendition(config.base_url).archive_years()
-    pages, query_links = crawl(app, config.base_url, seed_urls(app, catalog, archives), max_urls)
-    if query_links:  # a static host ignores the query and would serve another page: such a link lies
-        raise ExportError(
-            [
-                f"{link}: an internal link with a query string, which a static host would ignore"
-                for link in sorted(query_links)
-            ]
-        )
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))  # same file system: rename works
     try:
-        files = write_files(staging, pages, previous=outdir)
+        query_links: set[str] = set()
+        known = [0]
+        writer = Writer(staging, previous=outdir)
+        seeds = seed_urls(app, catalog, archives)
+        for done, page in enumerate(iter_pages(app, config.base_url, seeds, max_urls, query_links, known), 1):
+            writer.add(page)
+            if progress is not None:
+                progress(done, known[0])
+        if query_links:  # a static host ignores the query and would serve another page: such a link lies
+            raise ExportError(
+                [
+                    f"{link}: an internal link with a query string, which a static host would ignore"
+                    for link in sorted(query_links)
+                ]
+            )
+        files = writer.finish()
         manifest = {
             "base_url": config.base_url, "today": today.isoformat(), "data_version": catalog.version,
             "events": len(catalog.events), "files": len(files),
@@ -107,7 +129,7 @@ def export_site(config: Config, outdir: str | Path, today: dt.date | None = None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return Export(outdir, config.base_url, today, catalog.version, tuple(files))
+    return Export(outdir, config.base_url, today, catalog.version, tuple(files), writer.tally)
 
 
 def seed_urls(app: Flask, catalog: Catalog, archives: dict) -> list[str]:
@@ -130,20 +152,26 @@ class Page:
     linked_from: str
 
 
-def crawl(app: Flask, base_url: str, seeds: list[str], max_urls: int) -> tuple[list[Page], set[str]]:
-    """Fetch the seeds and every internal link they lead to; return pages and query-string links."""
+def iter_pages(
+    app: Flask, base_url: str, seeds: list[str], max_urls: int, query_links: set[str], known: list[int] | None = None
+) -> Iterator[Page]:
+    """Fetch the seeds and every internal link they lead to, one page at a time.
+
+    Internal links with a query string go into ``query_links`` instead of
+    being fetched. ``known`` (a one-item list) holds how many URLs are known
+    so far, for progress reports. Only the page being handled is in memory.
+    """
     origin = urlsplit(base_url)
     prefix = origin.path  # "" or "/calendar" when the site lives under a path
     client = app.test_client()
     queue = deque((url, "") for url in dict.fromkeys(seeds))
-    seen = set(seeds)
-    pages: list[Page] = []
-    not_exported: set[str] = set()
+    seen = set(queue_url for queue_url, _ in queue)
+    if known is not None:
+        known[:] = [len(seen)]
     while queue:
         url, linked_from = queue.popleft()
         with client.get(url, base_url=base_url) as response:
             page = Page(url, response.status_code, response.content_type or "", response.get_data(), linked_from)
-        pages.append(page)
         for link in links_in(page):
             target = urlsplit(urljoin(f"{base_url}{url}", link))
             if target.scheme not in ("http", "https", "webcal") or target.netloc != origin.netloc:
@@ -152,13 +180,22 @@ def crawl(app: Flask, base_url: str, seeds: list[str], max_urls: int) -> tuple[l
                 continue
             path = target.path[len(prefix) :] or "/"
             if target.query:
-                not_exported.add(f"{path}?{target.query}")
+                query_links.add(f"{path}?{target.query}")
             elif path not in seen:
                 if len(seen) >= max_urls:
                     raise ExportError([f"more than {max_urls} URLs: does a page link to an endless series? ({path})"])
                 seen.add(path)
                 queue.append((path, url))
-    return pages, not_exported
+        if known is not None:
+            known[:] = [len(seen)]
+        yield page
+
+
+def crawl(app: Flask, base_url: str, seeds: list[str], max_urls: int) -> tuple[list[Page], set[str]]:
+    """Every page ``iter_pages`` finds, in a list, and the internal links with a query string."""
+    query_links: set[str] = set()
+    pages = list(iter_pages(app, base_url, seeds, max_urls, query_links))
+    return pages, query_links
 
 
 class LinkParser(HTMLParser):
@@ -197,55 +234,99 @@ def file_for(url: str) -> PurePosixPath:
     return PurePosixPath(*segments)
 
 
-def write_files(root: Path, pages: list[Page], previous: Path) -> list[ExportedFile]:
-    """Check every page, then write them all under ``root``; every failure is reported at once."""
-    failures: list[str] = []
-    planned: dict[PurePosixPath, Page] = {}
-    for page in pages:
+@dataclass
+class Tally:
+    """What a build did to the folder, file by file."""
+
+    written: int = 0  # new, or changed since the earlier export
+    kept: int = 0  # the same bytes as the earlier export: its file (and time) kept
+    removed: int = 0  # in the earlier export, gone from this one
+
+
+class Writer:
+    """Checks each page and writes it under ``root`` at once; every failure is reported at the end."""
+
+    def __init__(self, root: Path, previous: Path):
+        self.root = root
+        self.resolved_root = root.resolve()
+        self.previous = previous
+        self.failures: list[str] = []
+        self.files: list[ExportedFile] = []
+        self.tally = Tally()
+        self._urls: dict[PurePosixPath, str] = {}
+
+    def add(self, page: Page) -> None:
         origin = f" (linked from {page.linked_from})" if page.linked_from else ""
         if page.status != 200:
-            failures.append(f"{page.url}: answered {page.status}, not 200{origin}")
-            continue
+            self.failures.append(f"{page.url}: answered {page.status}, not 200{origin}")
+            return
         try:
             relative = file_for(page.url)
         except ExportError as error:
-            failures.extend(error.lines)
-            continue
+            self.failures.extend(error.lines)
+            return
         expected = CONTENT_TYPES.get(relative.suffix)
         if expected is None:
-            failures.append(
+            self.failures.append(
                 f"{page.url}: no known type for {relative.suffix or 'a file without extension'!r} "
                 f"(the app sends {page.content_type!r}); a static host would guess"
             )
-        elif page.content_type != expected:
-            failures.append(f"{page.url}: the app sends {page.content_type!r}, a static host {expected!r}")
-        planned[relative] = page
-    directories = {parent for path in planned for parent in path.parents}
-    failures += [f"{planned[p].url}: is both a file and a folder" for p in planned if p in directories]
-    if failures:
-        raise ExportError(failures)
+            return
+        if page.content_type != expected:
+            self.failures.append(f"{page.url}: the app sends {page.content_type!r}, a static host {expected!r}")
+            return
+        if self.failures:
+            return  # the build will fail: check the rest, write nothing more
+        target = self.root.joinpath(*relative.parts)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.parent.resolve().is_relative_to(self.resolved_root):
+                raise ExportError([f"{page.url}: would be written outside {self.root}"])
+            if same_as_earlier(self.previous.joinpath(*relative.parts), page.body):
+                os.link(self.previous.joinpath(*relative.parts), target)  # the earlier file: bytes and time kept
+                self.tally.kept += 1
+            else:
+                target.write_bytes(page.body)
+                self.tally.written += 1
+        except (FileExistsError, IsADirectoryError, NotADirectoryError):
+            self.failures.append(f"{page.url}: is both a file and a folder")
+            return
+        self._urls[relative] = page.url
+        self.files.append(ExportedFile(page.url, relative.as_posix(), page.content_type, len(page.body)))
 
-    resolved_root = root.resolve()
-    written = []
-    for relative, page in sorted(planned.items()):
-        target = root.joinpath(*relative.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.parent.resolve().is_relative_to(resolved_root):
-            raise ExportError([f"{page.url}: would be written outside {root}"])
-        target.write_bytes(page.body)
-        keep_unchanged_mtime(target, previous.joinpath(*relative.parts), page.body)
-        written.append(ExportedFile(page.url, relative.as_posix(), page.content_type, len(page.body)))
-    return written
+    def finish(self) -> list[ExportedFile]:
+        """Raise ExportError listing every failure; else count the earlier export's files now gone."""
+        directories = {parent for path in self._urls for parent in path.parents}
+        self.failures += [f"{self._urls[p]}: is both a file and a folder" for p in self._urls if p in directories]
+        if self.failures:
+            raise ExportError(self.failures)
+        if self.previous.is_dir():
+            earlier = {p.relative_to(self.previous) for p in self.previous.rglob("*") if p.is_file()}
+            current = {PurePosixPath(f.path) for f in self.files}
+            self.tally.removed = sum(
+                1 for p in earlier if PurePosixPath(p.as_posix()) not in current and p.name != MANIFEST
+            )
+        return sorted(self.files, key=lambda f: f.path)
 
 
-def keep_unchanged_mtime(target: Path, earlier: Path, body: bytes) -> None:
-    """A file identical to the earlier export keeps its time, so static hosts' ETags stay valid."""
+def write_files(root: Path, pages, previous: Path) -> list[ExportedFile]:
+    """Check and write ``pages`` under a new folder ``root`` (see ``Writer``); on failure ``root`` is removed."""
+    writer = Writer(root, previous)
     try:
-        if earlier.is_file() and earlier.stat().st_size == len(body) and earlier.read_bytes() == body:
-            info = earlier.stat()
-            os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
+        for page in pages:
+            writer.add(page)
+        return writer.finish()
+    except BaseException:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+
+
+def same_as_earlier(earlier: Path, body: bytes) -> bool:
+    """True when the earlier export has this file with exactly these bytes."""
+    try:
+        return earlier.is_file() and earlier.stat().st_size == len(body) and earlier.read_bytes() == body
     except OSError:
-        pass  # no earlier copy to compare with: the file is simply new
+        return False
 
 
 def check_replaceable(outdir: Path) -> None:
