@@ -125,7 +125,11 @@ def settings_toml() -> str:
     return "\n".join(parts) + "\n"
 
 
-def generate(count: int, outdir: Path, seed: int = 20231) -> None:
+STAMPED_AT = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # fixed, so the same N gives the same files
+
+
+def generate(count: int, outdir: Path, seed: int = 20231, stamped: bool = True) -> None:
+    """Write the dataset; with ``stamped`` also its revision record, as an editor's `stamp` would."""
     rng = random.Random(seed)
     if outdir.exists():
         shutil.rmtree(outdir)
@@ -135,6 +139,12 @@ def generate(count: int, outdir: Path, seed: int = 20231) -> None:
         folder = outdir / f"{i // 1000:03d}"
         folder.mkdir(exist_ok=True)
         (folder / f"event-{i:06d}.toml").write_text(event_toml(i, rng), encoding="utf-8")
+    if stamped:
+        from calendar_svc.catalog.loading import load_catalog
+        from calendar_svc.catalog.revisions import EMPTY, stamp, write_record
+
+        record, _ = stamp(list(load_catalog(outdir).events), EMPTY, STAMPED_AT)
+        write_record(outdir / "revisions.json", record)
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from flask import Flask
 
 from . import create_app
+from .catalog.languages import LANGUAGES
 from .catalog.model import Catalog
 from .config import Config
 from .errors import ExportError
@@ -100,6 +101,9 @@ def export_site(
     store = app.extensions["calendar_svc"]
     catalog = store.catalog
     archives = store.rendition(config.base_url).archive_years()
+    # Room for every event's page and file in every language, and for the month views; a page
+    # linking to an endless series still stops the build.
+    max_urls = max(max_urls, 8 * len(catalog.events) * len(LANGUAGES) + 10_000)
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))  # same file system: rename works
     try:
