@@ -269,3 +269,17 @@ def test_build_quiet_prints_only_the_summary(tmp_path, runner):
     assert result.stderr == ""
     assert result.stdout.count("\n") == 1
     assert " written, 0 unchanged, 0 removed" in result.stdout
+
+
+def test_building_in_several_processes_writes_the_same_files_as_one(tmp_path, monkeypatch):
+    from calendar_svc import export
+
+    config = Config(events_dir=SMALL, base_url=BASE)
+    one = export_site(config, tmp_path / "one", TODAY)
+    monkeypatch.setattr(export, "PARALLEL_FROM", 0)  # fork workers even for this small site
+    monkeypatch.setattr(export.os, "cpu_count", lambda: 2)
+    several = export_site(config, tmp_path / "several", TODAY)
+    assert [f.path for f in several.files] == [f.path for f in one.files]
+    for exported in one.files:
+        assert (tmp_path / "several" / exported.path).read_bytes() == (tmp_path / "one" / exported.path).read_bytes()
+    assert several.tally.written == len(one.files)

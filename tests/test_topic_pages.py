@@ -120,9 +120,9 @@ def test_the_build_fails_on_an_internal_link_with_a_query_string(tmp_path):
 
     original = export_module.iter_pages
 
-    def pages_with_a_query_link(app, base_url, seeds, max_urls, query_links, known=None):
+    def pages_with_a_query_link(app, base_url, seeds, max_urls, query_links, *args, **kwargs):
         query_links.add("/?sort=date")
-        yield from original(app, base_url, seeds, max_urls, query_links, known)
+        yield from original(app, base_url, seeds, max_urls, query_links, *args, **kwargs)
 
     export_module.iter_pages = pages_with_a_query_link
     try:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import os
+import queue as queue_module
 import re
 import shutil
 import tempfile
@@ -30,9 +32,12 @@ from .catalog.languages import LANGUAGES
 from .catalog.model import Catalog
 from .config import Config
 from .errors import ExportError
-from .publish.urls import public_paths
+from .publish.urls import Urls, public_paths
+from .web.page_data import month_range
 
 MANIFEST = ".calendar-svc-build.json"
+MAX_WORKERS = 4  # processes rendering pages at once (at most one per core)
+PARALLEL_FROM = 2_000  # URLs; smaller sites are quicker in one process than forking
 MAX_URLS = 50_000
 # The type a static host must send for each file extension; deploy/nginx.conf maps the same.
 CONTENT_TYPES = {
@@ -108,13 +113,20 @@ def export_site(
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))  # same file system: rename works
     try:
         query_links: set[str] = set()
-        known = [0]
         writer = Writer(staging, previous=outdir)
-        seeds = seed_urls(app, catalog, archives)
-        for done, page in enumerate(iter_pages(app, config.base_url, seeds, max_urls, query_links, known), 1):
+        seeds = list(dict.fromkeys(seed_urls(app, catalog, archives, today)))
+        workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(seeds) >= PARALLEL_FROM else 1
+        leftovers = _render_in_parallel(app, config.base_url, seeds, max_urls, staging, outdir, workers, writer,
+                                        query_links, progress, store)  # fmt: skip
+        already = frozenset(seeds)
+        done_before = len(writer.files) + len(writer.failures)
+        known = [0]
+        for done, page in enumerate(
+            iter_pages(app, config.base_url, leftovers, max_urls, query_links, known, elsewhere=already), 1
+        ):
             writer.add(page)
             if progress is not None:
-                progress(done, known[0])
+                progress(done_before + done, len(seeds) + known[0])
         if query_links:  # a static host ignores the query and would serve another page: such a link lies
             raise ExportError(
                 [
@@ -136,15 +148,85 @@ def export_site(
     return Export(outdir, config.base_url, today, catalog.version, tuple(files), writer.tally)
 
 
-def seed_urls(app: Flask, catalog: Catalog, archives: dict) -> list[str]:
-    """The URLs known without crawling: every page, feed, archive and JSON document, and the assets."""
+def seed_urls(app: Flask, catalog: Catalog, archives: dict, today: dt.date | None = None) -> list[str]:
+    """The URLs known without crawling: every page, feed, archive and JSON document, and the assets;
+    with ``today``, also every month view in every language (the range the month view covers)."""
     static = Path(app.static_folder)
     assets = [
         p.relative_to(static).as_posix()
         for p in sorted(static.rglob("*"))
         if p.is_file() and not p.name.startswith(".")
     ]
-    return list(public_paths(catalog, archives, assets))
+    urls = list(public_paths(catalog, archives, assets))
+    if today is not None:
+        first, last = month_range(catalog.events, today)
+        months = [(y, m) for y in range(first[0], last[0] + 1) for m in range(1, 13) if first <= (y, m) <= last]
+        urls += [Urls(lang=lang).month(y, m) for lang in LANGUAGES for y, m in months]
+    return urls
+
+
+def _render_in_parallel(app, base_url, seeds, max_urls, root, previous, workers, writer, query_links, progress, store):
+    """Write the seeds' pages with ``workers`` forked processes (or in this one); return links found beyond them.
+
+    The parent renders every language before forking, so the workers share
+    that memory instead of each rendering it.
+    """
+    if workers <= 1:
+        discovered: set[str] = set()
+        for done, page in enumerate(iter_pages(app, base_url, seeds, max_urls, query_links, discovered=discovered), 1):
+            writer.add(page)
+            if progress is not None:
+                progress(done, len(seeds))
+        return sorted(discovered - set(seeds))
+    for lang in LANGUAGES:
+        store.rendition(base_url, lang).warm()
+    context = multiprocessing.get_context("fork")
+    done = context.Value("i", 0)
+    results = context.Queue()
+    everything = frozenset(seeds)
+    processes = [
+        context.Process(
+            target=export_part,
+            args=(app, base_url, seeds[i::workers], everything, max_urls, root, previous, done, results),
+            daemon=True,
+        )
+        for i in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    answers, discovered = [], set()
+    while len(answers) < workers:
+        try:
+            answers.append(results.get(timeout=0.2))
+        except queue_module.Empty:
+            if not any(p.is_alive() for p in processes) and results.empty():
+                raise ExportError(["a build worker stopped without answering"]) from None
+        if progress is not None:
+            progress(done.value, len(seeds))
+    for process in processes:
+        process.join()
+    for files, tally, failures, links, found in answers:
+        writer.absorb(files, tally, failures)
+        query_links |= links
+        discovered |= found
+    return sorted(discovered - everything)
+
+
+def export_part(app, base_url, part, all_seeds, max_urls, root, previous, done, results) -> None:
+    """In a forked worker: fetch and write the pages of ``part``; report files, tally, problems and new links."""
+    query_links: set[str] = set()
+    discovered: set[str] = set()
+    writer = Writer(root, previous)
+    try:
+        for page in iter_pages(app, base_url, part, max_urls, query_links, elsewhere=all_seeds, discovered=discovered):
+            writer.add(page)
+            with done.get_lock():
+                done.value += 1
+        results.put((writer.files, writer.tally, writer.failures, query_links, discovered))
+    except ExportError as error:
+        results.put(([], Tally(), error.lines, set(), set()))
+    except BaseException as error:  # a worker must always answer, or the build would wait for ever
+        results.put(([], Tally(), [f"a build worker failed: {type(error).__name__}: {error}"], set(), set()))
 
 
 @dataclass(frozen=True)
@@ -157,19 +239,28 @@ class Page:
 
 
 def iter_pages(
-    app: Flask, base_url: str, seeds: list[str], max_urls: int, query_links: set[str], known: list[int] | None = None
+    app: Flask,
+    base_url: str,
+    seeds: list[str],
+    max_urls: int,
+    query_links: set[str],
+    known: list[int] | None = None,
+    elsewhere: frozenset[str] = frozenset(),
+    discovered: set[str] | None = None,
 ) -> Iterator[Page]:
     """Fetch the seeds and every internal link they lead to, one page at a time.
 
     Internal links with a query string go into ``query_links`` instead of
     being fetched. ``known`` (a one-item list) holds how many URLs are known
     so far, for progress reports. Only the page being handled is in memory.
+    Links to ``elsewhere`` (fetched by another process) are not followed;
+    given a ``discovered`` set, new links go there instead of being followed.
     """
     origin = urlsplit(base_url)
     prefix = origin.path  # "" or "/calendar" when the site lives under a path
     client = app.test_client()
     queue = deque((url, "") for url in dict.fromkeys(seeds))
-    seen = set(queue_url for queue_url, _ in queue)
+    seen = set(queue_url for queue_url, _ in queue) | elsewhere
     if known is not None:
         known[:] = [len(seen)]
     while queue:
@@ -189,7 +280,10 @@ def iter_pages(
                 if len(seen) >= max_urls:
                     raise ExportError([f"more than {max_urls} URLs: does a page link to an endless series? ({path})"])
                 seen.add(path)
-                queue.append((path, url))
+                if discovered is not None:
+                    discovered.add(path)
+                else:
+                    queue.append((path, url))
         if known is not None:
             known[:] = [len(seen)]
         yield page
@@ -297,6 +391,14 @@ class Writer:
             return
         self._urls[relative] = page.url
         self.files.append(ExportedFile(page.url, relative.as_posix(), page.content_type, len(page.body)))
+
+    def absorb(self, files: list[ExportedFile], tally: Tally, failures: list[str]) -> None:
+        """Take in what another process wrote under the same root."""
+        self.files += files
+        self.failures += failures
+        self.tally.written += tally.written
+        self.tally.kept += tally.kept
+        self._urls.update({PurePosixPath(f.path): f.url for f in files})
 
     def finish(self) -> list[ExportedFile]:
         """Raise ExportError listing every failure; else count the earlier export's files now gone."""
