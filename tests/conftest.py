@@ -36,6 +36,14 @@ def events_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def bundled_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled events, stamped as they are."""
+    target = tmp_path / "bundled-events"
+    shutil.copytree(BUNDLED_EVENTS, target)
+    return target
+
+
+@pytest.fixture
 def write_event(events_dir: Path):
     """Write one event file into the writable dataset from its fields; returns its path.
 

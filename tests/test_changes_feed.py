@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import shutil
 
 import feedparser
 import pytest
@@ -15,7 +14,6 @@ from calendar_svc.catalog.revisions import read_record
 from calendar_svc.cli import main
 from calendar_svc.config import Config
 
-from .conftest import BUNDLED_EVENTS
 from .ical_checks import parse_with_icalendar
 from .servers import Service, fetch, wait_until
 
@@ -23,10 +21,8 @@ BASE = "http://cal.test"
 
 
 @pytest.fixture
-def events(tmp_path):
-    target = tmp_path / "events"
-    shutil.copytree(BUNDLED_EVENTS, target)
-    return target
+def events(bundled_copy):
+    return bundled_copy
 
 
 def sequence_of(events, event_id: str) -> int:

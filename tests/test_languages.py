@@ -19,6 +19,7 @@ from calendar_svc.i18n import catalog_path
 from calendar_svc.web.when import date_range, join, month_text
 
 from .conftest import BUNDLED_EVENTS, ROOT
+from .html_checks import page_at as page
 from .ical_checks import parse_with_icalendar, parse_with_vobject, unfolded_lines
 
 BASE = "http://cal.test"
@@ -36,12 +37,6 @@ PAGES = [
 @pytest.fixture(scope="module")
 def client():
     return create_app(Config(events_dir=BUNDLED_EVENTS, base_url=BASE, today=TODAY)).test_client()
-
-
-def page(client, url: str) -> BeautifulSoup:
-    with client.get(url) as response:
-        assert response.status_code == 200, url
-        return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def feed(client, url: str):

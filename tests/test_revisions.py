@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -22,11 +21,8 @@ BASE = "http://cal.test"
 
 
 @pytest.fixture
-def events(tmp_path):
-    """A writable copy of the bundled events, stamped as they are."""
-    target = tmp_path / "events"
-    shutil.copytree(BUNDLED_EVENTS, target)
-    return target
+def events(bundled_copy):
+    return bundled_copy
 
 
 def invoke(*args: str):

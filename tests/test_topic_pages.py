@@ -14,6 +14,7 @@ from calendar_svc.errors import ExportError
 from calendar_svc.export import export_site
 
 from .conftest import BUNDLED_EVENTS, SMALL
+from .html_checks import page_at as soup
 from .ical_checks import parse_with_icalendar, parse_with_vobject, unfolded_lines
 
 BASE = "http://cal.test"
@@ -23,12 +24,6 @@ TODAY = dt.date(2026, 11, 30)
 @pytest.fixture(scope="module")
 def client():
     return create_app(Config(events_dir=BUNDLED_EVENTS, base_url=BASE, today=TODAY)).test_client()
-
-
-def soup(client, url: str) -> BeautifulSoup:
-    with client.get(url) as response:
-        assert response.status_code == 200, url
-        return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def titles(page: BeautifulSoup) -> set[str]:

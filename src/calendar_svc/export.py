@@ -22,8 +22,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
-from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urljoin, urlsplit
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from flask import Flask
 
@@ -33,35 +33,24 @@ from .catalog.model import Catalog
 from .config import Config
 from .errors import ExportError
 from .publish.urls import Urls, public_paths
+from .site_files import (  # noqa: F401 - CONTENT_TYPES and write_files are part of this module's interface
+    CONTENT_TYPES,
+    MANIFEST,
+    ExportedFile,
+    Page,
+    Tally,
+    Writer,
+    check_replaceable,
+    file_for,
+    swap_into_place,
+    write_files,
+)
 from .web.page_data import month_range
 
-MANIFEST = ".calendar-svc-build.json"
 MAX_WORKERS = 4  # processes rendering pages at once (at most one per core)
 PARALLEL_FROM = 2_000  # URLs; smaller sites are quicker in one process than forking
 MAX_URLS = 50_000
-# The type a static host must send for each file extension; deploy/nginx.conf maps the same.
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".ics": "text/calendar; charset=utf-8",
-    ".json": "application/json",
-    ".atom": "application/atom+xml; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml; charset=utf-8",
-    ".png": "image/png",
-    ".ico": "image/vnd.microsoft.icon",
-    ".woff2": "font/woff2",
-}
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
-
-
-@dataclass(frozen=True)
-class ExportedFile:
-    url: str  # the path part of the public URL, e.g. "/events/aif-2023/"
-    path: str  # the file under the output folder, e.g. "events/aif-2023/index.html"
-    content_type: str
-    size: int
 
 
 @dataclass(frozen=True)
@@ -229,15 +218,6 @@ def export_part(app, base_url, part, all_seeds, max_urls, root, previous, done, 
         results.put(([], Tally(), [f"a build worker failed: {type(error).__name__}: {error}"], set(), set()))
 
 
-@dataclass(frozen=True)
-class Page:
-    url: str
-    status: int
-    content_type: str
-    body: bytes
-    linked_from: str
-
-
 def iter_pages(
     app: Flask,
     base_url: str,
@@ -318,139 +298,3 @@ def links_in(page: Page) -> list[str]:
     if kind == "text/css":
         return [a or b for a, b in CSS_URL.findall(page.body.decode("utf-8", "replace"))]
     return []
-
-
-def file_for(url: str) -> PurePosixPath:
-    """The file a static host serves for ``url``: "/" -> index.html, "/events/x/" -> events/x/index.html."""
-    path = unquote(url)
-    segments = path.strip("/").split("/") if path.strip("/") else []
-    for segment in segments:
-        if segment in ("", ".", "..") or segment.startswith(".") or "\\" in segment or "\0" in segment:
-            raise ExportError([f"{url}: cannot be a file name (empty, dot or hidden segment, backslash or NUL)"])
-    if path.endswith("/"):
-        segments.append("index.html")
-    return PurePosixPath(*segments)
-
-
-@dataclass
-class Tally:
-    """What a build did to the folder, file by file."""
-
-    written: int = 0  # new, or changed since the earlier export
-    kept: int = 0  # the same bytes as the earlier export: its file (and time) kept
-    removed: int = 0  # in the earlier export, gone from this one
-
-
-class Writer:
-    """Checks each page and writes it under ``root`` at once; every failure is reported at the end."""
-
-    def __init__(self, root: Path, previous: Path):
-        self.root = root
-        self.resolved_root = root.resolve()
-        self.previous = previous
-        self.failures: list[str] = []
-        self.files: list[ExportedFile] = []
-        self.tally = Tally()
-        self._urls: dict[PurePosixPath, str] = {}
-
-    def add(self, page: Page) -> None:
-        origin = f" (linked from {page.linked_from})" if page.linked_from else ""
-        if page.status != 200:
-            self.failures.append(f"{page.url}: answered {page.status}, not 200{origin}")
-            return
-        try:
-            relative = file_for(page.url)
-        except ExportError as error:
-            self.failures.extend(error.lines)
-            return
-        expected = CONTENT_TYPES.get(relative.suffix)
-        if expected is None:
-            self.failures.append(
-                f"{page.url}: no known type for {relative.suffix or 'a file without extension'!r} "
-                f"(the app sends {page.content_type!r}); a static host would guess"
-            )
-            return
-        if page.content_type != expected:
-            self.failures.append(f"{page.url}: the app sends {page.content_type!r}, a static host {expected!r}")
-            return
-        if self.failures:
-            return  # the build will fail: check the rest, write nothing more
-        target = self.root.joinpath(*relative.parts)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not target.parent.resolve().is_relative_to(self.resolved_root):
-                raise ExportError([f"{page.url}: would be written outside {self.root}"])
-            if same_as_earlier(self.previous.joinpath(*relative.parts), page.body):
-                os.link(self.previous.joinpath(*relative.parts), target)  # the earlier file: bytes and time kept
-                self.tally.kept += 1
-            else:
-                target.write_bytes(page.body)
-                self.tally.written += 1
-        except (FileExistsError, IsADirectoryError, NotADirectoryError):
-            self.failures.append(f"{page.url}: is both a file and a folder")
-            return
-        self._urls[relative] = page.url
-        self.files.append(ExportedFile(page.url, relative.as_posix(), page.content_type, len(page.body)))
-
-    def absorb(self, files: list[ExportedFile], tally: Tally, failures: list[str]) -> None:
-        """Take in what another process wrote under the same root."""
-        self.files += files
-        self.failures += failures
-        self.tally.written += tally.written
-        self.tally.kept += tally.kept
-        self._urls.update({PurePosixPath(f.path): f.url for f in files})
-
-    def finish(self) -> list[ExportedFile]:
-        """Raise ExportError listing every failure; else count the earlier export's files now gone."""
-        directories = {parent for path in self._urls for parent in path.parents}
-        self.failures += [f"{self._urls[p]}: is both a file and a folder" for p in self._urls if p in directories]
-        if self.failures:
-            raise ExportError(self.failures)
-        if self.previous.is_dir():
-            earlier = {p.relative_to(self.previous) for p in self.previous.rglob("*") if p.is_file()}
-            current = {PurePosixPath(f.path) for f in self.files}
-            self.tally.removed = sum(
-                1 for p in earlier if PurePosixPath(p.as_posix()) not in current and p.name != MANIFEST
-            )
-        return sorted(self.files, key=lambda f: f.path)
-
-
-def write_files(root: Path, pages, previous: Path) -> list[ExportedFile]:
-    """Check and write ``pages`` under a new folder ``root`` (see ``Writer``); on failure ``root`` is removed."""
-    writer = Writer(root, previous)
-    try:
-        for page in pages:
-            writer.add(page)
-        return writer.finish()
-    except BaseException:
-        shutil.rmtree(root, ignore_errors=True)
-        raise
-
-
-def same_as_earlier(earlier: Path, body: bytes) -> bool:
-    """True when the earlier export has this file with exactly these bytes."""
-    try:
-        return earlier.is_file() and earlier.stat().st_size == len(body) and earlier.read_bytes() == body
-    except OSError:
-        return False
-
-
-def check_replaceable(outdir: Path) -> None:
-    """Refuse to replace a folder that is neither empty nor an earlier export."""
-    if outdir.is_symlink() or (outdir.exists() and not outdir.is_dir()):
-        raise ExportError([f"{outdir}: exists and is not a folder"])
-    if outdir.is_dir() and any(outdir.iterdir()) and not (outdir / MANIFEST).is_file():
-        raise ExportError(
-            [f"{outdir}: is not empty and is not an earlier export (no {MANIFEST}); choose an empty or new folder"]
-        )
-
-
-def swap_into_place(staging: Path, outdir: Path) -> None:
-    """Put the finished export at ``outdir``; the earlier one is removed only after."""
-    if not outdir.exists():
-        staging.rename(outdir)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.old.", dir=outdir.parent))
-    outdir.rename(retired / outdir.name)
-    staging.rename(outdir)
-    shutil.rmtree(retired, ignore_errors=True)

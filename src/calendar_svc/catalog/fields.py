@@ -10,6 +10,9 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
+from ..errors import Problem
+from .languages import TRANSLATIONS
+
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # event ids (file names) and calendar slugs
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 CONTROL_CHARS_ONE_LINE = re.compile(r"[\x00-\x1f\x7f]")
@@ -87,9 +90,6 @@ def translations(
     have nothing to fall back to). Problems are appended as ``Problem``s
     named ``<prefix><language>.<field>``.
     """
-    from ..errors import Problem
-    from .languages import TRANSLATIONS
-
     found = []
     for language in TRANSLATIONS:
         if language not in table:
@@ -116,8 +116,6 @@ def translations(
 
 def unknown_language(name: str, value: object) -> str | None:
     """For a table that looks like a translation in a language the calendar does not speak: why it is refused."""
-    from .languages import TRANSLATIONS
-
     if isinstance(value, dict) and len(name) in (2, 3) and name.isalpha() and name.islower():
         return f"unknown language {name!r} (translations go in [{'] and ['.join(TRANSLATIONS)}])"
     return None

@@ -167,7 +167,7 @@ class Rendition:
         country_counts = {
             code: self.selection_count(Selection(countries=frozenset({code}))) for code in self.catalog.countries
         }
-        document = calendars_document(self.catalog, self.urls, self.feed_counts(), country_counts)
+        document = calendars_document(self.catalog, self.urls, self.feed_counts, country_counts)
         return self._json(document, self.catalog.events)
 
     def warm(self) -> Rendition:
@@ -187,8 +187,9 @@ class Rendition:
         """Archived years: None for the full feed, else by calendar slug."""
         return {None: sorted(self.archives), **{slug: sorted(years) for slug, years in self.calendar_archives.items()}}
 
+    @cached_property
     def feed_counts(self) -> dict[str | None, tuple[int, dict[int, int]]]:
-        """Events in each feed and in each of its archives: None for the full feed, else by slug."""
+        """Events in each feed and in each of its archives: None for the full feed, else by slug (counted once)."""
         counts = {None: (len(self._in_full_feed), {y: a.count for y, a in self.archives.items()})}
         for c in self.catalog.calendars:
             archived = {y: a.count for y, a in self.calendar_archives[c.slug].items()}

@@ -90,7 +90,7 @@ def feed_choices(catalog: Catalog) -> dict[str, Feed]:
     """The full feed (key "") and one feed per calendar (key: its slug), with their yearly archives."""
     site, language = catalog.site, lang()
     links = urls()
-    counts = rendition().feed_counts()
+    counts = rendition().feed_counts
     title = site.text("title", language)
 
     def archives(slug: str | None) -> tuple:
