@@ -4,8 +4,10 @@
 
 For each size it generates the synthetic dataset, then interleaves rounds of:
 - ours, cold: a fresh Python process imports the service, loads and validates
-  every file and renders everything (all feeds, single-event files, JSON),
-  timed from process start until the full feed's bytes exist;
+  every file and renders every feed and archive, as a server start does
+  (``create_app``), timed from process start until the full feed's bytes exist;
+- ours, restart: the same, with the work an earlier start saved in its cache
+  folder (parsed files, rendered events), as every start after the first;
 - ours, warm: rendering everything again from the loaded catalog;
 - ical-generator (npm): building and serialising the full feed from the
   same events (its input is our own /api/events.json).
@@ -33,12 +35,15 @@ from benchmarks.generate import generate  # noqa: E402
 OURS = r"""
 import json, sys, time
 start = float(sys.argv[2])
-from calendar_svc.catalog.loading import load_catalog
+from calendar_svc import Config, create_app
 from calendar_svc.publish.rendition import Rendition
 t_import = time.time()
-catalog = load_catalog(sys.argv[1])
+cache_dir = None if sys.argv[4] == "off" else sys.argv[4]
+config = Config(events_dir=sys.argv[1], base_url="http://127.0.0.1:8000", feed_budget=10**12, cache_dir=cache_dir)
+store = create_app(config).extensions["calendar_svc"]
+catalog = store.catalog
 t_load = time.time()
-rendition = Rendition(catalog, "http://127.0.0.1:8000", feed_budget=10**12)
+rendition = store.rendition(config.base_url)
 assert rendition.full_feed.body
 t_render = time.time()
 warm = []
@@ -71,9 +76,10 @@ def run_vtimezone(rebuilds: int) -> dict:
     return json.loads(out)
 
 
-def run_ours(directory: Path, warm_rounds: int) -> dict:
+def run_ours(directory: Path, warm_rounds: int, cache_dir: Path | None = None) -> dict:
+    """One start in a new process; ``cache_dir``: where it finds what an earlier start saved."""
     out = subprocess.run(
-        [sys.executable, "-c", OURS, str(directory), repr(time.time()), str(warm_rounds)],
+        [sys.executable, "-c", OURS, str(directory), repr(time.time()), str(warm_rounds), str(cache_dir or "off")],
         capture_output=True,
         text=True,
         check=True,
@@ -111,9 +117,12 @@ def main() -> None:
             generate(size, directory)
             doc = Path(tmp) / f"events-{size}.json"
             events_json(directory, doc)
-            ours, theirs = [], []
-            for _ in range(args.rounds):  # interleaved, so both see the same machine
+            ours, restarts, theirs = [], [], []
+            saved = Path(tmp) / f"cache-{size}"
+            run_ours(directory, warm_rounds=0, cache_dir=saved)  # a first start saves its work here
+            for _ in range(args.rounds):  # interleaved, so all see the same machine
                 ours.append(run_ours(directory, warm_rounds=2))
+                restarts.append(run_ours(directory, warm_rounds=0, cache_dir=saved))
                 theirs.append(run_ical_generator(doc, rounds=3))
             med = lambda values: statistics.median(values)  # noqa: E731
             row = {
@@ -123,12 +132,17 @@ def main() -> None:
                 "ours_load_s": med([o["load"] for o in ours]),
                 "ours_render_s": med([o["render"] for o in ours]),
                 "ours_warm_s": med([w for o in ours for w in o["warm"]]),
+                "restart_s": med([o["cold"] for o in restarts]),
+                "restart_import_s": med([o["import"] for o in restarts]),
+                "restart_load_s": med([o["load"] for o in restarts]),
+                "restart_render_s": med([o["render"] for o in restarts]),
                 "igen_render_s": med([t["render_seconds"][0] for t in theirs]),
                 "igen_warm_s": med([s for t in theirs for s in t["render_seconds"][1:]]),
                 "ours_bytes": ours[0]["bytes"],
                 "igen_bytes": theirs[0]["bytes"],
             }
             row["cold_ratio"] = row["ours_cold_s"] / row["igen_render_s"]
+            row["restart_ratio"] = row["restart_s"] / row["igen_render_s"]
             row["warm_ratio"] = row["ours_warm_s"] / row["igen_warm_s"]
             rows.append(row)
             print(json.dumps(row), file=sys.stderr)
@@ -143,6 +157,16 @@ def main() -> None:
             f"{r['ours_render_s']:.2f} s | {r['ours_warm_s']:.2f} s | {r['igen_render_s']:.2f} s | {r['igen_warm_s']:.2f} s | "
             f"{r['cold_ratio']:.2f}× | {r['warm_ratio']:.2f}× | "
             f"{r['ours_warm_s'] / r['events'] * 1e6:.0f} / {r['igen_warm_s'] / r['events'] * 1e6:.0f} |"
+        )
+    print(
+        "\n| events | ours: restart to feed, with the work saved by an earlier start | (import / load+validate / render) "
+        "| ical-generator: first render | restart ÷ igen first |"
+    )
+    print("|---:|---:|---|---:|---:|")
+    for r in rows:
+        print(
+            f"| {r['events']:,} | {r['restart_s']:.2f} s | {r['restart_import_s']:.2f} / {r['restart_load_s']:.2f} / "
+            f"{r['restart_render_s']:.2f} s | {r['igen_render_s']:.2f} s | {r['restart_ratio']:.2f}× |"
         )
     zones = [run_vtimezone(rebuilds=5) for _ in range(args.rounds)]
     first = statistics.median(z["first"] for z in zones)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import tempfile
 import zoneinfo
 from pathlib import Path
 
@@ -19,6 +21,10 @@ from .toml_text import toml_document
 # readers the tests check its feeds with (icalendar, vobject, zoneinfo itself) look zones up by
 # name; point them at the same package, so a difference is a bug and not a newer host tzdata.
 zoneinfo.reset_tzpath(to=[])
+
+# Servers and commands the tests start keep their caches in a folder of this test session,
+# never in the account's own cache folder.
+os.environ["CALENDAR_SVC_CACHE_DIR"] = tempfile.mkdtemp(prefix="calendar-svc-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

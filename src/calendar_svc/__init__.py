@@ -15,8 +15,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .catalog import CalendarInfo, Catalog, Event, load_catalog
 from .config import Config
+from .disk_cache import DiskCache
 from .errors import CalendarSvcError, CatalogError, Problem
 from .publish.rendition import Rendition
+from .publish.saved_blocks import save_blocks, saved_blocks
 from .serving.response_cache import ResponseCache
 from .serving.store import CatalogStore
 
@@ -36,17 +38,31 @@ def create_app(config: Config | None = None, catalog: Catalog | None = None) -> 
     config = config or Config.from_env()
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
 
+    # Work saved by an earlier start, when the data comes from the events folder.
+    cache = DiskCache(config.cache_dir) if config.cache_dir is not None and catalog is None else None
+
     def render(catalog: Catalog, base_url: str, lang: str, previous: Rendition | None = None) -> Rendition:
         # Feeds over budget archive past years only: never this year's or later events.
         this_year = config.today_at(dt.datetime.now(dt.UTC)).year
-        return Rendition(
-            catalog, base_url, feed_budget=config.feed_budget, this_year=this_year, lang=lang, previous=previous
+        saved = None
+        if previous is None and cache is not None:  # the first rendition for this origin and language
+            saved = saved_blocks(cache, config.events_dir, base_url, lang)
+        rendition = Rendition(
+            catalog,
+            base_url,
+            feed_budget=config.feed_budget,
+            this_year=this_year,
+            lang=lang,
+            previous=previous or saved,
         )
+        if previous is None and cache is not None:
+            save_blocks(cache, config.events_dir, rendition)
+        return rendition
 
     if catalog is not None:
         store = CatalogStore(catalog, render=render)
     else:
-        store = CatalogStore.load(config.events_dir, render)
+        store = CatalogStore.load(config.events_dir, render, cache)
 
     app.config["CALENDAR_SVC"] = config
     app.config["JSON_SORT_KEYS"] = False

@@ -47,11 +47,6 @@ def data_files(root: str | Path) -> list[tuple[str, os.stat_result | None]]:
     return sorted(found, key=lambda pair: pair[0])
 
 
-def event_files(root: Path) -> list[Path]:
-    """Every event file under ``root`` (all data files but the settings), in a stable order."""
-    return [root / name for name, _ in data_files(root) if name.endswith(".toml") and name != SETTINGS_FILE]
-
-
 def data_fingerprint(root: str | Path) -> Fingerprint:
     """What the loader would read, as (relative name, size, mtime_ns, inode) per file, sorted.
 

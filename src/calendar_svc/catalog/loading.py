@@ -6,23 +6,36 @@ catalog loads, or ``CatalogError`` lists what is wrong: never a partial one.
 A ``CatalogLoader`` remembers what each file's bytes parsed and validated to,
 so loading the same folder again after an edit parses and validates only the
 files whose bytes changed; the checks across files (duplicate ids and UIDs,
-the revision record) still run over the whole catalog every time.
+the revision record) still run over the whole catalog every time. Given a
+``DiskCache``, its first load also reuses what an earlier process worked out
+for files with the same name and bytes, and saves what it had to work out.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import os
 from pathlib import Path
 
 import tomli as tomllib  # the compiled build of the parser that became tomllib: 2-3x faster
 
+from ..disk_cache import DiskCache
 from ..errors import CatalogError, Problem
 from .calendars_file import parse_settings
 from .event_file import parse_event
-from .files import REVISIONS_FILE, SETTINGS_FILE, data_files, event_files
+from .files import REVISIONS_FILE, SETTINGS_FILE, Fingerprint, data_fingerprint
 from .model import Catalog, Event, Site
-from .revisions import EMPTY, RecordError, all_revisions, apply_record, parse_record, record_problems
+from .revisions import (
+    EMPTY,
+    Record,
+    RecordError,
+    all_revisions,
+    apply_record,
+    event_fingerprint,
+    parse_record,
+    record_problems,
+)
 
 
 def load_catalog(directory: str | Path) -> Catalog:
@@ -31,105 +44,145 @@ def load_catalog(directory: str | Path) -> Catalog:
 
 
 Parsed = Event | list[Problem]  # what one event file's bytes validate to
+CACHE_NAME = "parsed"
 
 
 class CatalogLoader:
     """Loads one folder, again and again, reusing each unchanged file's parse and validation."""
 
-    def __init__(self, directory: str | Path):
+    def __init__(self, directory: str | Path, cache: DiskCache | None = None):
         self.root = Path(directory)
+        self.cache = cache
         self._settings: bytes | None = None  # the calendars.toml the cached results were validated against
-        self._parsed: dict[str, tuple[bytes, Parsed]] = {}  # path -> (bytes, result)
+        # path -> (SHA-256 of its bytes, what they validate to, the event's fingerprint or "")
+        self._parsed: dict[str, tuple[bytes, Parsed, str]] = {}
         self._read: dict[str, tuple[tuple[int, int, int], bytes]] = {}  # relative name -> (size, mtime, inode), bytes
+        self._record: tuple[bytes, Record] | None = None  # (SHA-256 of the record file, what it parsed to)
+        self._record_parsed = False  # by the last load
         self.parsed_last_time = 0  # event files parsed by the last load (the others were reused)
 
-    def load(self, pause_collector: bool = True) -> Catalog:
+    def load(self, pause_collector: bool = True, listing: Fingerprint | None = None) -> Catalog:
         """Load the folder. ``pause_collector``: skip the garbage collector's passes while loading (tens
-        of thousands of small objects, no cycles); not while serving, since that pauses every thread's."""
+        of thousands of small objects, no cycles); not while serving, since that pauses every thread's.
+        ``listing``: the folder's ``data_fingerprint``, when the caller has just taken it."""
         if not pause_collector:
-            return self._load()
+            return self._load(listing)
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._load()
+            return self._load(listing)
         finally:
             if gc_was_enabled:
                 gc.enable()
 
-    def _load(self) -> Catalog:
+    def _load(self, listing: Fingerprint | None) -> Catalog:
         root = self.root
         if not root.is_dir():
             raise CatalogError([Problem(str(root), "", "no such directory")])
         problems: list[Problem] = []
         digest = hashlib.sha256()
+        top = str(root)
+
+        def path_of(name: str) -> str:  # as str(root / name) spells it, without a Path per file
+            return name if top == "." else os.path.join(top, name)
+
         # A file whose size, time and inode are those of the last load is not read again.
-        stats = {name: (s.st_size, s.st_mtime_ns, s.st_ino) for name, s in data_files(root) if s is not None}
+        if listing is None:
+            listing = data_fingerprint(root)
+        stats = {name: (size, mtime, inode) for name, size, mtime, inode in listing}
         known, self._read = self._read, {}
 
-        def read(path: Path) -> bytes:
-            name = path.relative_to(root).as_posix()
+        def read(name: str) -> bytes:
             earlier = known.get(name)
-            if earlier is not None and name in stats and earlier[0] == stats[name]:
+            if earlier is not None and earlier[0] == stats[name]:
                 raw = earlier[1]
             else:
-                raw = path.read_bytes()
-            if name in stats:
-                self._read[name] = (stats[name], raw)
+                with open(path_of(name), "rb") as file:
+                    raw = file.read()
+            self._read[name] = (stats[name], raw)
             digest.update(name.encode() + b"\0" + raw + b"\0")
             return raw
 
-        settings_path = root / SETTINGS_FILE
+        settings_path = path_of(SETTINGS_FILE)
         site, calendars, settings_raw = None, (), None
-        if not settings_path.is_file():
-            problems.append(Problem(str(settings_path), "", "missing: it holds the site settings and calendars"))
+        if SETTINGS_FILE not in stats:
+            problems.append(Problem(settings_path, "", "missing: it holds the site settings and calendars"))
         else:
-            settings_raw = read(settings_path)
-            table, problem = parse_toml(str(settings_path), settings_raw)
+            settings_raw = read(SETTINGS_FILE)
+            table, problem = parse_toml(settings_path, settings_raw)
             if problem:
                 problems.append(problem)
             if table is not None:
-                site, calendars = parse_settings(str(settings_path), table, problems)
+                site, calendars = parse_settings(settings_path, table, problems)
+        first_load = self._settings is None and not self._parsed
         if settings_raw != self._settings or site is None:  # categories may have changed: validate all again
             self._parsed = {}
         self._settings = settings_raw if site is not None else None
+        if first_load and site is not None:
+            self._parsed, self._record = self._saved(settings_raw)
 
         categories = frozenset(c.slug for c in calendars)
         events: list[Event] = []
-        parsed: dict[str, tuple[bytes, Parsed]] = {}
+        fingerprints: dict[Event, str] = {}
+        parsed: dict[str, tuple[bytes, Parsed, str]] = {}
         self.parsed_last_time = 0
-        for path in event_files(root):
-            raw = read(path)
-            key = str(path)
+        for name in stats:
+            if name in (SETTINGS_FILE, REVISIONS_FILE):
+                continue
+            raw = read(name)
+            key, sha = path_of(name), hashlib.sha256(raw).digest()
             cached = self._parsed.get(key)
-            if cached is not None and cached[0] == raw:
-                result = cached[1]
-            else:
-                result = self._parse_event(path, raw, categories if site else None)
+            if cached is None or cached[0] != sha:
+                result = self._parse_event(Path(key), raw, categories if site else None)
+                if isinstance(result, Event):
+                    result = result.read_from(sha)
+                cached = (sha, result, event_fingerprint(result) if isinstance(result, Event) else "")
                 self.parsed_last_time += 1
-            parsed[key] = (raw, result)
+            parsed[key] = cached
+            result = cached[1]
             if isinstance(result, Event):
                 events.append(result)
+                fingerprints[result] = cached[2]
             else:
                 problems.extend(result)
         self._parsed = parsed  # files that are gone are forgotten
 
         problems.extend(duplicate_problems(events, site))
-        record_path = root / REVISIONS_FILE
+        record_path = path_of(REVISIONS_FILE)
         record = EMPTY
-        if record_path.is_file():
+        if REVISIONS_FILE in stats:
             try:
-                record = parse_record(read(record_path))
+                record = self._parse_record(read(REVISIONS_FILE))
             except RecordError as error:
-                problems.append(Problem(str(record_path), "", str(error)))
+                problems.append(Problem(record_path, "", str(error)))
+        if first_load and site is not None and (self.parsed_last_time or self._record_parsed):
+            self._save(settings_raw)
         if problems or site is None:
             raise CatalogError(problems)
-        unstamped = record_problems(events, record, str(record_path))
-        events = apply_record(events, record, site)
+        unstamped = record_problems(events, record, record_path, fingerprints.__getitem__)
+        events = apply_record(events, record, site, fingerprints.__getitem__)
         events.sort(key=lambda e: e.sort_key)
         return Catalog(
             site=site, calendars=calendars, events=tuple(events), version=digest.hexdigest()[:16],
             revisions=tuple(all_revisions(record)), unstamped=tuple(sorted(unstamped)),
         )  # fmt: skip
+
+    def _parse_record(self, raw: bytes) -> Record:
+        """The revision record, reused while its bytes stay the same (it is read on every load)."""
+        sha = hashlib.sha256(raw).digest()
+        self._record_parsed = self._record is None or self._record[0] != sha
+        if self._record_parsed:
+            self._record = (sha, parse_record(raw))
+        return self._record[1]
+
+    def _saved(self, settings_raw: bytes) -> tuple[dict[str, tuple[bytes, Parsed, str]], tuple[bytes, Record] | None]:
+        """What an earlier process saved for this folder under the same settings, if anything."""
+        saved = self.cache.read(CACHE_NAME, str(self.root.resolve()), (settings_raw,)) if self.cache else None
+        return saved if isinstance(saved, tuple) else ({}, None)
+
+    def _save(self, settings_raw: bytes) -> None:
+        if self.cache is not None:
+            self.cache.write(CACHE_NAME, str(self.root.resolve()), (settings_raw,), (self._parsed, self._record))
 
     @staticmethod
     def _parse_event(path: Path, raw: bytes, categories: frozenset[str] | None) -> Parsed:

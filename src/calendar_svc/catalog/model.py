@@ -100,10 +100,27 @@ class Event:
     sequence: int | None = None
     updated: dt.datetime | None = None
     translations: Translations = ()  # title, location and description in Kazakh and Russian
+    # SHA-256 of the bytes of the file the event was read from (b"": not read from a file). Not
+    # published and not compared; with the path, it stands for every field as read.
+    source: bytes = field(default=b"", compare=False, repr=False)
 
     def text(self, field: str, lang: str) -> Text:
         """``title``, ``location`` or ``description`` in ``lang``, else in English."""
         return pick(getattr(self, field), self.translations, field, lang)
+
+    def as_published(self, sequence: int, updated: dt.datetime) -> Event:
+        """This event with the sequence and last change it is published with."""
+        return self._with(sequence=sequence, updated=updated)
+
+    def read_from(self, source: bytes) -> Event:
+        """This event, noting the digest of the file it was read from (``source``)."""
+        return self._with(source=source)
+
+    def _with(self, **changes) -> Event:
+        # ``dataclasses.replace`` at a fraction of the cost: every load makes one or two per event.
+        copy = object.__new__(Event)
+        copy.__dict__.update(self.__dict__, **changes)
+        return copy
 
     def __hash__(self) -> int:
         # Equal events have equal ids and paths; hashing two fields instead of twenty keeps

@@ -20,7 +20,8 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -117,6 +118,9 @@ def event_fingerprint(event: Event) -> str:
     return fingerprint(published_fields(event))
 
 
+Fingerprinter = Callable[[Event], str]  # event_fingerprint, or a loader's memory of it
+
+
 def changed_fields(entry: Entry, fields: dict[str, str]) -> list[str]:
     """Names of the published fields that differ from the record, in a stable order."""
     hashes = field_hashes(fields)
@@ -161,10 +165,10 @@ def unstamped_time(record: Record, site: Site) -> dt.datetime:
     return (newest or site.revised_at) + dt.timedelta(seconds=1)
 
 
-def published(event: Event, record: Record, site: Site) -> Published:
+def published(event: Event, record: Record, site: Site, fingerprint_of: Fingerprinter = event_fingerprint) -> Published:
     """How ``event`` is published given the record (hand-written sequence and updated win when higher)."""
     entry = record.entries.get(event.id)
-    if entry is not None and entry.fingerprint == event_fingerprint(event):
+    if entry is not None and entry.fingerprint == fingerprint_of(event):
         sequence, changed, stamped = entry.sequence, entry.last_changed, True
     else:
         sequence = entry.sequence + 1 if entry is not None else 0
@@ -176,23 +180,27 @@ def published(event: Event, record: Record, site: Site) -> Published:
     return Published(sequence, changed, stamped)
 
 
-def apply_record(events: list[Event], record: Record, site: Site) -> list[Event]:
+def apply_record(
+    events: list[Event], record: Record, site: Site, fingerprint_of: Fingerprinter = event_fingerprint
+) -> list[Event]:
     """The events as published: with the sequence and last-change time the record gives them."""
     result = []
     for event in events:
-        found = published(event, record, site)
-        result.append(replace(event, sequence=found.sequence, updated=found.changed))
+        found = published(event, record, site, fingerprint_of)
+        result.append(event.as_published(found.sequence, found.changed))
     return result
 
 
-def record_problems(events: list[Event], record: Record, record_path: str) -> list[Problem]:
+def record_problems(
+    events: list[Event], record: Record, record_path: str, fingerprint_of: Fingerprinter = event_fingerprint
+) -> list[Problem]:
     """One problem per event that differs from the record or is missing from it, and per removed one."""
     problems = []
     for event in events:
         entry = record.entries.get(event.id)
         if entry is None:
             problems.append(Problem(event.path, "", "not in the revision record yet: run `calendar-svc stamp`"))
-        elif entry.fingerprint != event_fingerprint(event):
+        elif entry.fingerprint != fingerprint_of(event):
             changed = ", ".join(changed_fields(entry, published_fields(event)))
             problems.append(
                 Problem(event.path, "", f"changed since it was stamped ({changed}): run `calendar-svc stamp`")

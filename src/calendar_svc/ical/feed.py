@@ -65,18 +65,29 @@ def zone_windows(events: Iterable[Event]) -> dict[str, tuple[int, int | None]]:
     Whole years keep the number of distinct VTIMEZONEs small, so they are
     rendered once and shared by every feed that needs them.
     """
-    windows: dict[str, tuple[dt.date, dt.date | None]] = {}
+    windows: dict[str, tuple[int, int | None]] = {}
     for event in events:
-        if not event.is_timed or event.timezone in UTC_NAMES:
+        window = event_window(event)
+        if window is None:
             continue
-        last_day = series_end(event)
-        first, last = event.first_day.year, None if last_day is None else last_day.year
-        if event.timezone in windows:
-            old_first, old_last = windows[event.timezone]
+        zone, first, last = window
+        if zone in windows:
+            old_first, old_last = windows[zone]
             first = min(first, old_first)
             last = None if last is None or old_last is None else max(last, old_last)
-        windows[event.timezone] = (first, last)
+        windows[zone] = (first, last)
     return windows
+
+
+@lru_cache(maxsize=65_536)
+def event_window(event: Event) -> tuple[str, int, int | None] | None:
+    """(zone, first year, last year or None) of a timed event outside UTC; None for others.
+
+    Kept, since every feed an event is in asks for it, twice."""
+    if not event.is_timed or event.timezone in UTC_NAMES:
+        return None
+    last_day = series_end(event)
+    return event.timezone, event.first_day.year, None if last_day is None else last_day.year
 
 
 def timezone_blocks(events: Iterable[Event]) -> bytes:
@@ -92,10 +103,14 @@ def timezone_bytes(tzid: str, first_year: int, last_year: int | None) -> bytes:
     return component_bytes(timezone_component(tzid, dt.date(first_year, 1, 1), last))
 
 
-def feed_bytes(site: Site, feed: FeedInfo, events: Iterable[Event], blocks: Iterable[bytes]) -> bytes:
-    """A whole VCALENDAR from the events and their rendered VEVENT blocks (same order)."""
-    events = list(events)
-    return calendar_head(site, feed) + timezone_blocks(events) + b"".join(blocks) + END_CALENDAR
+def feed_bytes(
+    site: Site, feed: FeedInfo, events: Iterable[Event], blocks: Iterable[bytes], zones: bytes | None = None
+) -> bytes:
+    """A whole VCALENDAR from the events and their rendered VEVENT blocks (same order);
+    ``zones``: their ``timezone_blocks``, when the caller has them already."""
+    if zones is None:
+        zones = timezone_blocks(events)
+    return calendar_head(site, feed) + zones + b"".join(blocks) + END_CALENDAR
 
 
 def render_feed(

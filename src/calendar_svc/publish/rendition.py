@@ -9,12 +9,12 @@ new catalog version replaces it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
 from ..catalog.languages import DEFAULT_LANGUAGE, Text
-from ..catalog.model import Catalog, Event, last_modified
+from ..catalog.model import CalendarInfo, Catalog, Event, Site, last_modified
 from ..config import DEFAULT_FEED_BUDGET
 from ..i18n import translate
 from ..ical.feed import END_CALENDAR, FeedInfo, calendar_head, feed_bytes, timezone_blocks
@@ -29,6 +29,37 @@ from .urls import Urls
 
 FILTERED_KEPT = 256  # filtered feeds and JSON documents kept per rendition
 PAGES_KEPT = 256  # rendered pages kept per rendition
+
+
+def block_key(event: Event) -> Hashable:
+    """What an event's rendered block is reused by: for an event read from a file, the file's path and
+    digest and the event's revision (the loader's parse cache trusts the same); otherwise every field."""
+    if event.source:
+        return (event.path, event.source, event.sequence, event.updated)
+    return event
+
+
+@dataclass(frozen=True)
+class RenderedEvents:
+    """Every event's VEVENT block, with what the blocks depend on besides the event itself.
+
+    A later rendition reuses the block of every event with the same ``block_key``
+    when it renders for the same origin, language, site and calendars: after an
+    edit, and across restarts (``publish.saved_blocks``).
+    """
+
+    base_url: str
+    lang: str
+    site: Site
+    calendars: tuple[CalendarInfo, ...]
+    blocks: dict[Hashable, bytes]  # by block_key
+
+    def reusable_for(self, base_url: str, lang: str, catalog: Catalog) -> dict[Hashable, bytes]:
+        """The blocks, when they render as they would for ``catalog`` at ``base_url`` in ``lang``; else none."""
+        same = (self.base_url, self.lang, self.site, self.calendars) == (
+            base_url, lang, catalog.site, catalog.calendars
+        )  # fmt: skip
+        return self.blocks if same else {}
 
 
 class AssembledOnce(Mapping):
@@ -90,10 +121,10 @@ class Rendition:
         feed_budget: int = DEFAULT_FEED_BUDGET,
         this_year: int | None = None,
         lang: str = DEFAULT_LANGUAGE,
-        previous: Rendition | None = None,
+        previous: Rendition | RenderedEvents | None = None,
     ):
-        """``previous``: the rendition of an earlier catalog for the same origin and language, whose
-        rendered events are reused for every event that has not changed."""
+        """``previous``: an earlier rendition (or its ``rendered``), whose block is reused for every
+        event that has not changed, when it rendered for the same origin and language."""
         self._render(catalog, base_url, feed_budget, this_year, lang, previous)
 
     def _render(
@@ -112,12 +143,20 @@ class Rendition:
         self._title, self._description = site.text("title", lang), site.text("description", lang)
         labels = Labels(lang, translate(lang, "People"), translate(lang, "Sources"))
         renderer = EventRenderer(site, self._names, labels)
-        reusable = previous._rendered if previous is not None and previous._renders_like(self) else {}
-        self._rendered: dict[Event, bytes] = {}  # by event (equal only when every field is)
+        if isinstance(previous, Rendition):
+            previous = previous.rendered
+        reusable = previous.reusable_for(base_url, lang, catalog) if previous is not None else {}
+        rendered: dict[Hashable, bytes] = {}
+        self._blocks: dict[str, bytes] = {}  # by event id
+        self.blocks_rendered = 0  # events whose block could not be reused
         for event in catalog.dated_events:
-            block = reusable.get(event)
-            self._rendered[event] = block if block is not None else renderer.block(event, urls.event_page(event.id))
-        self._blocks = {event.id: block for event, block in self._rendered.items()}
+            key = block_key(event)
+            block = reusable.get(key)
+            if block is None:
+                block = renderer.block(event, urls.event_page(event.id))
+                self.blocks_rendered += 1
+            rendered[key] = self._blocks[event.id] = block
+        self.rendered = RenderedEvents(base_url, lang, catalog.site, catalog.calendars, rendered)
 
         self.full_feed, self.archives, kept = self._budgeted_feed(
             FeedInfo(self._title, self._description, urls.full_feed()),
@@ -127,6 +166,9 @@ class Rendition:
         self._in_full_feed = frozenset(e.id for e in kept)  # filtered feeds are subsets of it, so they fit too
         self.calendar_feeds: dict[str, Resource] = {}
         self.calendar_archives: dict[str, dict[int, Archive]] = {}
+        in_calendar: dict[str, list[Event]] = {}
+        for event in catalog.dated_events:
+            in_calendar.setdefault(event.category, []).append(event)
         for c in catalog.calendars:
             self.calendar_feeds[c.slug], self.calendar_archives[c.slug], _ = self._budgeted_feed(
                 FeedInfo(
@@ -135,7 +177,7 @@ class Rendition:
                     urls.calendar_feed(c.slug),
                     c.colour,
                 ),
-                [e for e in catalog.dated_events if e.category == c.slug],
+                in_calendar.get(c.slug, []),
                 c.slug,
             )
         single = FeedInfo(self._title, self._description)
@@ -143,19 +185,22 @@ class Rendition:
             {e.id: e for e in catalog.dated_events},
             lambda e: self._feed(single, [e], f"{e.id}.ics", attachment=True),
         )
-        self.changes_feed = self._atom(None, joined([Text(translate(lang, "Changes"), lang), self._title], " · ", lang))
-        self.calendar_changes_feeds = {
-            c.slug: self._atom(
-                c.slug, joined([Text(translate(lang, "Changes"), lang), self._names[c.slug]], " · ", lang)
-            )
-            for c in catalog.calendars
-        }
 
-    def _renders_like(self, other: Rendition) -> bool:
-        """True when an event renders to the same bytes here as in ``other``."""
-        return (self.base_url, self.lang, self.catalog.site, self.catalog.calendars) == (
-            other.base_url, other.lang, other.catalog.site, other.catalog.calendars
-        )  # fmt: skip
+    @cached_property
+    def changes_feed(self) -> Resource:
+        """The Atom feed of the latest changes; made when first asked for, like those of each calendar."""
+        lang = self.lang
+        return self._atom(None, joined([Text(translate(lang, "Changes"), lang), self._title], " · ", lang))
+
+    @cached_property
+    def calendar_changes_feeds(self) -> Mapping[str, Resource]:
+        lang = self.lang
+        return AssembledOnce(
+            {c.slug: c for c in self.catalog.calendars},
+            lambda c: self._atom(
+                c.slug, joined([Text(translate(lang, "Changes"), lang), self._names[c.slug]], " · ", lang)
+            ),
+        )
 
     @cached_property
     def events_json(self) -> Resource:
@@ -199,7 +244,8 @@ class Rendition:
 
     def _budgeted_feed(self, info: FeedInfo, events: list[Event], slug: str | None):
         sizes = {e.id: len(self._blocks[e.id]) for e in events}
-        overhead = len(calendar_head(self.catalog.site, info)) + len(timezone_blocks(events)) + len(END_CALENDAR)
+        zones = timezone_blocks(events)
+        overhead = len(calendar_head(self.catalog.site, info)) + len(zones) + len(END_CALENDAR)
         kept, archived = split_for_budget(events, sizes, overhead, self.feed_budget, self.this_year)
         name = slug or "calendar"
         archives = {
@@ -219,11 +265,14 @@ class Rendition:
             )
             for year, old in sorted(archived.items())
         }
-        return self._feed(info, kept, f"{name}.ics"), archives, kept
+        return self._feed(info, kept, f"{name}.ics", zones=None if archived else zones), archives, kept
 
-    def _feed(self, info: FeedInfo, events, filename: str, attachment: bool = False) -> Resource:
+    def _feed(
+        self, info: FeedInfo, events, filename: str, attachment: bool = False, zones: bytes | None = None
+    ) -> Resource:
+        """``zones``: the events' VTIMEZONE blocks, when already made."""
         events = list(events)
-        body = feed_bytes(self.catalog.site, info, events, (self._blocks[e.id] for e in events))
+        body = feed_bytes(self.catalog.site, info, events, (self._blocks[e.id] for e in events), zones)
         return Resource(body, ICS_TYPE, last_modified(self.catalog.site, events), filename, attachment)
 
     def _json(self, document: dict, events) -> Resource:

@@ -1,0 +1,82 @@
+"""Work an earlier start did, kept on disk so that the next start can skip it. Safe to delete.
+
+Two kinds of work are kept: what each event file's bytes parsed and validated
+to (``catalog.loading``), and each event's rendered VEVENT block per language
+and origin (``publish.rendition``). Each cache file holds the key it was
+written under and is used only when that key equals the one asked for; every
+key includes a digest of this package's own code and of the Python that runs
+it, so an upgrade never meets an older cache. The users check the contents
+again entry by entry: a parse result by the file's name and bytes, a block by
+the event's every field. A cache never changes a byte of what is published.
+
+The files are pickles, so the folder must be writable only by the account the
+service runs as: it is created with mode 0700, and files in it are read only
+when they belong to that account. Any problem reading or writing a cache file
+is logged and the work is simply done again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from functools import cache
+from pathlib import Path
+
+log = logging.getLogger("calendar_svc.cache")
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def code_digest() -> str:
+    """A digest of this package's source and translations and of the Python version."""
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".po")):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class DiskCache:
+    """Cache files in ``folder``, each a (key, value) pickle written atomically."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+
+    def path(self, name: str, scope: str) -> Path:
+        """The file for ``name`` (a kind of work) in ``scope`` (which data: an events folder, an origin)."""
+        return self.folder / f"{name}-{hashlib.sha256(scope.encode()).hexdigest()[:16]}.pickle"
+
+    def read(self, name: str, scope: str, key: tuple) -> object | None:
+        """The value written for ``scope`` under ``key``, or None: missing, another key, or unreadable."""
+        path = self.path(name, scope)
+        try:
+            with open(path, "rb") as file:
+                if os.fstat(file.fileno()).st_uid != os.getuid():
+                    log.warning("ignoring cache file %s: it belongs to another account", path)
+                    return None
+                stored_key, value = pickle.load(file)
+        except FileNotFoundError:
+            return None
+        except Exception as error:  # a truncated or foreign file: the work is done again
+            log.warning("ignoring cache file %s: %s", path, error)
+            return None
+        return value if stored_key == (code_digest(), scope, *key) else None
+
+    def write(self, name: str, scope: str, key: tuple, value: object) -> None:
+        """Store ``value``; readers see the old file or the new one, never half of one."""
+        path = self.path(name, scope)
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.folder, prefix=f".{path.name}.", delete=False) as file:
+                try:
+                    pickle.dump(((code_digest(), scope, *key), value), file, protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException:
+                    os.unlink(file.name)
+                    raise
+            os.replace(file.name, path)
+        except Exception as error:
+            log.warning("could not write cache file %s: %s", path, error)
