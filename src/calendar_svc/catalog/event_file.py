@@ -141,8 +141,11 @@ def uid_value(value: object) -> str:
     return uid
 
 
-def parse_event(event_id: str, path: str, table: dict, categories: frozenset[str]) -> Event | list[Problem]:
-    """Validate one event's table; return the Event or every problem found."""
+def parse_event(
+    event_id: str, path: str, table: dict, categories: frozenset[str], source: bytes = b""
+) -> Event | list[Problem]:
+    """Validate one event's table; return the Event or every problem found. ``source``: the digest
+    of the file's bytes, for the Event."""
     problems: list[Problem] = []
     values: dict[str, object] = {}
 
@@ -211,7 +214,7 @@ def parse_event(event_id: str, path: str, table: dict, categories: frozenset[str
     if problems:
         return problems
     values["start"], values["precision"] = values["start"]
-    return Event(id=event_id, path=path, **values)
+    return Event(id=event_id, path=path, source=source, **values)
 
 
 def _list(value: object) -> list:

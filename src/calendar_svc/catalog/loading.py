@@ -133,9 +133,7 @@ class CatalogLoader:
             key, sha = path_of(name), hashlib.sha256(raw).digest()
             cached = self._parsed.get(key)
             if cached is None or cached[0] != sha:
-                result = self._parse_event(Path(key), raw, categories if site else None)
-                if isinstance(result, Event):
-                    result = result.read_from(sha)
+                result = self._parse_event(Path(key), raw, categories if site else None, sha)
                 cached = (sha, result, event_fingerprint(result) if isinstance(result, Event) else "")
                 self.parsed_last_time += 1
             parsed[key] = cached
@@ -185,18 +183,20 @@ class CatalogLoader:
             self.cache.write(CACHE_NAME, str(self.root.resolve()), (settings_raw,), (self._parsed, self._record))
 
     @staticmethod
-    def _parse_event(path: Path, raw: bytes, categories: frozenset[str] | None) -> Parsed:
+    def _parse_event(path: Path, raw: bytes, categories: frozenset[str] | None, source: bytes) -> Parsed:
         table, problem = parse_toml(str(path), raw)
         if problem:
             return [problem]
-        return parse_event_file(path, table, categories)
+        return parse_event_file(path, table, categories, source)
 
 
-def parse_event_file(path: Path, table: dict, categories: frozenset[str] | None) -> Event | list[Problem]:
+def parse_event_file(
+    path: Path, table: dict, categories: frozenset[str] | None, source: bytes = b""
+) -> Event | list[Problem]:
     # Without valid settings every category would look unknown; skip that one check.
     if categories is None:
         categories = frozenset([table.get("category")]) if isinstance(table.get("category"), str) else frozenset()
-    return parse_event(path.stem, str(path), table, categories)
+    return parse_event(path.stem, str(path), table, categories, source)
 
 
 def parse_toml(path: str, raw: bytes) -> tuple[dict | None, Problem | None]:

@@ -112,12 +112,8 @@ class Event:
         """This event with the sequence and last change it is published with."""
         return self._with(sequence=sequence, updated=updated)
 
-    def read_from(self, source: bytes) -> Event:
-        """This event, noting the digest of the file it was read from (``source``)."""
-        return self._with(source=source)
-
     def _with(self, **changes) -> Event:
-        # ``dataclasses.replace`` at a fraction of the cost: every load makes one or two per event.
+        # ``dataclasses.replace`` at a fraction of the cost: every load makes one per event.
         copy = object.__new__(Event)
         copy.__dict__.update(self.__dict__, **changes)
         return copy

@@ -164,27 +164,37 @@ class Rendition:
             None,
         )
         self._in_full_feed = frozenset(e.id for e in kept)  # filtered feeds are subsets of it, so they fit too
-        self.calendar_feeds: dict[str, Resource] = {}
-        self.calendar_archives: dict[str, dict[int, Archive]] = {}
-        in_calendar: dict[str, list[Event]] = {}
-        for event in catalog.dated_events:
-            in_calendar.setdefault(event.category, []).append(event)
-        for c in catalog.calendars:
-            self.calendar_feeds[c.slug], self.calendar_archives[c.slug], _ = self._budgeted_feed(
-                FeedInfo(
-                    joined([self._names[c.slug], self._title], " · ", lang),
-                    c.text("description", lang),
-                    urls.calendar_feed(c.slug),
-                    c.colour,
-                ),
-                in_calendar.get(c.slug, []),
-                c.slug,
-            )
         single = FeedInfo(self._title, self._description)
         self.event_files = AssembledOnce(
             {e.id: e for e in catalog.dated_events},
             lambda e: self._feed(single, [e], f"{e.id}.ics", attachment=True),
         )
+
+    @cached_property
+    def _calendars(self) -> tuple[dict[str, Resource], dict[str, dict[int, Archive]]]:
+        """Each calendar's feed and yearly archives, by slug; made when first asked for (``warm`` makes
+        them before a server forks)."""
+        lang, feeds, archives = self.lang, {}, {}
+        in_calendar: dict[str, list[Event]] = {}
+        for event in self.catalog.dated_events:
+            in_calendar.setdefault(event.category, []).append(event)
+        for c in self.catalog.calendars:
+            info = FeedInfo(
+                joined([self._names[c.slug], self._title], " · ", lang),
+                c.text("description", lang),
+                self.urls.calendar_feed(c.slug),
+                c.colour,
+            )
+            feeds[c.slug], archives[c.slug], _ = self._budgeted_feed(info, in_calendar.get(c.slug, []), c.slug)
+        return feeds, archives
+
+    @property
+    def calendar_feeds(self) -> dict[str, Resource]:
+        return self._calendars[0]
+
+    @property
+    def calendar_archives(self) -> dict[str, dict[int, Archive]]:
+        return self._calendars[1]
 
     @cached_property
     def changes_feed(self) -> Resource:
