@@ -276,7 +276,7 @@ def test_building_in_several_processes_writes_the_same_files_as_one(tmp_path, mo
 
     config = Config(events_dir=SMALL, base_url=BASE)
     one = export_site(config, tmp_path / "one", TODAY)
-    monkeypatch.setattr(export, "PARALLEL_FROM", 0)  # fork workers even for this small site
+    monkeypatch.setattr(export, "PARALLEL_FROM_EVENTS", 0)  # fork workers even for this small site
     monkeypatch.setattr(export.os, "cpu_count", lambda: 2)
     several = export_site(config, tmp_path / "several", TODAY)
     assert [f.path for f in several.files] == [f.path for f in one.files]

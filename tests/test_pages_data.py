@@ -17,7 +17,15 @@ from calendar_svc.publish.selection import Selection
 from calendar_svc.publish.urls import is_public_origin
 from calendar_svc.web.calendar_links import google_add_url, outlook_add_url, subscribe_links
 from calendar_svc.web.json_ld import event_document, script_text
-from calendar_svc.web.page_data import filters, listing, month_range, month_view, months_with_events
+from calendar_svc.web.page_data import (
+    add_months,
+    events_by_month,
+    filters,
+    listing,
+    month_range,
+    month_view,
+    months_with_events,
+)
 from calendar_svc.web.template_filters import colour_dot, display_url, duration_text
 from calendar_svc.web.when import date_range, event_when, join, offset_text, recurrence_text
 
@@ -171,6 +179,20 @@ def test_month_range_spans_the_data_and_today(small):
 def test_months_with_events_list_every_covered_month(small):
     months = months_with_events(small.events, ((2022, 12), (2025, 5)))
     assert months == ((2022, 12), (2023, 3), (2023, 6), (2024, 3), (2024, 4), (2024, 6), (2025, 5))
+
+
+@pytest.mark.parametrize("events_dir", [SMALL, BUNDLED_EVENTS], ids=["small", "bundled"])
+def test_a_month_view_from_the_month_index_equals_one_from_every_event(events_dir):
+    catalog = load_catalog(events_dir)
+    today = dt.date(2026, 11, 30)
+    bounds = month_range(catalog.events, today)
+    index = events_by_month(catalog.events, bounds)
+    month = bounds[0]
+    while month <= bounds[1]:
+        from_index = month_view(index.get(month, ()), catalog, month, today, bounds)
+        assert from_index == month_view(catalog.events, catalog, month, today, bounds), month
+        month = add_months(month, 1)
+    assert tuple(index) == months_with_events(catalog.events, bounds)
 
 
 def test_filters_list_calendars_and_countries_by_name(small):

@@ -32,7 +32,7 @@ from .catalog.languages import LANGUAGES
 from .catalog.model import Catalog
 from .config import Config
 from .errors import ExportError
-from .publish.urls import Urls, public_paths
+from .publish.urls import Urls, language_of, public_paths
 from .site_files import (  # noqa: F401 - CONTENT_TYPES and write_files are part of this module's interface
     CONTENT_TYPES,
     MANIFEST,
@@ -48,8 +48,9 @@ from .site_files import (  # noqa: F401 - CONTENT_TYPES and write_files are part
 from .web.page_data import month_range
 
 MAX_WORKERS = 4  # processes rendering pages at once (at most one per core)
-PARALLEL_FROM = 2_000  # URLs; smaller sites are quicker in one process than forking
+PARALLEL_FROM_EVENTS = 300  # about 2,000 URLs; smaller sites are quicker in one process than forking
 MAX_URLS = 50_000
+PAGES_BETWEEN_FORGETTING = 64  # a build worker drops the pages the app keeps this often
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
 
 
@@ -94,17 +95,22 @@ def export_site(
     app = create_app(replace(config, reload_interval=0, today=today))
     store = app.extensions["calendar_svc"]
     catalog = store.catalog
-    archives = store.rendition(config.base_url).archive_years()
     # Room for every event's page and file in every language, and for the month views; a page
     # linking to an endless series still stops the build.
     max_urls = max(max_urls, 8 * len(catalog.events) * len(LANGUAGES) + 10_000)
+    workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(catalog.events) >= PARALLEL_FROM_EVENTS else 1
+
+    def seeds_of_site() -> list[str]:
+        archives = store.rendition(config.base_url).archive_years()
+        return list(dict.fromkeys(seed_urls(app, catalog, archives, today)))
+
+    # With workers, the seeds are found in a fork, which renders the catalog once to find the archives.
+    seeds = seeds_of_site() if workers <= 1 else in_forked_process(seeds_of_site)
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))  # same file system: rename works
     try:
         query_links: set[str] = set()
         writer = Writer(staging, previous=outdir)
-        seeds = list(dict.fromkeys(seed_urls(app, catalog, archives, today)))
-        workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(seeds) >= PARALLEL_FROM else 1
         leftovers = _render_in_parallel(app, config.base_url, seeds, max_urls, staging, outdir, workers, writer,
                                         query_links, progress, store)  # fmt: skip
         already = frozenset(seeds)
@@ -155,10 +161,13 @@ def seed_urls(app: Flask, catalog: Catalog, archives: dict, today: dt.date | Non
 
 
 def _render_in_parallel(app, base_url, seeds, max_urls, root, previous, workers, writer, query_links, progress, store):
-    """Write the seeds' pages with ``workers`` forked processes (or in this one); return links found beyond them.
+    """Write the seeds' pages with forked processes (or in this one); return links found beyond them.
 
-    The parent renders every language before forking, so the workers share
-    that memory instead of each rendering it.
+    Each language's seeds are split into ``workers`` shares, and each share is
+    written by a process forked for it, which renders that language alone and
+    exits when done; at most ``workers`` run at once. So no process holds more
+    than one language's rendition and the pages it made, and this process
+    (whose memory every fork starts with) holds only the catalog.
     """
     if workers <= 1:
         discovered: set[str] = set()
@@ -167,33 +176,33 @@ def _render_in_parallel(app, base_url, seeds, max_urls, root, previous, workers,
             if progress is not None:
                 progress(done, len(seeds))
         return sorted(discovered - set(seeds))
-    for lang in LANGUAGES:
-        store.rendition(base_url, lang).warm()
     context = multiprocessing.get_context("fork")
     done = context.Value("i", 0)
     results = context.Queue()
     everything = frozenset(seeds)
-    processes = [
-        context.Process(
-            target=export_part,
-            args=(app, base_url, seeds[i::workers], everything, max_urls, root, previous, done, results),
-            daemon=True,
-        )
-        for i in range(workers)
-    ]
-    for process in processes:
-        process.start()
-    answers, discovered = [], set()
-    while len(answers) < workers:
+    by_language = {lang: [url for url in seeds if language_of(url) == lang] for lang in LANGUAGES}
+    waiting = deque(share for urls in by_language.values() for share in (urls[i::workers] for i in range(workers)))
+    shares, started, answers = len(waiting), [], []
+    while len(answers) < shares:
+        while waiting and sum(p.is_alive() for p in started) < workers:
+            process = context.Process(
+                target=export_part,
+                args=(app, base_url, waiting.popleft(), everything, max_urls, root, previous, done, results),
+                daemon=True,
+            )
+            process.start()
+            started.append(process)
         try:
             answers.append(results.get(timeout=0.2))
         except queue_module.Empty:
-            if not any(p.is_alive() for p in processes) and results.empty():
+            stopped = sum(not p.is_alive() for p in started)
+            if stopped > len(answers) and results.empty():
                 raise ExportError(["a build worker stopped without answering"]) from None
         if progress is not None:
             progress(done.value, len(seeds))
-    for process in processes:
+    for process in started:
         process.join()
+    discovered = set()
     for files, tally, failures, links, found in answers:
         writer.absorb(files, tally, failures)
         query_links |= links
@@ -201,16 +210,46 @@ def _render_in_parallel(app, base_url, seeds, max_urls, root, previous, workers,
     return sorted(discovered - everything)
 
 
+def in_forked_process(make: Callable[[], object]) -> object:
+    """``make()``, computed in a forked process: what it renders on the way stays out of this one."""
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+
+    def run() -> None:
+        try:
+            results.put((True, make()))
+        except BaseException as error:  # always answer, or the build would wait for ever
+            results.put((False, error))
+
+    process = context.Process(target=run, daemon=True)
+    process.start()
+    while True:
+        try:
+            ok, value = results.get(timeout=0.2)
+            break
+        except queue_module.Empty:
+            if not process.is_alive() and results.empty():
+                raise ExportError(["a build worker stopped without answering"]) from None
+    process.join()
+    if not ok:
+        raise value
+    return value
+
+
 def export_part(app, base_url, part, all_seeds, max_urls, root, previous, done, results) -> None:
     """In a forked worker: fetch and write the pages of ``part``; report files, tally, problems and new links."""
     query_links: set[str] = set()
     discovered: set[str] = set()
     writer = Writer(root, previous)
+    store = app.extensions["calendar_svc"]
     try:
-        for page in iter_pages(app, base_url, part, max_urls, query_links, elsewhere=all_seeds, discovered=discovered):
+        pages = iter_pages(app, base_url, part, max_urls, query_links, elsewhere=all_seeds, discovered=discovered)
+        for count, page in enumerate(pages, 1):
             writer.add(page)
             with done.get_lock():
                 done.value += 1
+            if count % PAGES_BETWEEN_FORGETTING == 0:
+                store.forget_pages()  # each is asked for once: keeping them would only cost memory
         results.put((writer.files, writer.tally, writer.failures, query_links, discovered))
     except ExportError as error:
         results.put(([], Tally(), error.lines, set(), set()))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
@@ -83,7 +84,7 @@ class Writer:
         self.failures: list[str] = []
         self.files: list[ExportedFile] = []
         self.tally = Tally()
-        self._urls: dict[PurePosixPath, str] = {}
+        self._urls: dict[str, str] = {}  # file ("events/x/index.html") -> its URL; strings, for 100,000s of files
 
     def add(self, page: Page) -> None:
         origin = f" (linked from {page.linked_from})" if page.linked_from else ""
@@ -121,8 +122,9 @@ class Writer:
         except (FileExistsError, IsADirectoryError, NotADirectoryError):
             self.failures.append(f"{page.url}: is both a file and a folder")
             return
-        self._urls[relative] = page.url
-        self.files.append(ExportedFile(page.url, relative.as_posix(), page.content_type, len(page.body)))
+        path = relative.as_posix()
+        self._urls[path] = page.url
+        self.files.append(ExportedFile(page.url, path, page.content_type, len(page.body)))
 
     def absorb(self, files: list[ExportedFile], tally: Tally, failures: list[str]) -> None:
         """Take in what another process wrote under the same root."""
@@ -130,21 +132,34 @@ class Writer:
         self.failures += failures
         self.tally.written += tally.written
         self.tally.kept += tally.kept
-        self._urls.update({PurePosixPath(f.path): f.url for f in files})
+        self._urls.update({f.path: f.url for f in files})
 
     def finish(self) -> list[ExportedFile]:
         """Raise ExportError listing every failure; else count the earlier export's files now gone."""
-        directories = {parent for path in self._urls for parent in path.parents}
+        directories: set[str] = set()
+        for path in self._urls:
+            while "/" in path:
+                path = path.rsplit("/", 1)[0]
+                if path in directories:
+                    break
+                directories.add(path)
         self.failures += [f"{self._urls[p]}: is both a file and a folder" for p in self._urls if p in directories]
         if self.failures:
             raise ExportError(self.failures)
         if self.previous.is_dir():
-            earlier = {p.relative_to(self.previous) for p in self.previous.rglob("*") if p.is_file()}
-            current = {PurePosixPath(f.path) for f in self.files}
             self.tally.removed = sum(
-                1 for p in earlier if PurePosixPath(p.as_posix()) not in current and p.name != MANIFEST
+                1 for p in files_under(self.previous) if p not in self._urls and p.rsplit("/", 1)[-1] != MANIFEST
             )
         return sorted(self.files, key=lambda f: f.path)
+
+
+def files_under(root: Path) -> Iterator[str]:
+    """Every file under ``root``, as a relative path with "/"."""
+    top = str(root)
+    for folder, _, names in os.walk(top):
+        relative = os.path.relpath(folder, top)
+        for name in names:
+            yield name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
 
 
 def write_files(root: Path, pages, previous: Path) -> list[ExportedFile]:

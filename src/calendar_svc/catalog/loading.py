@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import tomli as tomllib  # the compiled build of the parser that became tomllib: 2-3x faster
@@ -56,7 +57,8 @@ class CatalogLoader:
         self._settings: bytes | None = None  # the calendars.toml the cached results were validated against
         # path -> (SHA-256 of its bytes, what they validate to, the event's fingerprint or "")
         self._parsed: dict[str, tuple[bytes, Parsed, str]] = {}
-        self._read: dict[str, tuple[tuple[int, int, int], bytes]] = {}  # relative name -> (size, mtime, inode), bytes
+        # relative name -> ((size, mtime, inode), SHA-256 of its bytes): a file whose stat is unchanged is not read
+        self._read: dict[str, tuple[tuple[int, int, int], bytes]] = {}
         self._record: tuple[bytes, Record] | None = None  # (SHA-256 of the record file, what it parsed to)
         self._record_parsed = False  # by the last load
         self.parsed_last_time = 0  # event files parsed by the last load (the others were reused)
@@ -92,23 +94,29 @@ class CatalogLoader:
         stats = {name: (size, mtime, inode) for name, size, mtime, inode in listing}
         known, self._read = self._read, {}
 
-        def read(name: str) -> bytes:
+        def read(name: str) -> tuple[bytes, bytes | None]:
+            """The file's SHA-256 and bytes; only the SHA-256 when its stat is the last load's."""
             earlier = known.get(name)
             if earlier is not None and earlier[0] == stats[name]:
-                raw = earlier[1]
+                sha, raw = earlier[1], None
             else:
-                with open(path_of(name), "rb") as file:
-                    raw = file.read()
-            self._read[name] = (stats[name], raw)
-            digest.update(name.encode() + b"\0" + raw + b"\0")
-            return raw
+                raw = read_bytes(name)
+                sha = hashlib.sha256(raw).digest()
+            self._read[name] = (stats[name], sha)
+            digest.update(name.encode() + b"\0" + sha + b"\0")
+            return sha, raw
+
+        def read_bytes(name: str) -> bytes:
+            with open(path_of(name), "rb") as file:
+                return file.read()
 
         settings_path = path_of(SETTINGS_FILE)
         site, calendars, settings_raw = None, (), None
         if SETTINGS_FILE not in stats:
             problems.append(Problem(settings_path, "", "missing: it holds the site settings and calendars"))
         else:
-            settings_raw = read(SETTINGS_FILE)
+            read(SETTINGS_FILE)  # for the version; the settings are parsed on every load
+            settings_raw = read_bytes(SETTINGS_FILE)
             table, problem = parse_toml(settings_path, settings_raw)
             if problem:
                 problems.append(problem)
@@ -129,10 +137,12 @@ class CatalogLoader:
         for name in stats:
             if name in (SETTINGS_FILE, REVISIONS_FILE):
                 continue
-            raw = read(name)
-            key, sha = path_of(name), hashlib.sha256(raw).digest()
+            sha, raw = read(name)
+            key = path_of(name)
             cached = self._parsed.get(key)
             if cached is None or cached[0] != sha:
+                if raw is None:  # unchanged, but its parse was dropped (new settings)
+                    raw = read_bytes(name)
                 result = self._parse_event(Path(key), raw, categories if site else None, sha)
                 cached = (sha, result, event_fingerprint(result) if isinstance(result, Event) else "")
                 self.parsed_last_time += 1
@@ -150,7 +160,7 @@ class CatalogLoader:
         record = EMPTY
         if REVISIONS_FILE in stats:
             try:
-                record = self._parse_record(read(REVISIONS_FILE))
+                record = self._parse_record(*read(REVISIONS_FILE), lambda: read_bytes(REVISIONS_FILE))
             except RecordError as error:
                 problems.append(Problem(record_path, "", str(error)))
         if first_load and site is not None and (self.parsed_last_time or self._record_parsed):
@@ -165,12 +175,11 @@ class CatalogLoader:
             revisions=tuple(all_revisions(record)), unstamped=tuple(sorted(unstamped)),
         )  # fmt: skip
 
-    def _parse_record(self, raw: bytes) -> Record:
-        """The revision record, reused while its bytes stay the same (it is read on every load)."""
-        sha = hashlib.sha256(raw).digest()
+    def _parse_record(self, sha: bytes, raw: bytes | None, read: Callable[[], bytes]) -> Record:
+        """The revision record, reused while its bytes stay the same."""
         self._record_parsed = self._record is None or self._record[0] != sha
         if self._record_parsed:
-            self._record = (sha, parse_record(raw))
+            self._record = (sha, parse_record(raw if raw is not None else read()))
         return self._record[1]
 
     def _saved(self, settings_raw: bytes) -> tuple[dict[str, tuple[bytes, Parsed, str]], tuple[bytes, Record] | None]:

@@ -83,13 +83,18 @@ def _is_bounded(rule: str) -> bool:
     return bool(names & {"COUNT", "UNTIL"})
 
 
-@lru_cache(maxsize=1024)
 def _days(event: Event) -> tuple[tuple[dt.date, ...], bool]:
     """First days of the event's first MAX_EXPANDED occurrences, in order, and whether more follow."""
     if not event.is_dated:
         return (), False
     if not event.rrule:
         return (event.first_day,), False
+    return _expanded(event)
+
+
+@lru_cache(maxsize=4096)
+def _expanded(event: Event) -> tuple[tuple[dt.date, ...], bool]:
+    """``_days`` of an event with a rule, kept: pages ask for the same series again and again."""
     if event.is_timed:
         start = event.start_local  # aware, as the loader validated the rule
         excluded = {x.replace(tzinfo=event.zone) for x in event.exdates}

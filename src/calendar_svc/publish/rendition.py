@@ -29,6 +29,8 @@ from .urls import Urls
 
 FILTERED_KEPT = 256  # filtered feeds and JSON documents kept per rendition
 PAGES_KEPT = 256  # rendered pages kept per rendition
+DERIVED_KEPT = 64  # values pages share, per rendition
+EVENT_FILES_KEPT = 1024  # single-event files kept per rendition (the others are joined again when asked for)
 
 
 def block_key(event: Event) -> Hashable:
@@ -67,18 +69,17 @@ class AssembledOnce(Mapping):
 
     For the many single-event files: their VEVENT, VTIMEZONE and head are
     rendered up front; joining them waits until someone downloads that event.
+    At most ``kept`` are kept (the most recently asked for); None: all.
     """
 
-    def __init__(self, sources: dict, assemble: Callable):
+    def __init__(self, sources: dict, assemble: Callable, kept: int | None = None):
         self._sources = sources
         self._assemble = assemble
-        self._made: dict = {}
+        self._made: RenderCache[Resource] = RenderCache(kept if kept is not None else max(len(sources), 1))
 
     def __getitem__(self, key) -> Resource:
-        found = self._made.get(key)
-        if found is None:
-            found = self._made[key] = self._assemble(self._sources[key])  # a race only builds it twice
-        return found
+        source = self._sources[key]
+        return self._made.get(key, lambda: self._assemble(source))
 
     def __contains__(self, key) -> bool:
         return key in self._sources
@@ -137,6 +138,8 @@ class Rendition:
         self.feed_budget = feed_budget
         self.this_year = this_year
         self.pages: RenderCache[Resource] = RenderCache(PAGES_KEPT)
+        # What pages work out from the catalog and share, such as the events of each month.
+        self.derived: RenderCache[object] = RenderCache(DERIVED_KEPT)
         self._filtered: RenderCache[Resource] = RenderCache(FILTERED_KEPT)
         site = catalog.site
         self._names = {c.slug: c.text("name", lang) for c in catalog.calendars}
@@ -168,6 +171,7 @@ class Rendition:
         self.event_files = AssembledOnce(
             {e.id: e for e in catalog.dated_events},
             lambda e: self._feed(single, [e], f"{e.id}.ics", attachment=True),
+            EVENT_FILES_KEPT,
         )
 
     @cached_property

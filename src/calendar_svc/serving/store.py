@@ -164,6 +164,13 @@ class CatalogStore:
         self._snapshot = Snapshot(catalog, (), fingerprint)
         self._renditions.replace(fresh)
 
+    def forget_pages(self) -> None:
+        """Drop the pages kept with every rendition (a static build asks for each page only once)."""
+        for key in self._renditions.keys_by_use():
+            kept = self._renditions.peek(key)
+            if kept is not None:
+                kept.pages.replace(())
+
     def rendition(self, base_url: str, lang: str = DEFAULT_LANGUAGE, catalog: Catalog | None = None) -> Rendition:
         """Rendered bytes for the catalog (the current one by default), base URL and language.
 

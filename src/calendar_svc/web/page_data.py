@@ -205,17 +205,37 @@ def month_range(events: Iterable[Event], today: dt.date) -> tuple[Month, Month]:
 
 def months_with_events(events: Iterable[Event], bounds: tuple[Month, Month]) -> tuple[Month, ...]:
     """The months within `bounds` that some event's day falls in, in order (for "next month with events")."""
+    return tuple(events_by_month(events, bounds))
+
+
+def events_by_month(events: Iterable[Event], bounds: tuple[Month, Month]) -> dict[Month, tuple[Event, ...]]:
+    """For each month within `bounds` that some event's day falls in (in order): those events, in their
+    order. One pass over every occurrence, so that each month view looks at its own events only."""
     first = dt.date(*bounds[0], 1)
     last = dt.date(*bounds[1], calendar.monthrange(*bounds[1])[1])
-    months: set[Month] = set()
+    months: dict[Month, dict[Event, None]] = {}
     for event in events:
+        covered: set[Month] = set()
         if event.precision is Precision.MONTH:
-            months.add((event.start.year, event.start.month))
+            covered.add((event.start.year, event.start.month))
+        span = span_days(event) if event.is_dated else 0
         for start in occurrence_days(event, first, last):
-            for offset in range(span_days(event) + 1):
-                day = add_days(start, offset)
-                months.add((day.year, day.month))
-    return tuple(sorted(m for m in months if bounds[0] <= m <= bounds[1]))
+            covered.add((start.year, start.month))
+            if span:  # the months of every day it covers
+                end = add_days(start, span)
+                covered.update(months_between((start.year, start.month), (end.year, end.month)))
+        for month in covered:
+            if bounds[0] <= month <= bounds[1]:
+                months.setdefault(month, {})[event] = None
+    return {month: tuple(months[month]) for month in sorted(months)}
+
+
+def months_between(first: Month, last: Month) -> Iterable[Month]:
+    """`first`, the months after it, and `last`."""
+    month = first
+    while month <= last:
+        yield month
+        month = add_months(month, 1)
 
 
 def add_months(month: Month, count: int) -> Month:

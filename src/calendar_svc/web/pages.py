@@ -32,11 +32,11 @@ from .page_data import (
     Feed,
     day_start,
     event_row,
+    events_by_month,
     filters,
     listing,
     month_range,
     month_view,
-    months_with_events,
     selection_label,
 )
 from .when import event_when, month_text, weekday_name
@@ -237,7 +237,8 @@ def calendar_now():
 @route(bp, rules.MONTH)
 def month(year: int, month: int):
     catalog = rendition().catalog
-    first, last = month_range(catalog.events, today())
+    shared = rendition().derived  # worked out once for every month view
+    first, last = shared.get(("month range", today()), lambda: month_range(catalog.events, today()))
     if not 1 <= month <= 12 or not first <= (year, month) <= last:
         covers = gettext(
             "The month view covers %(first)s to %(last)s.",
@@ -248,12 +249,15 @@ def month(year: int, month: int):
     selection, canonical = requested_selection()
     if canonical:
         return canonical
-    events = rendition().selected(selection)
+    by_month = shared.get(
+        ("events by month", selection, first, last),
+        lambda: events_by_month(rendition().selected(selection), (first, last)),
+    )
 
     def build() -> dict:
-        busy = months_with_events(events, (first, last))
+        busy = tuple(by_month)
         return dict(
-            view=month_view(events, catalog, (year, month), today(), (first, last), lang()),
+            view=month_view(by_month.get((year, month), ()), catalog, (year, month), today(), (first, last), lang()),
             weekdays=[(weekday_name(i, lang()), weekday_name(i, lang(), "abbreviated")) for i in range(7)],
             bounds=(first, last),
             earlier=max((m for m in busy if m < (year, month)), default=None),
