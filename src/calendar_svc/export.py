@@ -11,6 +11,7 @@ the export; nothing is ever written outside the output folder.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import multiprocessing
 import os
@@ -21,7 +22,6 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -50,6 +50,7 @@ from .web.page_data import month_range
 MAX_WORKERS = 4  # processes rendering pages at once (at most one per core)
 PARALLEL_FROM_EVENTS = 300  # about 2,000 URLs; smaller sites are quicker in one process than forking
 MAX_URLS = 50_000
+RESOLVED_KEPT = 20_000  # links a crawl remembers the target of
 PAGES_BETWEEN_FORGETTING = 64  # a build worker drops the pages the app keeps this often
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
 
@@ -278,6 +279,7 @@ def iter_pages(
     origin = urlsplit(base_url)
     prefix = origin.path  # "" or "/calendar" when the site lives under a path
     client = app.test_client()
+    resolved: dict[str, tuple[str, str] | tuple[()]] = {}  # absolute link -> internal_target
     queue = deque((url, "") for url in dict.fromkeys(seeds))
     seen = set(queue_url for queue_url, _ in queue) | elsewhere
     if known is not None:
@@ -287,14 +289,20 @@ def iter_pages(
         with client.get(url, base_url=base_url) as response:
             page = Page(url, response.status_code, response.content_type or "", response.get_data(), linked_from)
         for link in links_in(page):
-            target = urlsplit(urljoin(f"{base_url}{url}", link))
-            if target.scheme not in ("http", "https", "webcal") or target.netloc != origin.netloc:
+            # Most links are absolute and on every page (navigation, feeds): resolved once each.
+            absolute = link.startswith(("/", "https:", "http:", "webcal:"))
+            internal = resolved.get(link) if absolute else None
+            if internal is None:
+                internal = internal_target(urljoin(f"{base_url}{url}", link), origin.netloc, prefix)
+                if absolute:
+                    if len(resolved) > RESOLVED_KEPT:
+                        resolved.clear()
+                    resolved[link] = internal
+            if not internal:
                 continue
-            if not (target.path == prefix or target.path.startswith(f"{prefix}/")):
-                continue
-            path = target.path[len(prefix) :] or "/"
-            if target.query:
-                query_links.add(f"{path}?{target.query}")
+            path, query = internal
+            if query:
+                query_links.add(f"{path}?{query}")
             elif path not in seen:
                 if len(seen) >= max_urls:
                     raise ExportError([f"more than {max_urls} URLs: does a page link to an endless series? ({path})"])
@@ -308,6 +316,16 @@ def iter_pages(
         yield page
 
 
+def internal_target(url: str, netloc: str, prefix: str) -> tuple[str, str] | tuple[()]:
+    """(path under the site, query) of an absolute URL on the site at ``netloc`` + ``prefix``; else ()."""
+    target = urlsplit(url)
+    if target.scheme not in ("http", "https", "webcal") or target.netloc != netloc:
+        return ()
+    if not (target.path == prefix or target.path.startswith(f"{prefix}/")):
+        return ()
+    return target.path[len(prefix) :] or "/", target.query
+
+
 def crawl(app: Flask, base_url: str, seeds: list[str], max_urls: int) -> tuple[list[Page], set[str]]:
     """Every page ``iter_pages`` finds, in a list, and the internal links with a query string."""
     query_links: set[str] = set()
@@ -315,15 +333,11 @@ def crawl(app: Flask, base_url: str, seeds: list[str], max_urls: int) -> tuple[l
     return pages, query_links
 
 
-class LinkParser(HTMLParser):
-    ATTRIBUTES = frozenset({"href", "src"})
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.links += [value for name, value in attrs if name in self.ATTRIBUTES and value]
+# The href and src attributes of the pages' own markup: always double-quoted (the templates write
+# them so, and Jinja escapes quotes and ">" inside); much quicker than an HTML parser over 100,000
+# pages. A test holds this to html.parser on every page of the bundled site.
+ATTRIBUTE = re.compile(r'\s(?:href|src)="([^"]*)"')
+TAG = re.compile(r"<[a-zA-Z][^>]*>")
 
 
 def links_in(page: Page) -> list[str]:
@@ -331,9 +345,8 @@ def links_in(page: Page) -> list[str]:
     if page.status != 200:
         return []
     if kind == "text/html":
-        parser = LinkParser()
-        parser.feed(page.body.decode("utf-8", "replace"))
-        return parser.links
+        text = page.body.decode("utf-8", "replace")
+        return [html.unescape(value) for tag in TAG.findall(text) for value in ATTRIBUTE.findall(tag) if value]
     if kind == "text/css":
         return [a or b for a, b in CSS_URL.findall(page.body.decode("utf-8", "replace"))]
     return []

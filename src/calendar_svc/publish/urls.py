@@ -13,6 +13,7 @@ import ipaddress
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, urlencode, urlsplit
 
 from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES
@@ -67,6 +68,12 @@ def language_of(path: str) -> str:
 
 def fill(rule: str, **values: object) -> str:
     """The path ``rule`` names for ``values``: fill("/events/<event_id>/", event_id="aif-2023")."""
+    return _filled(rule, tuple(sorted(values.items())))
+
+
+@lru_cache(maxsize=16_384)  # pages link to the same events, feeds and months again and again
+def _filled(rule: str, items: tuple[tuple[str, object], ...]) -> str:
+    values = dict(items)
 
     def value(match: re.Match) -> str:
         given = values[match["name"]]

@@ -87,7 +87,12 @@ def requested_selection() -> tuple[Selection, Response | None]:
 
 
 def feed_choices(catalog: Catalog) -> dict[str, Feed]:
-    """The full feed (key "") and one feed per calendar (key: its slug), with their yearly archives."""
+    """The full feed (key "") and one feed per calendar (key: its slug), with their yearly archives:
+    the same for every page of the rendition (whose catalog ``catalog`` is), so worked out once."""
+    return rendition().derived.get("feed choices", lambda: _feed_choices(catalog))
+
+
+def _feed_choices(catalog: Catalog) -> dict[str, Feed]:
     site, language = catalog.site, lang()
     links = urls()
     counts = rendition().feed_counts
