@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 from bs4 import BeautifulSoup
+
+
+class Links(HTMLParser):
+    """Every href and src of a page, as Python's HTML parser reads them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found += [value for name, value in attrs if name in ("href", "src") and value]
 
 
 def page_at(client, url: str) -> BeautifulSoup:

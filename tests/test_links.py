@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from collections import deque
-from html.parser import HTMLParser
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 
 from .conftest import BUNDLED_EVENTS, SMALL
+from .html_checks import Links
 
 ORIGIN = "http://cal.test"
 # Links that hand one of our URLs to another service carry it in these parameters.
 CARRIED = {"calendar.google.com": ("cid",), "outlook.live.com": ("url",), "outlook.office.com": ("url",)}
-
-
-class Links(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.found += [value for name, value in attrs if name in ("href", "src") and value]
 
 
 def internal_target(link: str, page: str) -> str | None:
