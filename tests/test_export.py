@@ -269,7 +269,7 @@ def test_build_quiet_prints_only_the_summary(tmp_path, runner):
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert result.stdout.count("\n") == 1
-    assert " written, 0 unchanged, 0 removed" in result.stdout
+    assert " written, 0 unchanged (0 without rendering), 0 removed" in result.stdout
 
 
 def test_building_in_several_processes_writes_the_same_files_as_one(tmp_path, monkeypatch):

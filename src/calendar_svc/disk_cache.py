@@ -33,11 +33,27 @@ PACKAGE = Path(__file__).resolve().parent
 
 @cache
 def code_digest() -> str:
-    """A digest of this package's source and translations and of the Python version."""
+    """A digest of what turns the same data into other bytes: this package's code, templates, static
+    files and translations, the Python that runs them, and every library installed with them (zone
+    rules, CLDR data and the iCalendar writer among them)."""
     digest = hashlib.sha256(sys.version.encode())
-    for path in sorted(p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".po")):
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update("\n".join(installed_libraries()).encode())
     return digest.hexdigest()[:16]
+
+
+def installed_libraries() -> list[str]:
+    """Names of the installed distributions' metadata folders ("icalendar-6.1.0.dist-info"), which
+    carry their versions: listing them is quicker than reading every distribution's metadata."""
+    found = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found.update(f"{entry}/{n}" for n in names if n.endswith((".dist-info", ".egg-info")))
+    return sorted(found)
 
 
 class DiskCache:

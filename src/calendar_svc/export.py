@@ -32,6 +32,7 @@ from .catalog.languages import LANGUAGES
 from .catalog.model import Catalog
 from .config import Config
 from .errors import ExportError
+from .page_inputs import EarlierBuild, PageInputs, recorded_inputs, write_inputs
 from .publish.urls import Urls, language_of, public_paths
 from .site_files import (  # noqa: F401 - CONTENT_TYPES and write_files are part of this module's interface
     CONTENT_TYPES,
@@ -112,13 +113,19 @@ def export_site(
     try:
         query_links: set[str] = set()
         writer = Writer(staging, previous=outdir)
+        recorded = recorded_inputs(outdir)
+        digests: dict[str, str] = {}
         leftovers = _render_in_parallel(app, config.base_url, seeds, max_urls, staging, outdir, workers, writer,
-                                        query_links, progress, store)  # fmt: skip
+                                        query_links, progress, store, (today, recorded, digests))  # fmt: skip
         already = frozenset(seeds)
         done_before = len(writer.files) + len(writer.failures)
         known = [0]
+        earlier = EarlierBuild(PageInputs(store, config.base_url, today), outdir, recorded)
         for done, page in enumerate(
-            iter_pages(app, config.base_url, leftovers, max_urls, query_links, known, elsewhere=already), 1
+            iter_pages(
+                app, config.base_url, leftovers, max_urls, query_links, known, elsewhere=already, earlier=earlier
+            ),
+            1,
         ):
             writer.add(page)
             if progress is not None:
@@ -136,6 +143,7 @@ def export_site(
             "events": len(catalog.events), "files": len(files),
         }  # fmt: skip
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        write_inputs(staging, digests | earlier.made_from)
         staging.chmod(0o755)
         swap_into_place(staging, outdir)
     except BaseException:
@@ -161,7 +169,9 @@ def seed_urls(app: Flask, catalog: Catalog, archives: dict, today: dt.date | Non
     return urls
 
 
-def _render_in_parallel(app, base_url, seeds, max_urls, root, previous, workers, writer, query_links, progress, store):
+def _render_in_parallel(
+    app, base_url, seeds, max_urls, root, previous, workers, writer, query_links, progress, store, reuse
+):
     """Write the seeds' pages with forked processes (or in this one); return links found beyond them.
 
     Each language's seeds are split into ``workers`` shares, and each share is
@@ -169,13 +179,18 @@ def _render_in_parallel(app, base_url, seeds, max_urls, root, previous, workers,
     exits when done; at most ``workers`` run at once. So no process holds more
     than one language's rendition and the pages it made, and this process
     (whose memory every fork starts with) holds only the catalog.
+    ``reuse``: (the day built for, the earlier build's recorded digests, where to put this build's).
     """
+    today, recorded, digests = reuse
     if workers <= 1:
         discovered: set[str] = set()
-        for done, page in enumerate(iter_pages(app, base_url, seeds, max_urls, query_links, discovered=discovered), 1):
+        earlier = EarlierBuild(PageInputs(store, base_url, today), previous, recorded)
+        pages = iter_pages(app, base_url, seeds, max_urls, query_links, discovered=discovered, earlier=earlier)
+        for done, page in enumerate(pages, 1):
             writer.add(page)
             if progress is not None:
                 progress(done, len(seeds))
+        digests.update(earlier.made_from)
         return sorted(discovered - set(seeds))
     context = multiprocessing.get_context("fork")
     done = context.Value("i", 0)
@@ -188,7 +203,19 @@ def _render_in_parallel(app, base_url, seeds, max_urls, root, previous, workers,
         while waiting and sum(p.is_alive() for p in started) < workers:
             process = context.Process(
                 target=export_part,
-                args=(app, base_url, waiting.popleft(), everything, max_urls, root, previous, done, results),
+                args=(
+                    app,
+                    base_url,
+                    waiting.popleft(),
+                    everything,
+                    max_urls,
+                    root,
+                    previous,
+                    done,
+                    results,
+                    today,
+                    recorded,
+                ),
                 daemon=True,
             )
             process.start()
@@ -204,10 +231,11 @@ def _render_in_parallel(app, base_url, seeds, max_urls, root, previous, workers,
     for process in started:
         process.join()
     discovered = set()
-    for files, tally, failures, links, found in answers:
+    for files, tally, failures, links, found, made_from in answers:
         writer.absorb(files, tally, failures)
         query_links |= links
         discovered |= found
+        digests.update(made_from)
     return sorted(discovered - everything)
 
 
@@ -237,25 +265,29 @@ def in_forked_process(make: Callable[[], object]) -> object:
     return value
 
 
-def export_part(app, base_url, part, all_seeds, max_urls, root, previous, done, results) -> None:
-    """In a forked worker: fetch and write the pages of ``part``; report files, tally, problems and new links."""
+def export_part(app, base_url, part, all_seeds, max_urls, root, previous, done, results, today, recorded) -> None:
+    """In a forked worker: fetch and write the pages of ``part``; report files, tally, problems, new links
+    and what each event page and file was made from."""
     query_links: set[str] = set()
     discovered: set[str] = set()
     writer = Writer(root, previous)
     store = app.extensions["calendar_svc"]
+    earlier = EarlierBuild(PageInputs(store, base_url, today), previous, recorded)
     try:
-        pages = iter_pages(app, base_url, part, max_urls, query_links, elsewhere=all_seeds, discovered=discovered)
+        pages = iter_pages(
+            app, base_url, part, max_urls, query_links, elsewhere=all_seeds, discovered=discovered, earlier=earlier
+        )
         for count, page in enumerate(pages, 1):
             writer.add(page)
             with done.get_lock():
                 done.value += 1
             if count % PAGES_BETWEEN_FORGETTING == 0:
                 store.forget_pages()  # each is asked for once: keeping them would only cost memory
-        results.put((writer.files, writer.tally, writer.failures, query_links, discovered))
+        results.put((writer.files, writer.tally, writer.failures, query_links, discovered, earlier.made_from))
     except ExportError as error:
-        results.put(([], Tally(), error.lines, set(), set()))
+        results.put(([], Tally(), error.lines, set(), set(), {}))
     except BaseException as error:  # a worker must always answer, or the build would wait for ever
-        results.put(([], Tally(), [f"a build worker failed: {type(error).__name__}: {error}"], set(), set()))
+        results.put(([], Tally(), [f"a build worker failed: {type(error).__name__}: {error}"], set(), set(), {}))
 
 
 def iter_pages(
@@ -267,6 +299,7 @@ def iter_pages(
     known: list[int] | None = None,
     elsewhere: frozenset[str] = frozenset(),
     discovered: set[str] | None = None,
+    earlier: EarlierBuild | None = None,
 ) -> Iterator[Page]:
     """Fetch the seeds and every internal link they lead to, one page at a time.
 
@@ -275,6 +308,8 @@ def iter_pages(
     so far, for progress reports. Only the page being handled is in memory.
     Links to ``elsewhere`` (fetched by another process) are not followed;
     given a ``discovered`` set, new links go there instead of being followed.
+    An ``earlier`` build's file made from the same inputs is taken instead of
+    rendering the page again.
     """
     origin = urlsplit(base_url)
     prefix = origin.path  # "" or "/calendar" when the site lives under a path
@@ -286,8 +321,12 @@ def iter_pages(
         known[:] = [len(seen)]
     while queue:
         url, linked_from = queue.popleft()
-        with client.get(url, base_url=base_url) as response:
-            page = Page(url, response.status_code, response.content_type or "", response.get_data(), linked_from)
+        body = earlier.body(url) if earlier is not None else None
+        if body is not None:
+            page = Page(url, 200, CONTENT_TYPES[file_for(url).suffix], body, linked_from, earlier=True)
+        else:
+            with client.get(url, base_url=base_url) as response:
+                page = Page(url, response.status_code, response.content_type or "", response.get_data(), linked_from)
         for link in links_in(page):
             # Most links are absolute and on every page (navigation, feeds): resolved once each.
             absolute = link.startswith(("/", "https:", "http:", "webcal:"))

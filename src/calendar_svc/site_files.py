@@ -20,6 +20,8 @@ from urllib.parse import unquote
 from .errors import ExportError
 
 MANIFEST = ".calendar-svc-build.json"
+INPUTS_FILE = ".calendar-svc-inputs.json"  # what each event page and file was made from (page_inputs)
+BUILD_RECORDS = (MANIFEST, INPUTS_FILE)  # a build's own hidden files, beside the site's
 # The type a static host must send for each file extension; deploy/nginx.conf maps the same.
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -51,6 +53,7 @@ class Page:
     content_type: str
     body: bytes
     linked_from: str
+    earlier: bool = False  # the earlier build's file, taken as it was (not rendered again)
 
 
 def file_for(url: str) -> PurePosixPath:
@@ -71,6 +74,7 @@ class Tally:
 
     written: int = 0  # new, or changed since the earlier export
     kept: int = 0  # the same bytes as the earlier export: its file (and time) kept
+    taken: int = 0  # of those, taken without rendering: made from the same inputs (see page_inputs)
     removed: int = 0  # in the earlier export, gone from this one
 
 
@@ -116,6 +120,7 @@ class Writer:
             if same_as_earlier(self.previous.joinpath(*relative.parts), page.body):
                 os.link(self.previous.joinpath(*relative.parts), target)  # the earlier file: bytes and time kept
                 self.tally.kept += 1
+                self.tally.taken += page.earlier
             else:
                 target.write_bytes(page.body)
                 self.tally.written += 1
@@ -132,6 +137,7 @@ class Writer:
         self.failures += failures
         self.tally.written += tally.written
         self.tally.kept += tally.kept
+        self.tally.taken += tally.taken
         self._urls.update({f.path: f.url for f in files})
 
     def finish(self) -> list[ExportedFile]:
@@ -148,7 +154,7 @@ class Writer:
             raise ExportError(self.failures)
         if self.previous.is_dir():
             self.tally.removed = sum(
-                1 for p in files_under(self.previous) if p not in self._urls and p.rsplit("/", 1)[-1] != MANIFEST
+                1 for p in files_under(self.previous) if p not in self._urls and p not in BUILD_RECORDS
             )
         return sorted(self.files, key=lambda f: f.path)
 

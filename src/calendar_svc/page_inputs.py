@@ -1,0 +1,132 @@
+"""What each event's page and file are made from, as one digest, so a rebuild can take unchanged ones as they are.
+
+An event's page (``/events/<id>/``) and its single-event file
+(``/events/<id>.ics``), in each language, are nearly all of a site's files.
+Each is made from: the event as read from its file (the file's path and the
+SHA-256 of its bytes) and its revision (sequence, last change); the site
+settings and calendars (names, feed titles); the language, origin and day the
+site is built for; and this package's code, templates and translations and the
+libraries installed with it. Nothing else: an event's page shows no other
+event and no count (a test moves an event between calendars to hold that).
+A build records a digest of these for each such URL in
+``.calendar-svc-inputs.json`` (a hidden file the static host does not serve).
+A rebuild whose digest for a URL equals the recorded one takes the earlier
+file as it is, instead of rendering it again. Every other URL is rendered on
+every build. A test holds rebuilds after edits of every kind to a build from
+scratch, byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+from .disk_cache import code_digest
+from .errors import EventNotFound, ExportError
+from .publish.urls import language_of, language_prefix
+from .serving.store import CatalogStore
+from .site_files import INPUTS_FILE, file_for
+
+FORMAT = 1
+
+
+class PageInputs:
+    """The digest of what made each event page and event file of a site (None for other URLs)."""
+
+    def __init__(self, store: CatalogStore, base_url: str, today: dt.date):
+        self.store = store
+        self.base_url = base_url
+        self.today = today
+        self._shared: dict[str, str] = {}  # by language: what every page in it is made from
+
+    def digest(self, url: str) -> str | None:
+        lang = language_of(url)
+        path = url[len(language_prefix(lang)) :]
+        if not path.startswith("/events/"):
+            return None
+        name = path[len("/events/") :]
+        if name.endswith("/"):
+            kind, event_id = "page", name[:-1]
+        elif name.endswith(".ics"):
+            kind, event_id = "file", name[: -len(".ics")]
+        else:
+            return None
+        if not event_id or "/" in event_id:
+            return None
+        catalog = self.store.catalog
+        try:
+            event = catalog.event(event_id)
+        except EventNotFound:
+            return None
+        if not event.source:  # not read from a file: nothing stands for its fields
+            return None
+        parts = [self._shared_by(lang), kind, event.path, event.source.hex(), repr(event.sequence), repr(event.updated)]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+    def _shared_by(self, lang: str) -> str:
+        if lang not in self._shared:
+            catalog = self.store.catalog
+            parts = [code_digest(), self.base_url, self.today.isoformat(), lang, repr(catalog.site)]
+            parts += [repr(c) for c in catalog.calendars]
+            self._shared[lang] = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        return self._shared[lang]
+
+
+Recorded = dict[str, tuple[str, str]]  # URL -> (digest of its inputs, SHA-256 of the file's bytes)
+
+
+class EarlierBuild:
+    """The files of the earlier build in ``folder`` that this build can take as they are: those made
+    from the same inputs, and still holding the bytes that build wrote."""
+
+    def __init__(self, inputs: PageInputs, folder: Path, recorded: Recorded):
+        self.inputs = inputs
+        self.folder = folder
+        self.recorded = recorded
+        self.made_from: dict[str, str] = {}  # this build's input digests, by URL
+        self.taken = 0  # files taken as they were
+
+    def body(self, url: str) -> bytes | None:
+        """The earlier file's bytes, when it was made from what ``url`` would be made from now."""
+        digest = self.inputs.digest(url)
+        if digest is None:
+            return None
+        self.made_from[url] = digest
+        earlier = self.recorded.get(url)
+        if earlier is None or earlier[0] != digest:
+            return None
+        try:
+            body = self.folder.joinpath(*file_for(url).parts).read_bytes()
+        except (OSError, ExportError):
+            return None
+        if hashlib.sha256(body).hexdigest()[:32] != earlier[1]:
+            return None  # the file was changed since that build wrote it
+        self.taken += 1
+        return body
+
+
+def recorded_inputs(folder: Path) -> Recorded:
+    """What an earlier build recorded in ``folder``; nothing if it recorded nothing or it cannot be read."""
+    try:
+        document = json.loads((folder / INPUTS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(document, dict) or document.get("format") != FORMAT or not isinstance(document.get("urls"), dict):
+        return {}
+    return {
+        url: (pair[0], pair[1])
+        for url, pair in document["urls"].items()
+        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)
+    }
+
+
+def write_inputs(folder: Path, made_from: dict[str, str]) -> None:
+    """Record, for each URL in ``made_from``, its input digest and the SHA-256 of the file written for it."""
+    urls = {
+        url: [digest, hashlib.sha256(folder.joinpath(*file_for(url).parts).read_bytes()).hexdigest()[:32]]
+        for url, digest in sorted(made_from.items())
+    }
+    document = {"format": FORMAT, "urls": urls}
+    (folder / INPUTS_FILE).write_text(json.dumps(document, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -1,0 +1,124 @@
+"""A rebuild takes unchanged event pages and files from the earlier build, and gives a build from scratch's bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from calendar_svc.cli import main
+from calendar_svc.config import Config
+from calendar_svc.export import export_site
+from calendar_svc.site_files import INPUTS_FILE
+
+from .conftest import SMALL
+
+BASE = "https://cal.example.org"
+TODAY = dt.date(2024, 3, 15)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def retitle(events: Path, runner) -> None:
+    path = events / "weekly-berlin.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('title = "', 'title = "Edited: '), encoding="utf-8")
+
+
+def move_to_another_calendar(events: Path, runner) -> None:
+    # The feed counts of both calendars change: every page of their events shows them.
+    path = events / "weekly-berlin.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('category = "visits"', 'category = "forum"'))
+
+
+def add_an_event(events: Path, runner) -> None:
+    (events / "added.toml").write_text(
+        'title = "Added"\ncategory = "forum"\nstart = 2024-03-20\ncountries = ["KZ"]\n', encoding="utf-8"
+    )
+
+
+def remove_an_event(events: Path, runner) -> None:
+    (events / "weekly-berlin.toml").unlink()
+    assert runner.invoke(main, ["stamp", str(events), "--forget", "weekly-berlin"]).exit_code == 0
+
+
+def stamp_an_edit(events: Path, runner) -> None:
+    retitle(events, runner)
+    assert runner.invoke(main, ["stamp", str(events)]).exit_code == 0
+
+
+def rename_the_site(events: Path, runner) -> None:
+    path = events / "calendars.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Test Calendar", "Renamed Calendar", 1))
+
+
+def nothing(events: Path, runner) -> None:
+    pass
+
+
+@pytest.mark.parametrize(
+    "edit", [nothing, retitle, stamp_an_edit, move_to_another_calendar, add_an_event, remove_an_event, rename_the_site]
+)
+def test_a_rebuild_after_an_edit_writes_what_a_build_from_scratch_writes(edit, tmp_path, runner):
+    events = tmp_path / "events"
+    shutil.copytree(SMALL, events)
+    config = Config(events_dir=events, base_url=BASE)
+    export_site(config, tmp_path / "site", TODAY)
+    edit(events, runner)
+
+    rebuilt = export_site(config, tmp_path / "site", TODAY)
+    export_site(config, tmp_path / "fresh", TODAY)
+
+    assert tree(tmp_path / "site") == tree(tmp_path / "fresh")
+    assert rebuilt.tally.taken > 0 if edit is not rename_the_site else rebuilt.tally.taken == 0
+
+
+def test_a_rebuild_for_another_day_renders_everything_again(tmp_path):
+    config = Config(events_dir=SMALL, base_url=BASE)
+    export_site(config, tmp_path / "site", TODAY)
+
+    rebuilt = export_site(config, tmp_path / "site", TODAY + dt.timedelta(days=1))
+    export_site(config, tmp_path / "fresh", TODAY + dt.timedelta(days=1))
+
+    assert rebuilt.tally.taken == 0
+    assert tree(tmp_path / "site") == tree(tmp_path / "fresh")
+
+
+def test_an_unchanged_rebuild_renders_no_event_page_or_file_again(tmp_path):
+    config = Config(events_dir=SMALL, base_url=BASE)
+    first = export_site(config, tmp_path / "site", TODAY)
+    event_urls = [f.url for f in first.files if "/events/" in f.url]
+
+    again = export_site(config, tmp_path / "site", TODAY)
+
+    assert again.tally.taken == len(event_urls) > 20
+    assert again.tally.written == 0
+
+
+def test_a_file_changed_in_the_earlier_build_is_rendered_again_not_kept(tmp_path):
+    config = Config(events_dir=SMALL, base_url=BASE)
+    export_site(config, tmp_path / "site", TODAY)
+    page = tmp_path / "site" / "events" / "weekly-berlin" / "index.html"
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"Berlin", b"Bonn"))
+
+    again = export_site(config, tmp_path / "site", TODAY)
+
+    assert page.read_bytes() == original
+    assert again.tally.written == 1
+
+
+def test_an_unreadable_record_of_inputs_only_costs_rendering(tmp_path):
+    config = Config(events_dir=SMALL, base_url=BASE)
+    export_site(config, tmp_path / "site", TODAY)
+    (tmp_path / "site" / INPUTS_FILE).write_text("{not json")
+
+    again = export_site(config, tmp_path / "site", TODAY)
+
+    assert again.tally.taken == 0
+    assert again.tally.written == 0
+    assert json.loads((tmp_path / "site" / INPUTS_FILE).read_text())["format"] == 1
