@@ -295,3 +295,26 @@ def test_the_link_scan_finds_what_an_html_parser_finds_on_every_page_of_the_bund
         reference = Links()
         reference.feed(page.body.decode())
         assert links_in(page) == reference.found, page.url
+
+
+@pytest.mark.parametrize("prefix", ["", "/calendar"])
+def test_the_quick_link_resolution_agrees_with_urljoin(prefix):
+    from urllib.parse import urljoin
+
+    from calendar_svc.export import internal_target, quick_target
+
+    app = create_app(Config(events_dir=SMALL, base_url=BASE, today=TODAY))
+    pages, _ = crawl(app, BASE, ["/", "/kk/events/weekly-berlin/"], 10_000)
+    links = {link for page in pages for link in links_in(page)}
+    links |= {
+        "/", "/a/../b", "/x?category=visits#top", "#main", "../up/", "relative/", "//cal.example.org/x",
+        "https://cal.example.org", "https://cal.example.org/calendar", "https://cal.example.org/calendar/x/",
+        "https://cal.example.org.evil.test/x", "webcal://cal.example.org/calendar.ics", "http://cal.example.org/?q=1",
+        "mailto:someone@example.org", "https://calendar.google.com/calendar/r?cid=x", "/calendarx/y",
+    }  # fmt: skip
+    origins = tuple(f"{scheme}://cal.example.org" for scheme in ("https", "http", "webcal"))
+    page = f"https://cal.example.org{prefix}/events/x/"
+    for link in sorted(links):
+        quick = quick_target(link, origins, prefix)
+        if quick is not None:
+            assert quick == internal_target(urljoin(page, link), "cal.example.org", prefix), link

@@ -122,3 +122,14 @@ def test_an_unreadable_record_of_inputs_only_costs_rendering(tmp_path):
     assert again.tally.taken == 0
     assert again.tally.written == 0
     assert json.loads((tmp_path / "site" / INPUTS_FILE).read_text())["format"] == 1
+
+
+def test_a_copy_of_the_events_folder_elsewhere_builds_onto_the_same_site_without_rendering(tmp_path):
+    shutil.copytree(SMALL, tmp_path / "one")
+    shutil.copytree(SMALL, tmp_path / "two")
+    export_site(Config(events_dir=tmp_path / "one", base_url=BASE), tmp_path / "site", TODAY)
+
+    again = export_site(Config(events_dir=tmp_path / "two", base_url=BASE), tmp_path / "site", TODAY)
+
+    assert again.tally.taken > 20
+    assert again.tally.written == 0

@@ -51,7 +51,6 @@ from .web.page_data import month_range
 MAX_WORKERS = 4  # processes rendering pages at once (at most one per core)
 PARALLEL_FROM_EVENTS = 300  # about 2,000 URLs; smaller sites are quicker in one process than forking
 MAX_URLS = 50_000
-RESOLVED_KEPT = 20_000  # links a crawl remembers the target of
 PAGES_BETWEEN_FORGETTING = 64  # a build worker drops the pages the app keeps this often
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
 
@@ -114,7 +113,7 @@ def export_site(
         query_links: set[str] = set()
         writer = Writer(staging, previous=outdir)
         recorded = recorded_inputs(outdir)
-        digests: dict[str, str] = {}
+        digests: dict[str, tuple[str, str]] = {}
         leftovers = _render_in_parallel(app, config.base_url, seeds, max_urls, staging, outdir, workers, writer,
                                         query_links, progress, store, (today, recorded, digests))  # fmt: skip
         already = frozenset(seeds)
@@ -314,7 +313,7 @@ def iter_pages(
     origin = urlsplit(base_url)
     prefix = origin.path  # "" or "/calendar" when the site lives under a path
     client = app.test_client()
-    resolved: dict[str, tuple[str, str] | tuple[()]] = {}  # absolute link -> internal_target
+    origins = tuple(f"{scheme}://{origin.netloc}" for scheme in ("https", "http", "webcal"))
     queue = deque((url, "") for url in dict.fromkeys(seeds))
     seen = set(queue_url for queue_url, _ in queue) | elsewhere
     if known is not None:
@@ -327,16 +326,12 @@ def iter_pages(
         else:
             with client.get(url, base_url=base_url) as response:
                 page = Page(url, response.status_code, response.content_type or "", response.get_data(), linked_from)
+            if earlier is not None and page.status == 200:
+                earlier.rendered(url, page.body)
         for link in links_in(page):
-            # Most links are absolute and on every page (navigation, feeds): resolved once each.
-            absolute = link.startswith(("/", "https:", "http:", "webcal:"))
-            internal = resolved.get(link) if absolute else None
+            internal = quick_target(link, origins, prefix)
             if internal is None:
                 internal = internal_target(urljoin(f"{base_url}{url}", link), origin.netloc, prefix)
-                if absolute:
-                    if len(resolved) > RESOLVED_KEPT:
-                        resolved.clear()
-                    resolved[link] = internal
             if not internal:
                 continue
             path, query = internal
@@ -353,6 +348,25 @@ def iter_pages(
         if known is not None:
             known[:] = [len(seen)]
         yield page
+
+
+def quick_target(link: str, origins: tuple[str, ...], prefix: str) -> tuple[str, str] | tuple[()] | None:
+    """``internal_target`` of the links most pages are made of, without urljoin: a path from the root,
+    a URL on this site (``origins``: its scheme and host in each scheme) or on another; None for any
+    other link (relative, with dot segments, a bare origin), which needs urljoin."""
+    for own in origins:
+        if link.startswith(own) and link[len(own) : len(own) + 1] in ("", "/", "?", "#"):
+            link = link[len(own) :]
+            break
+    else:
+        if link.startswith(("https://", "http://", "webcal://")):
+            return ()  # another site
+    if not link.startswith("/") or link.startswith("//") or "/." in link or "\\" in link:
+        return None
+    path, _, query = link.split("#", 1)[0].partition("?")
+    if not (path == prefix or path.startswith(f"{prefix}/")):
+        return ()
+    return path[len(prefix) :] or "/", query
 
 
 def internal_target(url: str, netloc: str, prefix: str) -> tuple[str, str] | tuple[()]:

@@ -2,8 +2,8 @@
 
 An event's page (``/events/<id>/``) and its single-event file
 (``/events/<id>.ics``), in each language, are nearly all of a site's files.
-Each is made from: the event as read from its file (the file's path and the
-SHA-256 of its bytes) and its revision (sequence, last change); the site
+Each is made from: the event as read from its file (the file's path in the
+events folder and the SHA-256 of its bytes) and its revision (sequence, last change); the site
 settings and calendars (names, feed titles); the language, origin and day the
 site is built for; and this package's code, templates and translations and the
 libraries installed with it. Nothing else: an event's page shows no other
@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from .disk_cache import code_digest
@@ -62,7 +63,8 @@ class PageInputs:
             return None
         if not event.source:  # not read from a file: nothing stands for its fields
             return None
-        parts = [self._shared_by(lang), kind, event.path, event.source.hex(), repr(event.sequence), repr(event.updated)]
+        where = os.path.relpath(event.path, self.store.directory) if self.store.directory else event.path
+        parts = [self._shared_by(lang), kind, where, event.source.hex(), repr(event.sequence), repr(event.updated)]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
     def _shared_by(self, lang: str) -> str:
@@ -85,7 +87,8 @@ class EarlierBuild:
         self.inputs = inputs
         self.folder = folder
         self.recorded = recorded
-        self.made_from: dict[str, str] = {}  # this build's input digests, by URL
+        self.made_from: dict[str, tuple[str, str]] = {}  # this build's record, by URL: to write
+        self._digests: dict[str, str] = {}  # input digests of the URLs asked about but not taken
         self.taken = 0  # files taken as they were
 
     def body(self, url: str) -> bytes | None:
@@ -93,18 +96,28 @@ class EarlierBuild:
         digest = self.inputs.digest(url)
         if digest is None:
             return None
-        self.made_from[url] = digest
         earlier = self.recorded.get(url)
-        if earlier is None or earlier[0] != digest:
-            return None
-        try:
-            body = self.folder.joinpath(*file_for(url).parts).read_bytes()
-        except (OSError, ExportError):
-            return None
-        if hashlib.sha256(body).hexdigest()[:32] != earlier[1]:
-            return None  # the file was changed since that build wrote it
-        self.taken += 1
-        return body
+        if earlier is not None and earlier[0] == digest:
+            try:
+                body = self.folder.joinpath(*file_for(url).parts).read_bytes()
+            except (OSError, ExportError):
+                body = None
+            if body is not None and bytes_digest(body) == earlier[1]:  # else changed since that build wrote it
+                self.made_from[url] = earlier
+                self.taken += 1
+                return body
+        self._digests[url] = digest
+        return None
+
+    def rendered(self, url: str, body: bytes) -> None:
+        """Note what ``url`` was rendered to, when it is one this build records."""
+        digest = self._digests.pop(url, None)
+        if digest is not None:
+            self.made_from[url] = (digest, bytes_digest(body))
+
+
+def bytes_digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:32]
 
 
 def recorded_inputs(folder: Path) -> Recorded:
@@ -122,11 +135,7 @@ def recorded_inputs(folder: Path) -> Recorded:
     }
 
 
-def write_inputs(folder: Path, made_from: dict[str, str]) -> None:
-    """Record, for each URL in ``made_from``, its input digest and the SHA-256 of the file written for it."""
-    urls = {
-        url: [digest, hashlib.sha256(folder.joinpath(*file_for(url).parts).read_bytes()).hexdigest()[:32]]
-        for url, digest in sorted(made_from.items())
-    }
-    document = {"format": FORMAT, "urls": urls}
+def write_inputs(folder: Path, made_from: Recorded) -> None:
+    """Record what each event page and file of the build in ``folder`` was made from, and its bytes' digest."""
+    document = {"format": FORMAT, "urls": {url: list(pair) for url, pair in sorted(made_from.items())}}
     (folder / INPUTS_FILE).write_text(json.dumps(document, separators=(",", ":")) + "\n", encoding="utf-8")

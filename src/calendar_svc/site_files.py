@@ -88,6 +88,7 @@ class Writer:
         self.failures: list[str] = []
         self.files: list[ExportedFile] = []
         self.tally = Tally()
+        self._folders: set[Path] = set()  # made under root, and resolved to a place under it
         self._urls: dict[str, str] = {}  # file ("events/x/index.html") -> its URL; strings, for 100,000s of files
 
     def add(self, page: Page) -> None:
@@ -114,10 +115,12 @@ class Writer:
             return  # the build will fail: check the rest, write nothing more
         target = self.root.joinpath(*relative.parts)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not target.parent.resolve().is_relative_to(self.resolved_root):
-                raise ExportError([f"{page.url}: would be written outside {self.root}"])
-            if same_as_earlier(self.previous.joinpath(*relative.parts), page.body):
+            if target.parent not in self._folders:  # made and checked once per folder
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if not target.parent.resolve().is_relative_to(self.resolved_root):
+                    raise ExportError([f"{page.url}: would be written outside {self.root}"])
+                self._folders.add(target.parent)
+            if page.earlier or same_as_earlier(self.previous.joinpath(*relative.parts), page.body):
                 os.link(self.previous.joinpath(*relative.parts), target)  # the earlier file: bytes and time kept
                 self.tally.kept += 1
                 self.tally.taken += page.earlier
