@@ -1,7 +1,7 @@
 """What each event's page and file are made from, as one digest, so a rebuild can take unchanged ones as they are.
 
 An event's page (``/events/<id>/``) and its single-event file
-(``/events/<id>.ics``), in each language, are nearly all of a site's files.
+(``/events/<id>.ics``), in each language, are most of a large site's files.
 Each is made from: the event as read from its file (the file's path in the
 events folder and the SHA-256 of its bytes) and its revision (sequence, last change); the site
 settings and calendars (names, feed titles); the language, origin and day the
