@@ -9,7 +9,9 @@ from calendar_svc.catalog.loading import load_catalog
 from calendar_svc.i18n import translate
 from calendar_svc.ical.feed import FeedInfo, render_feed
 from calendar_svc.ical.vevent import Labels
+from calendar_svc.publish.documents import events_document, events_json_bytes, json_bytes
 from calendar_svc.publish.rendition import Rendition
+from calendar_svc.publish.urls import Urls
 
 from .conftest import BUNDLED_EVENTS, SMALL
 
@@ -51,3 +53,10 @@ def test_every_published_feed_equals_a_fresh_render(catalog, lang):
     assert set(rendition.event_files) == {e.id for e in catalog.dated_events}
     for event in catalog.dated_events:
         assert rendition.event_files[event.id].body == render(single, [event]), event.id
+
+
+def test_the_events_json_made_one_event_at_a_time_is_the_document_encoded_whole():
+    catalog = load_catalog(BUNDLED_EVENTS)
+    urls = Urls("https://cal.test")
+    for events in (catalog.events, catalog.select(frozenset({"election"})), ()):
+        assert events_json_bytes(events, catalog, urls) == json_bytes(events_document(events, catalog, urls))

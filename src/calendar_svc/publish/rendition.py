@@ -21,7 +21,7 @@ from ..ical.feed import END_CALENDAR, FeedInfo, calendar_head, feed_bytes, timez
 from ..ical.vevent import EventRenderer, Labels
 from .atom import ATOM_TYPE, atom_bytes, latest_changes
 from .budget import split_for_budget
-from .documents import calendars_document, events_document, json_bytes
+from .documents import calendars_document, events_json_bytes, json_bytes
 from .render_cache import RenderCache
 from .resource import ICS_TYPE, JSON_TYPE, Resource
 from .selection import Selection
@@ -219,7 +219,7 @@ class Rendition:
     @cached_property
     def events_json(self) -> Resource:
         """All events as JSON (the API speaks English and lists every language's text); made when first asked."""
-        return self._json(events_document(self.catalog.events, self.catalog, self.urls), self.catalog.events)
+        return self._json_bytes(events_json_bytes(self.catalog.events, self.catalog, self.urls), self.catalog.events)
 
     @cached_property
     def calendars_json(self) -> Resource:
@@ -290,7 +290,10 @@ class Rendition:
         return Resource(body, ICS_TYPE, last_modified(self.catalog.site, events), filename, attachment)
 
     def _json(self, document: dict, events) -> Resource:
-        return Resource(json_bytes(document), JSON_TYPE, last_modified(self.catalog.site, events))
+        return self._json_bytes(json_bytes(document), events)
+
+    def _json_bytes(self, body: bytes, events) -> Resource:
+        return Resource(body, JSON_TYPE, last_modified(self.catalog.site, events))
 
     def _atom(self, slug: str | None, title: str) -> Resource:
         changes = latest_changes(self.catalog, slug)
@@ -312,7 +315,8 @@ class Rendition:
             return self.events_json
         events = self.selected(selection)
         return self._filtered.get(
-            ("json", selection), lambda: self._json(events_document(events, self.catalog, self.urls), events)
+            ("json", selection),
+            lambda: self._json_bytes(events_json_bytes(events, self.catalog, self.urls), events),
         )
 
     def selection_count(self, selection: Selection) -> int:
