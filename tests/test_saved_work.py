@@ -195,3 +195,18 @@ def test_the_cache_folder_follows_the_environment(tmp_path):
     assert Config.from_env({}).cache_dir is None
     assert replace(Config(), cache_dir="x").cache_dir == Path("x")
     assert Config().cache_dir is None
+
+
+def test_cache_files_no_start_has_used_for_a_month_are_deleted_when_another_is_written(tmp_path):
+    disk = DiskCache(tmp_path)
+    disk.write("blocks", "/srv/old-events", (), {"old": 1})
+    disk.write("blocks", "/srv/events", (), {"new": 1})
+    month_ago = os.stat(disk.path("blocks", "/srv/old-events")).st_mtime - 31 * 86_400
+    os.utime(disk.path("blocks", "/srv/old-events"), (month_ago, month_ago))
+    os.utime(disk.path("blocks", "/srv/events"), (month_ago, month_ago))
+    assert disk.read("blocks", "/srv/events", ()) == {"new": 1}  # used again: kept
+
+    disk.write("parsed", "/srv/events", (), {})
+
+    assert not disk.path("blocks", "/srv/old-events").exists()
+    assert disk.read("blocks", "/srv/events", ()) == {"new": 1}

@@ -12,21 +12,26 @@ the event's every field. A cache never changes a byte of what is published.
 The files are pickles, so the folder must be writable only by the account the
 service runs as: it is created with mode 0700, and files in it are read only
 when they belong to that account. Any problem reading or writing a cache file
-is logged and the work is simply done again.
+is logged and the work is simply done again. Files no start has used for 30
+days (those of folders or origins no longer served) are deleted when another
+is written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import pickle
 import sys
 import tempfile
+import time
 from functools import cache
 from pathlib import Path
 
 log = logging.getLogger("calendar_svc.cache")
+UNUSED_DAYS = 30  # a cache file no start has read or written for this long is deleted
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -80,7 +85,11 @@ class DiskCache:
         except Exception as error:  # a truncated or foreign file: the work is done again
             log.warning("ignoring cache file %s: %s", path, error)
             return None
-        return value if stored_key == (code_digest(), scope, *key) else None
+        if stored_key != (code_digest(), scope, *key):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # in use: not to be pruned
+        return value
 
     def write(self, name: str, scope: str, key: tuple, value: object) -> None:
         """Store ``value``; readers see the old file or the new one, never half of one."""
@@ -96,3 +105,14 @@ class DiskCache:
             os.replace(file.name, path)
         except Exception as error:
             log.warning("could not write cache file %s: %s", path, error)
+            return
+        self.prune()
+
+    def prune(self, now: float | None = None) -> None:
+        """Delete the cache files no start has used for UNUSED_DAYS (of folders or origins no longer served)."""
+        cutoff = (time.time() if now is None else now) - UNUSED_DAYS * 86_400
+        with contextlib.suppress(OSError), os.scandir(self.folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".pickle") and entry.is_file() and entry.stat().st_mtime < cutoff:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
