@@ -44,18 +44,12 @@ def create_app(config: Config | None = None, catalog: Catalog | None = None) -> 
     def render(catalog: Catalog, base_url: str, lang: str, previous: Rendition | None = None) -> Rendition:
         # Feeds over budget archive past years only: never this year's or later events.
         this_year = config.today_at(dt.datetime.now(dt.UTC)).year
-        saved = None
-        if previous is None and cache is not None:  # the first rendition for this origin and language
-            saved = saved_blocks(cache, config.events_dir, base_url, lang)
+        first = previous is None and cache is not None  # for this origin and language: use the saved work
+        reused = saved_blocks(cache, config.events_dir, base_url, lang) if first else previous
         rendition = Rendition(
-            catalog,
-            base_url,
-            feed_budget=config.feed_budget,
-            this_year=this_year,
-            lang=lang,
-            previous=previous or saved,
+            catalog, base_url, feed_budget=config.feed_budget, this_year=this_year, lang=lang, previous=reused
         )
-        if previous is None and cache is not None:
+        if first:
             save_blocks(cache, config.events_dir, rendition)
         return rendition
 

@@ -113,13 +113,17 @@ def export_site(
         query_links: set[str] = set()
         writer = Writer(staging, previous=outdir)
         recorded = recorded_inputs(outdir)
-        digests: dict[str, tuple[str, str]] = {}
-        leftovers = _render_in_parallel(app, config.base_url, seeds, max_urls, staging, outdir, workers, writer,
-                                        query_links, progress, store, (today, recorded, digests))  # fmt: skip
+
+        def earlier_build() -> EarlierBuild:  # in each process that writes pages
+            return EarlierBuild(PageInputs(store, config.base_url, today), outdir, recorded)
+
+        made_from: dict[str, tuple[str, str]] = {}
+        leftovers = _render_in_parallel(app, config.base_url, seeds, max_urls, staging, workers, writer,
+                                        query_links, progress, earlier_build, made_from)  # fmt: skip
         already = frozenset(seeds)
         done_before = len(writer.files) + len(writer.failures)
         known = [0]
-        earlier = EarlierBuild(PageInputs(store, config.base_url, today), outdir, recorded)
+        earlier = earlier_build()
         for done, page in enumerate(
             iter_pages(
                 app, config.base_url, leftovers, max_urls, query_links, known, elsewhere=already, earlier=earlier
@@ -142,7 +146,7 @@ def export_site(
             "events": len(catalog.events), "files": len(files),
         }  # fmt: skip
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        write_inputs(staging, digests | earlier.made_from)
+        write_inputs(staging, made_from | earlier.made_from)
         staging.chmod(0o755)
         swap_into_place(staging, outdir)
     except BaseException:
@@ -169,7 +173,7 @@ def seed_urls(app: Flask, catalog: Catalog, archives: dict, today: dt.date | Non
 
 
 def _render_in_parallel(
-    app, base_url, seeds, max_urls, root, previous, workers, writer, query_links, progress, store, reuse
+    app, base_url, seeds, max_urls, root, workers, writer, query_links, progress, earlier_build, made_from
 ):
     """Write the seeds' pages with forked processes (or in this one); return links found beyond them.
 
@@ -177,19 +181,19 @@ def _render_in_parallel(
     written by a process forked for it, which renders that language alone and
     exits when done; at most ``workers`` run at once. So no process holds more
     than one language's rendition and the pages it made, and this process
-    (whose memory every fork starts with) holds only the catalog.
-    ``reuse``: (the day built for, the earlier build's recorded digests, where to put this build's).
+    (whose memory every fork starts with) holds only the catalog. Each process
+    takes unchanged files from ``earlier_build()``; what each page was made from
+    goes into ``made_from``.
     """
-    today, recorded, digests = reuse
     if workers <= 1:
         discovered: set[str] = set()
-        earlier = EarlierBuild(PageInputs(store, base_url, today), previous, recorded)
+        earlier = earlier_build()
         pages = iter_pages(app, base_url, seeds, max_urls, query_links, discovered=discovered, earlier=earlier)
         for done, page in enumerate(pages, 1):
             writer.add(page)
             if progress is not None:
                 progress(done, len(seeds))
-        digests.update(earlier.made_from)
+        made_from.update(earlier.made_from)
         return sorted(discovered - set(seeds))
     context = multiprocessing.get_context("fork")
     done = context.Value("i", 0)
@@ -200,42 +204,35 @@ def _render_in_parallel(
     shares, started, answers = len(waiting), [], []
     while len(answers) < shares:
         while waiting and sum(p.is_alive() for p in started) < workers:
-            process = context.Process(
-                target=export_part,
-                args=(
-                    app,
-                    base_url,
-                    waiting.popleft(),
-                    everything,
-                    max_urls,
-                    root,
-                    previous,
-                    done,
-                    results,
-                    today,
-                    recorded,
-                ),
-                daemon=True,
-            )
-            process.start()
-            started.append(process)
-        try:
-            answers.append(results.get(timeout=0.2))
-        except queue_module.Empty:
-            stopped = sum(not p.is_alive() for p in started)
-            if stopped > len(answers) and results.empty():
-                raise ExportError(["a build worker stopped without answering"]) from None
+            share = waiting.popleft()
+            arguments = (app, base_url, share, everything, max_urls, root, done, results, earlier_build)
+            started.append(context.Process(target=export_part, args=arguments, daemon=True))
+            started[-1].start()
+        answer = next_answer(results, started, len(answers))
+        if answer is not None:
+            answers.append(answer)
         if progress is not None:
             progress(done.value, len(seeds))
     for process in started:
         process.join()
     discovered = set()
-    for files, tally, failures, links, found, made_from in answers:
+    for files, tally, failures, links, found, made in answers:
         writer.absorb(files, tally, failures)
         query_links |= links
         discovered |= found
-        digests.update(made_from)
+        made_from.update(made)
     return sorted(discovered - everything)
+
+
+def next_answer(results, processes: list, answered: int, wait: float = 0.2):
+    """The next answer of forked ``processes`` (``answered`` of them have), or None after ``wait`` seconds.
+    Raises ExportError when one has stopped without answering, so a build never waits for ever."""
+    try:
+        return results.get(timeout=wait)
+    except queue_module.Empty:
+        if sum(not p.is_alive() for p in processes) > answered and results.empty():
+            raise ExportError(["a build worker stopped without answering"]) from None
+        return None
 
 
 def in_forked_process(make: Callable[[], object]) -> object:
@@ -251,27 +248,24 @@ def in_forked_process(make: Callable[[], object]) -> object:
 
     process = context.Process(target=run, daemon=True)
     process.start()
-    while True:
-        try:
-            ok, value = results.get(timeout=0.2)
-            break
-        except queue_module.Empty:
-            if not process.is_alive() and results.empty():
-                raise ExportError(["a build worker stopped without answering"]) from None
+    answer = None
+    while answer is None:
+        answer = next_answer(results, [process], 0)
     process.join()
+    ok, value = answer
     if not ok:
         raise value
     return value
 
 
-def export_part(app, base_url, part, all_seeds, max_urls, root, previous, done, results, today, recorded) -> None:
+def export_part(app, base_url, part, all_seeds, max_urls, root, done, results, earlier_build) -> None:
     """In a forked worker: fetch and write the pages of ``part``; report files, tally, problems, new links
     and what each event page and file was made from."""
     query_links: set[str] = set()
     discovered: set[str] = set()
-    writer = Writer(root, previous)
+    earlier = earlier_build()
+    writer = Writer(root, earlier.folder)
     store = app.extensions["calendar_svc"]
-    earlier = EarlierBuild(PageInputs(store, base_url, today), previous, recorded)
     try:
         pages = iter_pages(
             app, base_url, part, max_urls, query_links, elsewhere=all_seeds, discovered=discovered, earlier=earlier
