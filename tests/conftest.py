@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import shutil
@@ -23,8 +24,10 @@ from .toml_text import toml_document
 zoneinfo.reset_tzpath(to=[])
 
 # Servers and commands the tests start keep their caches in a folder of this test session,
-# never in the account's own cache folder.
-os.environ["CALENDAR_SVC_CACHE_DIR"] = tempfile.mkdtemp(prefix="calendar-svc-test-cache-")
+# never in the account's own cache folder; the folder goes when the session ends.
+TEST_CACHE = tempfile.mkdtemp(prefix="calendar-svc-test-cache-")
+os.environ["CALENDAR_SVC_CACHE_DIR"] = TEST_CACHE
+atexit.register(shutil.rmtree, TEST_CACHE, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
