@@ -3,7 +3,8 @@
     python benchmarks/serve.py [--events DIR | --generate N] [--seconds 10] [--rounds 3]
 
 Starts `calendar-svc serve` (granian, or `--server gunicorn`) on a loopback port and nginx on another,
-serving files with the exact bytes the app sends. Then interleaves wrk runs:
+serving files with the exact bytes the app sends. Then interleaves wrk runs, with
+the app started afresh for each round:
 the full feed (200), the same feed revalidated with its ETag (304), for both
 servers, and reports median requests per second, p50/p99 latency, errors,
 the ratios app ÷ nginx, and the proportional set size (PSS) of the largest
@@ -131,27 +132,28 @@ def main() -> None:
             events = Path(tmp) / "events"
             generate(args.generate, events)
         app_port, nginx_port = free_port(), free_port()
+        command = [str(ROOT / ".venv/bin/calendar-svc"), "serve", "--port", str(app_port), "--events", str(events)]
+        command += ["--server", args.server]
         env = {**os.environ, "CALENDAR_SVC_BASE_URL": f"http://127.0.0.1:{app_port}"}
-        app = subprocess.Popen(
-            [
-                str(ROOT / ".venv/bin/calendar-svc"),
-                "serve",
-                "--port",
-                str(app_port),
-                "--events",
-                str(events),
-                "--server",
-                args.server,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,
-        )
+        app_url = f"http://127.0.0.1:{app_port}{args.path}"
+        nginx_url = f"http://127.0.0.1:{nginx_port}{args.path}"
+
+        def start_app() -> subprocess.Popen:
+            app = subprocess.Popen(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True
+            )
+            wait_for(app_url, 120)
+            return app
+
+        def stop(app: subprocess.Popen) -> None:
+            os.killpg(app.pid, signal.SIGTERM)
+            app.wait(30)
+
+        # Each round starts the server afresh: how the kernel spreads connections and threads over
+        # the cores differs from one start to the next, and with it the throughput.
+        app = start_app()
         nginx = None
         try:
-            app_url = f"http://127.0.0.1:{app_port}{args.path}"
-            wait_for(app_url, 120)
             body = urllib.request.urlopen(app_url).read()
             root = Path(tmp) / "site"
             (root / args.path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
@@ -159,27 +161,33 @@ def main() -> None:
             conf = Path(tmp) / "nginx.conf"
             conf.write_text(NGINX_CONF.format(tmp=tmp, port=nginx_port, root=root))
             nginx = subprocess.Popen(["/usr/sbin/nginx", "-c", str(conf)], stderr=subprocess.DEVNULL)
-            nginx_url = f"http://127.0.0.1:{nginx_port}{args.path}"
             wait_for(nginx_url)
             assert urllib.request.urlopen(nginx_url).read() == body
-
-            etags = {name: head(url)[1]["etag"] for name, url in (("app", app_url), ("nginx", nginx_url))}
-            assert head(app_url, {"If-None-Match": etags["app"]})[0] == 304
+            nginx_etag = head(nginx_url)[1]["etag"]
             pss_before = max(pss_kib(p) for p in server_pids(app.pid))
-            cases = {
-                ("app", "200"): (app_url, {}),
-                ("nginx", "200"): (nginx_url, {}),
-                ("app", "304"): (app_url, {"If-None-Match": etags["app"]}),
-                ("nginx", "304"): (nginx_url, {"If-None-Match": etags["nginx"]}),
+            results: dict[tuple, list[dict]] = {
+                (server, status): [] for server in ("app", "nginx") for status in ("200", "304")
             }
-            results: dict[tuple, list[dict]] = {key: [] for key in cases}
-            for _ in range(args.rounds):
+            pss_after = 0
+            for round_ in range(args.rounds):
+                if round_:
+                    app = start_app()
+                    assert urllib.request.urlopen(app_url).read() == body  # the same bytes from every start
+                app_etag = head(app_url)[1]["etag"]
+                assert head(app_url, {"If-None-Match": app_etag})[0] == 304
+                cases = {
+                    ("app", "200"): (app_url, {}),
+                    ("nginx", "200"): (nginx_url, {}),
+                    ("app", "304"): (app_url, {"If-None-Match": app_etag}),
+                    ("nginx", "304"): (nginx_url, {"If-None-Match": nginx_etag}),
+                }
                 for key, (url, headers) in cases.items():
                     results[key].append(wrk(url, args.seconds, headers))
-            pss_after = max(pss_kib(p) for p in server_pids(app.pid))
+                pss_after = max(pss_after, *(pss_kib(p) for p in server_pids(app.pid)))
+                stop(app)
         finally:
-            os.killpg(app.pid, signal.SIGTERM)
-            app.wait(30)
+            if app.poll() is None:
+                stop(app)
             if nginx:
                 nginx.terminate()
                 nginx.wait(30)
@@ -208,6 +216,10 @@ def main() -> None:
             f"{med(a, 'p50_ms'):.2f} / {med(a, 'p99_ms'):.2f} ms | {med(n, 'p50_ms'):.2f} / {med(n, 'p99_ms'):.2f} ms | "
             f"{sum(r['errors'] for r in results[a])}, {sum(r['errors'] for r in results[n])} |"
         )
+    for status in ("200", "304"):
+        rounds = ", ".join(f"{r['rps']:,.0f}" for r in results[("app", status)])
+        nginx_rounds = ", ".join(f"{r['rps']:,.0f}" for r in results[("nginx", status)])
+        print(f"{status}, req/s by round: app {rounds}; nginx {nginx_rounds}")
     print(json.dumps(summary), file=sys.stderr)
 
 
