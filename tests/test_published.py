@@ -11,6 +11,7 @@ from calendar_svc.ical.feed import FeedInfo, render_feed
 from calendar_svc.ical.vevent import Labels
 from calendar_svc.publish.documents import events_document, events_json_bytes, json_bytes
 from calendar_svc.publish.rendition import Rendition
+from calendar_svc.publish.selection import Selection
 from calendar_svc.publish.urls import Urls
 
 from .conftest import BUNDLED_EVENTS, SMALL
@@ -60,3 +61,46 @@ def test_the_events_json_made_one_event_at_a_time_is_the_document_encoded_whole(
     urls = Urls("https://cal.test")
     for events in (catalog.events, catalog.select(frozenset({"election"})), ()):
         assert events_json_bytes(events, catalog, urls) == json_bytes(events_document(events, catalog, urls))
+
+
+def edited_catalog(path, old: str, new: str):
+    """The catalog after replacing ``old`` by ``new`` in the file at ``path`` (stamped or not)."""
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    return load_catalog(path.parent)
+
+
+def test_after_an_edit_the_events_json_encodes_only_the_edited_event_and_equals_a_fresh_render(events_dir):
+    before = Rendition(load_catalog(events_dir), BASE)
+    _ = before.events_json
+    catalog = edited_catalog(events_dir / "month-only.toml", 'title = "', 'title = "Edited: ')
+    after = Rendition(catalog, BASE, previous=before)
+    assert after.events_json.body == events_json_bytes(catalog.events, catalog, Urls(BASE))
+    assert after.json_encoded == 1
+    assert b'"title": "Edited: ' in after.events_json.body
+
+
+def test_filtered_json_takes_every_event_from_the_full_document_once_it_is_made(events_dir):
+    catalog = load_catalog(events_dir)
+    rendition = Rendition(catalog, BASE)
+    _ = rendition.events_json
+    made = rendition.json_encoded
+    selection = Selection(categories=frozenset({catalog.events[0].category}))
+    filtered = rendition.events_document(selection)
+    events = rendition.selected(selection)
+    assert filtered.body == events_json_bytes(events, catalog, Urls(BASE))
+    assert len(events) > 0
+    assert rendition.json_encoded == made  # none encoded again
+
+
+def test_json_for_another_origin_or_site_is_encoded_afresh(events_dir):
+    before = Rendition(load_catalog(events_dir), BASE)
+    _ = before.events_json
+    other = "https://elsewhere.test"
+    elsewhere = Rendition(before.catalog, other, previous=before)
+    assert elsewhere.events_json.body == events_json_bytes(before.catalog.events, before.catalog, Urls(other))
+    assert elsewhere.json_encoded == len(before.catalog.events)
+    # The site's own settings (its UIDs' domain among them) changed: nothing is taken over.
+    catalog = edited_catalog(events_dir / "calendars.toml", 'title = "', 'title = "Renamed: ')
+    renamed = Rendition(catalog, BASE, previous=before)
+    assert renamed.events_json.body == events_json_bytes(catalog.events, catalog, Urls(BASE))
+    assert renamed.json_encoded == len(catalog.events)

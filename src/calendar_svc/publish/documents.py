@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Hashable
+from dataclasses import dataclass
 
 from ..catalog.countries import country_name
 from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES
@@ -67,11 +69,50 @@ def events_document(events: tuple[Event, ...], catalog: Catalog, urls: Urls) -> 
     return {"events": [event_dict(e, catalog, urls) for e in events]}
 
 
+EVENTS_HEAD, EVENTS_SEPARATOR, EVENTS_TAIL = b'{"events": [', b", ", b"]}\n"
+
+
+def event_json(event: Event, catalog: Catalog, urls: Urls) -> bytes:
+    """One event's object in the events document, as bytes."""
+    return _dumps(event_dict(event, catalog, urls)).encode()
+
+
 def events_json_bytes(events: tuple[Event, ...], catalog: Catalog, urls: Urls) -> bytes:
     """``json_bytes(events_document(...))``, made one event at a time: the whole document as Python
     objects takes several times the memory of its bytes (hundreds of MB at 10,000 events)."""
-    parts = [_dumps(event_dict(e, catalog, urls)).encode() for e in events]
-    return b'{"events": [' + b", ".join(parts) + b"]}\n"
+    return events_json_joined([event_json(e, catalog, urls) for e in events])
+
+
+def events_json_joined(parts: list[bytes]) -> bytes:
+    """The events document from its events' objects (``event_json``), in order."""
+    return EVENTS_HEAD + EVENTS_SEPARATOR.join(parts) + EVENTS_TAIL
+
+
+@dataclass(frozen=True)
+class EventsJson:
+    """An events document and where each event's object lies in it.
+
+    A later document for the same origin, language and site (a filtered one, or
+    the next catalog version's) takes an unchanged event's bytes from here instead
+    of encoding the event again: at 10,000 events, 0.03 s instead of 0.5 s.
+    """
+
+    body: bytes
+    spans: dict[Hashable, tuple[int, int]]  # by the event's reuse key: (start, end) in body
+
+    @classmethod
+    def join(cls, parts: list[tuple[Hashable, bytes]]) -> EventsJson:
+        """The document of ``parts`` (each event's reuse key and object, in order)."""
+        spans, position = {}, len(EVENTS_HEAD)
+        for key, part in parts:
+            spans[key] = (position, position + len(part))
+            position += len(part) + len(EVENTS_SEPARATOR)
+        return cls(events_json_joined([part for _, part in parts]), spans)
+
+    def part(self, key: Hashable) -> bytes | None:
+        """The object of the event with reuse key ``key``, if this document has it."""
+        span = self.spans.get(key)
+        return None if span is None else self.body[span[0] : span[1]]
 
 
 def archive_list(urls: Urls, slug: str | None, years: dict[int, int]) -> list[dict]:

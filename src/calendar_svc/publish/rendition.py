@@ -21,7 +21,7 @@ from ..ical.feed import END_CALENDAR, FeedInfo, calendar_head, feed_bytes, timez
 from ..ical.vevent import EventRenderer, Labels
 from .atom import ATOM_TYPE, atom_bytes, latest_changes
 from .budget import split_for_budget
-from .documents import calendars_document, events_json_bytes, json_bytes
+from .documents import EventsJson, calendars_document, event_json, events_json_joined, json_bytes
 from .render_cache import RenderCache
 from .resource import ICS_TYPE, JSON_TYPE, Resource
 from .selection import Selection
@@ -146,12 +146,19 @@ class Rendition:
         self._title, self._description = site.text("title", lang), site.text("description", lang)
         labels = Labels(lang, translate(lang, "People"), translate(lang, "Sources"))
         renderer = EventRenderer(site, self._names, labels)
+        # Each event's JSON object, from this rendition's events document once made, else from the
+        # previous rendition's for the same origin, language and site (``_event_json``).
+        self._events_json: EventsJson | None = None
+        self._earlier_events_json: EventsJson | None = None
         if isinstance(previous, Rendition):
+            if (previous.base_url, previous.lang, previous.catalog.site) == (base_url, lang, catalog.site):
+                self._earlier_events_json = previous._events_json or previous._earlier_events_json
             previous = previous.rendered
         reusable = previous.reusable_for(base_url, lang, catalog) if previous is not None else {}
         rendered: dict[Hashable, bytes] = {}
         self._blocks: dict[str, bytes] = {}  # by event id
         self.blocks_rendered = 0  # events whose block could not be reused
+        self.json_encoded = 0  # events whose JSON object could not be taken from an earlier document
         for event in catalog.dated_events:
             key = block_key(event)
             block = reusable.get(key)
@@ -219,7 +226,19 @@ class Rendition:
     @cached_property
     def events_json(self) -> Resource:
         """All events as JSON (the API speaks English and lists every language's text); made when first asked."""
-        return self._json_bytes(events_json_bytes(self.catalog.events, self.catalog, self.urls), self.catalog.events)
+        events = self.catalog.events
+        document = EventsJson.join([(block_key(e), self._event_json(e)) for e in events])
+        self._events_json, self._earlier_events_json = document, None  # the earlier document can go
+        return self._json_bytes(document.body, events)
+
+    def _event_json(self, event: Event) -> bytes:
+        """``event``'s object in events documents: taken from one already made when it is unchanged."""
+        key = block_key(event)
+        for document in (self._events_json, self._earlier_events_json):
+            if document is not None and (part := document.part(key)) is not None:
+                return part
+        self.json_encoded += 1
+        return event_json(event, self.catalog, self.urls)
 
     @cached_property
     def calendars_json(self) -> Resource:
@@ -316,7 +335,7 @@ class Rendition:
         events = self.selected(selection)
         return self._filtered.get(
             ("json", selection),
-            lambda: self._json_bytes(events_json_bytes(events, self.catalog, self.urls), events),
+            lambda: self._json_bytes(events_json_joined([self._event_json(e) for e in events]), events),
         )
 
     def selection_count(self, selection: Selection) -> int:
