@@ -41,6 +41,13 @@ def add_an_event(events: Path, runner) -> None:
     )
 
 
+def add_an_event_in_a_new_country(events: Path, runner) -> None:
+    # Every month view's filter form offers one country more.
+    (events / "added.toml").write_text(
+        'title = "Added"\ncategory = "forum"\nstart = 2024-03-20\ncountries = ["NO"]\n', encoding="utf-8"
+    )
+
+
 def remove_an_event(events: Path, runner) -> None:
     (events / "weekly-berlin.toml").unlink()
     assert runner.invoke(main, ["stamp", str(events), "--forget", "weekly-berlin"]).exit_code == 0
@@ -61,7 +68,17 @@ def nothing(events: Path, runner) -> None:
 
 
 @pytest.mark.parametrize(
-    "edit", [nothing, retitle, stamp_an_edit, move_to_another_calendar, add_an_event, remove_an_event, rename_the_site]
+    "edit",
+    [
+        nothing,
+        retitle,
+        stamp_an_edit,
+        move_to_another_calendar,
+        add_an_event,
+        add_an_event_in_a_new_country,
+        remove_an_event,
+        rename_the_site,
+    ],
 )
 def test_a_rebuild_after_an_edit_writes_what_a_build_from_scratch_writes(edit, tmp_path, runner):
     events = tmp_path / "events"
@@ -88,15 +105,60 @@ def test_a_rebuild_for_another_day_renders_everything_again(tmp_path):
     assert tree(tmp_path / "site") == tree(tmp_path / "fresh")
 
 
-def test_an_unchanged_rebuild_renders_no_event_page_or_file_again(tmp_path):
+def test_an_unchanged_rebuild_renders_no_event_page_event_file_or_month_view_again(tmp_path):
     config = Config(events_dir=SMALL, base_url=BASE)
     first = export_site(config, tmp_path / "site", TODAY)
     event_urls = [f.url for f in first.files if "/events/" in f.url]
+    month_views = [f.url for f in first.files if "/calendar/" in f.url]
 
     again = export_site(config, tmp_path / "site", TODAY)
 
-    assert again.tally.taken == len(event_urls) > 20
+    assert len(event_urls) > 20
+    assert len(month_views) > 30
+    assert again.tally.taken == len(event_urls) + len(month_views)
     assert again.tally.written == 0
+
+
+def edit_dates(events: Path, name: str, old: str, new: str) -> None:
+    path = events / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def months(first: tuple[int, int], last: tuple[int, int]) -> set[str]:
+    return {
+        f"/calendar/{y}/{m:02d}/" for y in range(first[0], last[0] + 1) for m in range(1, 13) if first <= (y, m) <= last
+    }
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "touched"),
+    [
+        # Retitled, or moved within its month: that month only, in each language.
+        ('title = "', 'title = "Edited: ', {"/calendar/2023/06/"}),
+        ("2023-06-08\nend = 2023-06-09", "2023-06-15\nend = 2023-06-16", {"/calendar/2023/06/"}),
+        # Moved from June to August: besides both months, every month whose link to the nearest
+        # earlier or later month with events changes (from March 2023 to March 2024).
+        ("2023-06-08\nend = 2023-06-09", "2023-08-08\nend = 2023-08-09", months((2023, 3), (2024, 3))),
+    ],
+    ids=["retitled", "same month", "another month"],
+)
+def test_a_rebuild_renders_again_only_the_month_views_an_edit_touches(old, new, touched, tmp_path):
+    events = tmp_path / "events"
+    shutil.copytree(SMALL, events)
+    config = Config(events_dir=events, base_url=BASE)
+    export_site(config, tmp_path / "site", TODAY)
+    before = json.loads((tmp_path / "site" / INPUTS_FILE).read_text())["urls"]
+    edit_dates(events, "2023/all-day-two-days.toml", old, new)
+
+    export_site(config, tmp_path / "site", TODAY)
+    after = json.loads((tmp_path / "site" / INPUTS_FILE).read_text())["urls"]
+    export_site(config, tmp_path / "fresh", TODAY)
+
+    assert tree(tmp_path / "site") == tree(tmp_path / "fresh")
+    changed = {url for url in after if "/calendar/" in url and before.get(url, [""])[0] != after[url][0]}
+    assert changed == {prefix + month for prefix in ("", "/kk", "/ru") for month in touched}
 
 
 def test_a_file_changed_in_the_earlier_build_is_rendered_again_not_kept(tmp_path):

@@ -1,13 +1,20 @@
-"""What each event's page and file are made from, as one digest, so a rebuild can take unchanged ones as they are.
+"""What each event page, event file and month view is made from, as one digest, so a rebuild can
+take unchanged ones as they are.
 
 An event's page (``/events/<id>/``) and its single-event file
-(``/events/<id>.ics``), in each language, are most of a large site's files.
-Each is made from: the event as read from its file (the file's path in the
-events folder and the SHA-256 of its bytes) and its revision (sequence, last change); the site
-settings and calendars (names, feed titles); the language, origin and day the
-site is built for; and this package's code, templates and translations and the
-libraries installed with it. Nothing else: an event's page shows no other
-event and no count (a test moves an event between calendars to hold that).
+(``/events/<id>.ics``), in each language, are most of a large site's files;
+the month views (``/calendar/<year>/<month>/``) are most of what is left.
+An event page or file is made from: the event as read from its file (the
+file's path in the events folder and the SHA-256 of its bytes) and its
+revision (sequence, last change); the site settings and calendars (names,
+feed titles); the language, origin and day the site is built for; and this
+package's code, templates and translations and the libraries installed with
+it. Nothing else: an event's page shows no other event and no count (a test
+moves an event between calendars to hold that). A month view is made from
+the same site-wide inputs and: the events that fall in that month, each as
+an event page stands for it, in their order; the months the month view
+covers; the nearest earlier and later months with events; and the countries
+the filter form offers.
 A build records a digest of these for each such URL in
 ``.calendar-svc-inputs.json`` (a hidden file the static host does not serve).
 A rebuild whose digest for a URL equals the recorded one takes the earlier
@@ -22,15 +29,20 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
+from functools import cached_property
 from pathlib import Path
 
+from .catalog.model import Event
 from .disk_cache import code_digest
 from .errors import EventNotFound, ExportError
 from .publish.urls import language_of, language_prefix
 from .serving.store import CatalogStore
 from .site_files import INPUTS_FILE, file_for
+from .web.page_data import Month, events_by_month, month_range
 
 FORMAT = 1
+MONTH_PATH = re.compile(r"/calendar/([0-9]{4})/([0-9]{2})/")
 
 
 class PageInputs:
@@ -45,6 +57,8 @@ class PageInputs:
     def digest(self, url: str) -> str | None:
         lang = language_of(url)
         path = url[len(language_prefix(lang)) :]
+        if path.startswith("/calendar/"):
+            return self._month_digest(lang, path)
         if not path.startswith("/events/"):
             return None
         name = path[len("/events/") :]
@@ -61,11 +75,42 @@ class PageInputs:
             event = catalog.event(event_id)
         except EventNotFound:
             return None
-        if not event.source:  # not read from a file: nothing stands for its fields
+        stands_for = self._stands_for(event)
+        if stands_for is None:
+            return None
+        return hashlib.sha256("\0".join([self._shared_by(lang), kind, stands_for]).encode()).hexdigest()[:32]
+
+    def _stands_for(self, event: Event) -> str | None:
+        """What stands for the event's fields: its file and revision; None when not read from a file."""
+        if not event.source:
             return None
         where = os.path.relpath(event.path, self.store.directory) if self.store.directory else event.path
-        parts = [self._shared_by(lang), kind, where, event.source.hex(), repr(event.sequence), repr(event.updated)]
-        return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+        return "\0".join([where, event.source.hex(), repr(event.sequence), repr(event.updated)])
+
+    def _month_digest(self, lang: str, path: str) -> str | None:
+        match = MONTH_PATH.fullmatch(path)
+        if match is None:
+            return None
+        month = (int(match[1]), int(match[2]))
+        bounds, by_month, busy, countries = self._months
+        if not 1 <= month[1] <= 12 or not bounds[0] <= month <= bounds[1]:
+            return None
+        events = [self._stands_for(event) for event in by_month.get(month, ())]
+        if None in events:
+            return None
+        earlier = max((m for m in busy if m < month), default=None)
+        later = min((m for m in busy if m > month), default=None)
+        parts = [self._shared_by(lang), "month", repr(month), repr(bounds), repr(earlier), repr(later), countries]
+        return hashlib.sha256("\0".join(parts + events).encode()).hexdigest()[:32]
+
+    @cached_property
+    def _months(self) -> tuple[tuple[Month, Month], dict[Month, tuple[Event, ...]], tuple[Month, ...], str]:
+        """What month views share: the months covered, each month's events, the months with events,
+        and the countries of the filter form."""
+        catalog = self.store.catalog
+        bounds = month_range(catalog.events, self.today)
+        by_month = events_by_month(catalog.events, bounds)
+        return bounds, by_month, tuple(by_month), repr(catalog.countries)
 
     def _shared_by(self, lang: str) -> str:
         if lang not in self._shared:
