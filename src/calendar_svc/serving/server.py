@@ -30,6 +30,10 @@ from .startup import startup_lines
 from .watch import start_watching
 
 log = logging.getLogger("calendar_svc.server")
+# On SIGTERM or SIGINT, seconds a worker has to finish its requests before it is killed. A worker
+# still starting when the signal came can miss it, and granian would otherwise wait for it for
+# ever. Below the systemd unit's TimeoutStopSec, so the server stops by itself first.
+WORKERS_KILL_TIMEOUT = 30
 
 
 def logging_config() -> dict:
@@ -68,6 +72,7 @@ def run_granian(app: Flask, *, host: str, port: int, workers: int, threads: int)
         log_dictconfig=logging_config(),
         log_access=False,  # the app writes its own access lines, at a fraction of the cost (access_log.py)
         respawn_failed_workers=True,
+        workers_kill_timeout=WORKERS_KILL_TIMEOUT,
         # A request's head may take at most 10 s and 64 KiB, ahead of the app's own bounds
         # (1 KiB paths, 2 KiB queries, 60 header fields of 8 KiB: serving/security.py).
         http1_settings=HTTP1Settings(header_read_timeout=10_000, max_buffer_size=65_536),
