@@ -9,7 +9,9 @@ new catalog version replaces it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Hashable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -98,6 +100,10 @@ class Archive:
     year: int
     count: int
     resource: Resource
+
+
+def gzip_copy(resource: Resource) -> bytes:
+    return resource.gzipped
 
 
 def joined(texts: list[Text], separator: str, lang: str) -> Text:
@@ -250,15 +256,20 @@ class Rendition:
 
     def warm(self) -> Rendition:
         """Make now what is otherwise made on first request (JSON, gzip copies): before a server forks,
-        so every worker shares it instead of making its own."""
+        so every worker shares it instead of making its own.
+
+        The gzip copies are made on every core while this thread encodes the JSON documents
+        (compressing lets other threads run; encoding does not)."""
         resources = [self.full_feed, *self.calendar_feeds.values(), self.changes_feed]
         resources += [a.resource for a in self.archives.values()]
         resources += [a.resource for years in self.calendar_archives.values() for a in years.values()]
         resources += [*self.calendar_changes_feeds.values()]
-        if self.lang == DEFAULT_LANGUAGE:
-            resources += [self.events_json, self.calendars_json]
-        for resource in resources:
-            _ = resource.gzipped
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="gzip") as pool:
+            compressed = [pool.submit(gzip_copy, resource) for resource in resources]
+            if self.lang == DEFAULT_LANGUAGE:
+                compressed += [pool.submit(gzip_copy, document) for document in (self.events_json, self.calendars_json)]
+            for done in compressed:
+                done.result()
         return self
 
     def archive_years(self) -> dict[str | None, list[int]]:
