@@ -104,3 +104,11 @@ def test_json_for_another_origin_or_site_is_encoded_afresh(events_dir):
     renamed = Rendition(catalog, BASE, previous=before)
     assert renamed.events_json.body == events_json_bytes(catalog.events, catalog, Urls(BASE))
     assert renamed.json_encoded == len(catalog.events)
+
+
+def test_each_country_counts_the_events_its_feed_holds(catalog):
+    rendition = Rendition(catalog, BASE)
+    assert rendition.country_counts == {
+        code: rendition.selection_count(Selection(countries=frozenset({code}))) for code in catalog.countries
+    }
+    assert any(rendition.country_counts.values())
