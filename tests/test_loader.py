@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import shutil
+import threading
 
 import pytest
 
-from calendar_svc.catalog.loading import load_catalog
+from calendar_svc.catalog import loading
+from calendar_svc.catalog.loading import CatalogLoader, load_catalog
 from calendar_svc.catalog.model import Precision, Status
 from calendar_svc.errors import CatalogError
 
-from .conftest import BROKEN, SMALL
+from .conftest import BROKEN, BUNDLED_EVENTS, SMALL
 
 # One broken file each, and the line `validate` must print for it.
 BROKEN_CASES = {
@@ -193,3 +197,70 @@ def test_dates_beyond_what_clients_can_follow_are_rejected(write_event, events_d
         line.startswith(f"{path}: start: ") and "outside the years 1000–9000" in line
         for line in problems_for(events_dir)
     )
+
+
+# A first load with many files shares the parsing out over forked processes.
+
+
+@pytest.fixture
+def parsing_in_two_processes(monkeypatch):
+    """Every first load shares its parsing between this process and one forked process."""
+    monkeypatch.setattr(loading, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(loading, "parse_processes", lambda: 2)
+    forked = []
+    start = multiprocessing.context.ForkProcess.start
+
+    def counted_start(process):
+        forked.append(process)
+        return start(process)
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", counted_start)
+    return forked
+
+
+def test_parsing_in_several_processes_gives_the_catalog_one_process_gives(parsing_in_two_processes):
+    alone, shared = CatalogLoader(BUNDLED_EVENTS), CatalogLoader(BUNDLED_EVENTS)
+    with pytest.MonkeyPatch.context() as one:
+        one.setattr(loading, "PARALLEL_FROM", 10**9)
+        expected = alone.load()
+    assert parsing_in_two_processes == []
+    catalog = shared.load()
+    assert len(parsing_in_two_processes) == 1
+    assert (catalog.version, catalog.events, catalog.revisions) == (
+        expected.version,
+        expected.events,
+        expected.revisions,
+    )
+    assert shared.parsed_last_time == alone.parsed_last_time == len(expected.events)
+
+
+def test_problems_found_in_several_processes_are_reported_in_the_same_order(parsing_in_two_processes):
+    with pytest.MonkeyPatch.context() as one:
+        one.setattr(loading, "PARALLEL_FROM", 10**9)
+        expected = problems_for(BROKEN)
+    assert problems_for(BROKEN) == expected
+    assert len(parsing_in_two_processes) == 1
+
+
+def test_a_forked_process_that_fails_only_costs_its_share_parsed_here(parsing_in_two_processes, monkeypatch):
+    with pytest.MonkeyPatch.context() as one:
+        one.setattr(loading, "PARALLEL_FROM", 10**9)
+        expected = load_catalog(BUNDLED_EVENTS)
+    monkeypatch.setattr(loading, "_parse_share", lambda send, *args: os._exit(3))  # dies without answering
+    catalog = load_catalog(BUNDLED_EVENTS)
+    assert len(parsing_in_two_processes) == 1
+    assert (catalog.version, catalog.events) == (expected.version, expected.events)
+
+
+def test_a_process_running_other_threads_parses_alone(monkeypatch):
+    with monkeypatch.context() as alone:
+        alone.setattr(threading, "active_count", lambda: 1)
+        assert loading.parse_processes() == min(len(os.sched_getaffinity(0)), loading.MAX_PARSE_PROCESSES)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert loading.parse_processes() == 1
+    finally:
+        stop.set()
+        thread.join()

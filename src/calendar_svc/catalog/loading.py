@@ -9,13 +9,19 @@ files whose bytes changed; the checks across files (duplicate ids and UIDs,
 the revision record) still run over the whole catalog every time. Given a
 ``DiskCache``, its first load also reuses what an earlier process worked out
 for files with the same name and bytes, and saves what it had to work out.
+A first load that finds nothing saved and has many files to parse shares them
+out to forked processes, one per core, when no other thread runs (a fork
+copies a lock held by another thread as held); the result is the same.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import multiprocessing
 import os
+import pickle
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -135,6 +141,15 @@ class CatalogLoader:
         fingerprints: dict[Event, str] = {}
         parsed: dict[str, tuple[bytes, Parsed, str]] = {}
         self.parsed_last_time = 0
+        # A first load with nothing saved shares the parsing out over the cores; the loop below
+        # then finds each file's parse under the digest of the bytes that were parsed.
+        names = [name for name in stats if name not in (SETTINGS_FILE, REVISIONS_FILE)]
+        processes = parse_processes() if first_load and site is not None and not self._parsed else 1
+        if len(names) >= PARALLEL_FROM and processes > 1:
+            for name, sha, result, fingerprint in parse_in_parallel(top, names, categories, processes):
+                known[name] = (stats[name], sha)
+                self._parsed[path_of(name)] = (sha, result, fingerprint)
+                self.parsed_last_time += 1
         for name in stats:
             if name in (SETTINGS_FILE, REVISIONS_FILE):
                 continue
@@ -201,6 +216,70 @@ class CatalogLoader:
         if problem:
             return [problem]
         return parse_event_file(path, table, categories, source)
+
+
+PARALLEL_FROM = 2_000  # event files a first load must parse before it shares them out over the cores
+MAX_PARSE_PROCESSES = 8
+
+
+def parse_processes() -> int:
+    """How many processes a first load may parse in: one per core available, when this process
+    may fork (a process running other threads might fork while one of them holds a lock)."""
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(len(os.sched_getaffinity(0)), MAX_PARSE_PROCESSES)
+
+
+Done = tuple[str, bytes, Parsed, str]  # a file's name, the SHA-256 of the bytes parsed, the result, its fingerprint
+
+
+def parse_files(top: str, names: list[str], categories: frozenset[str]) -> list[Done]:
+    """Read, hash, parse and validate the event files ``names`` (relative to ``top``). A file that
+    cannot be read is left out: the loader reads every file itself and reports it then."""
+    done = []
+    for name in names:
+        path = name if top == "." else os.path.join(top, name)
+        try:
+            with open(path, "rb") as file:
+                raw = file.read()
+        except OSError:
+            continue
+        sha = hashlib.sha256(raw).digest()
+        result = CatalogLoader._parse_event(Path(path), raw, categories, sha)
+        done.append((name, sha, result, event_fingerprint(result) if isinstance(result, Event) else ""))
+    return done
+
+
+def parse_in_parallel(top: str, names: list[str], categories: frozenset[str], processes: int) -> list[Done]:
+    """``parse_files`` of every name, in ``processes`` processes: this one and forked ones, each
+    parsing its share. A forked process that fails to answer only costs its share parsed here."""
+    context = multiprocessing.get_context("fork")
+    shares = [names[i::processes] for i in range(processes)]
+    forked = []
+    for share in shares[1:]:
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_parse_share, args=(send, top, share, categories), daemon=True)
+        process.start()
+        send.close()
+        forked.append((process, receive, share))
+    done = parse_files(top, shares[0], categories)
+    for process, receive, share in forked:
+        try:
+            done += pickle.loads(receive.recv_bytes())
+        except (EOFError, OSError, pickle.UnpicklingError):
+            done += parse_files(top, share, categories)
+        finally:
+            receive.close()
+            process.join()
+    return done
+
+
+def _parse_share(send, top: str, names: list[str], categories: frozenset[str]) -> None:
+    """In a forked process: parse ``names`` and send the results back (nothing if it fails)."""
+    try:
+        send.send_bytes(pickle.dumps(parse_files(top, names, categories), protocol=pickle.HIGHEST_PROTOCOL))
+    finally:
+        send.close()
 
 
 def parse_event_file(
