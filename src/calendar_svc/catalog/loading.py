@@ -51,6 +51,7 @@ def load_catalog(directory: str | Path) -> Catalog:
 
 
 Parsed = Event | list[Problem]  # what one event file's bytes validate to
+Entry = tuple[bytes, Parsed, str]  # a file's SHA-256, what its bytes validate to, and the event's fingerprint or ""
 CACHE_NAME = "parsed"
 
 
@@ -62,7 +63,7 @@ class CatalogLoader:
         self.cache = cache
         self._settings: bytes | None = None  # the calendars.toml the cached results were validated against
         # path -> (SHA-256 of its bytes, what they validate to, the event's fingerprint or "")
-        self._parsed: dict[str, tuple[bytes, Parsed, str]] = {}
+        self._parsed: dict[str, Entry] = {}
         # relative name -> ((size, mtime, inode), SHA-256 of its bytes): a file whose stat is unchanged is not read
         self._read: dict[str, tuple[tuple[int, int, int], bytes]] = {}
         # (SHA-256 of the record file, what it parsed to): from the cache, for the first load only
@@ -92,8 +93,8 @@ class CatalogLoader:
         digest = hashlib.sha256()
         top = str(root)
 
-        def path_of(name: str) -> str:  # as str(root / name) spells it, without a Path per file
-            return name if top == "." else os.path.join(top, name)
+        def path_of(name: str) -> str:
+            return path_in(top, name)
 
         # A file whose size, time and inode are those of the last load is not read again.
         if listing is None:
@@ -139,16 +140,16 @@ class CatalogLoader:
         categories = frozenset(c.slug for c in calendars)
         events: list[Event] = []
         fingerprints: dict[Event, str] = {}
-        parsed: dict[str, tuple[bytes, Parsed, str]] = {}
+        parsed: dict[str, Entry] = {}
         self.parsed_last_time = 0
         # A first load with nothing saved shares the parsing out over the cores; the loop below
         # then finds each file's parse under the digest of the bytes that were parsed.
         names = [name for name in stats if name not in (SETTINGS_FILE, REVISIONS_FILE)]
         processes = parse_processes() if first_load and site is not None and not self._parsed else 1
         if len(names) >= PARALLEL_FROM and processes > 1:
-            for name, sha, result, fingerprint in parse_in_parallel(top, names, categories, processes):
-                known[name] = (stats[name], sha)
-                self._parsed[path_of(name)] = (sha, result, fingerprint)
+            for name, entry in parse_in_parallel(top, names, categories, processes):
+                known[name] = (stats[name], entry[0])
+                self._parsed[path_of(name)] = entry
                 self.parsed_last_time += 1
         for name in stats:
             if name in (SETTINGS_FILE, REVISIONS_FILE):
@@ -159,8 +160,7 @@ class CatalogLoader:
             if cached is None or cached[0] != sha:
                 if raw is None:  # unchanged, but its parse was dropped (new settings)
                     raw = read_bytes(name)
-                result = self._parse_event(Path(key), raw, categories if site else None, sha)
-                cached = (sha, result, event_fingerprint(result) if isinstance(result, Event) else "")
+                cached = parse_entry(key, raw, sha, categories if site else None)
                 self.parsed_last_time += 1
             parsed[key] = cached
             result = cached[1]
@@ -201,7 +201,7 @@ class CatalogLoader:
             self._record = (sha, parse_record(raw if raw is not None else read()))
         return self._record[1]
 
-    def _saved(self, settings_raw: bytes) -> tuple[dict[str, tuple[bytes, Parsed, str]], tuple[bytes, Record] | None]:
+    def _saved(self, settings_raw: bytes) -> tuple[dict[str, Entry], tuple[bytes, Record] | None]:
         """What an earlier process saved for this folder under the same settings, if anything."""
         saved = self.cache.read(CACHE_NAME, str(self.root.resolve()), (settings_raw,)) if self.cache else None
         return saved if isinstance(saved, tuple) else ({}, None)
@@ -210,12 +210,17 @@ class CatalogLoader:
         if self.cache is not None:
             self.cache.write(CACHE_NAME, str(self.root.resolve()), (settings_raw,), (self._parsed, self._record))
 
-    @staticmethod
-    def _parse_event(path: Path, raw: bytes, categories: frozenset[str] | None, source: bytes) -> Parsed:
-        table, problem = parse_toml(str(path), raw)
-        if problem:
-            return [problem]
-        return parse_event_file(path, table, categories, source)
+
+def path_in(top: str, name: str) -> str:
+    """The path of ``name`` (relative to the events folder ``top``), as str(Path(top) / name) spells it."""
+    return name if top == "." else os.path.join(top, name)
+
+
+def parse_entry(path: str, raw: bytes, sha: bytes, categories: frozenset[str] | None) -> Entry:
+    """What the loader keeps for one event file: its bytes' digest, what they validate to, the fingerprint."""
+    table, problem = parse_toml(path, raw)
+    result = [problem] if problem else parse_event_file(Path(path), table, categories, sha)
+    return sha, result, event_fingerprint(result) if isinstance(result, Event) else ""
 
 
 PARALLEL_FROM = 2_000  # event files a first load must parse before it shares them out over the cores
@@ -230,27 +235,24 @@ def parse_processes() -> int:
     return min(len(os.sched_getaffinity(0)), MAX_PARSE_PROCESSES)
 
 
-Done = tuple[str, bytes, Parsed, str]  # a file's name, the SHA-256 of the bytes parsed, the result, its fingerprint
-
-
-def parse_files(top: str, names: list[str], categories: frozenset[str]) -> list[Done]:
+def parse_files(top: str, names: list[str], categories: frozenset[str]) -> list[tuple[str, Entry]]:
     """Read, hash, parse and validate the event files ``names`` (relative to ``top``). A file that
     cannot be read is left out: the loader reads every file itself and reports it then."""
     done = []
     for name in names:
-        path = name if top == "." else os.path.join(top, name)
+        path = path_in(top, name)
         try:
             with open(path, "rb") as file:
                 raw = file.read()
         except OSError:
             continue
-        sha = hashlib.sha256(raw).digest()
-        result = CatalogLoader._parse_event(Path(path), raw, categories, sha)
-        done.append((name, sha, result, event_fingerprint(result) if isinstance(result, Event) else ""))
+        done.append((name, parse_entry(path, raw, hashlib.sha256(raw).digest(), categories)))
     return done
 
 
-def parse_in_parallel(top: str, names: list[str], categories: frozenset[str], processes: int) -> list[Done]:
+def parse_in_parallel(
+    top: str, names: list[str], categories: frozenset[str], processes: int
+) -> list[tuple[str, Entry]]:
     """``parse_files`` of every name, in ``processes`` processes: this one and forked ones, each
     parsing its share. A forked process that fails to answer only costs its share parsed here."""
     context = multiprocessing.get_context("fork")
