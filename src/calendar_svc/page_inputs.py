@@ -39,7 +39,7 @@ from .errors import EventNotFound, ExportError
 from .publish.urls import language_of, language_prefix
 from .serving.store import CatalogStore
 from .site_files import INPUTS_FILE, file_for
-from .web.page_data import Month, events_by_month, month_range
+from .web.page_data import Month, events_by_month, month_range, nearest_busy_months
 
 FORMAT = 1
 MONTH_PATH = re.compile(r"/calendar/([0-9]{4})/([0-9]{2})/")
@@ -98,8 +98,7 @@ class PageInputs:
         events = [self._stands_for(event) for event in by_month.get(month, ())]
         if None in events:
             return None
-        earlier = max((m for m in busy if m < month), default=None)
-        later = min((m for m in busy if m > month), default=None)
+        earlier, later = nearest_busy_months(busy, month)
         parts = [self._shared_by(lang), "month", repr(month), repr(bounds), repr(earlier), repr(later), countries]
         return hashlib.sha256("\0".join(parts + events).encode()).hexdigest()[:32]
 

@@ -37,6 +37,7 @@ from .page_data import (
     listing,
     month_range,
     month_view,
+    nearest_busy_months,
     selection_label,
 )
 from .when import event_when, month_text, weekday_name
@@ -260,13 +261,13 @@ def month(year: int, month: int):
     )
 
     def build() -> dict:
-        busy = tuple(by_month)
+        earlier, later = nearest_busy_months(by_month, (year, month))
         return dict(
             view=month_view(by_month.get((year, month), ()), catalog, (year, month), today(), (first, last), lang()),
             weekdays=[(weekday_name(i, lang()), weekday_name(i, lang(), "abbreviated")) for i in range(7)],
             bounds=(first, last),
-            earlier=max((m for m in busy if m < (year, month)), default=None),
-            later=min((m for m in busy if m > (year, month)), default=None),
+            earlier=earlier,
+            later=later,
             filters=filters(catalog, selection, lang()),
             selection_feed=selection_feed(catalog, selection),
         )
