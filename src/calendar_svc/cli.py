@@ -149,10 +149,9 @@ def build(outdir: Path, events_dir: Path | None, base_url: str | None, today, qu
     sends for the same data and base URL. OUTDIR is replaced as a whole; it
     must be new, empty, or an earlier export: files whose bytes did not change
     keep their time, and files of pages that are gone are removed. An event's
-    page or file made from the same inputs as in the earlier export is taken
-    from it without rendering. Progress
-    goes to standard error (a bar on a terminal, a line every few seconds
-    elsewhere) unless --quiet.
+    page or file, or a month view, made from the same inputs as in the earlier
+    export is taken from it without rendering. Progress goes to standard error
+    (a bar on a terminal, a line every few seconds elsewhere) unless --quiet.
     """
     config = config_or_exit(events_dir=events_dir, base_url=base_url)
     if config.base_url is None:
