@@ -28,18 +28,22 @@ __all__ = [
 ]  # fmt: skip
 
 
-def create_app(config: Config | None = None, catalog: Catalog | None = None) -> Flask:
+def create_app(config: Config | None = None, catalog: Catalog | None = None, *, read_from_events_dir: bool = False) -> Flask:
     """Build the app for ``config`` (default: from the environment).
 
     Given a ``catalog``, serve exactly that; otherwise load (and, under the
-    server, reload) ``config.events_dir``. Raises CatalogError when the events
-    directory has problems, and ValueError for a bad setting in the environment.
+    server, reload) ``config.events_dir``. ``read_from_events_dir`` says the
+    given catalog was loaded from ``config.events_dir`` (the static build loads
+    it in another process), so the work saved for that folder serves it too.
+    Raises CatalogError when the events directory has problems, and ValueError
+    for a bad setting in the environment.
     """
     config = config or Config.from_env()
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
 
     # Work saved by an earlier start, when the data comes from the events folder.
-    cache = DiskCache(config.cache_dir) if config.cache_dir is not None and catalog is None else None
+    from_folder = catalog is None or read_from_events_dir
+    cache = DiskCache(config.cache_dir) if config.cache_dir is not None and from_folder else None
 
     def render(catalog: Catalog, base_url: str, lang: str, previous: Rendition | None = None) -> Rendition:
         # Feeds over budget archive past years only: never this year's or later events.

@@ -34,6 +34,9 @@ class CatalogError(CalendarSvcError):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # pickled as its problems, so it crosses from a forked process intact
+        return type(self), (self.problems,)
+
 
 class EventNotFound(CalendarSvcError, LookupError):
     """No event has the requested id."""
@@ -53,3 +56,6 @@ class ExportError(CalendarSvcError):
     def __init__(self, lines: list[str]):
         self.lines = list(lines)
         super().__init__("\n".join(self.lines))
+
+    def __reduce__(self):
+        return type(self), (self.lines,)

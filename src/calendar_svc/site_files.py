@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
@@ -21,7 +21,8 @@ from .errors import ExportError
 
 MANIFEST = ".calendar-svc-build.json"
 INPUTS_FILE = ".calendar-svc-inputs.json"  # what each event page and file was made from (page_inputs)
-BUILD_RECORDS = (MANIFEST, INPUTS_FILE)  # a build's own hidden files, beside the site's
+BUILD_RECORDS = (MANIFEST, INPUTS_FILE)
+COMPARED_AT_ONCE = 1 << 20  # bytes of two files compared at a time  # a build's own hidden files, beside the site's
 # The type a static host must send for each file extension; deploy/nginx.conf maps the same.
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -54,6 +55,8 @@ class Page:
     body: bytes
     linked_from: str
     earlier: bool = False  # the earlier build's file, taken as it was (not rendered again)
+    # Instead of ``body``: its pieces, written as they come (a document too large to hold whole).
+    pieces: Iterable[bytes] | None = None
 
 
 def file_for(url: str) -> PurePosixPath:
@@ -120,19 +123,29 @@ class Writer:
                 if not target.parent.resolve().is_relative_to(self.resolved_root):
                     raise ExportError([f"{page.url}: would be written outside {self.root}"])
                 self._folders.add(target.parent)
-            if page.earlier or same_as_earlier(self.previous.joinpath(*relative.parts), page.body):
-                os.link(self.previous.joinpath(*relative.parts), target)  # the earlier file: bytes and time kept
+            earlier = self.previous.joinpath(*relative.parts)
+            if page.pieces is not None:
+                size = write_pieces(target, page.pieces)
+                written = not same_files(earlier, target)
+                if not written:
+                    target.unlink()
+            else:
+                size = len(page.body)
+                written = not (page.earlier or same_as_earlier(earlier, page.body))
+                if written:
+                    target.write_bytes(page.body)
+            if written:
+                self.tally.written += 1
+            else:
+                os.link(earlier, target)  # the earlier file: bytes and time kept
                 self.tally.kept += 1
                 self.tally.taken += page.earlier
-            else:
-                target.write_bytes(page.body)
-                self.tally.written += 1
         except (FileExistsError, IsADirectoryError, NotADirectoryError):
             self.failures.append(f"{page.url}: is both a file and a folder")
             return
         path = relative.as_posix()
         self._urls[path] = page.url
-        self.files.append(ExportedFile(page.url, path, page.content_type, len(page.body)))
+        self.files.append(ExportedFile(page.url, path, expected, size))
 
     def absorb(self, files: list[ExportedFile], tally: Tally, failures: list[str]) -> None:
         """Take in what another process wrote under the same root."""
@@ -181,6 +194,32 @@ def write_files(root: Path, pages, previous: Path) -> list[ExportedFile]:
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
+
+
+def write_pieces(target: Path, pieces: Iterable[bytes]) -> int:
+    """Write ``pieces`` to ``target`` one after another; return how many bytes that made."""
+    size = 0
+    with target.open("wb") as file:
+        for piece in pieces:
+            file.write(piece)
+            size += len(piece)
+    return size
+
+
+def same_files(earlier: Path, written: Path) -> bool:
+    """True when the earlier export has a file with exactly the bytes of the one just ``written``."""
+    try:
+        if not earlier.is_file() or earlier.stat().st_size != written.stat().st_size:
+            return False
+        with earlier.open("rb") as one, written.open("rb") as other:
+            while True:
+                piece = one.read(COMPARED_AT_ONCE)
+                if piece != other.read(COMPARED_AT_ONCE):
+                    return False
+                if not piece:
+                    return True
+    except OSError:
+        return False
 
 
 def same_as_earlier(earlier: Path, body: bytes) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..catalog.countries import country_name
@@ -83,9 +83,19 @@ def events_json_bytes(events: tuple[Event, ...], catalog: Catalog, urls: Urls) -
     return events_json_joined([event_json(e, catalog, urls) for e in events])
 
 
-def events_json_joined(parts: list[bytes]) -> bytes:
+def events_json_joined(parts: Iterable[bytes]) -> bytes:
     """The events document from its events' objects (``event_json``), in order."""
-    return EVENTS_HEAD + EVENTS_SEPARATOR.join(parts) + EVENTS_TAIL
+    return b"".join(events_json_stream(parts))
+
+
+def events_json_stream(parts: Iterable[bytes]) -> Iterator[bytes]:
+    """The events document in pieces, as ``parts`` come: only one event's object need exist at a time."""
+    yield EVENTS_HEAD
+    for number, part in enumerate(parts):
+        if number:
+            yield EVENTS_SEPARATOR
+        yield part
+    yield EVENTS_TAIL
 
 
 @dataclass(frozen=True)
