@@ -105,8 +105,7 @@ def export_site(
     workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(catalog.events) >= PARALLEL_FROM_EVENTS else 1
 
     def seeds_of_site() -> list[str]:
-        archives = store.rendition(config.base_url).archive_years()
-        return list(dict.fromkeys(seed_urls(app, catalog, archives, today)))
+        return list(dict.fromkeys(seed_urls(app, catalog, archive_years(app, config.base_url), today)))
 
     # With workers, the seeds are found in a fork, which renders the catalog once to find the archives.
     seeds = seeds_of_site() if workers <= 1 else in_forked_process(seeds_of_site)
@@ -172,9 +171,16 @@ def load_in_fork(config: Config) -> Catalog:
     return catalog
 
 
+def archive_years(app: Flask, base_url: str) -> dict[str, dict[str | None, list[int]]]:
+    """Each language's archived years of each feed (see ``Rendition.archive_years``)."""
+    store = app.extensions["calendar_svc"]
+    return {lang: store.rendition(base_url, lang).archive_years() for lang in LANGUAGES}
+
+
 def seed_urls(app: Flask, catalog: Catalog, archives: dict, today: dt.date | None = None) -> list[str]:
-    """The URLs known without crawling: every page, feed, archive and JSON document, and the assets;
-    with ``today``, also every month view in every language (the range the month view covers)."""
+    """The URLs known without crawling: every page, feed, archive (``archives``: by language, see
+    ``archive_years``) and JSON document, and the assets; with ``today``, also every month view in
+    every language (the range the month view covers)."""
     static = Path(app.static_folder)
     assets = [
         p.relative_to(static).as_posix()

@@ -175,12 +175,14 @@ class Urls:
 
 
 def public_paths(
-    catalog, archives: Mapping[str | None, Iterable[int]] = {}, static_files: Iterable[str] = ()
+    catalog, archives: Mapping[str, Mapping[str | None, Iterable[int]]] = {}, static_files: Iterable[str] = ()
 ) -> Iterator[str]:
     """Every public path without a query string: pages, feeds, archives, JSON, assets.
 
-    ``archives`` maps a calendar slug (None: the full feed) to its archived
-    years; ``static_files`` are names under the static folder.
+    ``archives`` maps each language to its archived years by calendar slug
+    (None: the full feed): translated text makes feeds of other sizes, so each
+    language may archive other years. ``static_files`` are names under the
+    static folder.
     """
     shared = Urls()
     yield from (shared.robots(), shared.events_json(), shared.calendars_json())
@@ -193,7 +195,7 @@ def public_paths(
         yield from (urls.changes_feed(c.slug) for c in catalog.calendars)
         yield from (urls.country_page(code) for code in catalog.countries)
         yield from (urls.country_feed(code) for code in catalog.countries)
-        for slug, years in archives.items():
+        for slug, years in archives.get(lang, {}).items():
             yield from (urls.archive(year, slug) for year in sorted(years))
         yield from (urls.event_file(e.id) for e in catalog.dated_events)
         yield from (urls.event_page(e.id) for e in catalog.events)
