@@ -284,10 +284,15 @@ def test_build_quiet_prints_only_the_summary(tmp_path, runner):
     assert " written, 0 unchanged (0 without rendering), 0 removed" in result.stdout
 
 
-def test_building_in_several_processes_writes_the_same_files_as_one(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "events, budget",
+    [(SMALL, 1_000_000), (BUNDLED_EVENTS, 40_000)],
+    ids=["small", "archives differing by language"],
+)
+def test_building_in_several_processes_writes_the_same_files_as_one(events, budget, tmp_path, monkeypatch):
     from calendar_svc import export
 
-    config = Config(events_dir=SMALL, base_url=BASE)
+    config = Config(events_dir=events, base_url=BASE, feed_budget=budget)
     one = export_site(config, tmp_path / "one", TODAY)
     monkeypatch.setattr(export, "PARALLEL_FROM_EVENTS", 0)  # fork workers even for this small site
     monkeypatch.setattr(export.os, "cpu_count", lambda: 2)
@@ -296,6 +301,11 @@ def test_building_in_several_processes_writes_the_same_files_as_one(tmp_path, mo
     for exported in one.files:
         assert (tmp_path / "several" / exported.path).read_bytes() == (tmp_path / "one" / exported.path).read_bytes()
     assert several.tally.written == len(one.files)
+    record = ".calendar-svc-inputs.json"  # what each event page and month view was made from
+    assert (tmp_path / "several" / record).read_bytes() == (tmp_path / "one" / record).read_bytes()
+    again = export_site(config, tmp_path / "several", TODAY)  # each worker reads its own URLs' record
+    assert again.tally.taken == len(json.loads((tmp_path / "one" / record).read_text())["urls"]) > 100
+    assert again.tally.written == 0
 
 
 def test_the_link_scan_finds_what_an_html_parser_finds_on_every_page_of_the_bundled_site():

@@ -183,7 +183,7 @@ def test_an_unreadable_record_of_inputs_only_costs_rendering(tmp_path):
 
     assert again.tally.taken == 0
     assert again.tally.written == 0
-    assert json.loads((tmp_path / "site" / INPUTS_FILE).read_text())["format"] == 1
+    assert json.loads((tmp_path / "site" / INPUTS_FILE).read_text())["format"] == 2
 
 
 def test_a_copy_of_the_events_folder_elsewhere_builds_onto_the_same_site_without_rendering(tmp_path):

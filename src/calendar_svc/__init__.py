@@ -28,7 +28,9 @@ __all__ = [
 ]  # fmt: skip
 
 
-def create_app(config: Config | None = None, catalog: Catalog | None = None, *, read_from_events_dir: bool = False) -> Flask:
+def create_app(
+    config: Config | None = None, catalog: Catalog | None = None, *, read_from_events_dir: bool = False
+) -> Flask:
     """Build the app for ``config`` (default: from the environment).
 
     Given a ``catalog``, serve exactly that; otherwise load (and, under the

@@ -16,12 +16,13 @@ import html
 import json
 import multiprocessing
 import os
+import pickle
 import queue as queue_module
 import re
 import shutil
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -34,11 +35,12 @@ from .catalog.model import Catalog
 from .config import Config
 from .disk_cache import DiskCache
 from .errors import ExportError
-from .page_inputs import EarlierBuild, PageInputs, recorded_inputs, write_inputs
+from .page_inputs import EarlierBuild, PageInputs, recorded_inputs, write_inputs, write_inputs_part
 from .publish.urls import Urls, language_of, public_paths
 from .serving.store import CatalogStore
 from .site_files import (  # noqa: F401 - CONTENT_TYPES and write_files are part of this module's interface
     CONTENT_TYPES,
+    INPUTS_FILE,
     MANIFEST,
     ExportedFile,
     Page,
@@ -104,28 +106,27 @@ def export_site(
     max_urls = max(max_urls, 8 * len(catalog.events) * len(LANGUAGES) + 10_000)
     workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(catalog.events) >= PARALLEL_FROM_EVENTS else 1
 
-    def seeds_of_site() -> list[str]:
-        return list(dict.fromkeys(seed_urls(app, catalog, archive_years(app, config.base_url), today)))
-
-    # With workers, the seeds are found in a fork, which renders the catalog once to find the archives.
-    seeds = seeds_of_site() if workers <= 1 else in_forked_process(seeds_of_site)
+    # Which years each feed archives is known once a language is rendered: with workers, the worker
+    # of each language's first share adds that language's archive feeds to its share.
+    archives = archive_years(app, config.base_url) if workers <= 1 else {}
+    seeds = list(dict.fromkeys(seed_urls(app, catalog, archives, today)))
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))  # same file system: rename works
     try:
         query_links: set[str] = set()
         writer = Writer(staging, previous=outdir)
-        recorded = recorded_inputs(outdir)
 
-        def earlier_build() -> EarlierBuild:  # in each process that writes pages
-            return EarlierBuild(PageInputs(store, config.base_url, today), outdir, recorded)
+        def earlier_build(urls: Collection[str] | None) -> EarlierBuild:  # in each process that writes pages
+            """The earlier build's record of ``urls`` (None: all), read by the process that writes them."""
+            return EarlierBuild(PageInputs(store, config.base_url, today), outdir, recorded_inputs(outdir, urls))
 
-        made_from: dict[str, tuple[str, str]] = {}
-        leftovers = _render_in_parallel(app, config.base_url, seeds, max_urls, staging, workers, writer,
-                                        query_links, progress, earlier_build, made_from)  # fmt: skip
-        already = frozenset(seeds)
+        records: list[Path] = []  # each process's part of the record of inputs
+        leftovers, archive_feeds = _render_in_parallel(app, config.base_url, seeds, max_urls, staging, workers,
+                                                       writer, query_links, progress, earlier_build, records)  # fmt: skip
+        already = frozenset(seeds).union(archive_feeds)
         done_before = len(writer.files) + len(writer.failures)
         known = [0]
-        earlier = earlier_build()
+        earlier = earlier_build(None if workers <= 1 else frozenset(leftovers))  # what they link to is new
         for done, page in enumerate(
             iter_pages(
                 app, config.base_url, leftovers, max_urls, query_links, known, elsewhere=already, earlier=earlier
@@ -134,7 +135,7 @@ def export_site(
         ):
             writer.add(page)
             if progress is not None:
-                progress(done_before + done, len(seeds) + known[0])
+                progress(done_before + done, known[0])  # known: every URL seen, those already written too
         if query_links:  # a static host ignores the query and would serve another page: such a link lies
             raise ExportError(
                 [
@@ -148,7 +149,8 @@ def export_site(
             "events": len(catalog.events), "files": len(files),
         }  # fmt: skip
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        write_inputs(staging, made_from | earlier.made_from)
+        records.append(write_inputs_part(staging / f"{INPUTS_FILE}.last", earlier.made_from))
+        write_inputs(staging, records)
         staging.chmod(0o755)
         swap_into_place(staging, outdir)
     except BaseException:
@@ -196,55 +198,65 @@ def seed_urls(app: Flask, catalog: Catalog, archives: dict, today: dt.date | Non
 
 
 def _render_in_parallel(
-    app, base_url, seeds, max_urls, root, workers, writer, query_links, progress, earlier_build, made_from
+    app, base_url, seeds, max_urls, root, workers, writer, query_links, progress, earlier_build, records
 ):
-    """Write the seeds' pages with forked processes (or in this one); return links found beyond them.
+    """Write the seeds' pages with forked processes (or in this one); return the links found beyond
+    them, and the archive feeds the workers added (see ``export_part``).
 
     Each language's seeds are split into ``workers`` shares, and each share is
     written by a process forked for it, which renders that language alone and
     exits when done; at most ``workers`` run at once. So no process holds more
     than one language's rendition and the pages it made, and this process
     (whose memory every fork starts with) holds only the catalog. Each process
-    takes unchanged files from ``earlier_build()``; what each page was made from
-    goes into ``made_from``.
+    takes unchanged files from ``earlier_build(its URLs)``, and writes its part
+    of the record of what each page was made from: the part's file goes into
+    ``records``.
     """
     if workers <= 1:
         discovered: set[str] = set()
-        earlier = earlier_build()
+        earlier = earlier_build(None)
         pages = iter_pages(app, base_url, seeds, max_urls, query_links, discovered=discovered, earlier=earlier)
         for done, page in enumerate(pages, 1):
             writer.add(page)
             if progress is not None:
                 progress(done, len(seeds))
-        made_from.update(earlier.made_from)
-        return sorted(discovered - set(seeds))
+        records.append(write_inputs_part(root / f"{INPUTS_FILE}.0", earlier.made_from))
+        return sorted(discovered - set(seeds)), []
     context = multiprocessing.get_context("fork")
-    done = context.Value("i", 0)
+    done, added = context.Value("i", 0), context.Value("i", 0)  # files written; archive feeds added to shares
     results = context.Queue()
     everything = frozenset(seeds)
     by_language = {lang: [url for url in seeds if language_of(url) == lang] for lang in LANGUAGES}
-    waiting = deque(share for urls in by_language.values() for share in (urls[i::workers] for i in range(workers)))
+    # (share, the language whose archive feeds it adds: its first share's)
+    waiting = deque(
+        (urls[i::workers], lang if i == 0 else None) for lang, urls in by_language.items() for i in range(workers)
+    )
     shares, started, answers = len(waiting), [], []
     while len(answers) < shares:
         while waiting and sum(p.is_alive() for p in started) < workers:
-            share = waiting.popleft()
-            arguments = (app, base_url, share, everything, max_urls, root, done, results, earlier_build)
+            share, archives_of = waiting.popleft()
+            record = root / f"{INPUTS_FILE}.{len(started)}"
+            arguments = (app, base_url, share, archives_of, everything, max_urls, root, (done, added), results,
+                         earlier_build, record)  # fmt: skip
             started.append(context.Process(target=export_part, args=arguments, daemon=True))
             started[-1].start()
         answer = next_answer(results, started, len(answers))
         if answer is not None:
             answers.append(answer)
         if progress is not None:
-            progress(done.value, len(seeds))
+            progress(done.value, len(seeds) + added.value)
     for process in started:
         process.join()
-    discovered = set()
-    for files, tally, failures, links, found, made in answers:
+    discovered, archive_feeds = set(), []
+    for answer in answers:
+        files, tally, failures, links, found, feeds, record = pickle.loads(answer)
         writer.absorb(files, tally, failures)
         query_links |= links
         discovered |= found
-        made_from.update(made)
-    return sorted(discovered - everything)
+        archive_feeds += feeds
+        if record is not None:
+            records.append(record)
+    return sorted(discovered - everything - set(archive_feeds)), archive_feeds
 
 
 def next_answer(results, processes: list, answered: int, wait: float = 0.2):
@@ -287,15 +299,28 @@ def in_forked_process(make: Callable[[], object]) -> object:
     return value
 
 
-def export_part(app, base_url, part, all_seeds, max_urls, root, done, results, earlier_build) -> None:
-    """In a forked worker: fetch and write the pages of ``part``; report files, tally, problems, new links
-    and what each event page and file was made from."""
+def export_part(
+    app, base_url, part, archives_of, all_seeds, max_urls, root, counters, results, earlier_build, record
+) -> None:
+    """In a forked worker: fetch and write the pages of ``part`` and, given a language ``archives_of``,
+    its archive feeds; write what each event page, event file and month view was made from to
+    ``record``. Report files, tally, problems, new links, the archive feeds and ``record``.
+    ``counters``: files written and archive feeds added, shared by all workers."""
     query_links: set[str] = set()
     discovered: set[str] = set()
-    earlier = earlier_build()
-    writer = Writer(root, earlier.folder)
     store = app.extensions["calendar_svc"]
+    done, added = counters
+    archive_feeds: list[str] = []
     try:
+        if archives_of is not None:
+            urls = Urls(lang=archives_of)
+            years = store.rendition(base_url, archives_of).archive_years()
+            archive_feeds = [urls.archive(year, slug) for slug, years in years.items() for year in years]
+            part = part + archive_feeds
+            with added.get_lock():
+                added.value += len(archive_feeds)
+        earlier = earlier_build(frozenset(part))
+        writer = Writer(root, earlier.folder)
         pages = iter_pages(
             app, base_url, part, max_urls, query_links, elsewhere=all_seeds, discovered=discovered, earlier=earlier
         )
@@ -305,11 +330,15 @@ def export_part(app, base_url, part, all_seeds, max_urls, root, done, results, e
                 done.value += 1
             if count % PAGES_BETWEEN_FORGETTING == 0:
                 store.forget_pages()  # each is asked for once: keeping them would only cost memory
-        results.put((writer.files, writer.tally, writer.failures, query_links, discovered, earlier.made_from))
+        write_inputs_part(record, earlier.made_from)
+        answer = (writer.files, writer.tally, writer.failures, query_links, discovered, archive_feeds, record)
     except ExportError as error:
-        results.put(([], Tally(), error.lines, set(), set(), {}))
+        answer = ([], Tally(), error.lines, set(), set(), [], None)
     except BaseException as error:  # a worker must always answer, or the build would wait for ever
-        results.put(([], Tally(), [f"a build worker failed: {type(error).__name__}: {error}"], set(), set(), {}))
+        answer = ([], Tally(), [f"a build worker failed: {type(error).__name__}: {error}"], set(), set(), [], None)
+    # As bytes, which the parent unpacks once every worker is done: unpacked, an answer takes several
+    # times the memory, which the workers forked after it would start with.
+    results.put(pickle.dumps(answer))
 
 
 def iter_pages(

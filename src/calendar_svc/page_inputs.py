@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 import json
 import os
 import re
+from collections.abc import Container, Iterable
 from functools import cached_property
 from pathlib import Path
 
@@ -41,7 +43,7 @@ from .serving.store import CatalogStore
 from .site_files import INPUTS_FILE, file_for
 from .web.page_data import Month, events_by_month, month_range, nearest_busy_months
 
-FORMAT = 1
+FORMAT = 2  # 1: the same document on one line
 MONTH_PATH = re.compile(r"/calendar/([0-9]{4})/([0-9]{2})/")
 
 
@@ -164,22 +166,57 @@ def bytes_digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:32]
 
 
-def recorded_inputs(folder: Path) -> Recorded:
-    """What an earlier build recorded in ``folder``; nothing if it recorded nothing or it cannot be read."""
+# The record is one JSON document with an entry a line, so that a process can read the entries of its
+# own URLs a line at a time and write its own sorted part, and the parts merge without being held.
+RECORD_HEAD, RECORD_TAIL = f'{{"format":{FORMAT},"urls":{{', "}}"
+
+
+def recorded_inputs(folder: Path, urls: Container[str] | None = None) -> Recorded:
+    """What an earlier build recorded in ``folder`` for ``urls`` (default: every URL); nothing if it
+    recorded nothing or the record cannot be read whole."""
+    recorded: Recorded = {}
     try:
-        document = json.loads((folder / INPUTS_FILE).read_text(encoding="utf-8"))
+        with (folder / INPUTS_FILE).open(encoding="utf-8") as file:
+            if file.readline().rstrip("\n") != RECORD_HEAD:
+                return {}
+            for line in file:
+                line = line.rstrip("\n").removesuffix(",")
+                if line == RECORD_TAIL:
+                    return recorded
+                ((url, pair),) = json.loads(f"{{{line}}}").items()
+                if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+                    return {}
+                if urls is None or url in urls:
+                    recorded[url] = (pair[0], pair[1])
     except (OSError, ValueError):
-        return {}
-    if not isinstance(document, dict) or document.get("format") != FORMAT or not isinstance(document.get("urls"), dict):
-        return {}
-    return {
-        url: (pair[0], pair[1])
-        for url, pair in document["urls"].items()
-        if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)
-    }
+        pass
+    return {}  # unreadable, damaged or cut short
 
 
-def write_inputs(folder: Path, made_from: Recorded) -> None:
-    """Record what each event page and file of the build in ``folder`` was made from, and its bytes' digest."""
-    document = {"format": FORMAT, "urls": {url: list(pair) for url, pair in sorted(made_from.items())}}
-    (folder / INPUTS_FILE).write_text(json.dumps(document, separators=(",", ":")) + "\n", encoding="utf-8")
+def write_inputs_part(path: Path, made_from: Recorded) -> Path:
+    """Write one process's share of the record to ``path``, sorted, for ``write_inputs`` to merge."""
+    lines = sorted(record_line(url, pair) for url, pair in made_from.items())
+    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def write_inputs(folder: Path, parts: Iterable[Path]) -> None:
+    """Record what each event page, event file and month view of the build in ``folder`` was made from,
+    and its bytes' digest: the ``parts`` (``write_inputs_part``) merged in order, then removed."""
+    files = [part.open(encoding="utf-8") for part in parts]
+    try:
+        with (folder / INPUTS_FILE).open("w", encoding="utf-8") as record:
+            record.write(RECORD_HEAD)
+            separator = ""
+            for line in heapq.merge(*files):
+                record.write(f"{separator}\n{line.rstrip()}")
+                separator = ","
+            record.write(f"\n{RECORD_TAIL}\n")
+    finally:
+        for file in files:
+            file.close()
+            os.unlink(file.name)
+
+
+def record_line(url: str, pair: tuple[str, str]) -> str:
+    return f"{json.dumps(url)}:{json.dumps(list(pair), separators=(',', ':'))}"

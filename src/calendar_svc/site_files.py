@@ -39,7 +39,7 @@ CONTENT_TYPES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # 100,000s of them in a build of 10,000 events
 class ExportedFile:
     url: str  # the path part of the public URL, e.g. "/events/aif-2023/"
     path: str  # the file under the output folder, e.g. "events/aif-2023/index.html"
