@@ -285,7 +285,7 @@ def test_build_quiet_prints_only_the_summary(tmp_path, runner):
 
 
 @pytest.mark.parametrize(
-    "events, budget",
+    ("events", "budget"),
     [(SMALL, 1_000_000), (BUNDLED_EVENTS, 40_000)],
     ids=["small", "archives differing by language"],
 )

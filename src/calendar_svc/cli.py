@@ -17,6 +17,7 @@ from .catalog.revisions import stamp as stamp_record
 from .config import Config
 from .errors import CatalogError, ExportError
 from .export import export_site
+from .heap import map_large_blocks
 from .progress import ProgressReport
 
 
@@ -157,6 +158,7 @@ def build(outdir: Path, events_dir: Path | None, base_url: str | None, today, qu
     if config.base_url is None:
         raise click.ClickException("a static export needs the public origin: --base-url or $CALENDAR_SVC_BASE_URL")
     progress = None if quiet else ProgressReport("building")
+    map_large_blocks()  # the feeds a build drops go back to the system (see heap)
     try:
         result = export_site(config, outdir, today.date() if today else None, progress=progress)
     except CatalogError as error:

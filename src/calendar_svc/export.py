@@ -316,9 +316,10 @@ def export_part(
             urls = Urls(lang=archives_of)
             years = store.rendition(base_url, archives_of).archive_years()
             archive_feeds = [urls.archive(year, slug) for slug, years in years.items() for year in years]
-            part = part + archive_feeds
+            part = archive_feeds + part  # first: the memory their bytes took is then reused for pages
             with added.get_lock():
                 added.value += len(archive_feeds)
+        archive_set = frozenset(archive_feeds)
         earlier = earlier_build(frozenset(part))
         writer = Writer(root, earlier.folder)
         pages = iter_pages(
@@ -328,8 +329,10 @@ def export_part(
             writer.add(page)
             with done.get_lock():
                 done.value += 1
-            if count % PAGES_BETWEEN_FORGETTING == 0:
-                store.forget_pages()  # each is asked for once: keeping them would only cost memory
+            # Each is asked for once: keeping them would only cost memory. An archive feed is up to the
+            # feed budget (1 MB), so it goes at once.
+            if count % PAGES_BETWEEN_FORGETTING == 0 or page.url in archive_set:
+                store.forget_pages()
         write_inputs_part(record, earlier.made_from)
         answer = (writer.files, writer.tally, writer.failures, query_links, discovered, archive_feeds, record)
     except ExportError as error:

@@ -93,13 +93,30 @@ class AssembledOnce(Mapping):
         return len(self._sources)
 
 
-@dataclass(frozen=True)
 class Archive:
-    """One year of past events moved out of a feed that would not fit its budget."""
+    """One year of past events moved out of a feed that would not fit its budget.
 
-    year: int
-    count: int
-    resource: Resource
+    Its feed is put together from the rendered blocks when first asked for
+    (``Rendition.warm`` asks before a server forks), and kept until ``forget``.
+    """
+
+    __slots__ = ("_make", "_resource", "count", "year")
+
+    def __init__(self, year: int, count: int, make: Callable[[], Resource]):
+        self.year, self.count = year, count
+        self._make = make
+        self._resource: Resource | None = None
+
+    @property
+    def resource(self) -> Resource:
+        resource = self._resource
+        if resource is None:  # two threads may both make it: the same bytes, one kept
+            resource = self._resource = self._make()
+        return resource
+
+    def forget(self) -> None:
+        """Drop the feed's bytes (a static build writes each archive once); they are made again if asked."""
+        self._resource = None
 
 
 def gzip_copy(resource: Resource) -> bytes:
@@ -286,6 +303,15 @@ class Rendition:
                 done.result()
         return self
 
+    def forget_archives(self) -> None:
+        """Drop every archive feed's bytes (see ``Archive.forget``)."""
+        for archive in self.archives.values():
+            archive.forget()
+        if "_calendars" in self.__dict__:
+            for years in self.calendar_archives.values():
+                for archive in years.values():
+                    archive.forget()
+
     def archive_years(self) -> dict[str | None, list[int]]:
         """Archived years: None for the full feed, else by calendar slug."""
         return {None: sorted(self.archives), **{slug: sorted(years) for slug, years in self.calendar_archives.items()}}
@@ -306,23 +332,13 @@ class Rendition:
         overhead = len(calendar_head(self.catalog.site, info)) + len(zones) + len(END_CALENDAR)
         kept, archived = split_for_budget(events, sizes, overhead, self.feed_budget, self.this_year)
         name = slug or "calendar"
-        archives = {
-            year: Archive(
-                year,
-                len(old),
-                self._feed(
-                    FeedInfo(
-                        Text(f"{info.name.value} ({year})", info.name.lang),
-                        info.description,
-                        self.urls.archive(year, slug),
-                        info.colour,
-                    ),
-                    old,
-                    f"{name}-{year}.ics",
-                ),
-            )
-            for year, old in sorted(archived.items())
-        }
+
+        def archive_feed(year: int, old: list[Event]) -> Callable[[], Resource]:
+            title = Text(f"{info.name.value} ({year})", info.name.lang)
+            archive_info = FeedInfo(title, info.description, self.urls.archive(year, slug), info.colour)
+            return lambda: self._feed(archive_info, old, f"{name}-{year}.ics")
+
+        archives = {year: Archive(year, len(old), archive_feed(year, old)) for year, old in sorted(archived.items())}
         return self._feed(info, kept, f"{name}.ics", zones=None if archived else zones), archives, kept
 
     def _feed(

@@ -165,11 +165,13 @@ class CatalogStore:
         self._renditions.replace(fresh)
 
     def forget_pages(self) -> None:
-        """Drop the pages kept with every rendition (a static build asks for each page only once)."""
+        """Drop the pages and archive feeds kept with every rendition (a static build asks for each
+        only once)."""
         for key in self._renditions.keys_by_use():
             kept = self._renditions.peek(key)
             if kept is not None:
                 kept.pages.replace(())
+                kept.forget_archives()
 
     def rendition(self, base_url: str, lang: str = DEFAULT_LANGUAGE, catalog: Catalog | None = None) -> Rendition:
         """Rendered bytes for the catalog (the current one by default), base URL and language.
