@@ -88,6 +88,22 @@ def test_an_edit_recorded_under_the_same_sequence_and_time_is_still_rendered_aga
     assert b"SUMMARY;LANGUAGE=en:Forum in Astana" in renditions["en"].event_files["aif-2023"].body
 
 
+def test_a_record_stamped_since_is_read_from_its_file_not_taken_from_the_saved_one(bundled_copy, cache, runner):
+    store, _ = start(bundled_copy, cache)
+    sequence = store.catalog.event("aif-2023").sequence
+    path = bundled_copy / "2023" / "aif-2023.toml"
+    path.write_text(path.read_text().replace("Astana International Forum 2023", "Forum in Astana"))
+    assert runner.invoke(main, ["stamp", str(bundled_copy)]).exit_code == 0
+
+    store, _ = start(bundled_copy, cache)
+    again, _ = start(bundled_copy, cache)
+
+    assert store.catalog.unstamped == ()
+    assert store.catalog.event("aif-2023").sequence == sequence + 1
+    assert again.catalog.event("aif-2023").sequence == sequence + 1
+    assert again.catalog.revisions == store.catalog.revisions
+
+
 def test_an_event_moved_to_another_folder_is_read_from_its_new_place(bundled_copy, cache):
     start(bundled_copy, cache)
     (bundled_copy / "moved").mkdir()
@@ -130,7 +146,7 @@ def test_a_damaged_cache_file_is_ignored_with_a_warning_and_replaced(bundled_cop
     again, _ = start(bundled_copy, cache)
 
     assert store.loader.parsed_last_time == 80
-    assert sum(1 for r in caplog.records if "ignoring cache file" in r.getMessage()) == 4  # parsed, 3 languages
+    assert sum(1 for r in caplog.records if "ignoring cache file" in r.getMessage()) == 5  # parsed, record, 3 languages
     assert again.loader.parsed_last_time == 0
 
 
@@ -152,7 +168,7 @@ def test_the_cache_folder_is_private_to_the_account(bundled_copy, cache):
     start(bundled_copy, cache)
 
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
-    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["blocks"] * 3 + ["parsed"]
+    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["blocks"] * 3 + ["parsed", "record"]
 
 
 def test_a_cache_folder_that_cannot_be_written_only_costs_a_warning(bundled_copy, tmp_path, caplog):

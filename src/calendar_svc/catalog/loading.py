@@ -53,6 +53,7 @@ def load_catalog(directory: str | Path) -> Catalog:
 Parsed = Event | list[Problem]  # what one event file's bytes validate to
 Entry = tuple[bytes, Parsed, str]  # a file's SHA-256, what its bytes validate to, and the event's fingerprint or ""
 CACHE_NAME = "parsed"
+RECORD_CACHE_NAME = "record"  # apart, under its file's digest: a changed record never unpickles the old one
 
 
 class CatalogLoader:
@@ -135,7 +136,7 @@ class CatalogLoader:
             self._parsed = {}
         self._settings = settings_raw if site is not None else None
         if first_load and site is not None:
-            self._parsed, self._record = self._saved(settings_raw)
+            self._parsed = self._saved(settings_raw)
 
         categories = frozenset(c.slug for c in calendars)
         events: list[Event] = []
@@ -176,10 +177,11 @@ class CatalogLoader:
         record = EMPTY
         if REVISIONS_FILE in stats:
             try:
-                record = self._parse_record(*read(REVISIONS_FILE), lambda: read_bytes(REVISIONS_FILE))
+                sha, raw = read(REVISIONS_FILE)
+                record = self._parse_record(sha, raw, lambda: read_bytes(REVISIONS_FILE), first_load)
             except RecordError as error:
                 problems.append(Problem(record_path, "", str(error)))
-        if first_load and site is not None and (self.parsed_last_time or self._record_parsed):
+        if first_load and site is not None:
             self._save(settings_raw)
         # Not kept between loads: at 10,000 events the parsed record is about 25 MB in every server
         # process, and parsing it again takes a tenth of a second.
@@ -194,21 +196,32 @@ class CatalogLoader:
             revisions=tuple(all_revisions(record)), unstamped=tuple(sorted(unstamped)),
         )  # fmt: skip
 
-    def _parse_record(self, sha: bytes, raw: bytes | None, read: Callable[[], bytes]) -> Record:
-        """The revision record: the one saved by an earlier start when its bytes are the same."""
-        self._record_parsed = self._record is None or self._record[0] != sha
-        if self._record_parsed:
-            self._record = (sha, parse_record(raw if raw is not None else read()))
+    def _parse_record(self, sha: bytes, raw: bytes | None, read: Callable[[], bytes], first_load: bool) -> Record:
+        """The revision record: on a first load, the one an earlier process saved for the same bytes."""
+        saved = self.cache.read(RECORD_CACHE_NAME, self._scope, (sha,)) if first_load and self.cache else None
+        if isinstance(saved, Record):
+            self._record, self._record_parsed = (sha, saved), False
+        else:
+            self._record, self._record_parsed = (sha, parse_record(raw if raw is not None else read())), True
         return self._record[1]
 
-    def _saved(self, settings_raw: bytes) -> tuple[dict[str, Entry], tuple[bytes, Record] | None]:
-        """What an earlier process saved for this folder under the same settings, if anything."""
-        saved = self.cache.read(CACHE_NAME, str(self.root.resolve()), (settings_raw,)) if self.cache else None
-        return saved if isinstance(saved, tuple) else ({}, None)
+    @property
+    def _scope(self) -> str:
+        return str(self.root.resolve())
+
+    def _saved(self, settings_raw: bytes) -> dict[str, Entry]:
+        """What an earlier process parsed in this folder under the same settings, if anything."""
+        saved = self.cache.read(CACHE_NAME, self._scope, (settings_raw,)) if self.cache else None
+        return saved if isinstance(saved, dict) else {}
 
     def _save(self, settings_raw: bytes) -> None:
-        if self.cache is not None:
-            self.cache.write(CACHE_NAME, str(self.root.resolve()), (settings_raw,), (self._parsed, self._record))
+        """Save what this first load parsed: the files' results and the record, each if it changed."""
+        if self.cache is None:
+            return
+        if self.parsed_last_time:
+            self.cache.write(CACHE_NAME, self._scope, (settings_raw,), self._parsed)
+        if self._record_parsed and self._record is not None:
+            self.cache.write(RECORD_CACHE_NAME, self._scope, (self._record[0],), self._record[1])
 
 
 def path_in(top: str, name: str) -> str:
