@@ -158,7 +158,7 @@ def build(outdir: Path, events_dir: Path | None, base_url: str | None, today, qu
     if config.base_url is None:
         raise click.ClickException("a static export needs the public origin: --base-url or $CALENDAR_SVC_BASE_URL")
     progress = None if quiet else ProgressReport("building")
-    map_large_blocks()  # the feeds a build drops go back to the system (see heap)
+    map_large_blocks()  # the large blocks a build frees go back to the system (see heap)
     try:
         result = export_site(config, outdir, today.date() if today else None, progress=progress)
     except CatalogError as error:

@@ -21,8 +21,8 @@ from .errors import ExportError
 
 MANIFEST = ".calendar-svc-build.json"
 INPUTS_FILE = ".calendar-svc-inputs.json"  # what each event page and file was made from (page_inputs)
-BUILD_RECORDS = (MANIFEST, INPUTS_FILE)
-COMPARED_AT_ONCE = 1 << 20  # bytes of two files compared at a time  # a build's own hidden files, beside the site's
+BUILD_RECORDS = (MANIFEST, INPUTS_FILE)  # a build's own hidden files, beside the site's
+COMPARED_AT_ONCE = 1 << 20  # bytes of two files compared at a time
 # The type a static host must send for each file extension; deploy/nginx.conf maps the same.
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
