@@ -127,3 +127,36 @@ def test_the_budget_comes_from_the_environment_and_is_checked():
     assert Config.from_env({}).feed_budget == 1_000_000
     with pytest.raises(ValueError, match="CALENDAR_SVC_FEED_BUDGET"):
         Config.from_env({"CALENDAR_SVC_FEED_BUDGET": "1MB"})
+
+
+def feeds_of(rendition: Rendition) -> dict[str, object]:
+    """Every subscribable feed the rendition has made, by file name (archives not yet put together left out)."""
+    feeds = {"calendar.ics": rendition.full_feed, **{f"{s}.ics": f for s, f in rendition.calendar_feeds.items()}}
+    feeds |= {f"calendar-{y}.ics": a.made for y, a in rendition.archives.items() if a.made is not None}
+    for slug, years in rendition.calendar_archives.items():
+        feeds |= {f"{slug}-{y}.ics": a.made for y, a in years.items() if a.made is not None}
+    return feeds
+
+
+@pytest.mark.parametrize("year", ["this year", "the first archived year"])
+def test_a_new_rendition_takes_every_feed_without_the_edited_event_from_the_one_it_replaces(tmp_path, year):
+    directory = tmp_path / "events"
+    generate(500, directory)
+    before = Rendition(load_catalog(directory), "https://cal.test", BUDGET, THIS_YEAR).warm()
+    wanted = THIS_YEAR if year == "this year" else min(before.archives)
+    target = next(e for e in before.catalog.dated_events if archive_year_limit(e) == wanted)
+    path = directory / target.path
+    path.write_text(path.read_text(encoding="utf-8").replace('title = "', 'title = "Edited ', 1), encoding="utf-8")
+    edited = load_catalog(directory)
+
+    after = Rendition(edited, "https://cal.test", BUDGET, THIS_YEAR, previous=before).warm(like=before)
+
+    fresh = Rendition(edited, "https://cal.test", BUDGET, THIS_YEAR).warm()
+    assert {name: feed.body for name, feed in feeds_of(after).items()} == {
+        name: feed.body for name, feed in feeds_of(fresh).items()
+    }  # the same bytes as a rendering from scratch, the edit included
+    uid = target.uid_for(edited.site)
+    holding_the_edit = {name for name, feed in feeds_of(fresh).items() if uid in uids_by_icalendar(feed.body)}
+    assert len(holding_the_edit) == 2  # the full feed or one of its archives, and its calendar's
+    made_again = {name for name, feed in feeds_of(after).items() if feed is not feeds_of(before)[name]}
+    assert made_again == holding_the_edit

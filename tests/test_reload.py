@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import os
@@ -212,6 +213,37 @@ def test_a_reload_renders_for_every_base_url_and_language_in_use_before_the_swap
         assert store.rendition(origin, lang).catalog is store.catalog  # ready: no request renders
     assert len(renders) == 3
     assert any(e.title.startswith("Edited: ") for e in store.catalog.events)
+
+
+SERVED_BEFORE = [
+    "/calendar.ics", "/calendars/visits.ics", "/calendars/forum.ics", "/calendar.ics?country=KZ",
+    "/countries/kz.ics", "/changes.atom", "/calendars/visits.atom", "/api/events.json",
+    "/api/events.json?country=KZ", "/api/calendars.json", "/events/timed-astana-2025.ics",
+]  # fmt: skip
+
+
+def test_after_a_reload_what_was_served_before_is_ready_new_without_rendering(data, monkeypatch):
+    app = create_app(Config(events_dir=data, reload_interval=0))
+    client = app.test_client()
+    for url in SERVED_BEFORE:
+        assert client.get(url, headers={"Accept-Encoding": "gzip"}).status_code == 200
+    retitle(data / "timed-astana-2025.toml", 'title = "', 'title = "Moved: ')
+    assert app.extensions["calendar_svc"].reload().swapped
+    from_scratch = create_app(Config(events_dir=data, reload_interval=0)).test_client()
+    expected = {url: from_scratch.get(url).data for url in SERVED_BEFORE}
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rendered after the swap")
+
+    for name in ("feed_bytes", "atom_bytes", "event_json", "events_json_joined", "json_bytes"):
+        monkeypatch.setattr(f"calendar_svc.publish.rendition.{name}", refuse)
+    monkeypatch.setattr("calendar_svc.publish.resource.gzip.compress", refuse)
+    for url in SERVED_BEFORE:
+        reply = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert reply.status_code == 200, url
+        assert reply.headers["Content-Encoding"] == "gzip", url
+        assert gzip.decompress(reply.data) == expected[url], url
+    assert b"Moved: " in expected["/calendar.ics"]
 
 
 def test_a_reload_of_bad_data_keeps_the_catalog_and_logs_each_problem_once(store, data, caplog):

@@ -9,6 +9,7 @@ new catalog version replaces it.
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -66,6 +67,16 @@ class RenderedEvents:
         return self.blocks if same else {}
 
 
+@dataclass(frozen=True)
+class MadeFeed:
+    """A feed as made: its head's information, the blocks it holds (the very objects), and its bytes
+    (for an archive, the ``Archive``, whose bytes may not be put together yet)."""
+
+    info: FeedInfo
+    blocks: tuple[bytes, ...]
+    feed: Resource | Archive
+
+
 class AssembledOnce(Mapping):
     """Resources by key, each put together from rendered blocks when first asked for.
 
@@ -92,6 +103,10 @@ class AssembledOnce(Mapping):
     def __len__(self) -> int:
         return len(self._sources)
 
+    def made(self) -> list:
+        """The keys whose resource is kept, least recently asked for first."""
+        return self._made.keys_by_use()
+
 
 class Archive:
     """One year of past events moved out of a feed that would not fit its budget.
@@ -102,10 +117,15 @@ class Archive:
 
     __slots__ = ("_make", "_resource", "count", "year")
 
-    def __init__(self, year: int, count: int, make: Callable[[], Resource]):
+    def __init__(self, year: int, count: int, make: Callable[[], Resource], made: Resource | None = None):
         self.year, self.count = year, count
         self._make = make
-        self._resource: Resource | None = None
+        self._resource: Resource | None = made
+
+    @property
+    def made(self) -> Resource | None:
+        """The feed if it has been put together (and not forgotten) yet, else None."""
+        return self._resource
 
     @property
     def resource(self) -> Resource:
@@ -121,6 +141,11 @@ class Archive:
 
 def gzip_copy(resource: Resource) -> bytes:
     return resource.gzipped
+
+
+def made_archives(earlier: dict[int, Archive], mine: dict[int, Archive]) -> Iterator[Resource]:
+    """The feed of each year of ``mine`` whose archive in ``earlier`` has been put together."""
+    return (mine[year].resource for year, archive in earlier.items() if archive.made is not None and year in mine)
 
 
 def joined(texts: list[Text], separator: str, lang: str) -> Text:
@@ -173,11 +198,21 @@ class Rendition:
         # previous rendition's for the same origin, language and site (``_event_json``).
         self._events_json: EventsJson | None = None
         self._earlier_events_json: EventsJson | None = None
+        # Each feed made so far, by file name, with the blocks it holds (``_reused``).
+        self._made_feeds: dict[str, MadeFeed] = {}
+        earlier_feeds: dict[str, MadeFeed] = {}
         if isinstance(previous, Rendition):
             if (previous.base_url, previous.lang, previous.catalog.site) == (base_url, lang, catalog.site):
                 self._earlier_events_json = previous._events_json or previous._earlier_events_json
+            earlier_feeds = previous._made_feeds
             previous = previous.rendered
         reusable = previous.reusable_for(base_url, lang, catalog) if previous is not None else {}
+        # The previous rendition's feeds, while this one may take them (until its calendars are made).
+        self._earlier_feeds: dict[str, MadeFeed] = {
+            name: MadeFeed(made.info, made.blocks, feed)
+            for name, made in (earlier_feeds.items() if reusable else ())
+            if (feed := made.feed if isinstance(made.feed, Resource) else made.feed.made) is not None
+        }  # an archive not put together is left out: its closure would hold the previous rendition
         rendered: dict[Hashable, bytes] = {}
         self._blocks: dict[str, bytes] = {}  # by event id
         self.blocks_rendered = 0  # events whose block could not be reused
@@ -220,6 +255,7 @@ class Rendition:
                 c.colour,
             )
             feeds[c.slug], archives[c.slug], _ = self._budgeted_feed(info, in_calendar.get(c.slug, []), c.slug)
+        self._earlier_feeds = {}  # every feed that could be taken from it has been
         return feeds, archives
 
     @property
@@ -285,23 +321,69 @@ class Rendition:
                     counts[code] += 1
         return counts
 
-    def warm(self) -> Rendition:
-        """Make now what is otherwise made on first request (JSON, gzip copies): before a server forks,
-        so every worker shares it instead of making its own.
+    def warm(self, like: Rendition | None = None) -> Rendition:
+        """Make now what is otherwise made on first request (feeds, JSON, gzip copies).
 
-        The gzip copies are made on every core while this thread encodes the JSON documents
+        Without ``like``, everything: a server does so before it forks, so every worker
+        shares it instead of making its own. With ``like`` (the rendition this one
+        replaces), what ``like`` has made so far: a reload does so before it swaps this
+        rendition in, so that no request waits for what was ready before the reload.
+        The gzip copies are made on every core while this thread makes the rest
         (compressing lets other threads run; encoding does not)."""
-        resources = [self.full_feed, *self.calendar_feeds.values(), self.changes_feed]
-        resources += [a.resource for a in self.archives.values()]
-        resources += [a.resource for years in self.calendar_archives.values() for a in years.values()]
-        resources += [*self.calendar_changes_feeds.values()]
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="gzip") as pool:
-            compressed = [pool.submit(gzip_copy, resource) for resource in resources]
-            if self.lang == DEFAULT_LANGUAGE:
-                compressed += [pool.submit(gzip_copy, document) for document in (self.events_json, self.calendars_json)]
+            compressed = [
+                pool.submit(gzip_copy, resource)
+                for resource in (self._everything() if like is None else self._made_by(like))
+                if "gzipped" not in resource.__dict__  # a feed taken from ``like`` brings its copy
+            ]
             for done in compressed:
                 done.result()
         return self
+
+    # Both in the order that starts the largest gzip copies (the JSON documents) first.
+
+    def _everything(self) -> Iterator[Resource]:
+        if self.lang == DEFAULT_LANGUAGE:
+            yield self.events_json
+        yield self.full_feed
+        yield from self.calendar_feeds.values()
+        yield self.changes_feed
+        yield from (a.resource for a in self.archives.values())
+        yield from (a.resource for years in self.calendar_archives.values() for a in years.values())
+        yield from self.calendar_changes_feeds.values()
+        if self.lang == DEFAULT_LANGUAGE:
+            yield self.calendars_json
+
+    def _made_by(self, like: Rendition) -> Iterator[Resource]:
+        """This rendition's counterpart of each resource ``like`` has made (and still keeps)."""
+        made = like.__dict__  # the cached properties made so far
+        if "events_json" in made:
+            yield self.events_json
+        yield from self._filtered_like(like)
+        yield self.full_feed
+        yield from made_archives(like.archives, self.archives)
+        if "_calendars" in made:
+            yield from self.calendar_feeds.values()
+            for slug, years in like.calendar_archives.items():
+                yield from made_archives(years, self.calendar_archives.get(slug, {}))
+        if "changes_feed" in made:
+            yield self.changes_feed
+        if "calendar_changes_feeds" in made:
+            mine = self.calendar_changes_feeds
+            yield from (mine[slug] for slug in like.calendar_changes_feeds.made() if slug in mine)
+        if "calendars_json" in made:
+            yield self.calendars_json
+        yield from (self.event_files[id_] for id_ in like.event_files.made() if id_ in self.event_files)
+
+    def _filtered_like(self, like: Rendition) -> Iterator[Resource]:
+        """The filtered feeds and documents ``like`` keeps, in its order of use, JSON documents first."""
+        kept = like._filtered.keys_by_use()
+        for kind, what in [key for key in kept if key[0] == "json"] + [key for key in kept if key[0] != "json"]:
+            if kind == "country":
+                if what in self.catalog.countries:
+                    yield self.country_feed(what)
+            elif what.categories <= self._names.keys():  # a calendar that is gone has no feed
+                yield self.feed(what) if kind == "ics" else self.events_document(what)
 
     def forget_archives(self) -> None:
         """Drop every archive feed's bytes (see ``Archive.forget``)."""
@@ -333,13 +415,34 @@ class Rendition:
         kept, archived = split_for_budget(events, sizes, overhead, self.feed_budget, self.this_year)
         name = slug or "calendar"
 
-        def archive_feed(year: int, old: list[Event]) -> Callable[[], Resource]:
+        def archive(year: int, old: list[Event]) -> Archive:
             title = Text(f"{info.name.value} ({year})", info.name.lang)
             archive_info = FeedInfo(title, info.description, self.urls.archive(year, slug), info.colour)
-            return lambda: self._feed(archive_info, old, f"{name}-{year}.ics")
+            filename = f"{name}-{year}.ics"
+            blocks = tuple(self._blocks[e.id] for e in old)
+            made = Archive(
+                year, len(old), lambda: self._feed(archive_info, old, filename), self._reused(filename, archive_info, blocks)
+            )  # fmt: skip
+            self._made_feeds[filename] = MadeFeed(archive_info, blocks, made)
+            return made
 
-        archives = {year: Archive(year, len(old), archive_feed(year, old)) for year, old in sorted(archived.items())}
-        return self._feed(info, kept, f"{name}.ics", zones=None if archived else zones), archives, kept
+        archives = {year: archive(year, old) for year, old in sorted(archived.items())}
+        blocks = tuple(self._blocks[e.id] for e in kept)
+        feed = self._reused(f"{name}.ics", info, blocks) or self._feed(
+            info, kept, f"{name}.ics", zones=None if archived else zones
+        )
+        self._made_feeds[f"{name}.ics"] = MadeFeed(info, blocks, feed)
+        return feed, archives, kept
+
+    def _reused(self, filename: str, info: FeedInfo, blocks: tuple[bytes, ...]) -> Resource | None:
+        """The previous rendition's feed ``filename``, when it holds the very same blocks under the same
+        head: each block is the same object only when its event has not changed (``block_key``), and
+        the previous rendition rendered for this origin, language, site and calendars (``reusable_for``).
+        Its bytes would be the same; its gzip copy comes with it."""
+        earlier = self._earlier_feeds.get(filename)
+        if earlier is None or earlier.info != info or len(earlier.blocks) != len(blocks):
+            return None
+        return earlier.feed if all(map(operator.is_, earlier.blocks, blocks)) else None
 
     def _feed(
         self, info: FeedInfo, events, filename: str, attachment: bool = False, zones: bytes | None = None

@@ -1,8 +1,12 @@
 """The catalog the running app serves, its renditions per base URL, and reloading it.
 
 A reload either swaps in a complete new catalog, already rendered for every
-base URL in use, or changes nothing but the list of problems: requests never
-see a half-loaded catalog and never wait for a reload's rendering.
+base URL and language in use, or changes nothing but the list of problems:
+requests never see a half-loaded catalog and never wait for a reload's
+rendering. Each new rendition has made, before it is swapped in, everything
+the one it replaces had made (feeds, archives, JSON documents, filtered feeds,
+gzip copies; ``Rendition.warm``), so no request waits after the swap for what
+was ready before it; only pages are rendered again on first request.
 """
 
 from __future__ import annotations
@@ -151,16 +155,18 @@ class CatalogStore:
             return ReloadResult(False, problems)
 
     def _swap(self, catalog: Catalog, fingerprint: Fingerprint | None) -> None:
-        # Render for every base URL in use (least recently used first) before
-        # anyone can see the new catalog; renditions of older catalogs are never
-        # asked for again, so they go.
+        # Render for every base URL in use (least recently used first), and make what the
+        # rendition it replaces had made, before anyone can see the new catalog; renditions
+        # of older catalogs are never asked for again, so they go.
         in_use = {
             (url, lang): self._renditions.peek(key) for key in self._renditions.keys_by_use() for _, url, lang in [key]
         }
-        fresh = [
-            ((catalog.version, url, lang), self.render(catalog, url, lang, previous))
-            for (url, lang), previous in in_use.items()
-        ]
+        fresh = []
+        for (url, lang), previous in in_use.items():
+            rendition = self.render(catalog, url, lang, previous)
+            if previous is not None:
+                rendition.warm(like=previous)
+            fresh.append(((catalog.version, url, lang), rendition))
         self._snapshot = Snapshot(catalog, (), fingerprint)
         self._renditions.replace(fresh)
 
