@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from calendar_svc import create_app
-from calendar_svc.catalog.loading import load_catalog
+from calendar_svc.catalog.loading import CatalogLoader, load_catalog
 from calendar_svc.catalog.revisions import read_record, record_bytes, stamp
 from calendar_svc.cli import main
 from calendar_svc.config import Config
@@ -157,6 +157,20 @@ def test_an_unstamped_edit_is_served_one_sequence_higher_the_same_every_time(eve
     assert health["unstamped"] == [
         f"{events}/2025/aif-2025.toml: changed since it was stamped (end, start): run `calendar-svc stamp`"
     ]
+
+
+def test_a_reload_keeps_each_unchanged_event_and_publishes_edits_and_stamps_anew(events):
+    loader = CatalogLoader(events)
+    first = {e.id: e for e in loader.load().events}
+    move_aif_2025(events)
+    edited = {e.id: e for e in loader.load().events}
+    assert [i for i in first if edited[i] is not first[i]] == ["aif-2025"]  # the others: the very same objects
+    assert edited["aif-2025"].sequence == first["aif-2025"].sequence + 1
+    invoke("stamp", str(events))
+    stamped = {e.id: e for e in loader.load().events}
+    assert [i for i in first if stamped[i] is not edited[i]] == ["aif-2025"]  # now with the stamp's time
+    assert stamped["aif-2025"].updated != edited["aif-2025"].updated
+    assert stamped == {e.id: e for e in load_catalog(events).events}  # as a load from scratch publishes them
 
 
 def test_a_hand_written_sequence_above_the_record_wins_and_the_record_keeps_it(events):

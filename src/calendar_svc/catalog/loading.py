@@ -70,6 +70,8 @@ class CatalogLoader:
         # (SHA-256 of the record file, what it parsed to): from the cache, for the first load only
         self._record: tuple[bytes, Record] | None = None
         self._record_parsed = False  # by the last load
+        # path -> (event as read, as published) by the last load: an unchanged event stays the same object
+        self._published: dict[str, tuple[Event, Event]] = {}
         self.parsed_last_time = 0  # event files parsed by the last load (the others were reused)
 
     def load(self, pause_collector: bool = True, listing: Fingerprint | None = None) -> Catalog:
@@ -189,7 +191,8 @@ class CatalogLoader:
         if problems or site is None:
             raise CatalogError(problems)
         unstamped = record_problems(events, record, record_path, fingerprints.__getitem__)
-        events = apply_record(events, record, site, fingerprints.__getitem__)
+        as_read, events = events, apply_record(events, record, site, fingerprints.__getitem__, self._published)
+        self._published = {event.path: (event, published) for event, published in zip(as_read, events, strict=True)}
         events.sort(key=lambda e: e.sort_key)
         return Catalog(
             site=site, calendars=calendars, events=tuple(events), version=digest.hexdigest()[:16],

@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -181,12 +181,26 @@ def published(event: Event, record: Record, site: Site, fingerprint_of: Fingerpr
 
 
 def apply_record(
-    events: list[Event], record: Record, site: Site, fingerprint_of: Fingerprinter = event_fingerprint
+    events: list[Event],
+    record: Record,
+    site: Site,
+    fingerprint_of: Fingerprinter = event_fingerprint,
+    earlier: Mapping[str, tuple[Event, Event]] | None = None,
 ) -> list[Event]:
-    """The events as published: with the sequence and last-change time the record gives them."""
+    """The events as published: with the sequence and last-change time the record gives them.
+
+    ``earlier``: by path, each event as read and as published by an earlier call. An event
+    that is the very object read then, published the same, is that same published object."""
     result = []
+    earlier = earlier or {}
     for event in events:
         found = published(event, record, site, fingerprint_of)
+        before = earlier.get(event.path)
+        if before is not None and before[0] is event:
+            same = before[1]
+            if (same.sequence, same.updated) == (found.sequence, found.changed):
+                result.append(same)
+                continue
         result.append(event.as_published(found.sequence, found.changed))
     return result
 
