@@ -277,10 +277,10 @@ def test_rewriting_a_file_with_the_same_bytes_swaps_nothing(store, data):
     before = store.catalog
     path = data / "year-only.toml"
     path.write_bytes(path.read_bytes())
-    assert store.needs_reload()
+    assert store.needs_reload() is not None
     assert not store.reload().swapped
     assert store.catalog is before
-    assert not store.needs_reload()
+    assert store.needs_reload() is None
 
 
 def test_a_file_that_vanishes_mid_read_is_a_problem_not_a_crash(store, data, monkeypatch):
@@ -320,7 +320,7 @@ def test_editor_temp_and_hidden_files_do_not_count_as_changes(store, data):
     (data / ".year-only.toml.swp").write_bytes(b"\0")
     (data / "#year-only.toml#").write_text("x")
     (data / "notes.txt").write_text("x")
-    assert not store.needs_reload()
+    assert store.needs_reload() is None
 
 
 def test_reloading_is_off_for_an_app_given_a_catalog_or_an_interval_of_zero(data):

@@ -100,15 +100,18 @@ class CatalogStore:
         with self._reload_lock:
             self._swap(catalog, self._snapshot.fingerprint)
 
-    def needs_reload(self) -> bool:
-        """True when the files differ from those last read (always True when that is not known)."""
+    def needs_reload(self) -> Fingerprint | None:
+        """The files' fingerprint when they differ from those last read (always when that is not
+        known), else None."""
         if self.directory is None:
-            return False
-        return data_fingerprint(self.directory) != self._snapshot.fingerprint
+            return None
+        fingerprint = data_fingerprint(self.directory)
+        return fingerprint if fingerprint != self._snapshot.fingerprint else None
 
-    def reload(self) -> ReloadResult:
+    def reload(self, fingerprint: Fingerprint | None = None) -> ReloadResult:
         """Read the directory again; swap in the new catalog or keep the last good one.
 
+        ``fingerprint``: the directory's, when the caller has just taken it (``needs_reload``).
         Problems are logged one per line in the validation format and kept
         (``problems``) until data without problems is read.
         """
@@ -116,7 +119,7 @@ class CatalogStore:
             raise RuntimeError("this store was not loaded from a directory")
         with self._reload_lock:
             current = self._snapshot
-            fingerprint = data_fingerprint(self.directory)
+            fingerprint = data_fingerprint(self.directory) if fingerprint is None else fingerprint
             try:
                 # Only changed files are parsed again; the collector keeps running for the request threads.
                 catalog = self.loader.load(pause_collector=False, listing=fingerprint)

@@ -98,8 +98,8 @@ class CatalogWatcher:
         self._started.set()
         for _ in changes:
             try:
-                if self.store.needs_reload():
-                    self.store.reload()
+                if (changed := self.store.needs_reload()) is not None:
+                    self.store.reload(changed)
             except Exception:  # keep watching: one bad reload must not end reloading for good
                 log.exception("reloading %s failed", self.store.directory)
 
@@ -133,8 +133,8 @@ def start_watching(app: Flask) -> CatalogWatcher | None:
     running: CatalogWatcher | None = app.extensions.get(EXTENSION)
     if running is not None and running.pid == os.getpid() and running.is_alive():
         return running
-    if store.needs_reload():
-        store.reload()
+    if (changed := store.needs_reload()) is not None:
+        store.reload(changed)
     watcher = CatalogWatcher(store, interval, config.watch).start()
     app.extensions[EXTENSION] = watcher
     how = "as the kernel reports them" if watcher.method == "notify" else f"every {interval:g}s"
