@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import operator
 import os
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -402,10 +403,10 @@ class Rendition:
     def feed_counts(self) -> dict[str | None, tuple[int, dict[int, int]]]:
         """Events in each feed and in each of its archives: None for the full feed, else by slug (counted once)."""
         counts = {None: (len(self._in_full_feed), {y: a.count for y, a in self.archives.items()})}
+        in_calendar = Counter(e.category for e in self.catalog.dated_events)
         for c in self.catalog.calendars:
             archived = {y: a.count for y, a in self.calendar_archives[c.slug].items()}
-            in_calendar = sum(1 for e in self.catalog.dated_events if e.category == c.slug)
-            counts[c.slug] = (in_calendar - sum(archived.values()), archived)
+            counts[c.slug] = (in_calendar[c.slug] - sum(archived.values()), archived)
         return counts
 
     def _budgeted_feed(self, info: FeedInfo, events: list[Event], slug: str | None):
