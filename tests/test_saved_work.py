@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import os
@@ -17,6 +18,7 @@ from calendar_svc.catalog.languages import LANGUAGES
 from calendar_svc.cli import main
 from calendar_svc.config import Config
 from calendar_svc.disk_cache import DiskCache
+from calendar_svc.publish import saved_work
 
 BASE = "https://cal.test"
 
@@ -67,6 +69,54 @@ def test_a_file_edited_between_starts_is_parsed_and_rendered_again_and_only_that
     assert [r.blocks_rendered for r in renditions.values()] == [1, 1, 1]
     assert b"SUMMARY;LANGUAGE=en:Forum in Astana" in renditions["en"].event_files["aif-2023"].body
     assert published(renditions) == published(uncached)
+
+
+def served_start(events: Path, cache: Path | None):
+    """A server's start: its English rendition, made ready as `calendar-svc serve` does before it forks."""
+    _, renditions = start(events, cache)
+    return saved_work.warm(renditions["en"], DiskCache(cache) if cache is not None else None, events)
+
+
+def test_a_server_restart_takes_the_events_document_and_the_gzip_copies_from_the_first_start(
+    bundled_copy, cache, monkeypatch
+):
+    first = served_start(bundled_copy, cache)
+    uncached = served_start(bundled_copy, None)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("made again")
+
+    monkeypatch.setattr("calendar_svc.publish.rendition.event_json", refuse)
+    monkeypatch.setattr("calendar_svc.publish.resource.gzip.compress", refuse)
+    second = served_start(bundled_copy, cache)
+
+    assert second.json_encoded == 0
+    assert second.events_json.body == first.events_json.body == uncached.events_json.body
+    assert second.gzip_copies() == first.gzip_copies() == uncached.gzip_copies()
+    assert all(gzip.decompress(copy) for copy in second.gzip_copies().values())
+
+
+def test_an_edit_between_server_starts_encodes_and_compresses_again_only_what_it_changed(
+    bundled_copy, cache, monkeypatch
+):
+    first = served_start(bundled_copy, cache)
+    path = bundled_copy / "2023" / "aif-2023.toml"
+    path.write_text(path.read_text().replace("Astana International Forum 2023", "Forum in Astana"))
+    compressed = []
+    compress = gzip.compress
+    monkeypatch.setattr(
+        "calendar_svc.publish.resource.gzip.compress", lambda *a, **k: compressed.append(1) or compress(*a, **k)
+    )
+
+    second = served_start(bundled_copy, cache)
+
+    monkeypatch.undo()
+    uncached = served_start(bundled_copy, None)
+    assert second.json_encoded == 1
+    assert second.events_json.body == uncached.events_json.body
+    assert "Forum in Astana" in second.events_json.body.decode()
+    assert second.gzip_copies() == uncached.gzip_copies()
+    assert len(compressed) == len(second.gzip_copies().keys() - first.gzip_copies().keys()) > 0
 
 
 def test_an_edit_recorded_under_the_same_sequence_and_time_is_still_rendered_again(bundled_copy, cache, runner):

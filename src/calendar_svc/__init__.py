@@ -18,7 +18,7 @@ from .config import Config
 from .disk_cache import DiskCache
 from .errors import CalendarSvcError, CatalogError, Problem
 from .publish.rendition import Rendition
-from .publish.saved_blocks import save_blocks, saved_blocks
+from .publish.saved_work import save_blocks, saved_blocks, saved_events_json
 from .serving.response_cache import ResponseCache
 from .serving.store import CatalogStore
 
@@ -52,9 +52,11 @@ def create_app(
         this_year = config.today_at(dt.datetime.now(dt.UTC)).year
         first = previous is None and cache is not None  # for this origin and language: use the saved work
         reused = saved_blocks(cache, config.events_dir, base_url, lang) if first else previous
+        saved_json = saved_events_json(cache, config.events_dir, base_url, lang, catalog.site) if first else None
         rendition = Rendition(
-            catalog, base_url, feed_budget=config.feed_budget, this_year=this_year, lang=lang, previous=reused
-        )
+            catalog, base_url, feed_budget=config.feed_budget, this_year=this_year, lang=lang, previous=reused,
+            saved_json=saved_json,
+        )  # fmt: skip
         if first:
             save_blocks(cache, config.events_dir, rendition)
         return rendition

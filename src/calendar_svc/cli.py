@@ -15,10 +15,12 @@ from .catalog.loading import load_catalog
 from .catalog.revisions import read_record, write_record
 from .catalog.revisions import stamp as stamp_record
 from .config import Config
+from .disk_cache import DiskCache
 from .errors import CatalogError, ExportError
 from .export import export_site
 from .heap import map_large_blocks
 from .progress import ProgressReport
+from .publish import saved_work
 
 
 def load_or_exit(directory: Path):
@@ -122,7 +124,8 @@ def serve(
     except CatalogError as error:
         raise problems_exit(error, config.events_dir) from None
     # Render before the workers fork, so they start ready and share these pages of memory.
-    app.extensions["calendar_svc"].rendition(config.base_url or f"http://{host}:{port}").warm()
+    rendition = app.extensions["calendar_svc"].rendition(config.base_url or f"http://{host}:{port}")
+    saved_work.warm(rendition, DiskCache(config.cache_dir) if config.cache_dir is not None else None, config.events_dir)
     gc.freeze()  # the collector would otherwise touch, and so copy, those shared pages in every worker
     if server_name == "gunicorn":
         from .serving.gunicorn_server import run_gunicorn

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -118,6 +119,10 @@ class EventsJson:
             spans[key] = (position, position + len(part))
             position += len(part) + len(EVENTS_SEPARATOR)
         return cls(events_json_joined([part for _, part in parts]), spans)
+
+    def holds(self, keys: list[Hashable]) -> bool:
+        """Whether the document is that of the events with reuse keys ``keys``, in this order."""
+        return len(keys) == len(self.spans) and all(map(operator.eq, keys, self.spans))
 
     def part(self, key: Hashable) -> bytes | None:
         """The object of the event with reuse key ``key``, if this document has it."""

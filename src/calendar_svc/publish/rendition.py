@@ -51,7 +51,7 @@ class RenderedEvents:
 
     A later rendition reuses the block of every event with the same ``block_key``
     when it renders for the same origin, language, site and calendars: after an
-    edit, and across restarts (``publish.saved_blocks``).
+    edit, and across restarts (``publish.saved_work``).
     """
 
     base_url: str
@@ -172,14 +172,18 @@ class Rendition:
         this_year: int | None = None,
         lang: str = DEFAULT_LANGUAGE,
         previous: Rendition | RenderedEvents | None = None,
+        saved_json: EventsJson | None = None,
     ):
         """``previous``: an earlier rendition (or its ``rendered``), whose block is reused for every
-        event that has not changed, when it rendered for the same origin and language."""
-        self._render(catalog, base_url, feed_budget, this_year, lang, previous)
+        event that has not changed, when it rendered for the same origin and language.
+        ``saved_json``: an events document an earlier start made for this origin, language and site,
+        whose object is reused for every event that has not changed."""
+        self._render(catalog, base_url, feed_budget, this_year, lang, previous, saved_json)
 
     def _render(
-        self, catalog: Catalog, base_url: str, feed_budget: int, this_year: int | None, lang: str, previous
-    ) -> None:
+        self, catalog: Catalog, base_url: str, feed_budget: int, this_year: int | None, lang: str, previous,
+        saved_json: EventsJson | None,
+    ) -> None:  # fmt: skip
         self.catalog = catalog
         self.base_url = base_url
         self.lang = lang
@@ -198,7 +202,7 @@ class Rendition:
         # Each event's JSON object, from this rendition's events document once made, else from the
         # previous rendition's for the same origin, language and site (``_event_json``).
         self._events_json: EventsJson | None = None
-        self._earlier_events_json: EventsJson | None = None
+        self._earlier_events_json: EventsJson | None = saved_json
         # Each feed made so far, by file name, with the blocks it holds (``_reused``).
         self._made_feeds: dict[str, MadeFeed] = {}
         earlier_feeds: dict[str, MadeFeed] = {}
@@ -287,9 +291,19 @@ class Rendition:
     def events_json(self) -> Resource:
         """All events as JSON (the API speaks English and lists every language's text); made when first asked."""
         events = self.catalog.events
-        document = EventsJson.join([(block_key(e), self._event_json(e)) for e in events])
+        keys = [block_key(e) for e in events]
+        earlier = self._earlier_events_json
+        if earlier is not None and earlier.holds(keys):  # no event changed, none came or went
+            document = earlier
+        else:
+            document = EventsJson.join([(key, self._event_json(e, key)) for key, e in zip(keys, events, strict=True)])
         self._events_json, self._earlier_events_json = document, None  # the earlier document can go
         return self._json_bytes(document.body, events)
+
+    @property
+    def events_document_made(self) -> EventsJson | None:
+        """The events document with where each event's object lies, once ``events_json`` is made."""
+        return self._events_json
 
     def events_json_stream(self) -> Iterator[bytes]:
         """The bytes of ``events_json`` in pieces, without holding the document: what the static build
@@ -298,9 +312,10 @@ class Rendition:
             return iter((self.events_json.body,))
         return events_json_stream(self._event_json(e) for e in self.catalog.events)
 
-    def _event_json(self, event: Event) -> bytes:
-        """``event``'s object in events documents: taken from one already made when it is unchanged."""
-        key = block_key(event)
+    def _event_json(self, event: Event, key: Hashable | None = None) -> bytes:
+        """``event``'s object in events documents: taken from one already made when it is unchanged.
+        ``key``: its ``block_key``, when the caller has it."""
+        key = block_key(event) if key is None else key
         for document in (self._events_json, self._earlier_events_json):
             if document is not None and (part := document.part(key)) is not None:
                 return part
@@ -322,7 +337,7 @@ class Rendition:
                     counts[code] += 1
         return counts
 
-    def warm(self, like: Rendition | None = None) -> Rendition:
+    def warm(self, like: Rendition | None = None, gzipped: Mapping[str, bytes] | None = None) -> Rendition:
         """Make now what is otherwise made on first request (feeds, JSON, gzip copies).
 
         Without ``like``, everything: a server does so before it forks, so every worker
@@ -330,16 +345,22 @@ class Rendition:
         replaces), what ``like`` has made so far: a reload does so before it swaps this
         rendition in, so that no request waits for what was ready before the reload.
         The gzip copies are made on every core while this thread makes the rest
-        (compressing lets other threads run; encoding does not)."""
+        (compressing lets other threads run; encoding does not). ``gzipped``: copies
+        made earlier, by the ETag of the bytes they compress (``gzip_copies``)."""
+        gzipped = gzipped or {}
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="gzip") as pool:
             compressed = [
                 pool.submit(gzip_copy, resource)
                 for resource in (self._everything() if like is None else self._made_by(like))
-                if "gzipped" not in resource.__dict__  # a feed taken from ``like`` brings its copy
+                if not resource.gzip_ready(gzipped.get(resource.etag))  # a feed taken from ``like`` has its copy
             ]
             for done in compressed:
                 done.result()
         return self
+
+    def gzip_copies(self) -> dict[str, bytes]:
+        """Every gzip copy ``warm()`` makes, by the ETag of the bytes it compresses (for the next start)."""
+        return {resource.etag: resource.gzipped for resource in self._everything()}
 
     # Both in the order that starts the largest gzip copies (the JSON documents) first.
 

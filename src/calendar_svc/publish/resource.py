@@ -30,4 +30,16 @@ class Resource:
     @cached_property
     def gzipped(self) -> bytes:
         """The gzip copy (made once; feeds make it before they are served)."""
-        return gzip.compress(self.body, compresslevel=6, mtime=0)
+        return gzip_bytes(self.body)
+
+    def gzip_ready(self, made_earlier: bytes | None = None) -> bool:
+        """Whether the gzip copy is made; ``made_earlier`` (a copy of these very bytes, found by their
+        ETag) becomes it, if it is not."""
+        if "gzipped" not in self.__dict__ and made_earlier is not None:
+            self.__dict__["gzipped"] = made_earlier
+        return "gzipped" in self.__dict__
+
+
+def gzip_bytes(body: bytes) -> bytes:
+    """The same bytes for the same body: no time in the header, one compression level."""
+    return gzip.compress(body, compresslevel=6, mtime=0)
