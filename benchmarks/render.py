@@ -10,7 +10,12 @@ For each size it generates the synthetic dataset, then interleaves rounds of:
   folder (parsed files, rendered events), as every start after the first;
 - ours, warm: rendering everything again from the loaded catalog;
 - ical-generator (npm): building and serialising the full feed from the
-  same events (its input is our own /api/events.json).
+  same events (its input is our own /api/events.json);
+- the server, at the largest size: `calendar-svc serve` timed from process
+  start until its full feed is answered over HTTP, on a first start (a new
+  cache folder) and on a restart (the folder a first server start filled);
+  the server makes everything its workers share before they start, under the
+  default feed budget.
 It prints medians and the ratios; the machine is shared, so compare ratios.
 It also times building one VTIMEZONE (Europe/Berlin, 1990 to 2030), once in a
 fresh process and then rebuilt with the observance cache cleared.
@@ -20,11 +25,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -99,6 +108,32 @@ def run_ical_generator(events_json: Path, rounds: int) -> dict:
     return json.loads(out)
 
 
+def run_server(directory: Path, cache_dir: Path) -> float:
+    """Seconds from starting `calendar-svc serve` until it answers its full feed over HTTP."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "calendar_svc", "serve", "--port", str(port), "--events", str(directory)]
+    env = {**os.environ, "CALENDAR_SVC_CACHE_DIR": str(cache_dir)}
+    started = time.time()
+    server = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True
+    )
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/calendar.ics", timeout=10) as reply:
+                    reply.read()
+                    return time.time() - started
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError(f"the server stopped: {command}") from None
+                time.sleep(0.01)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+
+
 def events_json(directory: Path, target: Path) -> None:
     from calendar_svc.catalog.loading import load_catalog
     from calendar_svc.publish.rendition import Rendition
@@ -118,13 +153,20 @@ def main() -> None:
             generate(size, directory)
             doc = Path(tmp) / f"events-{size}.json"
             events_json(directory, doc)
-            ours, restarts, theirs = [], [], []
+            ours, restarts, theirs, server_starts, server_restarts = [], [], [], [], []
             saved = Path(tmp) / f"cache-{size}"
             run_ours(directory, warm_rounds=0, cache_dir=saved)  # a first start saves its work here
-            for _ in range(args.rounds):  # interleaved, so all see the same machine
+            largest = size == max(args.sizes)
+            served = Path(tmp) / f"server-cache-{size}"
+            if largest:
+                run_server(directory, served)  # a first server start saves its work here
+            for round_ in range(args.rounds):  # interleaved, so all see the same machine
                 ours.append(run_ours(directory, warm_rounds=2))
                 restarts.append(run_ours(directory, warm_rounds=0, cache_dir=saved))
                 theirs.append(run_ical_generator(doc, rounds=3))
+                if largest:
+                    server_starts.append(run_server(directory, Path(tmp) / f"new-cache-{size}-{round_}"))
+                    server_restarts.append(run_server(directory, served))
             med = lambda values: statistics.median(values)  # noqa: E731
             row = {
                 "events": size,
@@ -142,6 +184,9 @@ def main() -> None:
                 "ours_bytes": ours[0]["bytes"],
                 "igen_bytes": theirs[0]["bytes"],
             }
+            if largest:
+                row["server_start_s"] = med(server_starts)
+                row["server_restart_s"] = med(server_restarts)
             row["cold_ratio"] = row["ours_cold_s"] / row["igen_render_s"]
             row["restart_ratio"] = row["restart_s"] / row["igen_render_s"]
             row["warm_ratio"] = row["ours_warm_s"] / row["igen_warm_s"]
@@ -169,6 +214,18 @@ def main() -> None:
             f"| {r['events']:,} | {r['restart_s']:.2f} s | {r['restart_import_s']:.2f} / {r['restart_load_s']:.2f} / "
             f"{r['restart_render_s']:.2f} s | {r['igen_render_s']:.2f} s | {r['restart_ratio']:.2f}× |"
         )
+    print(
+        "\n| events | server: first start to feed answered | server: restart to feed answered "
+        "| ical-generator: first render | first start ÷ igen | restart ÷ igen |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        if "server_start_s" in r:
+            print(
+                f"| {r['events']:,} | {r['server_start_s']:.2f} s | {r['server_restart_s']:.2f} s "
+                f"| {r['igen_render_s']:.2f} s | {r['server_start_s'] / r['igen_render_s']:.2f}× "
+                f"| {r['server_restart_s'] / r['igen_render_s']:.2f}× |"
+            )
     zones = [run_vtimezone(rebuilds=5) for _ in range(args.rounds)]
     first = statistics.median(z["first"] for z in zones)
     again = statistics.median(s for z in zones for s in z["again"])
