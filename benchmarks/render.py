@@ -114,7 +114,12 @@ def run_server(directory: Path, cache_dir: Path) -> float:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "calendar_svc", "serve", "--port", str(port), "--events", str(directory)]
-    env = {**os.environ, "CALENDAR_SVC_CACHE_DIR": str(cache_dir)}
+    # The public origin is set, as in production: what a start saves is kept per origin.
+    env = {
+        **os.environ,
+        "CALENDAR_SVC_CACHE_DIR": str(cache_dir),
+        "CALENDAR_SVC_BASE_URL": "https://calendar.example.org",
+    }
     started = time.time()
     server = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True
@@ -124,14 +129,16 @@ def run_server(directory: Path, cache_dir: Path) -> float:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/calendar.ics", timeout=10) as reply:
                     reply.read()
-                    return time.time() - started
+                    answered = time.time() - started
+                    time.sleep(1)  # the other workers finish starting: one still starting misses SIGTERM
+                    return answered
             except OSError:
                 if server.poll() is not None:
                     raise RuntimeError(f"the server stopped: {command}") from None
                 time.sleep(0.01)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
+        server.wait(60)
 
 
 def events_json(directory: Path, target: Path) -> None:
