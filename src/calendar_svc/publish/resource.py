@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+
+from .gzip_chunks import LEVEL
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 JSON_TYPE = "application/json"
@@ -23,6 +26,8 @@ class Resource:
     filename: str = ""
     attachment: bool = False
     etag: str = field(init=False)
+    # What makes the gzip copy, when not ``gzip_bytes`` of the body (a large document's chunks).
+    compress: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "etag", hashlib.sha256(self.body).hexdigest()[:32])
@@ -30,7 +35,7 @@ class Resource:
     @cached_property
     def gzipped(self) -> bytes:
         """The gzip copy (made once; feeds make it before they are served)."""
-        return gzip_bytes(self.body)
+        return gzip_bytes(self.body) if self.compress is None else self.compress()
 
     def gzip_ready(self, made_earlier: bytes | None = None) -> bool:
         """Whether the gzip copy is made; ``made_earlier`` (a copy of these very bytes, found by their
@@ -42,4 +47,4 @@ class Resource:
 
 def gzip_bytes(body: bytes) -> bytes:
     """The same bytes for the same body: no time in the header, one compression level."""
-    return gzip.compress(body, compresslevel=6, mtime=0)
+    return gzip.compress(body, compresslevel=LEVEL, mtime=0)
