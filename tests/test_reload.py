@@ -20,6 +20,7 @@ from calendar_svc.config import Config
 from calendar_svc.publish.rendition import Rendition
 from calendar_svc.serving.store import CatalogStore
 from calendar_svc.serving.watch import CatalogWatcher, start_watching
+from calendar_svc.web import pages
 
 from .conftest import ROOT, SMALL
 from .ical_checks import parse_with_icalendar
@@ -244,6 +245,35 @@ def test_after_a_reload_what_was_served_before_is_ready_new_without_rendering(da
         assert reply.headers["Content-Encoding"] == "gzip", url
         assert gzip.decompress(reply.data) == expected[url], url
     assert b"Moved: " in expected["/calendar.ics"]
+
+
+def test_while_a_page_is_rendered_again_after_a_reload_other_requests_get_the_previous_page(data, monkeypatch):
+    app = create_app(Config(events_dir=data, reload_interval=0))
+    old_page = app.test_client().get("/").data
+    retitle(data / "timed-astana-2025.toml", 'title = "', 'title = "Moved: ')
+    assert app.extensions["calendar_svc"].reload().swapped
+    rendering, release = threading.Event(), threading.Event()
+    render = pages.render_template
+
+    def slow_render(*args, **kwargs):
+        rendering.set()
+        assert release.wait(10)
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "render_template", slow_render)
+    first: list[bytes] = []
+    renderer = threading.Thread(target=lambda: first.append(app.test_client().get("/").data))
+    renderer.start()
+    assert rendering.wait(10)
+
+    meanwhile = app.test_client().get("/")  # answered at once, though the new page is not made yet
+
+    release.set()
+    renderer.join(10)
+    assert meanwhile.status_code == 200
+    assert meanwhile.data == old_page
+    assert b"Moved: " in first[0]
+    assert app.test_client().get("/").data == first[0]  # the new page from now on
 
 
 def test_a_reload_of_bad_data_keeps_the_catalog_and_logs_each_problem_once(store, data, caplog):

@@ -24,12 +24,23 @@ class RenderCache(Generic[V]):
         self._rendering: dict[Hashable, Lock] = {}
         self._lock = Lock()
 
-    def get(self, key: Hashable, make: Callable[[], V], keep: Callable[[V], bool] = lambda value: True) -> V:
-        """The value for ``key``, made by ``make()`` if missing; kept only if ``keep(value)``."""
+    def get(
+        self,
+        key: Hashable,
+        make: Callable[[], V],
+        keep: Callable[[V], bool] = lambda value: True,
+        meanwhile: Callable[[], V | None] | None = None,
+    ) -> V:
+        """The value for ``key``, made by ``make()`` if missing; kept only if ``keep(value)``.
+
+        ``meanwhile``: while another caller is making the value, an earlier value to answer with
+        instead of waiting (None: wait)."""
         with self._lock:
             found = self._lookup(key)
             if found is not None:
                 return found
+            if key in self._rendering and meanwhile is not None and (earlier := meanwhile()) is not None:
+                return earlier
             rendering = self._rendering.setdefault(key, Lock())
         with rendering:
             with self._lock:

@@ -206,9 +206,13 @@ class Rendition:
         # Each feed made so far, by file name, with the blocks it holds (``_reused``).
         self._made_feeds: dict[str, MadeFeed] = {}
         earlier_feeds: dict[str, MadeFeed] = {}
+        # The previous version's pages for this origin and language, answered while one is made again.
+        self._earlier_pages: RenderCache[Resource] | None = None
         if isinstance(previous, Rendition):
             if (previous.base_url, previous.lang, previous.catalog.site) == (base_url, lang, catalog.site):
                 self._earlier_events_json = previous._events_json or previous._earlier_events_json
+            if (previous.base_url, previous.lang) == (base_url, lang):
+                self._earlier_pages = previous.pages
             earlier_feeds = previous._made_feeds
             previous = previous.rendered
         reusable = previous.reusable_for(base_url, lang, catalog) if previous is not None else {}
@@ -243,6 +247,13 @@ class Rendition:
             lambda e: self._feed(single, [e], f"{e.id}.ics", attachment=True),
             EVENT_FILES_KEPT,
         )
+
+    def page(self, key: Hashable, make: Callable[[], Resource]) -> Resource:
+        """The page for ``key``, made by ``make()`` once. While a request makes a page again after a
+        reload, other requests for it are answered with the previous version's page, if it was
+        made, instead of waiting (a page of 10,000 events takes a tenth of a second)."""
+        earlier = self._earlier_pages
+        return self.pages.get(key, make, meanwhile=lambda: earlier.peek(key) if earlier is not None else None)
 
     @cached_property
     def _calendars(self) -> tuple[dict[str, Resource], dict[str, dict[int, Archive]]]:

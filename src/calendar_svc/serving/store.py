@@ -6,7 +6,8 @@ requests never see a half-loaded catalog and never wait for a reload's
 rendering. Each new rendition has made, before it is swapped in, everything
 the one it replaces had made (feeds, archives, JSON documents, filtered feeds,
 gzip copies; ``Rendition.warm``), so no request waits after the swap for what
-was ready before it; only pages are rendered again on first request.
+was ready before it. Pages are rendered again on first request; meanwhile other
+requests for a page get the previous version's (``Rendition.page``).
 """
 
 from __future__ import annotations

@@ -73,7 +73,7 @@ def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dic
         ).encode()
         return Resource(body, HTML_TYPE, max(last_modified, midnight))
 
-    return resource_response(current.pages.get(key, make), max_age=PAGE_MAX_AGE)
+    return resource_response(current.page(key, make), max_age=PAGE_MAX_AGE)
 
 
 def requested_selection() -> tuple[Selection, Response | None]:
