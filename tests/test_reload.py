@@ -17,6 +17,7 @@ import pytest
 from calendar_svc import create_app
 from calendar_svc.catalog.loading import load_catalog
 from calendar_svc.config import Config
+from calendar_svc.publish.render_cache import RenderCache
 from calendar_svc.publish.rendition import Rendition
 from calendar_svc.serving.store import CatalogStore
 from calendar_svc.serving.watch import CatalogWatcher, start_watching
@@ -274,6 +275,18 @@ def test_while_a_page_is_rendered_again_after_a_reload_other_requests_get_the_pr
     assert meanwhile.data == old_page
     assert b"Moved: " in first[0]
     assert app.test_client().get("/").data == first[0]  # the new page from now on
+
+
+def test_a_render_that_failed_is_tried_again_by_the_next_request_not_answered_from_before():
+    cache: RenderCache[str] = RenderCache(4)
+
+    def fail() -> str:
+        raise RuntimeError("the template has a bug")
+
+    with pytest.raises(RuntimeError):
+        cache.get("/", fail, meanwhile=lambda: "the previous page")
+
+    assert cache.get("/", lambda: "the new page", meanwhile=lambda: "the previous page") == "the new page"
 
 
 def test_a_reload_of_bad_data_keeps_the_catalog_and_logs_each_problem_once(store, data, caplog):

@@ -42,18 +42,20 @@ class RenderCache(Generic[V]):
             if key in self._rendering and meanwhile is not None and (earlier := meanwhile()) is not None:
                 return earlier
             rendering = self._rendering.setdefault(key, Lock())
-        with rendering:
+        try:
+            with rendering:
+                with self._lock:
+                    found = self._lookup(key)
+                if found is None:
+                    found = make()
+                    if keep(found):
+                        with self._lock:
+                            self._values[key] = found
+                            while len(self._values) > self.size:
+                                self._values.popitem(last=False)
+        finally:  # also when ``make`` fails: the next caller tries again rather than take ``meanwhile``
             with self._lock:
-                found = self._lookup(key)
-            if found is None:
-                found = make()
-                if keep(found):
-                    with self._lock:
-                        self._values[key] = found
-                        while len(self._values) > self.size:
-                            self._values.popitem(last=False)
-        with self._lock:
-            self._rendering.pop(key, None)
+                self._rendering.pop(key, None)
         return found
 
     def keys_by_use(self) -> list[Hashable]:
