@@ -112,8 +112,9 @@ class AssembledOnce(Mapping):
 class Archive:
     """One year of past events moved out of a feed that would not fit its budget.
 
-    Its feed is put together from the rendered blocks when first asked for
-    (``Rendition.warm`` asks before a server forks), and kept until ``forget``.
+    Its feed is put together from the rendered blocks when first asked for (a
+    few milliseconds; past years are asked for rarely, so a server does not make
+    them before it forks), and kept until ``forget``.
     """
 
     __slots__ = ("_make", "_resource", "count", "year")
@@ -354,13 +355,14 @@ class Rendition:
     def warm(self, like: Rendition | None = None, gzipped: Mapping[str, bytes] | None = None) -> Rendition:
         """Make now what is otherwise made on first request (feeds, JSON, gzip copies).
 
-        Without ``like``, everything: a server does so before it forks, so every worker
-        shares it instead of making its own. With ``like`` (the rendition this one
-        replaces), what ``like`` has made so far: a reload does so before it swaps this
-        rendition in, so that no request waits for what was ready before the reload.
-        The gzip copies are made on every core while this thread makes the rest
-        (compressing lets other threads run; encoding does not). ``gzipped``: copies
-        made earlier, by the ETag of the bytes they compress (``gzip_copies``)."""
+        Without ``like``, everything but the yearly archives (``Archive``): a server
+        does so before it forks, so every worker shares it instead of making its own.
+        With ``like`` (the rendition this one replaces), what ``like`` has made so far:
+        a reload does so before it swaps this rendition in, so that no request waits
+        for what was ready before the reload. The gzip copies are made on every core
+        while this thread makes the rest (compressing lets other threads run; encoding
+        does not). ``gzipped``: copies made earlier, by the ETag of the bytes they
+        compress (``gzip_copies``)."""
         gzipped = gzipped or {}
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="gzip") as pool:
             compressed = [
@@ -384,8 +386,6 @@ class Rendition:
         yield self.full_feed
         yield from self.calendar_feeds.values()
         yield self.changes_feed
-        yield from (a.resource for a in self.archives.values())
-        yield from (a.resource for years in self.calendar_archives.values() for a in years.values())
         yield from self.calendar_changes_feeds.values()
         if self.lang == DEFAULT_LANGUAGE:
             yield self.calendars_json
