@@ -457,7 +457,8 @@ class Rendition:
             filename = f"{name}-{year}.ics"
             blocks = tuple(self._blocks[e.id] for e in old)
             made = Archive(
-                year, len(old), lambda: self._feed(archive_info, old, filename), self._reused(filename, archive_info, blocks)
+                year, len(old), lambda: self._feed(archive_info, old, filename, blocks=blocks),
+                self._reused(filename, archive_info, blocks),
             )  # fmt: skip
             self._made_feeds[filename] = MadeFeed(archive_info, blocks, made)
             return made
@@ -465,7 +466,7 @@ class Rendition:
         archives = {year: archive(year, old) for year, old in sorted(archived.items())}
         blocks = tuple(self._blocks[e.id] for e in kept)
         feed = self._reused(f"{name}.ics", info, blocks) or self._feed(
-            info, kept, f"{name}.ics", zones=None if archived else zones
+            info, kept, f"{name}.ics", zones=None if archived else zones, blocks=blocks
         )
         self._made_feeds[f"{name}.ics"] = MadeFeed(info, blocks, feed)
         return feed, archives, kept
@@ -481,11 +482,18 @@ class Rendition:
         return earlier.feed if all(map(operator.is_, earlier.blocks, blocks)) else None
 
     def _feed(
-        self, info: FeedInfo, events, filename: str, attachment: bool = False, zones: bytes | None = None
+        self,
+        info: FeedInfo,
+        events,
+        filename: str,
+        attachment: bool = False,
+        zones: bytes | None = None,
+        blocks: tuple[bytes, ...] | None = None,
     ) -> Resource:
-        """``zones``: the events' VTIMEZONE blocks, when already made."""
+        """``zones``, ``blocks``: the events' VTIMEZONE blocks and VEVENT blocks, when already at hand."""
         events = list(events)
-        body = feed_bytes(self.catalog.site, info, events, (self._blocks[e.id] for e in events), zones)
+        blocks = blocks if blocks is not None else tuple(self._blocks[e.id] for e in events)
+        body = feed_bytes(self.catalog.site, info, events, blocks, zones)
         return Resource(body, ICS_TYPE, last_modified(self.catalog.site, events), filename, attachment)
 
     def _json(self, document: dict, events) -> Resource:
