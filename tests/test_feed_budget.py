@@ -8,7 +8,8 @@ import pytest
 from benchmarks.generate import generate
 
 from calendar_svc.catalog.loading import load_catalog
-from calendar_svc.publish.budget import archive_year_limit
+from calendar_svc.publish import rendition as rendition_module
+from calendar_svc.publish.budget import archive_year_limit, split_for_budget
 from calendar_svc.publish.rendition import Rendition
 
 from .conftest import BUNDLED_EVENTS
@@ -149,7 +150,9 @@ def feeds_of(rendition: Rendition) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("year", ["this year", "the first archived year"])
-def test_a_new_rendition_takes_every_feed_without_the_edited_event_from_the_one_it_replaces(tmp_path, year):
+def test_a_new_rendition_takes_every_feed_without_the_edited_event_from_the_one_it_replaces(
+    tmp_path, year, monkeypatch
+):
     directory = tmp_path / "events"
     generate(500, directory)
     before = with_archives(Rendition(load_catalog(directory), "https://cal.test", BUDGET, THIS_YEAR).warm())
@@ -158,8 +161,12 @@ def test_a_new_rendition_takes_every_feed_without_the_edited_event_from_the_one_
     path = directory / target.path
     path.write_text(path.read_text(encoding="utf-8").replace('title = "', 'title = "Edited ', 1), encoding="utf-8")
     edited = load_catalog(directory)
+    splits = []  # the feeds whose events were split between feed and archives again
+    monkeypatch.setattr(rendition_module, "split_for_budget", lambda *a: splits.append(1) or split_for_budget(*a))
 
     after = Rendition(edited, "https://cal.test", BUDGET, THIS_YEAR, previous=before).warm(like=before)
+
+    monkeypatch.undo()
 
     fresh = with_archives(Rendition(edited, "https://cal.test", BUDGET, THIS_YEAR).warm())
     assert {name: feed.body for name, feed in feeds_of(after).items()} == {
@@ -170,3 +177,4 @@ def test_a_new_rendition_takes_every_feed_without_the_edited_event_from_the_one_
     assert len(holding_the_edit) == 2  # the full feed or one of its archives, and its calendar's
     made_again = {name for name, feed in feeds_of(after).items() if feed is not feeds_of(before)[name]}
     assert made_again == holding_the_edit
+    assert len(splits) == after.splits_worked_out == 2  # the full feed's and the edited event's calendar's

@@ -78,7 +78,7 @@ def served_start(events: Path, cache: Path | None):
     return saved_work.warm(renditions["en"], DiskCache(cache) if cache is not None else None, events)
 
 
-def test_a_server_restart_takes_the_events_document_and_the_gzip_copies_from_the_first_start(
+def test_a_server_restart_takes_the_feeds_the_events_document_and_the_gzip_copies_from_the_first_start(
     bundled_copy, cache, monkeypatch
 ):
     first = served_start(bundled_copy, cache)
@@ -89,9 +89,13 @@ def test_a_server_restart_takes_the_events_document_and_the_gzip_copies_from_the
 
     monkeypatch.setattr("calendar_svc.publish.rendition.event_json", refuse)
     monkeypatch.setattr("calendar_svc.publish.resource.gzip.compress", refuse)
+    for making_a_feed in ("split_for_budget", "timezone_blocks", "feed_bytes"):
+        monkeypatch.setattr(f"calendar_svc.publish.rendition.{making_a_feed}", refuse)
     second = served_start(bundled_copy, cache)
 
-    assert second.json_encoded == 0
+    assert second.json_encoded == second.splits_worked_out == 0
+    monkeypatch.undo()
+    assert published({"en": second}) == published({"en": uncached})
     assert second.events_json.body == first.events_json.body == uncached.events_json.body
     assert second.gzip_copies() == first.gzip_copies() == uncached.gzip_copies()
     assert all(gzip.decompress(copy) for copy in second.gzip_copies().values())

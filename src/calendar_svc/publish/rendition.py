@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import operator
 import os
+from array import array
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 
 from ..catalog.languages import DEFAULT_LANGUAGE, Text
@@ -46,12 +47,62 @@ def block_key(event: Event) -> Hashable:
 
 
 @dataclass(frozen=True)
+class MadeFeed:
+    """A feed as made: its head's information, the blocks it holds (the very objects), and its bytes
+    (for an archive, the ``Archive``, whose bytes may not be put together yet)."""
+
+    info: FeedInfo
+    blocks: tuple[bytes, ...]
+    feed: Resource | Archive
+
+
+@dataclass(frozen=True)
+class FeedSplit:
+    """How a budgeted feed's events were split between the feed and its yearly archives
+    (``split_for_budget``), with what the split was worked out from: a later rendition takes it
+    again for the very same blocks (events unchanged), head, budget and year."""
+
+    info: FeedInfo
+    budget: int
+    this_year: int | None
+    blocks: tuple[bytes, ...]  # every event's block before the split, in the feed's order
+    years: array  # each event's archive year, in the same order; 0: kept in the feed
+
+    @classmethod
+    def of(cls, info: FeedInfo, budget: int, this_year: int | None, events: list[Event], blocks: tuple[bytes, ...],
+           archived: dict[int, list[Event]]) -> FeedSplit:  # fmt: skip
+        year_of = {event.id: year for year, old in archived.items() for event in old}
+        return cls(info, budget, this_year, blocks, array("H", (year_of.get(e.id, 0) for e in events)))
+
+    def holds(self, info: FeedInfo, budget: int, this_year: int | None, blocks: tuple[bytes, ...]) -> bool:
+        """Whether this split was worked out from these very inputs."""
+        return (
+            (self.info, self.budget, self.this_year) == (info, budget, this_year)
+            and len(self.blocks) == len(blocks)
+            and all(map(operator.is_, self.blocks, blocks))
+        )
+
+    def apply(self, events: list[Event]) -> tuple[list[Event], dict[int, list[Event]]]:
+        """``split_for_budget`` of ``events`` (those the split was worked out from), taken again."""
+        kept: list[Event] = []
+        archived: dict[int, list[Event]] = {}
+        for event, year in zip(events, self.years, strict=True):
+            if year:
+                archived.setdefault(year, []).append(event)
+            else:
+                kept.append(event)
+        return kept, dict(sorted(archived.items()))
+
+
+@dataclass(frozen=True)
 class RenderedEvents:
-    """Every event's VEVENT block, with what the blocks depend on besides the event itself.
+    """Every event's VEVENT block, with what the blocks depend on besides the event itself, and the
+    feeds made from them: each feed with the very blocks it holds, and each budgeted feed's split.
 
     A later rendition reuses the block of every event with the same ``block_key``
-    when it renders for the same origin, language, site and calendars: after an
-    edit, and across restarts (``publish.saved_work``).
+    when it renders for the same origin, language, site and calendars, and then
+    takes every feed and split made from the very same blocks: after an edit,
+    and across restarts (``publish.saved_work``).
     """
 
     base_url: str
@@ -59,6 +110,8 @@ class RenderedEvents:
     site: Site
     calendars: tuple[CalendarInfo, ...]
     blocks: dict[Hashable, bytes]  # by block_key
+    feeds: dict[str, MadeFeed] = field(default_factory=dict)  # by file name, as they are made
+    splits: dict[str, FeedSplit] = field(default_factory=dict)  # by feed name ("calendar" or the calendar's slug)
 
     def reusable_for(self, base_url: str, lang: str, catalog: Catalog) -> dict[Hashable, bytes]:
         """The blocks, when they render as they would for ``catalog`` at ``base_url`` in ``lang``; else none."""
@@ -67,15 +120,20 @@ class RenderedEvents:
         )  # fmt: skip
         return self.blocks if same else {}
 
+    def made_feeds(self) -> dict[str, MadeFeed]:
+        """The feeds whose bytes are made, by file name (an archive not put together is left out)."""
+        return {
+            name: MadeFeed(made.info, made.blocks, feed)
+            for name, made in self.feeds.items()
+            if (feed := made.feed if isinstance(made.feed, Resource) else made.feed.made) is not None
+        }
 
-@dataclass(frozen=True)
-class MadeFeed:
-    """A feed as made: its head's information, the blocks it holds (the very objects), and its bytes
-    (for an archive, the ``Archive``, whose bytes may not be put together yet)."""
-
-    info: FeedInfo
-    blocks: tuple[bytes, ...]
-    feed: Resource | Archive
+    def to_save(self) -> RenderedEvents:
+        """What a later start can reuse: the blocks of events read from files, the feeds made, the splits."""
+        blocks = {key: block for key, block in self.blocks.items() if isinstance(key, tuple)}
+        return RenderedEvents(
+            self.base_url, self.lang, self.site, self.calendars, blocks, self.made_feeds(), dict(self.splits)
+        )
 
 
 class AssembledOnce(Mapping):
@@ -204,9 +262,6 @@ class Rendition:
         # previous rendition's for the same origin, language and site (``_event_json``).
         self._events_json: EventsJson | None = None
         self._earlier_events_json: EventsJson | None = saved_json
-        # Each feed made so far, by file name, with the blocks it holds (``_reused``).
-        self._made_feeds: dict[str, MadeFeed] = {}
-        earlier_feeds: dict[str, MadeFeed] = {}
         # The previous version's pages for this origin and language, answered while one is made again.
         self._earlier_pages: RenderCache[Resource] | None = None
         if isinstance(previous, Rendition):
@@ -214,15 +269,13 @@ class Rendition:
                 self._earlier_events_json = previous._events_json or previous._earlier_events_json
             if (previous.base_url, previous.lang) == (base_url, lang):
                 self._earlier_pages = previous.pages
-            earlier_feeds = previous._made_feeds
             previous = previous.rendered
         reusable = previous.reusable_for(base_url, lang, catalog) if previous is not None else {}
-        # The previous rendition's feeds, while this one may take them (until its calendars are made).
-        self._earlier_feeds: dict[str, MadeFeed] = {
-            name: MadeFeed(made.info, made.blocks, feed)
-            for name, made in (earlier_feeds.items() if reusable else ())
-            if (feed := made.feed if isinstance(made.feed, Resource) else made.feed.made) is not None
-        }  # an archive not put together is left out: its closure would hold the previous rendition
+        # The previous rendition's feeds and splits, while this one may take them (until its calendars
+        # are made); an archive not put together is left out: its closure would hold the previous rendition.
+        self._earlier_feeds = previous.made_feeds() if reusable else {}
+        self._earlier_splits = dict(previous.splits) if reusable else {}
+        self.splits_worked_out = 0  # budgeted feeds whose split could not be taken from the previous rendition
         rendered: dict[Hashable, bytes] = {}
         self._blocks: dict[str, bytes] = {}  # by event id
         self.blocks_rendered = 0  # events whose block could not be reused
@@ -234,7 +287,9 @@ class Rendition:
                 block = renderer.block(event, urls.event_page(event.id))
                 self.blocks_rendered += 1
             rendered[key] = self._blocks[event.id] = block
-        self.rendered = RenderedEvents(base_url, lang, catalog.site, catalog.calendars, rendered)
+        # Each feed made so far, by file name, with the blocks it holds (``_reused``), and each split.
+        self.rendered = RenderedEvents(base_url, lang, catalog.site, catalog.calendars, rendered, {}, {})
+        self._made_feeds, self._splits = self.rendered.feeds, self.rendered.splits
 
         self.full_feed, self.archives, kept = self._budgeted_feed(
             FeedInfo(self._title, self._description, urls.full_feed()),
@@ -272,7 +327,7 @@ class Rendition:
                 c.colour,
             )
             feeds[c.slug], archives[c.slug], _ = self._budgeted_feed(info, in_calendar.get(c.slug, []), c.slug)
-        self._earlier_feeds = {}  # every feed that could be taken from it has been
+        self._earlier_feeds, self._earlier_splits = {}, {}  # every feed that could be taken from it has been
         return feeds, archives
 
     @property
@@ -445,11 +500,19 @@ class Rendition:
         return counts
 
     def _budgeted_feed(self, info: FeedInfo, events: list[Event], slug: str | None):
-        sizes = {e.id: len(self._blocks[e.id]) for e in events}
-        zones = timezone_blocks(events)
-        overhead = len(calendar_head(self.catalog.site, info)) + len(zones) + len(END_CALENDAR)
-        kept, archived = split_for_budget(events, sizes, overhead, self.feed_budget, self.this_year)
         name = slug or "calendar"
+        every_block = tuple(self._blocks[e.id] for e in events)
+        split, zones = self._earlier_splits.get(name), None
+        if split is not None and split.holds(info, self.feed_budget, self.this_year, every_block):
+            kept, archived = split.apply(events)
+        else:
+            sizes = {e.id: len(block) for e, block in zip(events, every_block, strict=True)}
+            zones = timezone_blocks(events)
+            overhead = len(calendar_head(self.catalog.site, info)) + len(zones) + len(END_CALENDAR)
+            kept, archived = split_for_budget(events, sizes, overhead, self.feed_budget, self.this_year)
+            split = FeedSplit.of(info, self.feed_budget, self.this_year, events, every_block, archived)
+            self.splits_worked_out += 1
+        self._splits[name] = split
 
         def archive(year: int, old: list[Event]) -> Archive:
             title = Text(f"{info.name.value} ({year})", info.name.lang)

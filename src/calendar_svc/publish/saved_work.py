@@ -6,7 +6,10 @@ in the cache folder and makes only what is new or changed since:
 - each event's VEVENT block (``saved_blocks``), reused as within a process:
   by ``RenderedEvents.reusable_for`` (same origin, language, site and
   calendars) and each event's ``block_key`` (its file's path and digest, and
-  its revision). Only blocks of events read from files are saved;
+  its revision). Only blocks of events read from files are saved. With them,
+  in the same file so that they hold the very same block objects, the feeds
+  made from them and each budgeted feed's split: a feed or split is taken
+  again only for the very blocks it was made from, as within a process;
 - the events document of ``/api/events.json`` (``saved_events_json``), saved
   with the site it was made for: each unchanged event's object is taken from
   it by the same key (``Rendition._event_json``);
@@ -16,7 +19,6 @@ in the cache folder and makes only what is new or changed since:
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from ..catalog.model import Site
@@ -40,10 +42,9 @@ def saved_blocks(cache: DiskCache, events_dir: Path, base_url: str, lang: str) -
 
 
 def save_blocks(cache: DiskCache, events_dir: Path, rendition: Rendition) -> None:
-    """Save ``rendition``'s blocks, when it had to render any."""
-    if rendition.blocks_rendered:
-        rendered = rendition.rendered
-        saved = replace(rendered, blocks={k: b for k, b in rendered.blocks.items() if isinstance(k, tuple)})
+    """Save ``rendition``'s blocks, feeds and splits, when it had to render a block or work out a split."""
+    if rendition.blocks_rendered or rendition.splits_worked_out:
+        saved = rendition.rendered.to_save()
         cache.write(CACHE_NAME, scope(events_dir, rendition.base_url, rendition.lang), (), saved)
 
 
@@ -55,13 +56,14 @@ def saved_events_json(cache: DiskCache, events_dir: Path, base_url: str, lang: s
 
 def warm(rendition: Rendition, cache: DiskCache | None, events_dir: Path) -> Rendition:
     """``rendition.warm()``, with the gzip copies an earlier start saved; then save for the next start
-    the copies and the events document, each if it changed."""
+    the blocks with the feeds, the copies and the events document, each if it changed."""
     if cache is None:
         return rendition.warm()
     where = scope(events_dir, rendition.base_url, rendition.lang)
     saved = cache.read(GZIP_NAME, where, ())
     earlier = saved if isinstance(saved, dict) else {}
     rendition.warm(gzipped=earlier)
+    save_blocks(cache, events_dir, rendition)
     copies = rendition.gzip_copies()
     if copies.keys() != earlier.keys():
         cache.write(GZIP_NAME, where, (), copies)
