@@ -31,7 +31,7 @@ from ..disk_cache import DiskCache
 from ..errors import CatalogError, Problem
 from .calendars_file import parse_settings
 from .event_file import parse_event
-from .files import REVISIONS_FILE, SETTINGS_FILE, Fingerprint, data_fingerprint
+from .files import REVISIONS_FILE, SETTINGS_FILE, Fingerprint, data_fingerprint, read_file
 from .model import Catalog, Event, Site
 from .revisions import (
     EMPTY,
@@ -105,21 +105,21 @@ class CatalogLoader:
         stats = {name: (size, mtime, inode) for name, size, mtime, inode in listing}
         known, self._read = self._read, {}
 
-        def read(name: str) -> tuple[bytes, bytes | None]:
+        def read(name: str, path: str | None = None) -> tuple[bytes, bytes | None]:
             """The file's SHA-256 and bytes; only the SHA-256 when its stat is the last load's."""
+            stat = stats[name]
             earlier = known.get(name)
-            if earlier is not None and earlier[0] == stats[name]:
+            if earlier is not None and earlier[0] == stat:
                 sha, raw = earlier[1], None
             else:
-                raw = read_bytes(name)
+                raw = read_file(path or path_of(name), stat[0])
                 sha = hashlib.sha256(raw).digest()
-            self._read[name] = (stats[name], sha)
+            self._read[name] = (stat, sha)
             digest.update(name.encode() + b"\0" + sha + b"\0")
             return sha, raw
 
         def read_bytes(name: str) -> bytes:
-            with open(path_of(name), "rb") as file:
-                return file.read()
+            return read_file(path_of(name), stats[name][0])
 
         settings_path = path_of(SETTINGS_FILE)
         site, calendars, settings_raw = None, (), None
@@ -157,8 +157,8 @@ class CatalogLoader:
         for name in stats:
             if name in (SETTINGS_FILE, REVISIONS_FILE):
                 continue
-            sha, raw = read(name)
             key = path_of(name)
+            sha, raw = read(name, key)
             cached = self._parsed.get(key)
             if cached is None or cached[0] != sha:
                 if raw is None:  # unchanged, but its parse was dropped (new settings)
@@ -228,8 +228,11 @@ class CatalogLoader:
 
 
 def path_in(top: str, name: str) -> str:
-    """The path of ``name`` (relative to the events folder ``top``), as str(Path(top) / name) spells it."""
-    return name if top == "." else os.path.join(top, name)
+    """The path of ``name`` (relative to the events folder ``top``, "/" between its parts), as
+    str(Path(top) / name) spells it (a string join: a tenth of os.path.join's time)."""
+    if top == ".":
+        return name
+    return top + name if top.endswith("/") else f"{top}/{name}"
 
 
 def parse_entry(path: str, raw: bytes, sha: bytes, categories: frozenset[str] | None) -> Entry:
@@ -258,8 +261,7 @@ def parse_files(top: str, names: list[str], categories: frozenset[str]) -> list[
     for name in names:
         path = path_in(top, name)
         try:
-            with open(path, "rb") as file:
-                raw = file.read()
+            raw = read_file(path)
         except OSError:
             continue
         done.append((name, parse_entry(path, raw, hashlib.sha256(raw).digest(), categories)))
