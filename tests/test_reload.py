@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -19,8 +20,9 @@ from calendar_svc.catalog.loading import load_catalog
 from calendar_svc.config import Config
 from calendar_svc.publish.render_cache import RenderCache
 from calendar_svc.publish.rendition import Rendition
+from calendar_svc.serving import watch
 from calendar_svc.serving.store import CatalogStore
-from calendar_svc.serving.watch import CatalogWatcher, start_watching
+from calendar_svc.serving.watch import CAUGHT_UP_WITHIN, CatalogWatcher, start_watching
 from calendar_svc.web import pages
 
 from .conftest import ROOT, SMALL
@@ -160,6 +162,7 @@ def test_a_broken_edit_keeps_the_last_good_data_and_reports_degraded_until_repai
 def test_a_worker_started_after_an_edit_serves_the_edit_from_its_first_request(data, tmp_path):
     server = Service(data, tmp_path / "server.log", workers=1, env={"CALENDAR_SVC_RELOAD_INTERVAL": "3600"})
     try:
+        time.sleep(CAUGHT_UP_WITHIN)  # the data the server read, and forks every new worker from, is older
         retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
         [worker] = server.worker_pids()
         os.kill(worker, signal.SIGKILL)  # the server forks a new worker from its first copy of the data
@@ -364,6 +367,48 @@ def test_editor_temp_and_hidden_files_do_not_count_as_changes(store, data):
     (data / "#year-only.toml#").write_text("x")
     (data / "notes.txt").write_text("x")
     assert store.needs_reload() is None
+
+
+def reloads_in(app, monkeypatch) -> list[str]:
+    """The name of the thread of each reload of ``app``'s store, as they happen."""
+    store = app.extensions["calendar_svc"]
+    threads, reload = [], store.reload
+    monkeypatch.setattr(store, "reload", lambda *a: threads.append(threading.current_thread().name) or reload(*a))
+    return threads
+
+
+@pytest.mark.parametrize("mode", ["auto", "poll"])
+def test_a_worker_forked_just_after_the_data_was_read_answers_at_once_and_its_watcher_catches_up(
+    data, monkeypatch, mode
+):
+    app = create_app(Config(events_dir=data, reload_interval=3600, watch=mode))
+    reloads = reloads_in(app, monkeypatch)
+    retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
+
+    watcher = start_watching(app)
+
+    try:
+        store = app.extensions["calendar_svc"]
+        wait_until(lambda: any(e.title.startswith("Edited: ") for e in store.catalog.events), TIMEOUT, "no catch-up")
+    finally:
+        watcher.stop()
+    assert reloads == ["calendar-svc-watcher"]
+
+
+@pytest.mark.parametrize("mode", ["auto", "poll"])
+def test_a_worker_forked_from_older_data_catches_up_before_it_answers(data, monkeypatch, mode):
+    app = create_app(Config(events_dir=data, reload_interval=3600, watch=mode))
+    reloads = reloads_in(app, monkeypatch)
+    retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
+    monkeypatch.setattr(watch, "CAUGHT_UP_WITHIN", 0)  # the data read above counts as old
+
+    watcher = start_watching(app)
+
+    try:
+        assert any(e.title.startswith("Edited: ") for e in app.extensions["calendar_svc"].catalog.events)
+        assert reloads == [threading.current_thread().name]
+    finally:
+        watcher.stop()
 
 
 def test_reloading_is_off_for_an_app_given_a_catalog_or_an_interval_of_zero(data):

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +44,7 @@ class Snapshot:
     catalog: Catalog
     problems: tuple[Problem, ...] = ()
     fingerprint: Fingerprint | None = None  # of the files last read; None: not known
+    read_at: float = -math.inf  # when they were read (time.monotonic(), which a forked process shares)
 
 
 @dataclass(frozen=True)
@@ -59,11 +62,13 @@ class CatalogStore:
         directory: str | Path | None = None,
         fingerprint: Fingerprint | None = None,
         render: Render | None = None,
+        read_at: float = -math.inf,
     ):
+        """``fingerprint``, ``read_at``: of the files ``catalog`` was read from, and when (``Snapshot``)."""
         self.directory = Path(directory) if directory is not None else None
         self.loader = CatalogLoader(self.directory) if self.directory is not None else None
         self.render = render or default_render
-        self._snapshot = Snapshot(catalog, (), fingerprint)
+        self._snapshot = Snapshot(catalog, (), fingerprint, read_at)
         self._renditions: RenderCache[Rendition] = RenderCache(RENDITIONS_KEPT)  # by (version, base URL, language)
         self._reload_lock = Lock()  # one reload at a time
 
@@ -72,6 +77,7 @@ class CatalogStore:
         """Load ``directory`` (raising CatalogError on problems) and remember what was read.
 
         ``cache``: where the first load finds and saves what earlier starts parsed and validated."""
+        read_at = time.monotonic()
         fingerprint = data_fingerprint(directory)  # taken first: a write during the load shows as a change
         loader = CatalogLoader(directory, cache)
         catalog = loader.load(listing=fingerprint)
@@ -79,7 +85,7 @@ class CatalogStore:
         # it costs tens of milliseconds at 10,000 events), and forked workers then share its pages.
         gc.freeze()
         log_unstamped(catalog)
-        store = cls(catalog, directory, fingerprint, render)
+        store = cls(catalog, directory, fingerprint, render, read_at)
         store.loader = loader  # reloads parse only the files that changed since
         return store
 
@@ -96,10 +102,15 @@ class CatalogStore:
     def problems(self) -> tuple[Problem, ...]:
         return self._snapshot.problems
 
+    def read_within(self, seconds: float) -> bool:
+        """Whether the files served were read less than ``seconds`` ago (by this process, or by the one
+        it was forked from)."""
+        return time.monotonic() - self._snapshot.read_at < seconds
+
     def replace(self, catalog: Catalog) -> None:
         """Serve ``catalog`` from now on, rendered first for every base URL in use."""
         with self._reload_lock:
-            self._swap(catalog, self._snapshot.fingerprint)
+            self._swap(catalog, self._snapshot.fingerprint, self._snapshot.read_at)
 
     def needs_reload(self) -> Fingerprint | None:
         """The files' fingerprint when they differ from those last read (always when that is not
@@ -120,6 +131,7 @@ class CatalogStore:
             raise RuntimeError("this store was not loaded from a directory")
         with self._reload_lock:
             current = self._snapshot
+            read_at = time.monotonic()
             fingerprint = data_fingerprint(self.directory) if fingerprint is None else fingerprint
             try:
                 # Only changed files are parsed again; the collector keeps running for the request threads.
@@ -132,9 +144,9 @@ class CatalogStore:
                 if catalog.version == current.catalog.version:
                     if current.problems:
                         log.info("event data fixed: serving version %s again without problems", catalog.version)
-                    self._snapshot = Snapshot(current.catalog, (), fingerprint)
+                    self._snapshot = Snapshot(current.catalog, (), fingerprint, read_at)
                     return ReloadResult(False, ())
-                self._swap(catalog, fingerprint)
+                self._swap(catalog, fingerprint, read_at)
                 log.info(
                     "reloaded event data from %s: %d events, version %s (was %s)",
                     self.directory,
@@ -155,10 +167,10 @@ class CatalogStore:
                 )
                 for problem in problems:
                     log.error("%s", problem)
-            self._snapshot = Snapshot(current.catalog, problems, fingerprint)
+            self._snapshot = Snapshot(current.catalog, problems, fingerprint, read_at)
             return ReloadResult(False, problems)
 
-    def _swap(self, catalog: Catalog, fingerprint: Fingerprint | None) -> None:
+    def _swap(self, catalog: Catalog, fingerprint: Fingerprint | None, read_at: float) -> None:
         # Render for every base URL in use (least recently used first), and make what the
         # rendition it replaces had made, before anyone can see the new catalog; renditions
         # of older catalogs are never asked for again, so they go.
@@ -171,7 +183,7 @@ class CatalogStore:
             if previous is not None:
                 rendition.warm(like=previous)
             fresh.append(((catalog.version, url, lang), rendition))
-        self._snapshot = Snapshot(catalog, (), fingerprint)
+        self._snapshot = Snapshot(catalog, (), fingerprint, read_at)
         self._renditions.replace(fresh)
 
     def forget_pages(self) -> None:
