@@ -17,7 +17,6 @@ from .catalog.revisions import stamp as stamp_record
 from .config import Config
 from .disk_cache import DiskCache
 from .errors import CatalogError, ExportError
-from .export import export_site
 from .heap import map_large_blocks
 from .progress import ProgressReport
 from .publish import saved_work
@@ -160,6 +159,8 @@ def build(outdir: Path, events_dir: Path | None, base_url: str | None, today, qu
     config = config_or_exit(events_dir=events_dir, base_url=base_url)
     if config.base_url is None:
         raise click.ClickException("a static export needs the public origin: --base-url or $CALENDAR_SVC_BASE_URL")
+    from .export import export_site  # here: a server start need not import the build (25 ms)
+
     progress = None if quiet else ProgressReport("building")
     map_large_blocks()  # the large blocks a build frees go back to the system (see heap)
     try:
