@@ -78,7 +78,17 @@ def served_start(events: Path, cache: Path | None):
     return saved_work.warm(renditions["en"], DiskCache(cache) if cache is not None else None, events)
 
 
-def test_a_server_restart_takes_the_feeds_the_events_document_and_the_gzip_copies_from_the_first_start(
+def whole_catalog(rendition) -> dict[str, bytes]:
+    """The documents a rendition makes from the whole catalog: the Atom feeds and calendars.json."""
+    feeds = rendition.calendar_changes_feeds
+    return {
+        "changes": rendition.changes_feed.body,
+        **{slug: feeds[slug].body for slug in feeds},
+        "calendars.json": rendition.calendars_json.body,
+    }
+
+
+def test_a_server_restart_takes_the_feeds_documents_and_gzip_copies_from_the_first_start(
     bundled_copy, cache, monkeypatch
 ):
     first = served_start(bundled_copy, cache)
@@ -89,13 +99,14 @@ def test_a_server_restart_takes_the_feeds_the_events_document_and_the_gzip_copie
 
     monkeypatch.setattr("calendar_svc.publish.rendition.event_json", refuse)
     monkeypatch.setattr("calendar_svc.publish.resource.gzip.compress", refuse)
-    for making_a_feed in ("split_for_budget", "timezone_blocks", "feed_bytes"):
-        monkeypatch.setattr(f"calendar_svc.publish.rendition.{making_a_feed}", refuse)
+    for making in ("split_for_budget", "timezone_blocks", "feed_bytes", "atom_bytes", "calendars_document"):
+        monkeypatch.setattr(f"calendar_svc.publish.rendition.{making}", refuse)
     second = served_start(bundled_copy, cache)
 
     assert second.json_encoded == second.splits_worked_out == 0
     monkeypatch.undo()
     assert published({"en": second}) == published({"en": uncached})
+    assert whole_catalog(second) == whole_catalog(uncached)
     assert second.events_json.body == first.events_json.body == uncached.events_json.body
     assert second.gzip_copies() == first.gzip_copies() == uncached.gzip_copies()
     assert all(gzip.decompress(copy) for copy in second.gzip_copies().values())
@@ -123,6 +134,7 @@ def test_an_edit_between_server_starts_encodes_and_compresses_again_only_what_it
     assert "Forum in Astana" in second.events_json.body.decode()
     assert second.gzip_copies() == uncached.gzip_copies()
     assert len(compressed) == len(second.gzip_copies().keys() - first.gzip_copies().keys()) > 0
+    assert whole_catalog(second) == whole_catalog(uncached) != whole_catalog(first)
 
 
 def test_an_edit_recorded_under_the_same_sequence_and_time_is_still_rendered_again(bundled_copy, cache, runner):

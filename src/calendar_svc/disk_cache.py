@@ -2,13 +2,17 @@
 
 Two kinds of work are kept: what each event file's bytes parsed and validated
 to (``catalog.loading``), and what was rendered per language and origin: each
-event's VEVENT block, the events document and gzip copies (``publish.saved_work``). Each cache file holds the key it was
-written under and is used only when that key equals the one asked for; every
-key includes a digest of this package's own code and of the Python that runs
-it, so an upgrade never meets an older cache. The users check the contents
-again entry by entry: a parse result by the file's name and bytes, a block or
-an event's JSON object by the event's every field, a gzip copy by the digest of
-the bytes it compresses. A cache never changes a byte of what is published.
+event's VEVENT block with the feeds made from the blocks, the events document,
+the documents made from the whole catalog and gzip copies
+(``publish.saved_work``). Each cache file holds the key it was written under
+and is used only when that key equals the one asked for; every key includes a
+digest of this package's own code and of the Python that runs it, so an upgrade
+never meets an older cache. The users check the contents again entry by entry:
+a parse result by the file's name and bytes, a block or an event's JSON object
+by the event's every field, a feed by the very blocks it holds, a whole-catalog
+document by the digest of every file's name and bytes, a gzip copy by the
+digest of the bytes it compresses. A cache never changes a byte of what is
+published.
 
 The files are pickles, so the folder must be writable only by the account the
 service runs as: it is created with mode 0700, and files in it are read only

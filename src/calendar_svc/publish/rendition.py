@@ -276,6 +276,8 @@ class Rendition:
         self._earlier_feeds = previous.made_feeds() if reusable else {}
         self._earlier_splits = dict(previous.splits) if reusable else {}
         self.splits_worked_out = 0  # budgeted feeds whose split could not be taken from the previous rendition
+        self._whole_catalog_saved: dict[str, Resource] = {}
+        self._whole_catalog_made: dict[str, Resource] = {}
         rendered: dict[Hashable, bytes] = {}
         self._blocks: dict[str, bytes] = {}  # by event id
         self.blocks_rendered = 0  # events whose block could not be reused
@@ -342,17 +344,38 @@ class Rendition:
     def changes_feed(self) -> Resource:
         """The Atom feed of the latest changes; made when first asked for, like those of each calendar."""
         lang = self.lang
-        return self._atom(None, joined([Text(translate(lang, "Changes"), lang), self._title], " · ", lang))
+        return self._whole_catalog(
+            "changes.atom",
+            lambda: self._atom(None, joined([Text(translate(lang, "Changes"), lang), self._title], " · ", lang)),
+        )
 
     @cached_property
     def calendar_changes_feeds(self) -> Mapping[str, Resource]:
         lang = self.lang
         return AssembledOnce(
             {c.slug: c for c in self.catalog.calendars},
-            lambda c: self._atom(
-                c.slug, joined([Text(translate(lang, "Changes"), lang), self._names[c.slug]], " · ", lang)
+            lambda c: self._whole_catalog(
+                f"changes/{c.slug}.atom",
+                lambda: self._atom(
+                    c.slug, joined([Text(translate(lang, "Changes"), lang), self._names[c.slug]], " · ", lang)
+                ),
             ),
         )
+
+    def _whole_catalog(self, name: str, make: Callable[[], Resource]) -> Resource:
+        """A document made from the whole catalog, not from event blocks (Atom feeds, calendars.json):
+        taken from ``take_whole_catalog``'s when there, else made. Either way kept by ``name``."""
+        self._whole_catalog_made[name] = made = self._whole_catalog_saved.pop(name, None) or make()
+        return made
+
+    def take_whole_catalog(self, documents: Mapping[str, Resource]) -> None:
+        """Documents ``whole_catalog_made`` gave for this very catalog version, origin, language, feed
+        budget and year (by an earlier start): they are taken instead of made."""
+        self._whole_catalog_saved = dict(documents)
+
+    def whole_catalog_made(self) -> dict[str, Resource]:
+        """The documents made from the whole catalog so far, by name (for the next start)."""
+        return dict(self._whole_catalog_made)
 
     @cached_property
     def events_json(self) -> Resource:
@@ -394,8 +417,12 @@ class Rendition:
 
     @cached_property
     def calendars_json(self) -> Resource:
-        document = calendars_document(self.catalog, self.urls, self.feed_counts, self.country_counts)
-        return self._json(document, self.catalog.events)
+        return self._whole_catalog(
+            "calendars.json",
+            lambda: self._json(
+                calendars_document(self.catalog, self.urls, self.feed_counts, self.country_counts), self.catalog.events
+            ),
+        )
 
     @cached_property
     def country_counts(self) -> dict[str, int]:

@@ -14,7 +14,11 @@ in the cache folder and makes only what is new or changed since:
   with the site it was made for: each unchanged event's object is taken from
   it by the same key (``Rendition._event_json``);
 - the gzip copies of what a server makes before it forks (``warm``), by the
-  ETag of the bytes they compress.
+  ETag of the bytes they compress;
+- the documents made from the whole catalog, not from event blocks (Atom
+  feeds, ``calendars.json``; ``Rendition.whole_catalog_made``), with their
+  gzip copies, under the catalog's version (a digest of every file's name
+  and bytes), the feed budget and the year.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from .rendition import RenderedEvents, Rendition
 CACHE_NAME = "blocks"
 EVENTS_JSON_NAME = "events-json"
 GZIP_NAME = "gzip"
+WHOLE_CATALOG_NAME = "whole-catalog"
 
 
 def scope(events_dir: Path, base_url: str, lang: str) -> str:
@@ -55,14 +60,22 @@ def saved_events_json(cache: DiskCache, events_dir: Path, base_url: str, lang: s
 
 
 def warm(rendition: Rendition, cache: DiskCache | None, events_dir: Path) -> Rendition:
-    """``rendition.warm()``, with the gzip copies an earlier start saved; then save for the next start
-    the blocks with the feeds, the copies and the events document, each if it changed."""
+    """``rendition.warm()``, with the whole-catalog documents and gzip copies an earlier start saved;
+    then save for the next start those, the blocks with the feeds and the events document, each if
+    it changed."""
     if cache is None:
         return rendition.warm()
     where = scope(events_dir, rendition.base_url, rendition.lang)
+    version = (rendition.catalog.version, rendition.feed_budget, rendition.this_year)
+    documents = cache.read(WHOLE_CATALOG_NAME, where, version)
+    if isinstance(documents, dict):
+        rendition.take_whole_catalog(documents)
     saved = cache.read(GZIP_NAME, where, ())
     earlier = saved if isinstance(saved, dict) else {}
     rendition.warm(gzipped=earlier)
+    made = rendition.whole_catalog_made()
+    if not isinstance(documents, dict) or made.keys() != documents.keys():
+        cache.write(WHOLE_CATALOG_NAME, where, version, made)
     save_blocks(cache, events_dir, rendition)
     copies = rendition.gzip_copies()
     if copies.keys() != earlier.keys():
