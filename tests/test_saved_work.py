@@ -15,6 +15,7 @@ import pytest
 
 from calendar_svc import create_app
 from calendar_svc.catalog.languages import LANGUAGES
+from calendar_svc.catalog.loading import load_catalog
 from calendar_svc.cli import main
 from calendar_svc.config import Config
 from calendar_svc.disk_cache import DiskCache
@@ -56,6 +57,38 @@ def test_a_second_start_parses_and_renders_nothing_and_publishes_the_same_bytes(
     assert [r.blocks_rendered for r in second_renditions.values()] == [0, 0, 0]
     assert published(second_renditions) == published(uncached) == published(first_renditions)
     assert second.catalog == first.catalog
+
+
+def test_a_start_on_the_very_same_files_takes_the_catalog_the_last_one_loaded_and_reloads_from_it(
+    bundled_copy, cache, monkeypatch
+):
+    first, _ = start(bundled_copy, cache)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("worked out again")
+
+    for working_out in ("parse_entry", "parse_record", "apply_record", "record_problems", "duplicate_problems"):
+        monkeypatch.setattr(f"calendar_svc.catalog.loading.{working_out}", refuse)
+    second = create_app(Config(events_dir=bundled_copy, base_url=BASE, cache_dir=cache)).extensions["calendar_svc"]
+    monkeypatch.undo()
+
+    assert second.catalog == first.catalog
+    path = bundled_copy / "2023" / "aif-2023.toml"
+    path.write_text(path.read_text().replace("Astana International Forum 2023", "Forum in Astana"))
+    assert second.reload().swapped
+    assert second.loader.parsed_last_time == 1
+    assert second.catalog == load_catalog(bundled_copy)
+
+
+def test_the_same_folder_under_another_path_is_loaded_with_that_path(bundled_copy, cache, tmp_path):
+    start(bundled_copy, cache)
+    elsewhere = tmp_path / "linked-events"
+    elsewhere.symlink_to(bundled_copy)
+
+    store, _ = start(elsewhere, cache)
+
+    assert {e.path.split("/")[-3] for e in store.catalog.events} == {"linked-events"}
+    assert store.catalog == load_catalog(elsewhere)
 
 
 def test_a_file_edited_between_starts_is_parsed_and_rendered_again_and_only_that_one(bundled_copy, cache):
@@ -214,7 +247,7 @@ def test_a_damaged_cache_file_is_ignored_with_a_warning_and_replaced(bundled_cop
     again, _ = start(bundled_copy, cache)
 
     assert store.loader.parsed_last_time == 80
-    assert sum(1 for r in caplog.records if "ignoring cache file" in r.getMessage()) == 5  # parsed, record, 3 languages
+    assert sum(1 for r in caplog.records if "ignoring cache file" in r.getMessage()) == 5  # loaded, record, 3 languages
     assert again.loader.parsed_last_time == 0
 
 
@@ -222,7 +255,7 @@ def test_a_cache_file_of_another_account_is_not_read(bundled_copy, cache, caplog
     if os.getuid() != 0:
         pytest.skip("needs to give a file to another account")
     start(bundled_copy, cache)
-    for path in cache.glob("parsed-*.pickle"):
+    for path in cache.glob("loaded-*.pickle"):
         os.chown(path, 65534, 65534)
 
     with caplog.at_level(logging.WARNING, logger="calendar_svc.cache"):
@@ -236,7 +269,7 @@ def test_the_cache_folder_is_private_to_the_account(bundled_copy, cache):
     start(bundled_copy, cache)
 
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
-    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["blocks"] * 3 + ["parsed", "record"]
+    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["blocks"] * 3 + ["loaded", "record"]
 
 
 def test_a_cache_folder_that_cannot_be_written_only_costs_a_warning(bundled_copy, tmp_path, caplog):

@@ -7,8 +7,10 @@ A ``CatalogLoader`` remembers what each file's bytes parsed and validated to,
 so loading the same folder again after an edit parses and validates only the
 files whose bytes changed; the checks across files (duplicate ids and UIDs,
 the revision record) still run over the whole catalog every time. Given a
-``DiskCache``, its first load also reuses what an earlier process worked out
-for files with the same name and bytes, and saves what it had to work out.
+``DiskCache``, its first load takes the catalog an earlier process loaded from
+the very same files (by the digest of every file's name and bytes), or else
+reuses what it worked out for files with the same name and bytes, and saves
+what it had to work out.
 A first load that finds nothing saved and has many files to parse shares them
 out to forked processes, one per core, when no other thread runs (a fork
 copies a lock held by another thread as held); the result is the same.
@@ -23,6 +25,7 @@ import os
 import pickle
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import tomli as tomllib  # the compiled build of the parser that became tomllib: 2-3x faster
@@ -52,8 +55,19 @@ def load_catalog(directory: str | Path) -> Catalog:
 
 Parsed = Event | list[Problem]  # what one event file's bytes validate to
 Entry = tuple[bytes, Parsed, str]  # a file's SHA-256, what its bytes validate to, and the event's fingerprint or ""
-CACHE_NAME = "parsed"
+CACHE_NAME = "loaded"
 RECORD_CACHE_NAME = "record"  # apart, under its file's digest: a changed record never unpickles the old one
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a first load saves for the next process's (``DiskCache``), under the settings' bytes."""
+
+    top: str  # the folder as the paths in ``parsed`` and ``catalog`` spell it
+    version: str  # the SHA-256 of every file's name and bytes
+    parsed: dict[str, Entry]  # what each event file's bytes validate to, by path
+    catalog: Catalog | None  # what the files load to; None: they had problems
+    published: dict[str, tuple[Event, Event]]  # by path: each event as read and as published in ``catalog``
 
 
 class CatalogLoader:
@@ -137,13 +151,11 @@ class CatalogLoader:
         if settings_raw != self._settings or site is None:  # categories may have changed: validate all again
             self._parsed = {}
         self._settings = settings_raw if site is not None else None
-        if first_load and site is not None:
-            self._parsed = self._saved(settings_raw)
+        saved = self._saved(settings_raw) if first_load and site is not None else None
+        if saved is not None:
+            self._parsed = saved.parsed
 
         categories = frozenset(c.slug for c in calendars)
-        events: list[Event] = []
-        fingerprints: dict[Event, str] = {}
-        parsed: dict[str, Entry] = {}
         self.parsed_last_time = 0
         # A first load with nothing saved shares the parsing out over the cores; the loop below
         # then finds each file's parse under the digest of the bytes that were parsed.
@@ -154,11 +166,17 @@ class CatalogLoader:
                 known[name] = (stats[name], entry[0])
                 self._parsed[path_of(name)] = entry
                 self.parsed_last_time += 1
-        for name in stats:
-            if name in (SETTINGS_FILE, REVISIONS_FILE):
-                continue
-            key = path_of(name)
-            sha, raw = read(name, key)
+        files = [(name, key, *read(name, key)) for name in names for key in [path_of(name)]]
+        record_read = read(REVISIONS_FILE) if REVISIONS_FILE in stats else None
+        version = digest.hexdigest()  # of every file's name and bytes
+        if saved is not None and saved.catalog is not None and (saved.version, saved.top) == (version, top):
+            self._parsed, self._published = saved.parsed, saved.published  # the very same bytes, the same catalog
+            return saved.catalog
+
+        events: list[Event] = []
+        fingerprints: dict[Event, str] = {}
+        parsed: dict[str, Entry] = {}
+        for name, key, sha, raw in files:
             cached = self._parsed.get(key)
             if cached is None or cached[0] != sha:
                 if raw is None:  # unchanged, but its parse was dropped (new settings)
@@ -177,27 +195,29 @@ class CatalogLoader:
         problems.extend(duplicate_problems(events, site))
         record_path = path_of(REVISIONS_FILE)
         record = EMPTY
-        if REVISIONS_FILE in stats:
+        if record_read is not None:
             try:
-                sha, raw = read(REVISIONS_FILE)
-                record = self._parse_record(sha, raw, lambda: read_bytes(REVISIONS_FILE), first_load)
+                record = self._parse_record(*record_read, lambda: read_bytes(REVISIONS_FILE), first_load)
             except RecordError as error:
                 problems.append(Problem(record_path, "", str(error)))
-        if first_load and site is not None:
-            self._save(settings_raw)
+        catalog = None
+        if not problems and site is not None:
+            unstamped = record_problems(events, record, record_path, fingerprints.__getitem__)
+            as_read, events = events, apply_record(events, record, site, fingerprints.__getitem__, self._published)
+            self._published = {e.path: (e, published) for e, published in zip(as_read, events, strict=True)}
+            events.sort(key=lambda e: e.sort_key)
+            catalog = Catalog(
+                site=site, calendars=calendars, events=tuple(events), version=version[:16],
+                revisions=tuple(all_revisions(record)), unstamped=tuple(sorted(unstamped)),
+            )  # fmt: skip
+        if first_load and site is not None and (saved is None or (saved.version, saved.top) != (version, top)):
+            self._save(Loaded(top, version, self._parsed, catalog, self._published if catalog else {}))
         # Not kept between loads: at 10,000 events the parsed record is about 25 MB in every server
         # process, and parsing it again takes a tenth of a second.
         self._record = None
-        if problems or site is None:
+        if catalog is None:
             raise CatalogError(problems)
-        unstamped = record_problems(events, record, record_path, fingerprints.__getitem__)
-        as_read, events = events, apply_record(events, record, site, fingerprints.__getitem__, self._published)
-        self._published = {event.path: (event, published) for event, published in zip(as_read, events, strict=True)}
-        events.sort(key=lambda e: e.sort_key)
-        return Catalog(
-            site=site, calendars=calendars, events=tuple(events), version=digest.hexdigest()[:16],
-            revisions=tuple(all_revisions(record)), unstamped=tuple(sorted(unstamped)),
-        )  # fmt: skip
+        return catalog
 
     def _parse_record(self, sha: bytes, raw: bytes | None, read: Callable[[], bytes], first_load: bool) -> Record:
         """The revision record: on a first load, the one an earlier process saved for the same bytes."""
@@ -212,17 +232,16 @@ class CatalogLoader:
     def _scope(self) -> str:
         return str(self.root.resolve())
 
-    def _saved(self, settings_raw: bytes) -> dict[str, Entry]:
-        """What an earlier process parsed in this folder under the same settings, if anything."""
+    def _saved(self, settings_raw: bytes) -> Loaded | None:
+        """What an earlier process loaded from this folder under the same settings, if anything."""
         saved = self.cache.read(CACHE_NAME, self._scope, (settings_raw,)) if self.cache else None
-        return saved if isinstance(saved, dict) else {}
+        return saved if isinstance(saved, Loaded) else None
 
-    def _save(self, settings_raw: bytes) -> None:
-        """Save what this first load parsed: the files' results and the record, each if it changed."""
+    def _save(self, loaded: Loaded) -> None:
+        """Save what this first load worked out, and the record it parsed, if it parsed it."""
         if self.cache is None:
             return
-        if self.parsed_last_time:
-            self.cache.write(CACHE_NAME, self._scope, (settings_raw,), self._parsed)
+        self.cache.write(CACHE_NAME, self._scope, (self._settings,), loaded)
         if self._record_parsed and self._record is not None:
             self.cache.write(RECORD_CACHE_NAME, self._scope, (self._record[0],), self._record[1])
 
