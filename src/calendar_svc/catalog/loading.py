@@ -61,7 +61,8 @@ RECORD_CACHE_NAME = "record"  # apart, under its file's digest: a changed record
 
 @dataclass(frozen=True)
 class Loaded:
-    """What a first load saves for the next process's (``DiskCache``), under the settings' bytes."""
+    """What a first load saves for the next process's first load (``DiskCache``), under the settings'
+    bytes."""
 
     top: str  # the folder as the paths in ``parsed`` and ``catalog`` spell it
     version: str  # the SHA-256 of every file's name and bytes
@@ -166,7 +167,12 @@ class CatalogLoader:
                 known[name] = (stats[name], entry[0])
                 self._parsed[path_of(name)] = entry
                 self.parsed_last_time += 1
-        files = [(name, key, *read(name, key)) for name in names for key in [path_of(name)]]
+        files = []  # (name, path, SHA-256, bytes when they must be parsed)
+        for name in names:
+            key = path_of(name)
+            sha, raw = read(name, key)
+            cached = self._parsed.get(key)
+            files.append((name, key, sha, None if cached is not None and cached[0] == sha else raw))
         record_read = read(REVISIONS_FILE) if REVISIONS_FILE in stats else None
         version = digest.hexdigest()  # of every file's name and bytes
         if saved is not None and saved.catalog is not None and (saved.version, saved.top) == (version, top):
@@ -179,7 +185,7 @@ class CatalogLoader:
         for name, key, sha, raw in files:
             cached = self._parsed.get(key)
             if cached is None or cached[0] != sha:
-                if raw is None:  # unchanged, but its parse was dropped (new settings)
+                if raw is None:  # unchanged since the last load, but its parse was dropped (new settings)
                     raw = read_bytes(name)
                 cached = parse_entry(key, raw, sha, categories if site else None)
                 self.parsed_last_time += 1
