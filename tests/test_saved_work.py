@@ -247,7 +247,8 @@ def test_a_damaged_cache_file_is_ignored_with_a_warning_and_replaced(bundled_cop
     again, _ = start(bundled_copy, cache)
 
     assert store.loader.parsed_last_time == 80
-    assert sum(1 for r in caplog.records if "ignoring cache file" in r.getMessage()) == 5  # loaded, record, 3 languages
+    warned = sum(1 for r in caplog.records if "ignoring cache file" in r.getMessage())
+    assert warned == 5  # parsed, catalog, 3 languages
     assert again.loader.parsed_last_time == 0
 
 
@@ -255,7 +256,7 @@ def test_a_cache_file_of_another_account_is_not_read(bundled_copy, cache, caplog
     if os.getuid() != 0:
         pytest.skip("needs to give a file to another account")
     start(bundled_copy, cache)
-    for path in cache.glob("loaded-*.pickle"):
+    for path in cache.glob("parsed-*.pickle"):
         os.chown(path, 65534, 65534)
 
     with caplog.at_level(logging.WARNING, logger="calendar_svc.cache"):
@@ -269,7 +270,7 @@ def test_the_cache_folder_is_private_to_the_account(bundled_copy, cache):
     start(bundled_copy, cache)
 
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
-    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["blocks"] * 3 + ["loaded", "record"]
+    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["blocks"] * 3 + ["catalog", "parsed"]
 
 
 def test_a_cache_folder_that_cannot_be_written_only_costs_a_warning(bundled_copy, tmp_path, caplog):
@@ -297,9 +298,22 @@ def test_a_value_is_read_back_only_under_the_key_it_was_written_with(tmp_path):
 def test_a_cache_written_by_other_code_is_not_used(tmp_path):
     disk = DiskCache(tmp_path)
     path = disk.path("parsed", "/srv/events")
-    tmp_path.joinpath(path.name).write_bytes(pickle.dumps((("another version", "/srv/events", b"s"), {"a": 1})))
+    tmp_path.joinpath(path.name).write_bytes(pickle.dumps(("another version", "/srv/events", b"s")) + pickle.dumps(1))
 
     assert disk.read("parsed", "/srv/events", (b"s",)) is None
+
+
+def test_a_value_under_another_key_is_not_even_unpickled(tmp_path, monkeypatch):
+    disk = DiskCache(tmp_path)
+    disk.write("parsed", "/srv/events", (b"settings",), {"a": 1})
+    loads = []
+    load = pickle.load
+    monkeypatch.setattr(pickle, "load", lambda file: loads.append(1) or load(file))
+
+    assert disk.read("parsed", "/srv/events", (b"other settings",)) is None
+    assert len(loads) == 1  # the key
+    assert disk.read("parsed", "/srv/events", (b"settings",)) == {"a": 1}
+    assert len(loads) == 3
 
 
 def test_the_cache_folder_follows_the_environment(tmp_path):

@@ -67,7 +67,8 @@ def installed_libraries() -> list[str]:
 
 
 class DiskCache:
-    """Cache files in ``folder``, each a (key, value) pickle written atomically."""
+    """Cache files in ``folder``, each written atomically: the key's pickle, then the value's. A file
+    under another key is left after its key is read (the value may be tens of megabytes)."""
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
@@ -84,13 +85,13 @@ class DiskCache:
                 if os.fstat(file.fileno()).st_uid != os.getuid():
                     log.warning("ignoring cache file %s: it belongs to another account", path)
                     return None
-                stored_key, value = pickle.load(file)
+                if pickle.load(file) != (code_digest(), scope, *key):
+                    return None
+                value = pickle.load(file)
         except FileNotFoundError:
             return None
         except Exception as error:  # a truncated or foreign file: the work is done again
             log.warning("ignoring cache file %s: %s", path, error)
-            return None
-        if stored_key != (code_digest(), scope, *key):
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # in use: not to be pruned
@@ -103,7 +104,8 @@ class DiskCache:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=self.folder, prefix=f".{path.name}.", delete=False) as file:
                 try:
-                    pickle.dump(((code_digest(), scope, *key), value), file, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump((code_digest(), scope, *key), file, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
                 except BaseException:
                     os.unlink(file.name)
                     raise

@@ -7,10 +7,11 @@ A ``CatalogLoader`` remembers what each file's bytes parsed and validated to,
 so loading the same folder again after an edit parses and validates only the
 files whose bytes changed; the checks across files (duplicate ids and UIDs,
 the revision record) still run over the whole catalog every time. Given a
-``DiskCache``, its first load takes the catalog an earlier process loaded from
-the very same files (by the digest of every file's name and bytes), or else
-reuses what it worked out for files with the same name and bytes, and saves
-what it had to work out.
+``DiskCache``, its first load reuses what an earlier process worked out for
+files with the same name and bytes, and saves what it had to work out; when
+every file's name and bytes are the same (by their digest), it also takes the
+rest of the catalog that process made (``CatalogRest``) instead of reading and
+applying the revision record again.
 A first load that finds nothing saved and has many files to parse shares them
 out to forked processes, one per core, when no other thread runs (a fork
 copies a lock held by another thread as held); the result is the same.
@@ -18,13 +19,13 @@ copies a lock held by another thread as held); the result is the same.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import multiprocessing
 import os
 import pickle
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,10 +36,9 @@ from ..errors import CatalogError, Problem
 from .calendars_file import parse_settings
 from .event_file import parse_event
 from .files import REVISIONS_FILE, SETTINGS_FILE, Fingerprint, data_fingerprint, read_file
-from .model import Catalog, Event, Site
+from .model import Catalog, Event, Revision, Site
 from .revisions import (
     EMPTY,
-    Record,
     RecordError,
     all_revisions,
     apply_record,
@@ -55,20 +55,25 @@ def load_catalog(directory: str | Path) -> Catalog:
 
 Parsed = Event | list[Problem]  # what one event file's bytes validate to
 Entry = tuple[bytes, Parsed, str]  # a file's SHA-256, what its bytes validate to, and the event's fingerprint or ""
-CACHE_NAME = "loaded"
-RECORD_CACHE_NAME = "record"  # apart, under its file's digest: a changed record never unpickles the old one
+CACHE_NAME = "parsed"
+CATALOG_CACHE_NAME = "catalog"
 
 
 @dataclass(frozen=True)
-class Loaded:
-    """What a first load saves for the next process's first load (``DiskCache``), under the settings'
-    bytes."""
+class CatalogRest:
+    """What a load adds to the files' parses to make the catalog: each event's place in it, with the
+    sequence and last change it is published with, and what the revision record gives the catalog.
+    Saved apart from the parses, under the digest of every file's name and bytes, so that a load of
+    other files never reads it."""
 
-    top: str  # the folder as the paths in ``parsed`` and ``catalog`` spell it
-    version: str  # the SHA-256 of every file's name and bytes
-    parsed: dict[str, Entry]  # what each event file's bytes validate to, by path
-    catalog: Catalog | None  # what the files load to; None: they had problems
-    published: dict[str, tuple[Event, Event]]  # by path: each event as read and as published in ``catalog``
+    published: tuple[tuple[str, int, dt.datetime], ...]  # (path, sequence, last change), in the catalog's order
+    revisions: tuple[Revision, ...]
+    unstamped: tuple[Problem, ...]
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> CatalogRest:
+        published = tuple((e.path, e.sequence, e.updated) for e in catalog.events)
+        return cls(published, catalog.revisions, catalog.unstamped)
 
 
 class CatalogLoader:
@@ -83,8 +88,6 @@ class CatalogLoader:
         # relative name -> ((size, mtime, inode), SHA-256 of its bytes): a file whose stat is unchanged is not read
         self._read: dict[str, tuple[tuple[int, int, int], bytes]] = {}
         # (SHA-256 of the record file, what it parsed to): from the cache, for the first load only
-        self._record: tuple[bytes, Record] | None = None
-        self._record_parsed = False  # by the last load
         # path -> (event as read, as published) by the last load: an unchanged event stays the same object
         self._published: dict[str, tuple[Event, Event]] = {}
         self.parsed_last_time = 0  # event files parsed by the last load (the others were reused)
@@ -152,9 +155,8 @@ class CatalogLoader:
         if settings_raw != self._settings or site is None:  # categories may have changed: validate all again
             self._parsed = {}
         self._settings = settings_raw if site is not None else None
-        saved = self._saved(settings_raw) if first_load and site is not None else None
-        if saved is not None:
-            self._parsed = saved.parsed
+        if first_load and site is not None:
+            self._parsed = self._saved(settings_raw)
 
         categories = frozenset(c.slug for c in calendars)
         self.parsed_last_time = 0
@@ -175,9 +177,12 @@ class CatalogLoader:
             files.append((name, key, sha, None if cached is not None and cached[0] == sha else raw))
         record_read = read(REVISIONS_FILE) if REVISIONS_FILE in stats else None
         version = digest.hexdigest()  # of every file's name and bytes
-        if saved is not None and saved.catalog is not None and (saved.version, saved.top) == (version, top):
-            self._parsed, self._published = saved.parsed, saved.published  # the very same bytes, the same catalog
-            return saved.catalog
+        if first_load and site is not None and (taken := self._saved_catalog(files, version, top)) is not None:
+            events, rest = taken  # the very same bytes: the same catalog
+            return Catalog(
+                site=site, calendars=calendars, events=events, version=version[:16],
+                revisions=rest.revisions, unstamped=rest.unstamped,
+            )  # fmt: skip
 
         events: list[Event] = []
         fingerprints: dict[Event, str] = {}
@@ -203,7 +208,11 @@ class CatalogLoader:
         record = EMPTY
         if record_read is not None:
             try:
-                record = self._parse_record(*record_read, lambda: read_bytes(REVISIONS_FILE), first_load)
+                # Not kept between loads: at 10,000 events the parsed record is about 25 MB in every
+                # server process, and parsing it again takes a sixth of a second. Nor saved: a start on
+                # the same files takes what it gives the catalog (``CatalogRest``) instead.
+                _, raw = record_read
+                record = parse_record(raw if raw is not None else read_bytes(REVISIONS_FILE))
             except RecordError as error:
                 problems.append(Problem(record_path, "", str(error)))
         catalog = None
@@ -216,40 +225,51 @@ class CatalogLoader:
                 site=site, calendars=calendars, events=tuple(events), version=version[:16],
                 revisions=tuple(all_revisions(record)), unstamped=tuple(sorted(unstamped)),
             )  # fmt: skip
-        if first_load and site is not None and (saved is None or (saved.version, saved.top) != (version, top)):
-            self._save(Loaded(top, version, self._parsed, catalog, self._published if catalog else {}))
-        # Not kept between loads: at 10,000 events the parsed record is about 25 MB in every server
-        # process, and parsing it again takes a tenth of a second.
-        self._record = None
+        if first_load and site is not None:
+            self._save(catalog, version, top)
         if catalog is None:
             raise CatalogError(problems)
         return catalog
-
-    def _parse_record(self, sha: bytes, raw: bytes | None, read: Callable[[], bytes], first_load: bool) -> Record:
-        """The revision record: on a first load, the one an earlier process saved for the same bytes."""
-        saved = self.cache.read(RECORD_CACHE_NAME, self._scope, (sha,)) if first_load and self.cache else None
-        if isinstance(saved, Record):
-            self._record, self._record_parsed = (sha, saved), False
-        else:
-            self._record, self._record_parsed = (sha, parse_record(raw if raw is not None else read())), True
-        return self._record[1]
 
     @property
     def _scope(self) -> str:
         return str(self.root.resolve())
 
-    def _saved(self, settings_raw: bytes) -> Loaded | None:
-        """What an earlier process loaded from this folder under the same settings, if anything."""
+    def _saved(self, settings_raw: bytes) -> dict[str, Entry]:
+        """What an earlier process parsed in this folder under the same settings, if anything."""
         saved = self.cache.read(CACHE_NAME, self._scope, (settings_raw,)) if self.cache else None
-        return saved if isinstance(saved, Loaded) else None
+        return saved if isinstance(saved, dict) else {}
 
-    def _save(self, loaded: Loaded) -> None:
-        """Save what this first load worked out, and the record it parsed, if it parsed it."""
+    def _saved_catalog(
+        self, files: list[tuple[str, str, bytes, bytes | None]], version: str, top: str
+    ) -> tuple[tuple[Event, ...], CatalogRest] | None:
+        """The events of the catalog an earlier process loaded from the very same files (``version``),
+        as published, with the rest of that catalog; None if none was saved."""
+        rest = self.cache.read(CATALOG_CACHE_NAME, self._scope, (self._settings, version, top)) if self.cache else None
+        if not isinstance(rest, CatalogRest):
+            return None
+        sha_of = {key: sha for _, key, sha, _ in files}
+        published: dict[str, tuple[Event, Event]] = {}
+        for path, sequence, changed in rest.published:
+            entry = self._parsed.get(path)
+            if entry is None or entry[0] != sha_of.get(path) or not isinstance(entry[1], Event):
+                return None  # the parses saved are not those of these files
+            published[path] = (entry[1], entry[1].as_published(sequence, changed))
+        if len(published) != len(files):
+            return None
+        self._parsed = {key: self._parsed[key] for _, key, _, _ in files}
+        self._published = published
+        return tuple(event for _, event in published.values()), rest
+
+    def _save(self, catalog: Catalog | None, version: str, top: str) -> None:
+        """Save what this first load worked out: the parses, if it parsed any; the rest of the catalog,
+        if the files had no problems."""
         if self.cache is None:
             return
-        self.cache.write(CACHE_NAME, self._scope, (self._settings,), loaded)
-        if self._record_parsed and self._record is not None:
-            self.cache.write(RECORD_CACHE_NAME, self._scope, (self._record[0],), self._record[1])
+        if self.parsed_last_time:
+            self.cache.write(CACHE_NAME, self._scope, (self._settings,), self._parsed)
+        if catalog is not None:
+            self.cache.write(CATALOG_CACHE_NAME, self._scope, (self._settings, version, top), CatalogRest.of(catalog))
 
 
 def path_in(top: str, name: str) -> str:
