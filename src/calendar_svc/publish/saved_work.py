@@ -28,7 +28,8 @@ from pathlib import Path
 from ..catalog.model import Site
 from ..disk_cache import DiskCache
 from .documents import EventsJson
-from .rendition import RenderedEvents, Rendition
+from .rendition import Rendition
+from .reuse import RenderedEvents
 
 CACHE_NAME = "blocks"
 EVENTS_JSON_NAME = "events-json"
