@@ -14,6 +14,7 @@ import threading
 import time
 
 import pytest
+import watchfiles
 
 from calendar_svc import create_app
 from calendar_svc.catalog.loading import load_catalog
@@ -407,6 +408,25 @@ def test_a_worker_forked_from_older_data_catches_up_before_it_answers(data, monk
     try:
         assert any(e.title.startswith("Edited: ") for e in app.extensions["calendar_svc"].catalog.events)
         assert reloads == [threading.current_thread().name]
+    finally:
+        watcher.stop()
+
+
+def test_a_save_made_while_the_kernel_watch_is_set_up_is_still_served(data, monkeypatch):
+    app = create_app(Config(events_dir=data, reload_interval=3600))
+
+    def watch_set_up_after_a_save(*args, stop_event, yield_on_timeout=False, **kwargs):
+        """watchfiles.watch as it behaves when a file is saved just before its watch is set up."""
+        retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
+        if yield_on_timeout:
+            yield set()  # a second passed without a change it saw
+        stop_event.wait()
+
+    monkeypatch.setattr(watchfiles, "watch", watch_set_up_after_a_save)
+    watcher = start_watching(app)
+    try:
+        store = app.extensions["calendar_svc"]
+        wait_until(lambda: any(e.title.startswith("Edited: ") for e in store.catalog.events), TIMEOUT, "missed")
     finally:
         watcher.stop()
 

@@ -103,14 +103,20 @@ class CatalogWatcher:
         """Wait for the kernel to report changes to data files; reload after each settled batch."""
         changes = watchfiles.watch(
             self.store.directory, watch_filter=self._is_data_change, debounce=1600, step=50,
-            stop_event=self._stopped, rust_timeout=1000, force_polling=False, raise_interrupt=False,
+            stop_event=self._stopped, rust_timeout=1000, yield_on_timeout=True, force_polling=False,
+            raise_interrupt=False,
         )  # fmt: skip
         self.method = "notify"
         self._started.set()
         if self.catch_up:
             self._reload_if_changed()
-        for _ in changes:
-            self._reload_if_changed()
+        # The kernel reports changes from when the watch is set up, on the first step of ``changes``;
+        # one look once it is (a batch, or a second without any) catches a save made before.
+        looked_since_watching = False
+        for batch in changes:  # empty: a second without changes
+            if batch or not looked_since_watching:
+                self._reload_if_changed()
+                looked_since_watching = True
 
     def _reload_if_changed(self) -> None:
         try:
