@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -317,6 +318,24 @@ def test_the_link_scan_finds_what_an_html_parser_finds_on_every_page_of_the_bund
         reference = Links()
         reference.feed(page.body.decode())
         assert links_in(page) == reference.found, page.url
+
+
+def test_the_link_scan_leaves_out_exactly_the_links_off_the_site_when_asked():
+    from calendar_svc.export import OffSite
+
+    app = create_app(Config(events_dir=BUNDLED_EVENTS, base_url=BASE, today=TODAY))
+    pages, _ = crawl(app, BASE, ["/", "/kk/"], 10_000)
+    host = urlsplit(BASE).netloc
+    origins = tuple(f"{scheme}://{host}" for scheme in ("https", "http", "webcal"))
+    left_out = set()
+    for page in pages:
+        every = links_in(page)
+        off_site = [link for link in every if urlsplit(link).scheme in ("data", "mailto", "tel")
+                    or (urlsplit(link).scheme in ("http", "https", "webcal") and urlsplit(link).netloc != host)]  # fmt: skip
+        assert links_in(page, skip=OffSite(origins)) == [link for link in every if link not in off_site], page.url
+        left_out |= {urlsplit(link).scheme + ":" + urlsplit(link).netloc for link in off_site}
+    # sources, Google Calendar and Outlook links, the icon among them
+    assert {"https:calendar.google.com", "https:outlook.live.com", "data:"} <= left_out
 
 
 @pytest.mark.parametrize("prefix", ["", "/calendar"])

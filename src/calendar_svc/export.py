@@ -24,6 +24,7 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -369,6 +370,9 @@ def iter_pages(
     prefix = origin.path  # "" or "/calendar" when the site lives under a path
     client = app.test_client()
     origins = tuple(f"{scheme}://{origin.netloc}" for scheme in ("https", "http", "webcal"))
+    # Every page links to the menus, calendars and months: each link's target is worked out once.
+    target_of = lru_cache(maxsize=LINKS_KEPT)(partial(quick_target, origins=origins, prefix=prefix))
+    off_site = OffSite(origins)
     events_json = Urls().events_json()
     queue = deque((url, "") for url in dict.fromkeys(seeds))
     seen = set(queue_url for queue_url, _ in queue) | elsewhere
@@ -387,9 +391,9 @@ def iter_pages(
                 page = Page(url, response.status_code, response.content_type or "", response.get_data(), linked_from)
             if earlier is not None and page.status == 200:
                 earlier.rendered(url, page.body)
-        for link in links_in(page):
-            internal = quick_target(link, origins, prefix)
-            if internal is None:
+        for link in links_in(page, skip=off_site):
+            internal = target_of(link)
+            if internal is None:  # relative to the page
                 internal = internal_target(urljoin(f"{base_url}{url}", link), origin.netloc, prefix)
             if not internal:
                 continue
@@ -407,6 +411,9 @@ def iter_pages(
         if known is not None:
             known[:] = [len(seen)]
         yield page
+
+
+LINKS_KEPT = 4096  # link targets kept per process crawling: the links most pages share, and more
 
 
 def quick_target(link: str, origins: tuple[str, ...], prefix: str) -> tuple[str, str] | tuple[()] | None:
@@ -452,13 +459,32 @@ ATTRIBUTE = re.compile(r'\s(?:href|src)="([^"]*)"')
 TAG = re.compile(r"<[a-zA-Z][^>]*>")
 
 
-def links_in(page: Page) -> list[str]:
+@dataclass(frozen=True)
+class OffSite:
+    """Which links ``links_in`` may leave out: those that lead off the site, told by how they are
+    written: to another host, or a ``data:``, ``mailto:`` or ``tel:`` URI. Neither their scheme nor
+    their host needs unescaping, and they are many: every page has the icon as a ``data:`` URI with
+    a dozen escaped quotes, and every event links to Google Calendar and Outlook with a query
+    string full of escaped ampersands."""
+
+    origins: tuple[str, ...]  # this site's, in each scheme ("https://host")
+
+    def __call__(self, written: str) -> bool:
+        if written.startswith(("data:", "mailto:", "tel:")):
+            return True
+        return written.startswith(("https://", "http://", "webcal://")) and not written.startswith(self.origins)
+
+
+def links_in(page: Page, skip: Callable[[str], bool] | None = None) -> list[str]:
+    """The links of an HTML or CSS page, unescaped; ``skip``: leaves out each HTML link for which it
+    is true, as written (before unescaping)."""
     kind = page.content_type.split(";")[0].strip()
     if page.status != 200:
         return []
     if kind == "text/html":
         text = page.body.decode("utf-8", "replace")
-        return [html.unescape(value) for tag in TAG.findall(text) for value in ATTRIBUTE.findall(tag) if value]
+        values = (value for tag in TAG.findall(text) for value in ATTRIBUTE.findall(tag) if value)
+        return [html.unescape(value) for value in values if skip is None or not skip(value)]
     if kind == "text/css":
         return [a or b for a, b in CSS_URL.findall(page.body.decode("utf-8", "replace"))]
     return []
