@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import Problem
+from .json_members import loads_by_member
 from .model import Event, Precision, Revision, Site
 
 FORMAT = 1
@@ -321,7 +322,10 @@ class RecordError(ValueError):
 def parse_record(raw: bytes) -> Record:
     """The record from its file's bytes; raises RecordError naming what is wrong."""
     try:
-        document = json.loads(raw)  # bytes: decoded as it is parsed, without a copy of the whole text
+        # Each event's entry is decoded on its own: a server worker reloading keeps answering meanwhile.
+        document = loads_by_member(raw, open_members=("events",))
+        if not isinstance(document, dict):
+            raise TypeError(f"expected an object, found {type(document).__name__}")
         if document.get("format") != FORMAT:
             raise RecordError(f"unknown format {document.get('format')!r} (expected {FORMAT})")
         entries = {}
