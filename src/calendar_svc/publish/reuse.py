@@ -14,14 +14,19 @@ import operator
 from array import array
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..catalog.model import CalendarInfo, Catalog, Event, Site
 from ..ical.feed import FeedInfo
 from .resource import Resource
 
-if TYPE_CHECKING:
-    from .rendition import Archive
+
+class MadeOnRequest(Protocol):
+    """A feed put together when first asked for (a yearly archive: ``rendition.Archive``)."""
+
+    @property
+    def made(self) -> Resource | None:
+        """Its bytes, if they have been put together."""
 
 
 def block_key(event: Event) -> Hashable:
@@ -39,7 +44,7 @@ class MadeFeed:
 
     info: FeedInfo
     blocks: tuple[bytes, ...]
-    feed: Resource | Archive
+    feed: Resource | MadeOnRequest
 
 
 @dataclass(frozen=True)
