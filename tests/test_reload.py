@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import logging
@@ -370,6 +371,20 @@ def test_editor_temp_and_hidden_files_do_not_count_as_changes(store, data):
     assert store.needs_reload() is None
 
 
+def has_the_edit(store: CatalogStore) -> bool:
+    return any(e.title.startswith("Edited: ") for e in store.catalog.events)
+
+
+@contextlib.contextmanager
+def watching(app):
+    """``app``'s store, while this process's watcher for it runs (``start_watching``)."""
+    watcher = start_watching(app)
+    try:
+        yield app.extensions["calendar_svc"]
+    finally:
+        watcher.stop()
+
+
 def reloads_in(app, monkeypatch) -> list[str]:
     """The name of the thread of each reload of ``app``'s store, as they happen."""
     store = app.extensions["calendar_svc"]
@@ -386,13 +401,8 @@ def test_a_worker_forked_just_after_the_data_was_read_answers_at_once_and_its_wa
     reloads = reloads_in(app, monkeypatch)
     retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
 
-    watcher = start_watching(app)
-
-    try:
-        store = app.extensions["calendar_svc"]
-        wait_until(lambda: any(e.title.startswith("Edited: ") for e in store.catalog.events), TIMEOUT, "no catch-up")
-    finally:
-        watcher.stop()
+    with watching(app) as store:
+        wait_until(lambda: has_the_edit(store), TIMEOUT, "no catch-up")
     assert reloads == ["calendar-svc-watcher"]
 
 
@@ -403,13 +413,9 @@ def test_a_worker_forked_from_older_data_catches_up_before_it_answers(data, monk
     retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')
     monkeypatch.setattr(watch, "CAUGHT_UP_WITHIN", 0)  # the data read above counts as old
 
-    watcher = start_watching(app)
-
-    try:
-        assert any(e.title.startswith("Edited: ") for e in app.extensions["calendar_svc"].catalog.events)
+    with watching(app) as store:
+        assert has_the_edit(store)
         assert reloads == [threading.current_thread().name]
-    finally:
-        watcher.stop()
 
 
 def test_a_save_made_while_the_kernel_watch_is_set_up_is_still_served(data, monkeypatch):
@@ -423,12 +429,8 @@ def test_a_save_made_while_the_kernel_watch_is_set_up_is_still_served(data, monk
         stop_event.wait()
 
     monkeypatch.setattr(watchfiles, "watch", watch_set_up_after_a_save)
-    watcher = start_watching(app)
-    try:
-        store = app.extensions["calendar_svc"]
-        wait_until(lambda: any(e.title.startswith("Edited: ") for e in store.catalog.events), TIMEOUT, "missed")
-    finally:
-        watcher.stop()
+    with watching(app) as store:
+        wait_until(lambda: has_the_edit(store), TIMEOUT, "missed")
 
 
 def test_reloading_is_off_for_an_app_given_a_catalog_or_an_interval_of_zero(data):
