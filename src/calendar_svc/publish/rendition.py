@@ -9,7 +9,6 @@ new catalog version replaces it.
 
 from __future__ import annotations
 
-import operator
 import os
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Mapping
@@ -27,7 +26,7 @@ from .budget import split_for_budget
 from .documents import EventsJson, calendars_document, event_json, events_json_joined, events_json_stream, json_bytes
 from .render_cache import RenderCache
 from .resource import ICS_TYPE, JSON_TYPE, Resource
-from .reuse import FeedSplit, MadeFeed, RenderedEvents, block_key
+from .reuse import FeedSplit, MadeFeed, RenderedEvents, block_key, same_blocks
 from .selection import Selection
 from .urls import Urls
 
@@ -468,9 +467,9 @@ class Rendition:
         the previous rendition rendered for this origin, language, site and calendars (``reusable_for``).
         Its bytes would be the same; its gzip copy comes with it."""
         earlier = self._earlier_feeds.get(filename)
-        if earlier is None or earlier.info != info or len(earlier.blocks) != len(blocks):
+        if earlier is None or earlier.info != info or not same_blocks(earlier.blocks, blocks):
             return None
-        return earlier.feed if all(map(operator.is_, earlier.blocks, blocks)) else None
+        return earlier.feed
 
     def _feed(
         self,

@@ -29,6 +29,11 @@ class MadeOnRequest(Protocol):
         """Its bytes, if they have been put together."""
 
 
+def same_blocks(these: tuple[bytes, ...], those: tuple[bytes, ...]) -> bool:
+    """Whether two tuples hold the very same block objects, in the same order (so the same events)."""
+    return len(these) == len(those) and all(map(operator.is_, these, those))
+
+
 def block_key(event: Event) -> Hashable:
     """What an event's rendered block is reused by: for an event read from a file, the file's path and
     digest and the event's revision (the loader's parse cache trusts the same); otherwise every field."""
@@ -67,10 +72,8 @@ class FeedSplit:
 
     def holds(self, info: FeedInfo, budget: int, this_year: int | None, blocks: tuple[bytes, ...]) -> bool:
         """Whether this split was worked out from these very inputs."""
-        return (
-            (self.info, self.budget, self.this_year) == (info, budget, this_year)
-            and len(self.blocks) == len(blocks)
-            and all(map(operator.is_, self.blocks, blocks))
+        return (self.info, self.budget, self.this_year) == (info, budget, this_year) and same_blocks(
+            self.blocks, blocks
         )
 
     def apply(self, events: list[Event]) -> tuple[list[Event], dict[int, list[Event]]]:
