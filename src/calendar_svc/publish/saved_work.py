@@ -1,6 +1,6 @@
 """What a start renders, kept on disk for the next start (see ``disk_cache``).
 
-Three kinds, each per events folder, origin and language; a start finds them
+Four kinds, each per events folder, origin and language; a start finds them
 in the cache folder and makes only what is new or changed since:
 
 - each event's VEVENT block (``saved_blocks``), reused as within a process:
