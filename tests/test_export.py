@@ -258,6 +258,68 @@ def test_a_rebuild_removes_the_files_of_pages_that_are_gone(tmp_path):
     assert not (tmp_path / "site" / "events" / "year-only").exists()
 
 
+def snapshot(folder) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``folder``: its bytes and modification time."""
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_a_rebuild_changes_the_output_folder_in_place_not_a_copy_of_it(tmp_path):
+    events = tmp_path / "events"
+    shutil.copytree(SMALL, events)
+    config = Config(events_dir=events, base_url=BASE)
+    site = tmp_path / "site"
+    export_site(config, site, TODAY)
+    folders = {p: p.stat().st_ino for p in [site, site / "events", site / "calendars", site / "ru" / "events"]}
+    path = events / "weekly-berlin.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('title = "', 'title = "Edited: '), encoding="utf-8")
+    export_site(config, site, TODAY)
+    # The same folders (a server or a sync tool holding one keeps seeing the site), with the edit.
+    assert {p: p.stat().st_ino for p in folders} == folders
+    assert b"Edited: " in (site / "events" / "weekly-berlin.ics").read_bytes()
+
+
+def test_a_failed_rebuild_leaves_the_earlier_export_as_it_was(tmp_path, monkeypatch):
+    from calendar_svc import export
+
+    events = tmp_path / "events"
+    shutil.copytree(SMALL, events)
+    config = Config(events_dir=events, base_url=BASE)
+    site = tmp_path / "site"
+    export_site(config, site, TODAY)
+    before = snapshot(site)
+    (events / "year-only.toml").unlink()
+    path = events / "weekly-berlin.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('title = "', 'title = "Edited: '), encoding="utf-8")
+
+    def fail(*args):  # the last step before the files are put in place: every page is made by now
+        raise ExportError(["the disk is full"])
+
+    monkeypatch.setattr(export, "write_inputs", fail)
+    with pytest.raises(ExportError, match="the disk is full"):
+        export_site(config, site, TODAY)
+    assert snapshot(site) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["events", "site"]  # no staging folder left
+
+
+def test_putting_a_build_in_place_turns_files_into_folders_and_back(tmp_path):
+    from calendar_svc.site_files import put_in_place
+
+    site, staging = tmp_path / "site", tmp_path / "staging"
+    for path, text in [("a/index.html", "old a"), ("b", "old b"), ("c.ics", "kept"), (MANIFEST, "{}")]:
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(text)
+    for path, text in [("a", "new a"), ("b/index.html", "new b"), ("d/e/index.html", "new"), (MANIFEST, "{1}")]:
+        (staging / path).parent.mkdir(parents=True, exist_ok=True)
+        (staging / path).write_text(text)
+    put_in_place(staging, site, gone=["a/index.html", "b"])
+    assert {str(p.relative_to(site)): p.read_text() for p in site.rglob("*") if p.is_file()} == {
+        "a": "new a", "b/index.html": "new b", "c.ics": "kept", "d/e/index.html": "new", MANIFEST: "{1}",
+    }  # fmt: skip
+    assert not staging.exists()
+
+
 def test_the_build_reports_progress_a_line_every_few_seconds_when_not_on_a_terminal(tmp_path):
     import io
 

@@ -49,7 +49,7 @@ from .site_files import (  # noqa: F401 - CONTENT_TYPES and write_files are part
     Writer,
     check_replaceable,
     file_for,
-    swap_into_place,
+    put_in_place,
     write_files,
 )
 from .web.page_data import month_range
@@ -86,11 +86,12 @@ def export_site(
     ``today`` pins the date the pages are built for (default: today where the
     service is, as the live pages count it). Raises
     CatalogError for bad data and ExportError for pages that fail or files
-    that cannot be placed. ``outdir`` is replaced as a whole, and only when it
-    is empty, missing, or an earlier export. Pages are written as they are
-    made, so memory holds one page at a time; a file whose bytes equal the
-    earlier export's is that file (its time kept, so static hosts' ETags stay
-    valid), and files of pages that are gone are gone. ``progress`` is told
+    that cannot be placed. ``outdir`` must be empty, missing, or an earlier
+    export, which is changed only once the whole build has succeeded. Pages
+    are written as they are made, so memory holds one page at a time; a file
+    whose bytes equal the earlier export's is left as it is (its time kept, so
+    static hosts' ETags stay valid), changed files are replaced whole, and
+    files of pages that are gone are removed. ``progress`` is told
     after each file how many are done and how many URLs are known.
     """
     if config.base_url is None:
@@ -152,8 +153,7 @@ def export_site(
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         records.append(write_inputs_part(staging / f"{INPUTS_FILE}.last", earlier.made_from))
         write_inputs(staging, records)
-        staging.chmod(0o755)
-        swap_into_place(staging, outdir)
+        put_in_place(staging, outdir, writer.gone)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

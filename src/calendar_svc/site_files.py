@@ -1,17 +1,18 @@
-"""A site's pages as files: which file serves a URL, with which type, written beside an earlier export.
+"""A site's pages as files: which file serves a URL, with which type, and how a build's changes
+reach the output folder.
 
-``Writer`` checks each page and writes it under a staging folder as it
-comes; a file whose bytes equal the earlier export's is that file (a hard
-link: its time, and so static hosts' ETags, kept). ``swap_into_place`` puts
-the finished folder where the earlier one was. Nothing is ever written
-outside the folder.
+``Writer`` checks each page as it comes and writes it under a staging
+folder only when its bytes differ from the earlier export's file: an
+unchanged file stays where it is, its time (and so static hosts' ETags)
+kept. ``put_in_place`` then moves the staged files into the output folder
+and removes the files of pages that are gone, once the whole build has
+succeeded. Nothing is ever written outside the output folder.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -88,11 +89,13 @@ class Writer:
         self.root = root
         self.resolved_root = root.resolve()
         self.previous = previous
+        self._previous = str(previous)
         self.failures: list[str] = []
         self.files: list[ExportedFile] = []
         self.tally = Tally()
         self._folders: set[Path] = set()  # made under root, and resolved to a place under it
         self._urls: dict[str, str] = {}  # file ("events/x/index.html") -> its URL; strings, for 100,000s of files
+        self.gone: list[str] = []  # files of the earlier export that this one no longer has (set by finish)
 
     def add(self, page: Page) -> None:
         origin = f" (linked from {page.linked_from})" if page.linked_from else ""
@@ -116,15 +119,11 @@ class Writer:
             return
         if self.failures:
             return  # the build will fail: check the rest, write nothing more
-        target = self.root.joinpath(*relative.parts)
+        path = relative.as_posix()
+        earlier = os.path.join(self._previous, path)  # a string: pathlib costs more than the check itself
         try:
-            if target.parent not in self._folders:  # made and checked once per folder
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if not target.parent.resolve().is_relative_to(self.resolved_root):
-                    raise ExportError([f"{page.url}: would be written outside {self.root}"])
-                self._folders.add(target.parent)
-            earlier = self.previous.joinpath(*relative.parts)
             if page.pieces is not None:
+                target = self._target(page.url, relative)
                 size = write_pieces(target, page.pieces)
                 written = not same_files(earlier, target)
                 if not written:
@@ -133,19 +132,28 @@ class Writer:
                 size = len(page.body)
                 written = not (page.earlier or same_as_earlier(earlier, page.body))
                 if written:
-                    target.write_bytes(page.body)
+                    self._target(page.url, relative).write_bytes(page.body)
             if written:
                 self.tally.written += 1
-            else:
-                os.link(earlier, target)  # the earlier file: bytes and time kept
+            else:  # the earlier file stays as it is: bytes and time kept
                 self.tally.kept += 1
                 self.tally.taken += page.earlier
         except (FileExistsError, IsADirectoryError, NotADirectoryError):
             self.failures.append(f"{page.url}: is both a file and a folder")
             return
-        path = relative.as_posix()
         self._urls[path] = page.url
         self.files.append(ExportedFile(page.url, path, expected, size))
+
+    def _target(self, url: str, relative: PurePosixPath) -> Path:
+        """Where to write the file ``relative`` of ``url`` under the root; its folder made (and checked
+        to lie under the root) on the first file written to it."""
+        target = self.root.joinpath(*relative.parts)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.parent.resolve().is_relative_to(self.resolved_root):
+                raise ExportError([f"{url}: would be written outside {self.root}"])
+            self._folders.add(target.parent)
+        return target
 
     def absorb(self, files: list[ExportedFile], tally: Tally, failures: list[str]) -> None:
         """Take in what another process wrote under the same root."""
@@ -169,9 +177,8 @@ class Writer:
         if self.failures:
             raise ExportError(self.failures)
         if self.previous.is_dir():
-            self.tally.removed = sum(
-                1 for p in files_under(self.previous) if p not in self._urls and p not in BUILD_RECORDS
-            )
+            self.gone = [p for p in files_under(self.previous) if p not in self._urls and p not in BUILD_RECORDS]
+            self.tally.removed = len(self.gone)
         return sorted(self.files, key=lambda f: f.path)
 
 
@@ -185,7 +192,8 @@ def files_under(root: Path) -> Iterator[str]:
 
 
 def write_files(root: Path, pages, previous: Path) -> list[ExportedFile]:
-    """Check and write ``pages`` under a new folder ``root`` (see ``Writer``); on failure ``root`` is removed."""
+    """Check ``pages`` and write those that differ from ``previous``'s files under a new folder ``root``
+    (see ``Writer``); on failure ``root`` is removed."""
     writer = Writer(root, previous)
     try:
         for page in pages:
@@ -206,12 +214,12 @@ def write_pieces(target: Path, pieces: Iterable[bytes]) -> int:
     return size
 
 
-def same_files(earlier: Path, written: Path) -> bool:
+def same_files(earlier: str, written: Path) -> bool:
     """True when the earlier export has a file with exactly the bytes of the one just ``written``."""
     try:
-        if not earlier.is_file() or earlier.stat().st_size != written.stat().st_size:
+        if not os.path.isfile(earlier) or os.stat(earlier).st_size != written.stat().st_size:
             return False
-        with earlier.open("rb") as one, written.open("rb") as other:
+        with open(earlier, "rb") as one, written.open("rb") as other:
             while True:
                 piece = one.read(COMPARED_AT_ONCE)
                 if piece != other.read(COMPARED_AT_ONCE):
@@ -222,10 +230,13 @@ def same_files(earlier: Path, written: Path) -> bool:
         return False
 
 
-def same_as_earlier(earlier: Path, body: bytes) -> bool:
+def same_as_earlier(earlier: str, body: bytes) -> bool:
     """True when the earlier export has this file with exactly these bytes."""
     try:
-        return earlier.is_file() and earlier.stat().st_size == len(body) and earlier.read_bytes() == body
+        if not os.path.isfile(earlier) or os.stat(earlier).st_size != len(body):
+            return False
+        with open(earlier, "rb") as file:
+            return file.read() == body
     except OSError:
         return False
 
@@ -240,12 +251,53 @@ def check_replaceable(outdir: Path) -> None:
         )
 
 
-def swap_into_place(staging: Path, outdir: Path) -> None:
-    """Put the finished export at ``outdir``; the earlier one is removed only after."""
-    if not outdir.exists():
-        staging.rename(outdir)
+def put_in_place(staging: Path, outdir: Path, gone: Iterable[str]) -> None:
+    """Make ``outdir`` the finished build: ``staging`` holds its new and changed files (and its
+    records), ``gone`` lists the earlier export's files it no longer has.
+
+    A new or empty ``outdir`` becomes ``staging`` itself. Otherwise the gone
+    files are removed (and folders they leave empty), each staged file is
+    renamed over its earlier version (so no file is ever seen half-written),
+    the build's records last, and ``staging`` is removed. Every folder a file
+    goes into is checked to lie under ``outdir``.
+    """
+    if not outdir.exists() or not any(outdir.iterdir()):
+        staging.chmod(0o755)
+        os.replace(staging, outdir)  # an empty folder is replaced too
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.old.", dir=outdir.parent))
-    outdir.rename(retired / outdir.name)
-    staging.rename(outdir)
-    shutil.rmtree(retired, ignore_errors=True)
+    top = str(outdir)
+    for path in gone:
+        os.unlink(os.path.join(top, path))
+        remove_empty_folders(outdir, path)
+    resolved = outdir.resolve()
+    checked: set[str] = set()
+    changed = sorted(p for p in files_under(staging) if p not in BUILD_RECORDS)
+    for path in changed + [name for name in (INPUTS_FILE, MANIFEST) if (staging / name).is_file()]:
+        folder = os.path.dirname(path)
+        if folder not in checked:
+            place = outdir / folder
+            try:
+                place.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                raise ExportError([f"{place}: is a file in the earlier export where this one has a folder"]) from None
+            if not place.resolve().is_relative_to(resolved):
+                raise ExportError([f"{place}: lies outside {outdir}"])
+            checked.add(folder)
+        try:
+            os.replace(staging / path, outdir / path)
+        except IsADirectoryError:
+            raise ExportError(
+                [f"{outdir / path}: is a folder in the earlier export where this one has a file"]
+            ) from None
+    shutil.rmtree(staging)
+
+
+def remove_empty_folders(root: Path, path: str) -> None:
+    """Remove the folders of ``path`` (relative to ``root``) that are left empty, innermost first."""
+    folder = os.path.dirname(path)
+    while folder:
+        try:
+            os.rmdir(os.path.join(root, folder))
+        except OSError:  # not empty (or already gone)
+            return
+        folder = os.path.dirname(folder)
