@@ -5,7 +5,10 @@ thread of the process runs: the 10 MB revision record of 10,000 events takes
 about 90 ms, which every request a server worker receives meanwhile waits
 for. ``loads_by_member`` gives the same result, but decodes the members of the
 objects it is told to open one by one (a few microseconds each), so the
-interpreter can switch threads between them.
+interpreter can switch threads between them. Each call of json's decoder
+shares equal keys only within what it decodes, so ``loads_by_member`` shares
+them across its calls: at 10,000 events a record's keys would otherwise take
+14 MB more than ``json.loads`` gives.
 """
 
 from __future__ import annotations
@@ -25,11 +28,13 @@ def loads_by_member(raw: bytes, open_members: Container[str] = ()) -> object:
     text = raw.decode("utf-8")
     if text.startswith("\ufeff"):
         raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    keys: dict[str, str] = {}  # one string for each key, however many objects have it
+    decoder = json.JSONDecoder(object_pairs_hook=lambda pairs: {keys.setdefault(k, k): v for k, v in pairs})
 
     def member(key: str, index: int) -> tuple[object, int]:
         if key in open_members and text.startswith("{", index):
-            return decode_object(text, index, lambda _, at: DECODER.raw_decode(text, at))
-        return DECODER.raw_decode(text, index)
+            return decode_object(text, index, lambda _, at: decoder.raw_decode(text, at))
+        return decoder.raw_decode(text, index)
 
     document, end = decode_object(text, skip_space(text, 0), member)
     end = skip_space(text, end)
