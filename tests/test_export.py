@@ -281,7 +281,7 @@ def test_a_rebuild_changes_the_output_folder_in_place_not_a_copy_of_it(tmp_path)
 
 
 def test_a_failed_rebuild_leaves_the_earlier_export_as_it_was(tmp_path, monkeypatch):
-    from calendar_svc import export
+    from calendar_svc.export import build
 
     events = tmp_path / "events"
     shutil.copytree(SMALL, events)
@@ -296,7 +296,7 @@ def test_a_failed_rebuild_leaves_the_earlier_export_as_it_was(tmp_path, monkeypa
     def fail(*args):  # the last step before the files are put in place: every page is made by now
         raise ExportError(["the disk is full"])
 
-    monkeypatch.setattr(export, "write_inputs", fail)
+    monkeypatch.setattr(build, "write_inputs", fail)
     with pytest.raises(ExportError, match="the disk is full"):
         export_site(config, site, TODAY)
     assert snapshot(site) == before
@@ -304,7 +304,7 @@ def test_a_failed_rebuild_leaves_the_earlier_export_as_it_was(tmp_path, monkeypa
 
 
 def test_putting_a_build_in_place_turns_files_into_folders_and_back(tmp_path):
-    from calendar_svc.site_files import put_in_place
+    from calendar_svc.export.files import put_in_place
 
     site, staging = tmp_path / "site", tmp_path / "staging"
     for path, text in [("a/index.html", "old a"), ("b", "old b"), ("c.ics", "kept"), (MANIFEST, "{}")]:
@@ -353,12 +353,12 @@ def test_build_quiet_prints_only_the_summary(tmp_path, runner):
     ids=["small", "archives differing by language"],
 )
 def test_building_in_several_processes_writes_the_same_files_as_one(events, budget, tmp_path, monkeypatch):
-    from calendar_svc import export
+    from calendar_svc.export import build
 
     config = Config(events_dir=events, base_url=BASE, feed_budget=budget)
     one = export_site(config, tmp_path / "one", TODAY)
-    monkeypatch.setattr(export, "PARALLEL_FROM_EVENTS", 0)  # fork workers even for this small site
-    monkeypatch.setattr(export.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(build, "PARALLEL_FROM_EVENTS", 0)  # fork workers even for this small site
+    monkeypatch.setattr(build.os, "cpu_count", lambda: 2)
     several = export_site(config, tmp_path / "several", TODAY)
     assert [f.path for f in several.files] == [f.path for f in one.files]
     for exported in one.files:

@@ -12,7 +12,7 @@ import pytest
 from calendar_svc.cli import main
 from calendar_svc.config import Config
 from calendar_svc.export import export_site
-from calendar_svc.site_files import INPUTS_FILE
+from calendar_svc.export.files import INPUTS_FILE
 
 from .conftest import SMALL
 

@@ -111,7 +111,7 @@ def test_the_build_fails_on_an_internal_link_with_a_query_string(tmp_path):
 
     shutil.copytree(SMALL, events)
     app_dir = tmp_path / "site"
-    from calendar_svc import export as export_module
+    from calendar_svc.export import build as export_module
 
     original = export_module.iter_pages
 

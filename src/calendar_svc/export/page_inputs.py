@@ -35,13 +35,13 @@ from collections.abc import Container, Iterable
 from functools import cached_property
 from pathlib import Path
 
-from .catalog.model import Event
-from .disk_cache import code_digest
-from .errors import EventNotFound, ExportError
-from .publish.urls import language_of, language_prefix
-from .serving.store import CatalogStore
-from .site_files import INPUTS_FILE, file_for
-from .web.page_data import Month, events_by_month, month_range, nearest_busy_months
+from ..catalog.model import Event
+from ..disk_cache import code_digest
+from ..errors import EventNotFound, ExportError
+from ..publish.urls import language_of, language_prefix
+from ..serving.store import CatalogStore
+from ..web.page_data import Month, events_by_month, month_range, nearest_busy_months
+from .files import INPUTS_FILE, file_for
 
 FORMAT = 2  # 1: the same document on one line
 MONTH_PATH = re.compile(r"/calendar/([0-9]{4})/([0-9]{2})/")

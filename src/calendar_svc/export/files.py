@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from .errors import ExportError
+from ..errors import ExportError
 
 MANIFEST = ".calendar-svc-build.json"
 INPUTS_FILE = ".calendar-svc-inputs.json"  # what each event page and file was made from (page_inputs)
