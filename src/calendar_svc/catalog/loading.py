@@ -35,7 +35,7 @@ from ..disk_cache import DiskCache
 from ..errors import CatalogError, Problem
 from .calendars_file import parse_settings
 from .event_file import parse_event
-from .files import REVISIONS_FILE, SETTINGS_FILE, Fingerprint, data_fingerprint, read_file
+from .files import REVISIONS_FILE, SETTINGS_FILE, Fingerprint, FolderReading, data_fingerprint, path_in, read_file
 from .model import Catalog, Event, Revision, Site
 from .revisions import (
     EMPTY,
@@ -87,7 +87,6 @@ class CatalogLoader:
         self._parsed: dict[str, Entry] = {}
         # relative name -> ((size, mtime, inode), SHA-256 of its bytes): a file whose stat is unchanged is not read
         self._read: dict[str, tuple[tuple[int, int, int], bytes]] = {}
-        # (SHA-256 of the record file, what it parsed to): from the cache, for the first load only
         # path -> (event as read, as published) by the last load: an unchanged event stays the same object
         self._published: dict[str, tuple[Event, Event]] = {}
         self.parsed_last_time = 0  # event files parsed by the last load (the others were reused)
@@ -111,46 +110,10 @@ class CatalogLoader:
         if not root.is_dir():
             raise CatalogError([Problem(str(root), "", "no such directory")])
         problems: list[Problem] = []
-        digest = hashlib.sha256()
         top = str(root)
-
-        def path_of(name: str) -> str:
-            return path_in(top, name)
-
-        # A file whose size, time and inode are those of the last load is not read again.
-        if listing is None:
-            listing = data_fingerprint(root)
-        stats = {name: (size, mtime, inode) for name, size, mtime, inode in listing}
-        known, self._read = self._read, {}
-
-        def read(name: str, path: str | None = None) -> tuple[bytes, bytes | None]:
-            """The file's SHA-256 and bytes; only the SHA-256 when its stat is the last load's."""
-            stat = stats[name]
-            earlier = known.get(name)
-            if earlier is not None and earlier[0] == stat:
-                sha, raw = earlier[1], None
-            else:
-                raw = read_file(path or path_of(name), stat[0])
-                sha = hashlib.sha256(raw).digest()
-            self._read[name] = (stat, sha)
-            digest.update(name.encode() + b"\0" + sha + b"\0")
-            return sha, raw
-
-        def read_bytes(name: str) -> bytes:
-            return read_file(path_of(name), stats[name][0])
-
-        settings_path = path_of(SETTINGS_FILE)
-        site, calendars, settings_raw = None, (), None
-        if SETTINGS_FILE not in stats:
-            problems.append(Problem(settings_path, "", "missing: it holds the site settings and calendars"))
-        else:
-            read(SETTINGS_FILE)  # for the version; the settings are parsed on every load
-            settings_raw = read_bytes(SETTINGS_FILE)
-            table, problem = parse_toml(settings_path, settings_raw)
-            if problem:
-                problems.append(problem)
-            if table is not None:
-                site, calendars = parse_settings(settings_path, table, problems)
+        reading = FolderReading(top, listing if listing is not None else data_fingerprint(root), self._read)
+        self._read = reading.read_now
+        site, calendars, settings_raw = read_settings(reading, problems)
         first_load = self._settings is None and not self._parsed
         if settings_raw != self._settings or site is None:  # categories may have changed: validate all again
             self._parsed = {}
@@ -160,23 +123,17 @@ class CatalogLoader:
 
         categories = frozenset(c.slug for c in calendars)
         self.parsed_last_time = 0
-        # A first load with nothing saved shares the parsing out over the cores; the loop below
-        # then finds each file's parse under the digest of the bytes that were parsed.
-        names = [name for name in stats if name not in (SETTINGS_FILE, REVISIONS_FILE)]
-        processes = parse_processes() if first_load and site is not None and not self._parsed else 1
-        if len(names) >= PARALLEL_FROM and processes > 1:
-            for name, entry in parse_in_parallel(top, names, categories, processes):
-                known[name] = (stats[name], entry[0])
-                self._parsed[path_of(name)] = entry
-                self.parsed_last_time += 1
+        names = [name for name in reading.stats if name not in (SETTINGS_FILE, REVISIONS_FILE)]
+        if first_load and site is not None and not self._parsed:
+            self._parse_in_parallel(reading, names, categories)
         files = []  # (name, path, SHA-256, bytes when they must be parsed)
         for name in names:
-            key = path_of(name)
-            sha, raw = read(name, key)
+            key = reading.path(name)
+            sha, raw = reading.read(name, key)
             cached = self._parsed.get(key)
             files.append((name, key, sha, None if cached is not None and cached[0] == sha else raw))
-        record_read = read(REVISIONS_FILE) if REVISIONS_FILE in stats else None
-        version = digest.hexdigest()  # of every file's name and bytes
+        record_read = reading.read(REVISIONS_FILE) if REVISIONS_FILE in reading.stats else None
+        version = reading.version()  # of every file's name and bytes
         if first_load and site is not None and (taken := self._saved_catalog(files, version, top)) is not None:
             events, rest = taken  # the very same bytes: the same catalog
             return Catalog(
@@ -184,27 +141,9 @@ class CatalogLoader:
                 revisions=rest.revisions, unstamped=rest.unstamped,
             )  # fmt: skip
 
-        events: list[Event] = []
-        fingerprints: dict[Event, str] = {}
-        parsed: dict[str, Entry] = {}
-        for name, key, sha, raw in files:
-            cached = self._parsed.get(key)
-            if cached is None or cached[0] != sha:
-                if raw is None:  # unchanged since the last load, but its parse was dropped (new settings)
-                    raw = read_bytes(name)
-                cached = parse_entry(key, raw, sha, categories if site else None)
-                self.parsed_last_time += 1
-            parsed[key] = cached
-            result = cached[1]
-            if isinstance(result, Event):
-                events.append(result)
-                fingerprints[result] = cached[2]
-            else:
-                problems.extend(result)
-        self._parsed = parsed  # files that are gone are forgotten
-
+        events, fingerprints = self._validate(files, reading, categories if site else None, problems)
         problems.extend(duplicate_problems(events, site))
-        record_path = path_of(REVISIONS_FILE)
+        record_path = reading.path(REVISIONS_FILE)
         record = EMPTY
         if record_read is not None:
             try:
@@ -212,7 +151,7 @@ class CatalogLoader:
                 # server process, and parsing it again takes a sixth of a second. Nor saved: a start on
                 # the same files takes what it gives the catalog (``CatalogRest``) instead.
                 _, raw = record_read
-                record = parse_record(raw if raw is not None else read_bytes(REVISIONS_FILE))
+                record = parse_record(raw if raw is not None else reading.read_bytes(REVISIONS_FILE))
             except RecordError as error:
                 problems.append(Problem(record_path, "", str(error)))
         catalog = None
@@ -230,6 +169,43 @@ class CatalogLoader:
         if catalog is None:
             raise CatalogError(problems)
         return catalog
+
+    def _parse_in_parallel(self, reading: FolderReading, names: list[str], categories: frozenset[str]) -> None:
+        """A first load with nothing saved: share the parsing out over the cores, when there is enough
+        of it; the load then finds each file's parse under the digest of the bytes that were parsed."""
+        processes = parse_processes()
+        if len(names) < PARALLEL_FROM or processes <= 1:
+            return
+        for name, entry in parse_in_parallel(reading.top, names, categories, processes):
+            reading.remember(name, entry[0])
+            self._parsed[reading.path(name)] = entry
+            self.parsed_last_time += 1
+
+    def _validate(
+        self, files: list[tuple[str, str, bytes, bytes | None]], reading: FolderReading,
+        categories: frozenset[str] | None, problems: list[Problem],
+    ) -> tuple[list[Event], dict[Event, str]]:  # fmt: skip
+        """Each file's event, parsed and validated again only when its bytes changed (or the settings,
+        which drop every parse), with its fingerprint; each file's problems go to ``problems``."""
+        events: list[Event] = []
+        fingerprints: dict[Event, str] = {}
+        parsed: dict[str, Entry] = {}
+        for name, key, sha, raw in files:
+            cached = self._parsed.get(key)
+            if cached is None or cached[0] != sha:
+                if raw is None:  # unchanged since the last load, but its parse was dropped (new settings)
+                    raw = reading.read_bytes(name)
+                cached = parse_entry(key, raw, sha, categories)
+                self.parsed_last_time += 1
+            parsed[key] = cached
+            result = cached[1]
+            if isinstance(result, Event):
+                events.append(result)
+                fingerprints[result] = cached[2]
+            else:
+                problems.extend(result)
+        self._parsed = parsed  # files that are gone are forgotten
+        return events, fingerprints
 
     @property
     def _scope(self) -> str:
@@ -272,12 +248,22 @@ class CatalogLoader:
             self.cache.write(CATALOG_CACHE_NAME, self._scope, (self._settings, version, top), CatalogRest.of(catalog))
 
 
-def path_in(top: str, name: str) -> str:
-    """The path of ``name`` (relative to the events folder ``top``, "/" between its parts), as
-    str(Path(top) / name) spells it (a string join: a tenth of os.path.join's time)."""
-    if top == ".":
-        return name
-    return top + name if top.endswith("/") else f"{top}/{name}"
+def read_settings(reading: FolderReading, problems: list[Problem]) -> tuple[Site | None, tuple, bytes | None]:
+    """The site settings and calendars from the settings file, and its bytes; missing or broken
+    settings give (None, (), bytes or None) and a problem."""
+    path = reading.path(SETTINGS_FILE)
+    if SETTINGS_FILE not in reading.stats:
+        problems.append(Problem(path, "", "missing: it holds the site settings and calendars"))
+        return None, (), None
+    reading.read(SETTINGS_FILE)  # for the version; the settings are parsed on every load
+    raw = reading.read_bytes(SETTINGS_FILE)
+    table, problem = parse_toml(path, raw)
+    if problem:
+        problems.append(problem)
+    if table is None:
+        return None, (), raw
+    site, calendars = parse_settings(path, table, problems)
+    return site, calendars, raw
 
 
 def parse_entry(path: str, raw: bytes, sha: bytes, categories: frozenset[str] | None) -> Entry:
