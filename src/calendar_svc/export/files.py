@@ -83,7 +83,8 @@ class Tally:
 
 
 class Writer:
-    """Checks each page and writes it under ``root`` at once; every failure is reported at the end."""
+    """Checks each page and, when its bytes differ from ``previous``'s file for it, writes it under
+    ``root`` at once; every failure is reported at the end."""
 
     def __init__(self, root: Path, previous: Path):
         self.root = root
@@ -165,7 +166,8 @@ class Writer:
         self._urls.update({f.path: f.url for f in files})
 
     def finish(self) -> list[ExportedFile]:
-        """Raise ExportError listing every failure; else count the earlier export's files now gone."""
+        """Raise ExportError listing every failure; else list (in ``gone``) and count the earlier
+        export's files this build no longer has, and return this build's files."""
         directories: set[str] = set()
         for path in self._urls:
             while "/" in path:
