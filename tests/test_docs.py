@@ -111,5 +111,5 @@ def test_the_architecture_map_names_every_subpackage():
     architecture = (DOCS / "architecture.md").read_text(encoding="utf-8")
     package = ROOT / "src" / "calendar_svc"
     subpackages = sorted(p.name for p in package.iterdir() if (p / "__init__.py").is_file())
-    assert subpackages == ["catalog", "ical", "publish", "serving", "web"]
+    assert subpackages == ["catalog", "export", "ical", "publish", "serving", "web"]
     assert [name for name in subpackages if f"`{name}/`" not in architecture] == []
