@@ -94,15 +94,62 @@ def test_a_rebuild_after_an_edit_writes_what_a_build_from_scratch_writes(edit, t
     assert rebuilt.tally.taken > 0 if edit is not rename_the_site else rebuilt.tally.taken == 0
 
 
-def test_a_rebuild_for_another_day_renders_everything_again(tmp_path):
-    config = Config(events_dir=SMALL, base_url=BASE)
+def with_a_month_long_summit(tmp_path: Path) -> Path:
+    """The small dataset and an event from 20 May to 20 June 2024: listed in the month view of May,
+    whose grid (to 2 June) does not show the days in June when it is still happening."""
+    events = tmp_path / "events"
+    shutil.copytree(SMALL, events)
+    (events / "summit.toml").write_text(
+        'title = "Month-long summit"\ncategory = "forum"\nstart = 2024-05-20\nend = 2024-06-20\n', encoding="utf-8"
+    )
+    return events
+
+
+# Each a rebuild for the day after the one before: the next day; the first and the second occurrence
+# of the weekly series (25 March; 1 April, a new month: every page's menu links to it); the summit's
+# days in June, the cancelled forum's (13-14 June) and the days after; and a year later.
+DAYS = ["2024-03-16", "2024-03-25", "2024-04-01", "2024-06-10", "2024-06-13", "2024-06-21", "2025-06-15"]
+
+
+def test_a_rebuild_on_each_following_day_writes_what_a_build_from_scratch_on_that_day_writes(tmp_path):
+    config = Config(events_dir=with_a_month_long_summit(tmp_path), base_url=BASE)
     export_site(config, tmp_path / "site", TODAY)
+    before = TODAY
+    for day in map(dt.date.fromisoformat, DAYS):
+        rebuilt = export_site(config, tmp_path / "site", day)
+        export_site(config, tmp_path / "fresh", day)
 
-    rebuilt = export_site(config, tmp_path / "site", TODAY + dt.timedelta(days=1))
-    export_site(config, tmp_path / "fresh", TODAY + dt.timedelta(days=1))
+        assert tree(tmp_path / "site") == tree(tmp_path / "fresh"), day
+        if (day.year, day.month) == (before.year, before.month):  # in a new month every page changes
+            assert rebuilt.tally.taken > 0, day
+        shutil.rmtree(tmp_path / "fresh")
+        before = day
 
-    assert rebuilt.tally.taken == 0
-    assert tree(tmp_path / "site") == tree(tmp_path / "fresh")
+
+def test_a_rebuild_on_the_next_day_renders_again_only_the_month_views_that_show_either_day(tmp_path):
+    config = Config(events_dir=SMALL, base_url=BASE)
+    first = export_site(config, tmp_path / "site", TODAY)
+    recorded = [f.url for f in first.files if "/events/" in f.url or "/calendar/" in f.url]
+    before = json.loads((tmp_path / "site" / INPUTS_FILE).read_text())["urls"]
+
+    next_day = export_site(config, tmp_path / "site", TODAY + dt.timedelta(days=1))
+
+    after = json.loads((tmp_path / "site" / INPUTS_FILE).read_text())["urls"]
+    changed = {url for url in after if before[url][0] != after[url][0]}
+    # 15 and 16 March 2024 are in the grid of March only, and nothing happens on either day.
+    assert changed == {f"{prefix}/calendar/2024/03/" for prefix in ("", "/kk", "/ru")}
+    assert next_day.tally.taken == len(recorded) - len(changed)
+
+
+def test_a_month_view_is_rendered_again_when_an_event_in_it_stops_happening_on_a_day_it_does_not_show(tmp_path):
+    config = Config(events_dir=with_a_month_long_summit(tmp_path), base_url=BASE)
+    may = tmp_path / "site" / "calendar" / "2024" / "05" / "index.html"
+    export_site(config, tmp_path / "site", dt.date(2024, 6, 20))
+    assert b"Happening now" in may.read_bytes()
+
+    export_site(config, tmp_path / "site", dt.date(2024, 6, 21))
+
+    assert b"Happening now" not in may.read_bytes()
 
 
 def test_an_unchanged_rebuild_renders_no_event_page_event_file_or_month_view_again(tmp_path):

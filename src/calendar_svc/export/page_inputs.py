@@ -7,14 +7,19 @@ the month views (``/calendar/<year>/<month>/``) are most of what is left.
 An event page or file is made from: the event as read from its file (the
 file's path in the events folder and the SHA-256 of its bytes) and its
 revision (sequence, last change); the site settings and calendars (names,
-feed titles); the language, origin and day the site is built for; and this
-package's code, templates and translations and the libraries installed with
-it. Nothing else: an event's page shows no other event and no count (a test
-moves an event between calendars to hold that). A month view is made from
-the same site-wide inputs and: the events that fall in that month, each as
-an event page stands for it, in their order; the months the month view
-covers; the nearest earlier and later months with events; and the countries
-the filter form offers.
+feed titles); the language and origin; the month the site is built in (every
+page's menu links to it); and this package's code, templates and
+translations and the libraries installed with it. Nothing else: an event's
+page shows no other event, no count (a test moves an event between calendars
+to hold that) and nothing of the day but its month. A month view is made
+from the same site-wide inputs and:
+the events that fall in that month, each as an event page stands for it, in
+their order; the months the month view covers; the nearest earlier and later
+months with events; the countries the filter form offers; the day, when its
+grid shows that day; and which of its occurrences are happening on the day.
+So a rebuild on the next day renders again only the month views that show
+either day or an event that starts or stops happening (tests rebuild on
+days of every kind and compare with builds from scratch, byte for byte).
 A build records a digest of these for each such URL in
 ``.calendar-svc-inputs.json`` (a hidden file the static host does not serve).
 A rebuild whose digest for a URL equals the recorded one takes the earlier
@@ -40,7 +45,15 @@ from ..disk_cache import code_digest
 from ..errors import EventNotFound, ExportError
 from ..publish.urls import language_of, language_prefix
 from ..serving.store import CatalogStore
-from ..web.page_data import Month, events_by_month, month_range, nearest_busy_months
+from ..web.page_data import (
+    Month,
+    events_by_month,
+    is_happening,
+    month_range,
+    month_rows,
+    month_weeks,
+    nearest_busy_months,
+)
 from .files import INPUTS_FILE, file_for
 
 FORMAT = 2  # 1: the same document on one line
@@ -97,12 +110,25 @@ class PageInputs:
         bounds, by_month, busy, countries = self._months
         if not 1 <= month[1] <= 12 or not bounds[0] <= month <= bounds[1]:
             return None
-        events = [self._stands_for(event) for event in by_month.get(month, ())]
+        in_month = by_month.get(month, ())
+        events = [self._stands_for(event) for event in in_month]
         if None in events:
             return None
         earlier, later = nearest_busy_months(busy, month)
         parts = [self._shared_by(lang), "month", repr(month), repr(bounds), repr(earlier), repr(later), countries]
+        parts += [self._day_in(month), *self._happening_in(in_month, month)]
         return hashlib.sha256("\0".join(parts + events).encode()).hexdigest()[:32]
+
+    def _day_in(self, month: Month) -> str:
+        """The day the site is built for, when the month's grid shows it (marked as today); else ""."""
+        shown = any(day == self.today for week in month_weeks(*month) for day in week)
+        return self.today.isoformat() if shown else ""
+
+    def _happening_in(self, events: tuple[Event, ...], month: Month) -> list[str]:
+        """The rows of the month view that are marked as happening on the day the site is built for."""
+        occurrences, undated = month_rows(events, month)
+        happening = [f"{e.id}@{start}" for start, e, first_day in occurrences if is_happening(e, self.today, first_day)]
+        return happening + [f"{e.id}@month" for e in undated if is_happening(e, self.today)]
 
     @cached_property
     def _months(self) -> tuple[tuple[Month, Month], dict[Month, tuple[Event, ...]], tuple[Month, ...], str]:
@@ -116,7 +142,8 @@ class PageInputs:
     def _shared_by(self, lang: str) -> str:
         if lang not in self._shared:
             catalog = self.store.catalog
-            parts = [code_digest(), self.base_url, self.today.isoformat(), lang, repr(catalog.site)]
+            # The month, not the day: every page's menu links to this month's view.
+            parts = [code_digest(), self.base_url, f"{self.today:%Y-%m}", lang, repr(catalog.site)]
             parts += [repr(c) for c in catalog.calendars]
             self._shared[lang] = hashlib.sha256("\0".join(parts).encode()).hexdigest()
         return self._shared[lang]

@@ -91,17 +91,22 @@ def event_row(
     event: Event, catalog: Catalog, today: dt.date, first_day: dt.date | None = None, lang: str = DEFAULT_LANGUAGE
 ) -> EventRow:
     """A row for the event; with `first_day`, for its occurrence starting that day."""
-    day = first_day or (event.first_day if event.is_dated else None)
-    happening = day is not None and day <= today <= add_days(day, span_days(event))
     return EventRow(
         event,
         catalog.calendar(event.category),
         event_when(event, first_day, lang),
         country_names(event.countries, lang),
         recurrence_text(event, lang),
-        happening,
+        is_happening(event, today, first_day),
         lang,
     )
+
+
+def is_happening(event: Event, today: dt.date, first_day: dt.date | None = None) -> bool:
+    """Whether ``today`` falls within the event (with ``first_day``: its occurrence starting that day;
+    else its first one): what an event's row marks as happening now."""
+    day = first_day or (event.first_day if event.is_dated else None)
+    return day is not None and day <= today <= add_days(day, span_days(event))
 
 
 def listing(
@@ -249,6 +254,25 @@ def add_months(month: Month, count: int) -> Month:
     return index // 12, index % 12 + 1
 
 
+def month_rows(
+    events: Iterable[Event], month: Month
+) -> tuple[list[tuple[dt.date, Event, dt.date | None]], list[Event]]:
+    """What the month view of ``month`` lists: each occurrence that covers a day of it, as (its first
+    day, the event, the first day its row is for: None for an event that does not repeat), and the
+    events known only to be in that month."""
+    year, number = month
+    first = dt.date(year, number, 1)
+    last = dt.date(year, number, calendar.monthrange(year, number)[1])
+    events = list(events)
+    occurrences = [
+        (start, event, start if event.rrule else None)
+        for event in events
+        for start in occurrence_days(event, first, last)
+    ]
+    undated = [e for e in events if e.precision is Precision.MONTH and (e.start.year, e.start.month) == month]
+    return occurrences, undated
+
+
 def month_view(
     events: Iterable[Event],
     catalog: Catalog,
@@ -259,17 +283,14 @@ def month_view(
 ) -> MonthView:
     """The grid of `month` (weeks from Monday) with the selected events on each day they cover."""
     year, number = month
-    first = dt.date(year, number, 1)
-    last = dt.date(year, number, calendar.monthrange(year, number)[1])
-    events = list(events)
+    occurrences, undated_events = month_rows(events, month)
     covering: dict[dt.date, list[EventRow]] = {}
     agenda: list[tuple[dt.date, EventRow]] = []
-    for event in events:
-        for start in occurrence_days(event, first, last):
-            row = event_row(event, catalog, today, start if event.rrule else None, lang)
-            agenda.append((start, row))
-            for offset in range(span_days(event) + 1):
-                covering.setdefault(add_days(start, offset), []).append(row)
+    for start, event, first_day in occurrences:
+        row = event_row(event, catalog, today, first_day, lang)
+        agenda.append((start, row))
+        for offset in range(span_days(event) + 1):
+            covering.setdefault(add_days(start, offset), []).append(row)
     agenda.sort(key=lambda pair: (pair[0], pair[1].event.sort_key))
     weeks = tuple(
         tuple(
@@ -278,11 +299,7 @@ def month_view(
         )
         for week in month_weeks(year, number)
     )
-    undated = tuple(
-        event_row(e, catalog, today, lang=lang)
-        for e in events
-        if e.precision is Precision.MONTH and (e.start.year, e.start.month) == month
-    )
+    undated = tuple(event_row(e, catalog, today, lang=lang) for e in undated_events)
     previous, following = add_months(month, -1), add_months(month, 1)
     return MonthView(
         month=month,
