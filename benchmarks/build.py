@@ -5,7 +5,9 @@
 Generates the synthetic dataset (all three languages are built), then runs, in order:
 - a build from scratch (a new cache folder too, as on a first run), then `cp -r` of the site;
 - a rebuild after one event's title is edited and stamped, then `cp -r` again;
-- a rebuild with nothing changed.
+- a rebuild with nothing changed;
+- a rebuild on the next day (the daily rebuild a static site needs).
+The builds are for fixed days in the middle of a month, so every run measures the same thing.
 Each build is timed from process start to exit, with the peak resident set size of its
 largest process (the build forks one worker per core; the kernel reports the largest of
 them all to the process that waits), and its summary line (files written, kept, taken
@@ -29,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CLI = str(ROOT / ".venv" / "bin" / "calendar-svc")
 BASE_URL = "https://calendar.example.org"
+DAY, NEXT_DAY = "2026-06-15", "2026-06-16"
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
@@ -62,7 +65,7 @@ def main() -> None:
         # the process that started it (Python starts commands with vfork), so this one must stay small.
         subprocess.run([sys.executable, str(HERE / "generate.py"), str(args.events), str(events)], check=True)
         env = {**os.environ, "CALENDAR_SVC_CACHE_DIR": str(tmp / "cache")}
-        build = [CLI, "build", "--events", str(events), "--base-url", BASE_URL, "--quiet", str(site)]
+        build = [CLI, "build", "--events", str(events), "--base-url", BASE_URL, "--quiet", "--today", DAY, str(site)]
 
         def copy_time() -> float:
             shutil.rmtree(copy, ignore_errors=True)
@@ -81,6 +84,8 @@ def main() -> None:
         copies.append(copy_time())
         seconds, peak, output = timed(build, env)
         runs.append(("rebuild, nothing changed", seconds, peak, output))
+        seconds, peak, output = timed([*build[:-2], NEXT_DAY, build[-1]], env)
+        runs.append(("rebuild on the next day", seconds, peak, output))
 
     files = re.search(r": (\d+) files \(([\d.]+) MB\)", runs[0][3])
     print(f"{args.events:,} events, all languages: {int(files[1]):,} files, {files[2]} MB")
