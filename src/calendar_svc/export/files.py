@@ -150,8 +150,7 @@ class Writer:
         to lie under the root) on the first file written to it."""
         target = self.root.joinpath(*relative.parts)
         if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not target.parent.resolve().is_relative_to(self.resolved_root):
+            if not made_within(target.parent, self.resolved_root):
                 raise ExportError([f"{url}: would be written outside {self.root}"])
             self._folders.add(target.parent)
         return target
@@ -279,10 +278,10 @@ def put_in_place(staging: Path, outdir: Path, gone: Iterable[str]) -> None:
         if folder not in checked:
             place = outdir / folder
             try:
-                place.mkdir(parents=True, exist_ok=True)
+                within = made_within(place, resolved)
             except (FileExistsError, NotADirectoryError):
                 raise ExportError([f"{place}: is a file in the earlier export where this one has a folder"]) from None
-            if not place.resolve().is_relative_to(resolved):
+            if not within:
                 raise ExportError([f"{place}: lies outside {outdir}"])
             checked.add(folder)
         try:
@@ -292,6 +291,13 @@ def put_in_place(staging: Path, outdir: Path, gone: Iterable[str]) -> None:
                 [f"{outdir / path}: is a folder in the earlier export where this one has a file"]
             ) from None
     shutil.rmtree(staging)
+
+
+def made_within(folder: Path, resolved_root: Path) -> bool:
+    """Make ``folder`` (and its parents) if missing; whether it lies under ``resolved_root`` once
+    every link on the way is followed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder.resolve().is_relative_to(resolved_root)
 
 
 def remove_empty_folders(root: Path, path: str) -> None:

@@ -12,20 +12,19 @@ page's menu links to it); and this package's code, templates and
 translations and the libraries installed with it. Nothing else: an event's
 page shows no other event, no count (a test moves an event between calendars
 to hold that) and nothing of the day but its month. A month view is made
-from the same site-wide inputs and:
-the events that fall in that month, each as an event page stands for it, in
-their order; the months the month view covers; the nearest earlier and later
-months with events; the countries the filter form offers; the day, when its
-grid shows that day; and which of its occurrences are happening on the day.
-So a rebuild on the next day renders again only the month views that show
-either day or an event that starts or stops happening (tests rebuild on
-days of every kind and compare with builds from scratch, byte for byte).
+from the same site-wide inputs and: the events that fall in that month, each
+as an event page stands for it, in their order; the months the month view
+covers; the nearest earlier and later months with events; the countries the
+filter form offers; the day, when its grid shows that day; and which of its
+occurrences are happening on the day. So a rebuild on the next day renders
+again only the month views that show either day or an event that starts or
+stops happening.
 A build records a digest of these for each such URL in
 ``.calendar-svc-inputs.json`` (a hidden file the static host does not serve).
 A rebuild whose digest for a URL equals the recorded one takes the earlier
 file as it is, instead of rendering it again. Every other URL is rendered on
-every build. A test holds rebuilds after edits of every kind to a build from
-scratch, byte for byte.
+every build. Tests hold rebuilds after edits of every kind, and on days of
+every kind, to a build from scratch, byte for byte.
 """
 
 from __future__ import annotations
