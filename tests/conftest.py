@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
-import os
 import shutil
-import tempfile
 import zoneinfo
 from pathlib import Path
 
@@ -22,12 +19,6 @@ from .toml_text import toml_document
 # readers the tests check its feeds with (icalendar, vobject, zoneinfo itself) look zones up by
 # name; point them at the same package, so a difference is a bug and not a newer host tzdata.
 zoneinfo.reset_tzpath(to=[])
-
-# Servers and commands the tests start keep their caches in a folder of this test session,
-# never in the account's own cache folder; the folder goes when the session ends.
-TEST_CACHE = tempfile.mkdtemp(prefix="calendar-svc-test-cache-")
-os.environ["CALENDAR_SVC_CACHE_DIR"] = TEST_CACHE
-atexit.register(shutil.rmtree, TEST_CACHE, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import platform
 import shutil
 import subprocess
 import sys
-
-import pytest
 
 from calendar_svc.cli import main
 
@@ -65,10 +62,3 @@ def test_serve_rejects_a_base_url_that_is_not_an_origin(runner):
     result = runner.invoke(main, ["serve", "--events", str(SMALL), "--base-url", "ftp://x"])
     assert result.exit_code == 1
     assert "CALENDAR_SVC_BASE_URL must be an http(s) origin" in result.output
-
-
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
-def test_a_build_can_give_large_blocks_their_own_mappings_on_glibc():
-    code = "from calendar_svc.heap import map_large_blocks; print(map_large_blocks())"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout == "True\n"  # in a process of its own: the setting lasts for the process

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import os
 import pathlib
 import shutil
-import threading
 
 import pytest
 
-from calendar_svc.catalog import loading
+from calendar_svc.catalog import files
 from calendar_svc.catalog.files import read_file
-from calendar_svc.catalog.loading import CatalogLoader, load_catalog
+from calendar_svc.catalog.loading import load_catalog
 from calendar_svc.catalog.model import Precision, Status
 from calendar_svc.errors import CatalogError
 
-from .conftest import BROKEN, BUNDLED_EVENTS, SMALL
+from .conftest import BROKEN, SMALL
 
 # One broken file each, and the line `validate` must print for it.
 BROKEN_CASES = {
@@ -201,73 +198,6 @@ def test_dates_beyond_what_clients_can_follow_are_rejected(write_event, events_d
     )
 
 
-# A first load with many files shares the parsing out over forked processes.
-
-
-@pytest.fixture
-def parsing_in_two_processes(monkeypatch):
-    """Every first load shares its parsing between this process and one forked process."""
-    monkeypatch.setattr(loading, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(loading, "parse_processes", lambda: 2)
-    forked = []
-    start = multiprocessing.context.ForkProcess.start
-
-    def counted_start(process):
-        forked.append(process)
-        return start(process)
-
-    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", counted_start)
-    return forked
-
-
-def test_parsing_in_several_processes_gives_the_catalog_one_process_gives(parsing_in_two_processes):
-    alone, shared = CatalogLoader(BUNDLED_EVENTS), CatalogLoader(BUNDLED_EVENTS)
-    with pytest.MonkeyPatch.context() as one:
-        one.setattr(loading, "PARALLEL_FROM", 10**9)
-        expected = alone.load()
-    assert parsing_in_two_processes == []
-    catalog = shared.load()
-    assert len(parsing_in_two_processes) == 1
-    assert (catalog.version, catalog.events, catalog.revisions) == (
-        expected.version,
-        expected.events,
-        expected.revisions,
-    )
-    assert shared.parsed_last_time == alone.parsed_last_time == len(expected.events)
-
-
-def test_problems_found_in_several_processes_are_reported_in_the_same_order(parsing_in_two_processes):
-    with pytest.MonkeyPatch.context() as one:
-        one.setattr(loading, "PARALLEL_FROM", 10**9)
-        expected = problems_for(BROKEN)
-    assert problems_for(BROKEN) == expected
-    assert len(parsing_in_two_processes) == 1
-
-
-def test_a_forked_process_that_fails_only_costs_its_share_parsed_here(parsing_in_two_processes, monkeypatch):
-    with pytest.MonkeyPatch.context() as one:
-        one.setattr(loading, "PARALLEL_FROM", 10**9)
-        expected = load_catalog(BUNDLED_EVENTS)
-    monkeypatch.setattr(loading, "_parse_share", lambda send, *args: os._exit(3))  # dies without answering
-    catalog = load_catalog(BUNDLED_EVENTS)
-    assert len(parsing_in_two_processes) == 1
-    assert (catalog.version, catalog.events) == (expected.version, expected.events)
-
-
-def test_a_process_running_other_threads_parses_alone(monkeypatch):
-    with monkeypatch.context() as alone:
-        alone.setattr(threading, "active_count", lambda: 1)
-        assert loading.parse_processes() == min(len(os.sched_getaffinity(0)), loading.MAX_PARSE_PROCESSES)
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait)
-    thread.start()
-    try:
-        assert loading.parse_processes() == 1
-    finally:
-        stop.set()
-        thread.join()
-
-
 @pytest.mark.parametrize(
     ("size", "seen"),
     [(0, 0), (10, 10), (16_384, 16_384), (100_000, 100_000), (100_000, 50), (50, 100_000)],
@@ -283,4 +213,4 @@ def test_a_data_file_is_read_whole_whatever_its_size_and_the_size_last_seen(tmp_
 
 def test_event_paths_are_spelled_as_pathlib_spells_them():
     for top in (".", "events", "/srv/events", "/", "../events"):
-        assert loading.path_in(top, "2023/aif-2023.toml") == str(pathlib.Path(top) / "2023/aif-2023.toml")
+        assert files.path_in(top, "2023/aif-2023.toml") == str(pathlib.Path(top) / "2023/aif-2023.toml")

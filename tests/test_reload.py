@@ -332,7 +332,7 @@ def test_rewriting_a_file_with_the_same_bytes_swaps_nothing(store, data):
 
 
 def test_a_file_that_vanishes_mid_read_is_a_problem_not_a_crash(store, data, monkeypatch):
-    def vanish(pause_collector=True, listing=None):
+    def vanish(listing=None):
         raise FileNotFoundError(2, "No such file or directory", str(data / "year-only.toml"))
 
     monkeypatch.setattr(store.loader, "load", vanish)

@@ -15,10 +15,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .catalog import CalendarInfo, Catalog, Event, load_catalog
 from .config import Config
-from .disk_cache import DiskCache
 from .errors import CalendarSvcError, CatalogError, Problem
 from .publish.rendition import Rendition
-from .publish.saved_work import save_blocks, saved_blocks, saved_events_json
 from .serving.response_cache import ResponseCache
 from .serving.store import CatalogStore
 
@@ -28,43 +26,25 @@ __all__ = [
 ]  # fmt: skip
 
 
-def create_app(
-    config: Config | None = None, catalog: Catalog | None = None, *, read_from_events_dir: bool = False
-) -> Flask:
+def create_app(config: Config | None = None, catalog: Catalog | None = None) -> Flask:
     """Build the app for ``config`` (default: from the environment).
 
     Given a ``catalog``, serve exactly that; otherwise load (and, under the
-    server, reload) ``config.events_dir``. ``read_from_events_dir`` says the
-    given catalog was loaded from ``config.events_dir`` (the static build loads
-    it in another process), so the work saved for that folder serves it too.
-    Raises CatalogError when the events directory has problems, and ValueError
-    for a bad setting in the environment.
+    server, reload) ``config.events_dir``. Raises CatalogError when the events
+    directory has problems, and ValueError for a bad setting in the environment.
     """
     config = config or Config.from_env()
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
 
-    # Work saved by an earlier start, when the data comes from the events folder.
-    from_folder = catalog is None or read_from_events_dir
-    cache = DiskCache(config.cache_dir) if config.cache_dir is not None and from_folder else None
-
     def render(catalog: Catalog, base_url: str, lang: str, previous: Rendition | None = None) -> Rendition:
         # Feeds over budget archive past years only: never this year's or later events.
         this_year = config.today_at(dt.datetime.now(dt.UTC)).year
-        first = previous is None and cache is not None  # for this origin and language: use the saved work
-        reused = saved_blocks(cache, config.events_dir, base_url, lang) if first else previous
-        saved_json = saved_events_json(cache, config.events_dir, base_url, lang, catalog.site) if first else None
-        rendition = Rendition(
-            catalog, base_url, feed_budget=config.feed_budget, this_year=this_year, lang=lang, previous=reused,
-            saved_json=saved_json,
-        )  # fmt: skip
-        if first:
-            save_blocks(cache, config.events_dir, rendition)
-        return rendition
+        return Rendition(catalog, base_url, feed_budget=config.feed_budget, this_year=this_year, lang=lang, previous=previous)
 
     if catalog is not None:
         store = CatalogStore(catalog, render=render)
     else:
-        store = CatalogStore.load(config.events_dir, render, cache)
+        store = CatalogStore.load(config.events_dir, render)
 
     app.config["CALENDAR_SVC"] = config
     app.config["JSON_SORT_KEYS"] = False

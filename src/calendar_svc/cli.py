@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import sys
 from pathlib import Path
 
@@ -15,11 +14,8 @@ from .catalog.loading import load_catalog
 from .catalog.revisions import read_record, write_record
 from .catalog.revisions import stamp as stamp_record
 from .config import Config
-from .disk_cache import DiskCache
 from .errors import CatalogError, ExportError
-from .heap import map_large_blocks
 from .progress import ProgressReport
-from .publish import saved_work
 
 
 def load_or_exit(directory: Path):
@@ -124,8 +120,7 @@ def serve(
         raise problems_exit(error, config.events_dir) from None
     # Render before the workers fork, so they start ready and share these pages of memory.
     rendition = app.extensions["calendar_svc"].rendition(config.base_url or f"http://{host}:{port}")
-    saved_work.warm(rendition, DiskCache(config.cache_dir) if config.cache_dir is not None else None, config.events_dir)
-    gc.freeze()  # the collector would otherwise touch, and so copy, those shared pages in every worker
+    rendition.warm()
     if server_name == "gunicorn":
         from .serving.gunicorn_server import run_gunicorn
 
@@ -162,7 +157,6 @@ def build(outdir: Path, events_dir: Path | None, base_url: str | None, today, qu
     from .export import export_site  # here: a server start need not import the build (25 ms)
 
     progress = None if quiet else ProgressReport("building")
-    map_large_blocks()  # the large blocks a build frees go back to the system (see heap)
     try:
         result = export_site(config, outdir, today.date() if today else None, progress=progress)
     except CatalogError as error:

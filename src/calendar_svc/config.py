@@ -37,13 +37,9 @@ class Config:
     today: dt.date | None = None
     # The zone whose calendar day is "today" for pages and the feed budget.
     timezone: str = DEFAULT_TIMEZONE
-    # Where a start keeps parsed files and rendered events for the next one; None: nowhere.
-    cache_dir: Path | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "events_dir", Path(self.events_dir))
-        if self.cache_dir is not None:
-            object.__setattr__(self, "cache_dir", Path(self.cache_dir))
         object.__setattr__(self, "base_url", normalise_base_url(self.base_url))
         if self.watch not in ("auto", "poll"):
             raise ValueError(f"CALENDAR_SVC_WATCH must be auto or poll, not {self.watch!r}")
@@ -70,24 +66,9 @@ class Config:
             watch=(env.get("CALENDAR_SVC_WATCH") or "auto").strip().lower(),
             today=iso_date(env.get("CALENDAR_SVC_TODAY") or None),
             timezone=(env.get("CALENDAR_SVC_TIMEZONE") or DEFAULT_TIMEZONE).strip(),
-            cache_dir=cache_dir(env),
         )
         overrides = {k: v for k, v in overrides.items() if v is not None}
         return replace(config, **overrides)
-
-
-def cache_dir(env) -> Path | None:
-    """CALENDAR_SVC_CACHE_DIR, "off" for none; unset: calendar-svc in the user's cache folder (XDG)."""
-    value = (env.get("CALENDAR_SVC_CACHE_DIR") or "").strip()
-    if value.lower() == "off":
-        return None
-    if value:
-        return Path(value)
-    if env.get("XDG_CACHE_HOME", "").startswith("/"):
-        return Path(env["XDG_CACHE_HOME"]) / "calendar-svc"
-    if env.get("HOME", "").startswith("/"):
-        return Path(env["HOME"]) / ".cache" / "calendar-svc"
-    return None  # no home folder: nowhere to keep it
 
 
 def normalise_base_url(value: str | None) -> str | None:

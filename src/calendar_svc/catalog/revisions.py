@@ -26,7 +26,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import Problem
-from .json_members import loads_by_member
 from .model import Event, Precision, Revision, Site
 
 FORMAT = 1
@@ -322,8 +321,7 @@ class RecordError(ValueError):
 def parse_record(raw: bytes) -> Record:
     """The record from its file's bytes; raises RecordError naming what is wrong."""
     try:
-        # Each event's entry is decoded on its own: a server worker reloading keeps answering meanwhile.
-        document = loads_by_member(raw, open_members=("events",))
+        document = json.loads(raw)
         if not isinstance(document, dict):
             raise TypeError(f"expected an object, found {type(document).__name__}")
         if document.get("format") != FORMAT:

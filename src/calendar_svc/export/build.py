@@ -13,7 +13,6 @@ output folder.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import os
 import shutil
@@ -28,7 +27,6 @@ from .. import create_app
 from ..catalog.languages import LANGUAGES
 from ..catalog.model import Catalog
 from ..config import Config
-from ..disk_cache import DiskCache
 from ..errors import ExportError
 from ..publish.urls import Urls, public_paths
 from ..serving.store import CatalogStore
@@ -84,7 +82,7 @@ def export_site(
     today = today or config.today_at(dt.datetime.now(dt.UTC))
     outdir = Path(outdir)
     check_replaceable(outdir)
-    app = create_app(replace(config, reload_interval=0, today=today), load_in_fork(config), read_from_events_dir=True)
+    app = create_app(replace(config, reload_interval=0, today=today), load_in_fork(config))
     store = app.extensions["calendar_svc"]
     catalog = store.catalog
     # Room for every event's page and file in every language, and for the month views; a page
@@ -152,10 +150,7 @@ def load_in_fork(config: Config) -> Catalog:
     enters this process, nor so the workers forked from it: at 10,000 events
     this process then holds about 40 MB less.
     """
-    cache = DiskCache(config.cache_dir) if config.cache_dir is not None else None
-    catalog = in_forked_process(lambda: CatalogStore.load(config.events_dir, cache=cache).catalog)
-    gc.freeze()  # kept for the whole build: the collector need not walk it (as CatalogStore.load does)
-    return catalog
+    return in_forked_process(lambda: CatalogStore.load(config.events_dir).catalog)
 
 
 def archive_years(app: Flask, base_url: str) -> dict[str, dict[str | None, list[int]]]:

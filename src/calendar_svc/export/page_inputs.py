@@ -36,11 +36,10 @@ import json
 import os
 import re
 from collections.abc import Container, Iterable
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from ..catalog.model import Event
-from ..disk_cache import code_digest
 from ..errors import EventNotFound, ExportError
 from ..publish.urls import language_of, language_prefix
 from ..serving.store import CatalogStore
@@ -54,6 +53,21 @@ from ..web.page_data import (
     nearest_busy_months,
 )
 from .files import INPUTS_FILE, file_for
+
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@cache
+def code_digest() -> str:
+    """A digest of what turns the same data into other bytes: this package's code, templates, static
+    files and translations, and the Python that runs them."""
+    import sys
+
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
 
 FORMAT = 2  # 1: the same document on one line
 MONTH_PATH = re.compile(r"/calendar/([0-9]{4})/([0-9]{2})/")

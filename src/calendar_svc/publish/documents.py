@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import operator
-from collections.abc import Hashable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Iterable, Iterator
+from dataclasses import dataclass
 
 from ..catalog.countries import country_name
 from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES
 from ..catalog.model import CalendarInfo, Catalog, Event, Precision
-from .gzip_chunks import deflate_chunk, gzip_from_chunks
 from .urls import Urls, webcal
 
 
@@ -100,39 +99,12 @@ def events_json_stream(parts: Iterable[bytes]) -> Iterator[bytes]:
     yield EVENTS_TAIL
 
 
-GZIP_CHUNK_EVENTS = 256  # events per chunk of the gzip copy (about 0.75 MB at 10,000 events)
-
-
 @dataclass(frozen=True)
 class EventsJson:
-    """An events document and where each event's object lies in it.
-
-    A later document for the same origin, language and site (a filtered one, or
-    the next catalog version's) takes an unchanged event's bytes from here instead
-    of encoding the event again: at 10,000 events, about 0.1 s instead of 0.5 s.
-    Its gzip copy is made of chunks of ``GZIP_CHUNK_EVENTS`` events, so the next
-    version's copy compresses again only the chunks whose events changed.
-    """
+    """An events document and where each event's object lies in it."""
 
     body: bytes
     spans: dict[Hashable, tuple[int, int]]  # by the event's reuse key: (start, end) in body
-    # Each chunk's compressed bytes, by (first chunk?, last chunk?, its events' reuse keys).
-    compressed: dict[tuple, bytes] = field(default_factory=dict, compare=False, repr=False)
-
-    def gzipped(self, earlier: Mapping[tuple, bytes] | None = None) -> bytes:
-        """The gzip copy, taking each chunk whose events are unchanged from ``earlier`` (the
-        ``compressed`` of an earlier document) or from this document's own."""
-        keys = list(self.spans)
-        starts = [0, *(self.spans[keys[i]][0] for i in range(GZIP_CHUNK_EVENTS, len(keys), GZIP_CHUNK_EVENTS))]
-        ends = [*starts[1:], len(self.body)]
-        whole, chunks = memoryview(self.body), []
-        for number, (start, end) in enumerate(zip(starts, ends, strict=True)):
-            first = number * GZIP_CHUNK_EVENTS
-            key = (number == 0, number == len(starts) - 1, tuple(keys[first : first + GZIP_CHUNK_EVENTS]))
-            chunk = self.compressed.get(key) or (earlier or {}).get(key) or deflate_chunk(whole[start:end])
-            self.compressed[key] = chunk
-            chunks.append(chunk)
-        return gzip_from_chunks(self.body, chunks)
 
     @classmethod
     def join(cls, parts: list[tuple[Hashable, bytes]]) -> EventsJson:

@@ -13,7 +13,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from functools import cached_property, partial
+from functools import cached_property
 
 from ..catalog.languages import DEFAULT_LANGUAGE, Text
 from ..catalog.model import Catalog, Event, last_modified
@@ -131,17 +131,13 @@ class Rendition:
         this_year: int | None = None,
         lang: str = DEFAULT_LANGUAGE,
         previous: Rendition | RenderedEvents | None = None,
-        saved_json: EventsJson | None = None,
     ):
         """``previous``: an earlier rendition (or its ``rendered``), whose block is reused for every
-        event that has not changed, when it rendered for the same origin and language.
-        ``saved_json``: an events document an earlier start made for this origin, language and site,
-        whose object is reused for every event that has not changed."""
-        self._render(catalog, base_url, feed_budget, this_year, lang, previous, saved_json)
+        event that has not changed, when it rendered for the same origin and language."""
+        self._render(catalog, base_url, feed_budget, this_year, lang, previous)
 
     def _render(
         self, catalog: Catalog, base_url: str, feed_budget: int, this_year: int | None, lang: str, previous,
-        saved_json: EventsJson | None,
     ) -> None:  # fmt: skip
         self.catalog = catalog
         self.base_url = base_url
@@ -161,7 +157,7 @@ class Rendition:
         # Each event's JSON object, from this rendition's events document once made, else from the
         # previous rendition's for the same origin, language and site (``_event_json``).
         self._events_json: EventsJson | None = None
-        self._earlier_events_json: EventsJson | None = saved_json
+        self._earlier_events_json: EventsJson | None = None
         # The previous version's pages for this origin and language, answered while one is made again.
         self._earlier_pages: RenderCache[Resource] | None = None
         if isinstance(previous, Rendition):
@@ -176,8 +172,6 @@ class Rendition:
         self._earlier_feeds = previous.made_feeds() if reusable else {}
         self._earlier_splits = dict(previous.splits) if reusable else {}
         self.splits_worked_out = 0  # budgeted feeds whose split could not be taken from the previous rendition
-        self._whole_catalog_saved: dict[str, Resource] = {}
-        self._whole_catalog_made: dict[str, Resource] = {}
         rendered: dict[Hashable, bytes] = {}
         self._blocks: dict[str, bytes] = {}  # by event id
         self.blocks_rendered = 0  # events whose block could not be reused
@@ -263,19 +257,7 @@ class Rendition:
         )
 
     def _whole_catalog(self, name: str, make: Callable[[], Resource]) -> Resource:
-        """A document made from the whole catalog, not from event blocks (Atom feeds, calendars.json):
-        taken from ``take_whole_catalog``'s when there, else made. Either way kept by ``name``."""
-        self._whole_catalog_made[name] = made = self._whole_catalog_saved.pop(name, None) or make()
-        return made
-
-    def take_whole_catalog(self, documents: Mapping[str, Resource]) -> None:
-        """Documents ``whole_catalog_made`` gave for this very catalog version, origin, language, feed
-        budget and year (by an earlier start): they are taken instead of made."""
-        self._whole_catalog_saved = dict(documents)
-
-    def whole_catalog_made(self) -> dict[str, Resource]:
-        """The documents made from the whole catalog so far, by name (for the next start)."""
-        return dict(self._whole_catalog_made)
+        return make()
 
     @cached_property
     def events_json(self) -> Resource:
@@ -288,10 +270,7 @@ class Rendition:
         else:
             document = EventsJson.join([(key, self._event_json(e, key)) for key, e in zip(keys, events, strict=True)])
         self._events_json, self._earlier_events_json = document, None  # the earlier document can go
-        # Its gzip copy compresses again only the chunks of events that changed (their compressed
-        # bytes are small; the earlier document's 30 MB at 10,000 events are not kept for it).
-        compress = partial(document.gzipped, earlier.compressed if earlier is not None else None)
-        return Resource(document.body, JSON_TYPE, last_modified(self.catalog.site, events), compress=compress)
+        return Resource(document.body, JSON_TYPE, last_modified(self.catalog.site, events))
 
     @property
     def events_document_made(self) -> EventsJson | None:
@@ -334,7 +313,7 @@ class Rendition:
                     counts[code] += 1
         return counts
 
-    def warm(self, like: Rendition | None = None, gzipped: Mapping[str, bytes] | None = None) -> Rendition:
+    def warm(self, like: Rendition | None = None) -> Rendition:
         """Make now what is otherwise made on first request (feeds, JSON, gzip copies).
 
         Without ``like``, everything but the yearly archives (``Archive``): a server
@@ -343,22 +322,15 @@ class Rendition:
         a reload does so before it swaps this rendition in, so that no request waits
         for what was ready before the reload. The gzip copies are made on every core
         while this thread makes the rest (compressing lets other threads run; encoding
-        does not). ``gzipped``: copies made earlier, by the ETag of the bytes they
-        compress (``gzip_copies``)."""
-        gzipped = gzipped or {}
+        does not)."""
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="gzip") as pool:
             compressed = [
                 pool.submit(gzip_copy, resource)
                 for resource in (self._everything() if like is None else self._made_by(like))
-                if not resource.gzip_ready(gzipped.get(resource.etag))  # a feed taken from ``like`` has its copy
             ]
             for done in compressed:
                 done.result()
         return self
-
-    def gzip_copies(self) -> dict[str, bytes]:
-        """Every gzip copy ``warm()`` makes, by the ETag of the bytes it compresses (for the next start)."""
-        return {resource.etag: resource.gzipped for resource in self._everything()}
 
     # Both in the order that starts the largest gzip copies (the JSON documents) first.
 

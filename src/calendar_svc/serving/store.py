@@ -12,7 +12,6 @@ requests for a page get the previous version's (``Rendition.page``).
 
 from __future__ import annotations
 
-import gc
 import logging
 import math
 import time
@@ -25,7 +24,6 @@ from ..catalog.files import Fingerprint, data_fingerprint
 from ..catalog.languages import DEFAULT_LANGUAGE
 from ..catalog.loading import CatalogLoader
 from ..catalog.model import Catalog
-from ..disk_cache import DiskCache
 from ..errors import CatalogError, Problem
 from ..publish.render_cache import RenderCache
 from ..publish.rendition import Rendition
@@ -73,17 +71,12 @@ class CatalogStore:
         self._reload_lock = Lock()  # one reload at a time
 
     @classmethod
-    def load(cls, directory: str | Path, render: Render | None = None, cache: DiskCache | None = None) -> CatalogStore:
-        """Load ``directory`` (raising CatalogError on problems) and remember what was read.
-
-        ``cache``: where the first load finds and saves what earlier starts parsed and validated."""
+    def load(cls, directory: str | Path, render: Render | None = None) -> CatalogStore:
+        """Load ``directory`` (raising CatalogError on problems) and remember what was read."""
         read_at = time.monotonic()
         fingerprint = data_fingerprint(directory)  # taken first: a write during the load shows as a change
-        loader = CatalogLoader(directory, cache)
+        loader = CatalogLoader(directory)
         catalog = loader.load(listing=fingerprint)
-        # The first catalog stays until the data changes: the collector need not walk it (a pass over
-        # it costs tens of milliseconds at 10,000 events), and forked workers then share its pages.
-        gc.freeze()
         log_unstamped(catalog)
         store = cls(catalog, directory, fingerprint, render, read_at)
         store.loader = loader  # reloads parse only the files that changed since
@@ -134,8 +127,7 @@ class CatalogStore:
             read_at = time.monotonic()
             fingerprint = data_fingerprint(self.directory) if fingerprint is None else fingerprint
             try:
-                # Only changed files are parsed again; the collector keeps running for the request threads.
-                catalog = self.loader.load(pause_collector=False, listing=fingerprint)
+                catalog = self.loader.load(listing=fingerprint)  # only changed files are parsed again
             except CatalogError as error:
                 problems = tuple(error.problems)
             except OSError as error:  # a file vanished or became unreadable mid-read
