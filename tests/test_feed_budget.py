@@ -8,8 +8,8 @@ import pytest
 from benchmarks.generate import generate
 
 from calendar_svc.catalog.loading import load_catalog
-from calendar_svc.publish import rendition as rendition_module
-from calendar_svc.publish.budget import archive_year_limit, split_for_budget
+from calendar_svc.publish.budget import archive_year_limit
+from calendar_svc.publish.memo import Memo
 from calendar_svc.publish.rendition import Rendition
 
 from .conftest import BUNDLED_EVENTS
@@ -141,40 +141,35 @@ def with_archives(rendition: Rendition) -> Rendition:
 
 
 def feeds_of(rendition: Rendition) -> dict[str, object]:
-    """Every subscribable feed the rendition has made, by file name (archives not yet put together left out)."""
+    """Every subscribable feed of the rendition, archives included, by file name."""
     feeds = {"calendar.ics": rendition.full_feed, **{f"{s}.ics": f for s, f in rendition.calendar_feeds.items()}}
-    feeds |= {f"calendar-{y}.ics": a.made for y, a in rendition.archives.items() if a.made is not None}
+    feeds |= {f"calendar-{y}.ics": a.resource for y, a in rendition.archives.items()}
     for slug, years in rendition.calendar_archives.items():
-        feeds |= {f"{slug}-{y}.ics": a.made for y, a in years.items() if a.made is not None}
+        feeds |= {f"{slug}-{y}.ics": a.resource for y, a in years.items()}
     return feeds
 
 
 @pytest.mark.parametrize("year", ["this year", "the first archived year"])
-def test_a_new_rendition_takes_every_feed_without_the_edited_event_from_the_one_it_replaces(
-    tmp_path, year, monkeypatch
-):
+def test_after_an_edit_a_rendition_renders_only_the_edited_event_and_joins_the_feeds_a_fresh_one_would(tmp_path, year):
     directory = tmp_path / "events"
     generate(500, directory)
-    before = with_archives(Rendition(load_catalog(directory), "https://cal.test", BUDGET, THIS_YEAR).warm())
+    memo = Memo()
+    before = Rendition(load_catalog(directory), "https://cal.test", memo=memo, feed_budget=BUDGET, this_year=THIS_YEAR)
     wanted = THIS_YEAR if year == "this year" else min(before.archives)
     target = next(e for e in before.catalog.dated_events if archive_year_limit(e) == wanted)
     path = directory / target.path
     path.write_text(path.read_text(encoding="utf-8").replace('title = "', 'title = "Edited ', 1), encoding="utf-8")
     edited = load_catalog(directory)
-    splits = []  # the feeds whose events were split between feed and archives again
-    monkeypatch.setattr(rendition_module, "split_for_budget", lambda *a: splits.append(1) or split_for_budget(*a))
+    rendered_before = memo.rendered
 
-    after = Rendition(edited, "https://cal.test", BUDGET, THIS_YEAR, previous=before).warm(like=before)
+    after = Rendition(edited, "https://cal.test", memo=memo, feed_budget=BUDGET, this_year=THIS_YEAR)
 
-    monkeypatch.undo()
-
-    fresh = with_archives(Rendition(edited, "https://cal.test", BUDGET, THIS_YEAR).warm())
+    assert memo.rendered - rendered_before == 1
+    fresh = Rendition(edited, "https://cal.test", feed_budget=BUDGET, this_year=THIS_YEAR)
     assert {name: feed.body for name, feed in feeds_of(after).items()} == {
         name: feed.body for name, feed in feeds_of(fresh).items()
     }  # the same bytes as a rendering from scratch, the edit included
     uid = target.uid_for(edited.site)
-    holding_the_edit = {name for name, feed in feeds_of(fresh).items() if uid in uids_by_icalendar(feed.body)}
+    holding_the_edit = {name for name, feed in feeds_of(after).items() if uid in uids_by_icalendar(feed.body)}
     assert len(holding_the_edit) == 2  # the full feed or one of its archives, and its calendar's
-    made_again = {name for name, feed in feeds_of(after).items() if feed is not feeds_of(before)[name]}
-    assert made_again == holding_the_edit
-    assert len(splits) == after.splits_worked_out == 2  # the full feed's and the edited event's calendar's
+    assert all(b"Edited " in feeds_of(after)[name].body for name in holding_the_edit)

@@ -10,6 +10,7 @@ from calendar_svc.i18n import translate
 from calendar_svc.ical.feed import FeedInfo, render_feed
 from calendar_svc.ical.vevent import Labels
 from calendar_svc.publish.documents import events_document, events_json_bytes, json_bytes
+from calendar_svc.publish.memo import Memo
 from calendar_svc.publish.rendition import Rendition
 from calendar_svc.publish.selection import Selection
 from calendar_svc.publish.urls import Urls
@@ -70,12 +71,14 @@ def edited_catalog(path, old: str, new: str):
 
 
 def test_after_an_edit_the_events_json_encodes_only_the_edited_event_and_equals_a_fresh_render(events_dir):
-    before = Rendition(load_catalog(events_dir), BASE)
-    _ = before.events_json
+    memo = Memo()
+    _ = Rendition(load_catalog(events_dir), BASE, memo=memo).events_json
+    encoded = memo.rendered
     catalog = edited_catalog(events_dir / "month-only.toml", 'title = "', 'title = "Edited: ')
-    after = Rendition(catalog, BASE, previous=before)
+    after = Rendition(catalog, BASE, memo=memo)
+    rendered_blocks = memo.rendered - encoded  # the new rendition's VEVENT blocks (month-only has none)
     assert after.events_json.body == events_json_bytes(catalog.events, catalog, Urls(BASE))
-    assert after.json_encoded == 1
+    assert memo.rendered - encoded - rendered_blocks == 1
     assert b'"title": "Edited: ' in after.events_json.body
 
 
@@ -83,27 +86,30 @@ def test_filtered_json_takes_every_event_from_the_full_document_once_it_is_made(
     catalog = load_catalog(events_dir)
     rendition = Rendition(catalog, BASE)
     _ = rendition.events_json
-    made = rendition.json_encoded
+    made = rendition.memo.rendered
     selection = Selection(categories=frozenset({catalog.events[0].category}))
     filtered = rendition.events_document(selection)
     events = rendition.selected(selection)
     assert filtered.body == events_json_bytes(events, catalog, Urls(BASE))
     assert len(events) > 0
-    assert rendition.json_encoded == made  # none encoded again
+    assert rendition.memo.rendered == made  # none encoded again
 
 
 def test_json_for_another_origin_or_site_is_encoded_afresh(events_dir):
-    before = Rendition(load_catalog(events_dir), BASE)
+    memo = Memo()
+    before = Rendition(load_catalog(events_dir), BASE, memo=memo)
     _ = before.events_json
     other = "https://elsewhere.test"
-    elsewhere = Rendition(before.catalog, other, previous=before)
+    elsewhere = Rendition(before.catalog, other, memo=memo)
+    encoded = memo.rendered
     assert elsewhere.events_json.body == events_json_bytes(before.catalog.events, before.catalog, Urls(other))
-    assert elsewhere.json_encoded == len(before.catalog.events)
+    assert memo.rendered - encoded == len(before.catalog.events)
     # The site's own settings (its UIDs' domain among them) changed: nothing is taken over.
     catalog = edited_catalog(events_dir / "calendars.toml", 'title = "', 'title = "Renamed: ')
-    renamed = Rendition(catalog, BASE, previous=before)
+    renamed = Rendition(catalog, BASE, memo=memo)
+    encoded = memo.rendered
     assert renamed.events_json.body == events_json_bytes(catalog.events, catalog, Urls(BASE))
-    assert renamed.json_encoded == len(catalog.events)
+    assert memo.rendered - encoded == len(catalog.events)
 
 
 def test_each_country_counts_the_events_its_feed_holds(catalog):

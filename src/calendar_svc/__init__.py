@@ -16,9 +16,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .catalog import CalendarInfo, Catalog, Event, load_catalog
 from .config import Config
 from .errors import CalendarSvcError, CatalogError, Problem
-from .publish.rendition import Rendition
+from .publish.memo import Memo
 from .serving.response_cache import ResponseCache
-from .serving.store import CatalogStore
+from .serving.store import CatalogStore, rendering
 
 __all__ = [
     "CalendarInfo", "CalendarSvcError", "Catalog", "CatalogError", "Config", "Event", "Problem",
@@ -36,11 +36,7 @@ def create_app(config: Config | None = None, catalog: Catalog | None = None) -> 
     config = config or Config.from_env()
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
 
-    def render(catalog: Catalog, base_url: str, lang: str, previous: Rendition | None = None) -> Rendition:
-        # Feeds over budget archive past years only: never this year's or later events.
-        this_year = config.today_at(dt.datetime.now(dt.UTC)).year
-        return Rendition(catalog, base_url, feed_budget=config.feed_budget, this_year=this_year, lang=lang, previous=previous)
-
+    render = rendering(Memo(), config.feed_budget, lambda: config.today_at(dt.datetime.now(dt.UTC)).year)
     if catalog is not None:
         store = CatalogStore(catalog, render=render)
     else:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import operator
-from collections.abc import Hashable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 
 from ..catalog.countries import country_name
 from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES
@@ -97,32 +95,6 @@ def events_json_stream(parts: Iterable[bytes]) -> Iterator[bytes]:
             yield EVENTS_SEPARATOR
         yield part
     yield EVENTS_TAIL
-
-
-@dataclass(frozen=True)
-class EventsJson:
-    """An events document and where each event's object lies in it."""
-
-    body: bytes
-    spans: dict[Hashable, tuple[int, int]]  # by the event's reuse key: (start, end) in body
-
-    @classmethod
-    def join(cls, parts: list[tuple[Hashable, bytes]]) -> EventsJson:
-        """The document of ``parts`` (each event's reuse key and object, in order)."""
-        spans, position = {}, len(EVENTS_HEAD)
-        for key, part in parts:
-            spans[key] = (position, position + len(part))
-            position += len(part) + len(EVENTS_SEPARATOR)
-        return cls(events_json_joined([part for _, part in parts]), spans)
-
-    def holds(self, keys: list[Hashable]) -> bool:
-        """Whether the document is that of the events with reuse keys ``keys``, in this order."""
-        return len(keys) == len(self.spans) and all(map(operator.eq, keys, self.spans))
-
-    def part(self, key: Hashable) -> bytes | None:
-        """The object of the event with reuse key ``key``, if this document has it."""
-        span = self.spans.get(key)
-        return None if span is None else self.body[span[0] : span[1]]
 
 
 def archive_list(urls: Urls, slug: str | None, years: dict[int, int]) -> list[dict]:

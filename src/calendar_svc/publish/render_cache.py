@@ -8,7 +8,7 @@ and callers asking for other keys are never held up by it.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from threading import Lock
 from typing import Generic, TypeVar
 
@@ -81,3 +81,26 @@ class RenderCache(Generic[V]):
         if found is not None:
             self._values.move_to_end(key)
         return found
+
+
+class LazyMapping(Mapping):
+    """Values by key, each made from its source when first asked for and then kept."""
+
+    def __init__(self, sources: dict, make: Callable):
+        self._sources = sources
+        self._make = make
+        self._made: dict = {}
+
+    def __getitem__(self, key):
+        if key not in self._made:
+            self._made[key] = self._make(self._sources[key])
+        return self._made[key]
+
+    def __iter__(self):
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def made(self) -> list:
+        return list(self._made)

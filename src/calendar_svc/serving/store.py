@@ -24,7 +24,9 @@ from ..catalog.files import Fingerprint, data_fingerprint
 from ..catalog.languages import DEFAULT_LANGUAGE
 from ..catalog.loading import CatalogLoader
 from ..catalog.model import Catalog
+from ..config import DEFAULT_FEED_BUDGET
 from ..errors import CatalogError, Problem
+from ..publish.memo import Memo
 from ..publish.render_cache import RenderCache
 from ..publish.rendition import Rendition
 
@@ -65,7 +67,7 @@ class CatalogStore:
         """``fingerprint``, ``read_at``: of the files ``catalog`` was read from, and when (``Snapshot``)."""
         self.directory = Path(directory) if directory is not None else None
         self.loader = CatalogLoader(self.directory) if self.directory is not None else None
-        self.render = render or default_render
+        self.render = render or rendering(Memo())
         self._snapshot = Snapshot(catalog, (), fingerprint, read_at)
         self._renditions: RenderCache[Rendition] = RenderCache(RENDITIONS_KEPT)  # by (version, base URL, language)
         self._reload_lock = Lock()  # one reload at a time
@@ -202,8 +204,20 @@ class CatalogStore:
         )
 
 
-def default_render(catalog: Catalog, base_url: str, lang: str, previous: Rendition | None = None) -> Rendition:
-    return Rendition(catalog, base_url, lang=lang, previous=previous)
+def rendering(
+    memo: Memo, feed_budget: int = DEFAULT_FEED_BUDGET, this_year: Callable[[], int | None] = lambda: None
+) -> Render:
+    """A ``Render`` sharing ``memo`` across catalog versions; ``this_year()``: the year where the service
+    runs, asked at each render (feeds over budget archive past years only)."""
+
+    def render(catalog: Catalog, base_url: str, lang: str, previous: Rendition | None = None) -> Rendition:
+        earlier_pages = previous.pages if previous is not None else None
+        return Rendition(
+            catalog, base_url, lang, memo=memo, feed_budget=feed_budget, this_year=this_year(),
+            earlier_pages=earlier_pages,
+        )  # fmt: skip
+
+    return render
 
 
 def log_unstamped(catalog: Catalog) -> None:

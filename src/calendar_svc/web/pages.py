@@ -90,7 +90,7 @@ def requested_selection() -> tuple[Selection, Response | None]:
 def feed_choices(catalog: Catalog) -> dict[str, Feed]:
     """The full feed (key "") and one feed per calendar (key: its slug), with their yearly archives:
     the same for every page of the rendition (whose catalog ``catalog`` is), so worked out once."""
-    return rendition().derived.get("feed choices", lambda: _feed_choices(catalog))
+    return rendition().page_values.get("feed choices", lambda: _feed_choices(catalog))
 
 
 def _feed_choices(catalog: Catalog) -> dict[str, Feed]:
@@ -243,7 +243,7 @@ def calendar_now():
 @route(bp, rules.MONTH)
 def month(year: int, month: int):
     catalog = rendition().catalog
-    shared = rendition().derived  # worked out once for every month view
+    shared = rendition().page_values  # worked out once for every month view
     first, last = shared.get(("month range", today()), lambda: month_range(catalog.events, today()))
     if not 1 <= month <= 12 or not first <= (year, month) <= last:
         covers = gettext(

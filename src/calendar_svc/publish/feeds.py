@@ -1,0 +1,119 @@
+"""Feeds joined from rendered VEVENT blocks: whole, within their size budget, per year, per event.
+
+A ``FeedJoiner`` holds one rendition's blocks (by event id) and puts feeds
+together from them: a VCALENDAR head, the VTIMEZONEs the events use, their
+blocks, the end line. Nothing here renders an event; joining 10,000 blocks
+takes milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from ..catalog.languages import Text
+from ..catalog.model import Event, Site, last_modified
+from ..ical.feed import END_CALENDAR, FeedInfo, calendar_head, feed_bytes, timezone_blocks
+from .budget import split_for_budget
+from .render_cache import RenderCache
+from .resource import ICS_TYPE, Resource
+
+EVENT_FILES_KEPT = 1024  # single-event files kept per rendition (the others are joined again when asked for)
+
+
+class Archive:
+    """One year of past events moved out of a feed that would not fit its budget.
+
+    Its feed is joined when first asked for (past years are asked for rarely)
+    and kept until ``forget``.
+    """
+
+    __slots__ = ("_make", "_resource", "count", "year")
+
+    def __init__(self, year: int, count: int, make: Callable[[], Resource]):
+        self.year, self.count = year, count
+        self._make = make
+        self._resource: Resource | None = None
+
+    @property
+    def made(self) -> bool:
+        return self._resource is not None
+
+    @property
+    def resource(self) -> Resource:
+        resource = self._resource
+        if resource is None:  # two threads may both make it: the same bytes, one kept
+            resource = self._resource = self._make()
+        return resource
+
+    def forget(self) -> None:
+        """Drop the feed's bytes (a static build writes each archive once); they are joined again if asked."""
+        self._resource = None
+
+
+@dataclass(frozen=True)
+class BudgetedFeed:
+    """A subscribable feed within its size budget, the yearly archives of what did not fit, and the
+    ids of the events the feed kept."""
+
+    feed: Resource
+    archives: dict[int, Archive]
+    kept: frozenset[str]
+
+
+class FeedJoiner:
+    """Feeds of one rendition, joined from its events' blocks."""
+
+    def __init__(self, site: Site, blocks: Mapping[str, bytes], budget: int, this_year: int | None):
+        self.site = site
+        self.blocks = blocks  # by event id
+        self.budget = budget
+        self.this_year = this_year
+
+    def feed(self, info: FeedInfo, events: list[Event], filename: str, attachment: bool = False) -> Resource:
+        body = feed_bytes(self.site, info, events, [self.blocks[e.id] for e in events])
+        return Resource(body, ICS_TYPE, last_modified(self.site, events), filename, attachment)
+
+    def budgeted(
+        self, info: FeedInfo, events: list[Event], name: str, archive_url: Callable[[int], str]
+    ) -> BudgetedFeed:
+        """The feed ``name``.ics of ``events``, with past years that do not fit its budget moved to
+        yearly archives (``budget``); ``archive_url(year)`` is each archive's own URL."""
+        sizes = {e.id: len(self.blocks[e.id]) for e in events}
+        overhead = len(calendar_head(self.site, info)) + len(timezone_blocks(events)) + len(END_CALENDAR)
+        kept, archived = split_for_budget(events, sizes, overhead, self.budget, self.this_year)
+        archives = {year: self._archive(info, year, old, name, archive_url(year)) for year, old in archived.items()}
+        return BudgetedFeed(self.feed(info, kept, f"{name}.ics"), archives, frozenset(e.id for e in kept))
+
+    def _archive(self, info: FeedInfo, year: int, events: list[Event], name: str, url: str) -> Archive:
+        title = Text(f"{info.name.value} ({year})", info.name.lang)
+        archive_info = FeedInfo(title, info.description, url, info.colour)
+        return Archive(year, len(events), lambda: self.feed(archive_info, events, f"{name}-{year}.ics"))
+
+
+class EventFiles(Mapping):
+    """Each dated event's own .ics file by event id, joined when first downloaded; the most recently
+    asked for are kept."""
+
+    def __init__(self, joiner: FeedJoiner, info: FeedInfo, events: tuple[Event, ...]):
+        self._joiner = joiner
+        self._info = info
+        self._events = {e.id: e for e in events}
+        self._made: RenderCache[Resource] = RenderCache(EVENT_FILES_KEPT)
+
+    def __getitem__(self, event_id: str) -> Resource:
+        event = self._events[event_id]
+        return self._made.get(event_id, lambda: self._joiner.feed(self._info, [event], f"{event_id}.ics", True))
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._events
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._events)
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def made(self) -> list[str]:
+        """The ids whose file is kept, least recently asked for first."""
+        return self._made.keys_by_use()
