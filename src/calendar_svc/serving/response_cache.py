@@ -36,7 +36,7 @@ NOT_IN_304 = frozenset({"content-disposition"})  # besides the entity headers we
 
 
 @dataclass(frozen=True)
-class Entry:
+class CachedAnswer:
     """A cached 200: its headers, the resource it was made from, and which copy of the bytes it sends."""
 
     headers: list[tuple[str, str]]
@@ -61,7 +61,7 @@ class ResponseCache:
     def __init__(self, app: Callable, store: CatalogStore):
         self.app = app
         self.store = store
-        self.entries: dict[tuple, Entry] = {}
+        self.entries: dict[tuple, CachedAnswer] = {}
         self.version = ""
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -106,7 +106,7 @@ class ResponseCache:
                 if len(self.entries) >= MAX_ENTRIES:
                     self.entries = {}
                 etag = next((value for name, value in headers if name.lower() == "etag"), "")
-                self.entries[key] = Entry(list(headers), not_modified_headers(headers), resource, gzipped, etag)
+                self.entries[key] = CachedAnswer(list(headers), not_modified_headers(headers), resource, gzipped, etag)
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
         return self.app(environ, remember)
