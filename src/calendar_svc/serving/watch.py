@@ -23,8 +23,10 @@ Either way no worker serves data older than an edit takes to be served.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import stat
 import threading
 import time
 
@@ -40,6 +42,10 @@ LOOKS_AT_MOST = 20  # the pause between looks is at least 20 times as long as a 
 # Seconds since the data was read within which a new worker catches up in its watcher, not before it
 # answers: looking takes a tenth of a second at 10,000 files, and an edit is served within a second.
 CAUGHT_UP_WITHIN = 1.0
+# Seconds between looks at which folder the events path names, while the kernel reports changes
+# (a stat: the kernel cannot say when a folder comes back to a path it no longer watches).
+FOLDER_LOOKS_EVERY = 1.0
+FolderIdentity = tuple[int, int]  # device and inode
 
 
 class CatalogWatcher:
@@ -100,23 +106,49 @@ class CatalogWatcher:
         self._poll()
 
     def _notified(self) -> None:
-        """Wait for the kernel to report changes to data files; reload after each settled batch."""
-        changes = watchfiles.watch(
-            self.store.directory, watch_filter=self._is_data_change, debounce=1600, step=50,
-            stop_event=self._stopped, rust_timeout=1000, yield_on_timeout=True, force_polling=False,
-            raise_interrupt=False,
-        )  # fmt: skip
+        """Have the kernel report changes to data files; reload after each settled batch.
+
+        The kernel watches a folder, not a path: once the folder is moved away, removed or
+        replaced, nothing more is reported for the path. So each second the watcher also asks
+        which folder the path names (one ``stat``); when that changes, it looks at the files
+        (a missing folder is a problem, a returned one is loaded) and watches the folder there.
+        """
         self.method = "notify"
         self._started.set()
         if self.catch_up:
             self._reload_if_changed()
+        folder = folder_identity(self.store.directory)
+        while not self._stopped.is_set():
+            if folder is None:
+                self._stopped.wait(FOLDER_LOOKS_EVERY)  # nothing to watch: see whether it is back
+            else:
+                self._watch(folder)  # until stopped, or the path names another folder or none
+            now = folder_identity(self.store.directory)
+            if now != folder and not self._stopped.is_set():
+                self._reload_if_changed()
+            folder = now
+
+    def _watch(self, folder: FolderIdentity) -> None:
+        """Reload after each settled batch of changes in ``folder``, while the path names it."""
+        changes = watchfiles.watch(
+            self.store.directory, watch_filter=self._is_data_change, debounce=1600, step=50,
+            stop_event=self._stopped, rust_timeout=round(FOLDER_LOOKS_EVERY * 1000), yield_on_timeout=True,
+            force_polling=False, raise_interrupt=False,
+        )  # fmt: skip
         # The kernel reports changes from when the watch is set up, on the first step of ``changes``;
         # one look once it is (a batch, or a second without any) catches a save made before.
         looked_since_watching = False
-        for batch in changes:  # empty: a second without changes
-            if batch or not looked_since_watching:
-                self._reload_if_changed()
-                looked_since_watching = True
+        try:
+            with contextlib.closing(changes):
+                for batch in changes:  # empty: a second without changes
+                    if folder_identity(self.store.directory) != folder:
+                        return
+                    if batch or not looked_since_watching:
+                        self._reload_if_changed()
+                        looked_since_watching = True
+        except FileNotFoundError:  # the folder went while the watch was being set up
+            if folder_identity(self.store.directory) == folder:
+                raise
 
     def _reload_if_changed(self) -> None:
         try:
@@ -176,3 +208,12 @@ def is_data_change(path: str, root: str) -> bool:
         return False
     name = os.path.basename(relative)
     return name.endswith(".toml") or name == REVISIONS_FILE or not os.path.splitext(name)[1]
+
+
+def folder_identity(path: str | os.PathLike) -> FolderIdentity | None:
+    """Which folder ``path`` names now (links followed); None when it names none."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None
