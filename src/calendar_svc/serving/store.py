@@ -161,6 +161,8 @@ class CatalogStore:
                 )
                 for problem in problems:
                     log.error("%s", problem)
+            if not self.directory.is_dir():  # no files, like an empty folder: read whatever comes next
+                fingerprint = None
             self._snapshot = Snapshot(current.catalog, problems, fingerprint, read_at)
             return ReloadResult(False, problems)
 
