@@ -7,7 +7,7 @@ import pytest
 from calendar_svc.catalog.languages import LANGUAGES, Text
 from calendar_svc.catalog.loading import load_catalog
 from calendar_svc.i18n import translate
-from calendar_svc.ical.feed import FeedInfo, render_feed
+from calendar_svc.ical.feed import FeedInfo
 from calendar_svc.ical.vevent import Labels
 from calendar_svc.publish.documents import events_document, events_json_bytes, json_bytes
 from calendar_svc.publish.memo import Memo
@@ -16,6 +16,7 @@ from calendar_svc.publish.selection import Selection
 from calendar_svc.publish.urls import Urls
 
 from .conftest import BUNDLED_EVENTS, SMALL
+from .ical_oracle import render_feed
 
 BASE = "https://cal.test"
 

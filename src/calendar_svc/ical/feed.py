@@ -2,14 +2,14 @@
 
 ``feed_bytes`` wraps rendered VEVENT blocks in a VCALENDAR with one
 VTIMEZONE per zone used, in sorted order, so the same data always gives the
-same bytes. ``render_feed`` renders a feed from scratch through icalendar's
-components, the reference the cached bytes are tested against.
+same bytes. The blocks come from ``vevent.EventRenderer``; the tests hold
+whole feeds to a from-scratch render by an oracle (tests/ical_oracle.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,7 +18,7 @@ from icalendar import Calendar, vDuration
 from ..catalog.languages import Text
 from ..catalog.model import Event, Site
 from ..catalog.recurrence import series_end
-from .vevent import ENGLISH, UTC_NAMES, Labels, component_bytes, vevent
+from .vevent import UTC_NAMES, component_bytes
 from .vevent import Text as TextValue
 from .vtimezone import timezone_component
 
@@ -111,23 +111,3 @@ def feed_bytes(
     if zones is None:
         zones = timezone_blocks(events)
     return calendar_head(site, feed) + zones + b"".join(blocks) + END_CALENDAR
-
-
-def render_feed(
-    site: Site,
-    feed: FeedInfo,
-    events: Iterable[Event],
-    category_names: dict[str, Text],
-    page_url: Callable[[Event], str],
-    labels: Labels = ENGLISH,
-) -> bytes:
-    """A feed rendered from scratch through icalendar's components, nothing cached: the reference
-    the published bytes are tested against."""
-    dated = [e for e in events if e.is_dated]
-    head = calendar_head.__wrapped__(site, feed)  # the uncached function
-    zones = b"".join(
-        component_bytes(timezone_component(tzid, dt.date(first, 1, 1), None if last is None else dt.date(last, 12, 31)))
-        for tzid, (first, last) in sorted(zone_windows(dated).items())
-    )
-    blocks = [component_bytes(vevent(e, site, category_names[e.category], page_url(e), labels)) for e in dated]
-    return head + zones + b"".join(blocks) + END_CALENDAR

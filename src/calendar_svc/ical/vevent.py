@@ -1,9 +1,10 @@
 """One event as a VEVENT: RFC 5545 bytes, pure.
 
-``vevent`` defines an event's VEVENT with icalendar's components;
-``EventRenderer`` writes the same bytes fast, one block per event, so feeds
-are put together from cached blocks (see ``feed``). Text escaping and line
-folding are done here, once, for every iCalendar line the service writes.
+``EventRenderer`` is the service's one VEVENT writer: it writes each event's
+block fast, so feeds are put together from cached blocks (see ``feed``). The
+tests hold its bytes to an oracle built plainly from icalendar's components
+(tests/ical_oracle.py). Text escaping and line folding are done here, once,
+for every iCalendar line the service writes.
 """
 
 from __future__ import annotations
@@ -83,67 +84,13 @@ def event_description(event: Event, labels: Labels = ENGLISH) -> LocalText:
     return LocalText("\n\n".join(parts), own.lang if own.value.strip() else labels.lang)
 
 
-def local_time(when: dt.datetime, tzid: str) -> tuple[dt.datetime, dict]:
-    """A local date-time as (value, parameters) for icalendar: with its TZID, or in UTC for UTC itself.
-
-    icalendar, given an aware date-time in a zone it deems equal to UTC (such
-    as Africa/Abidjan or Atlantic/Reykjavik), writes the local digits with a Z,
-    which is wrong on dates when that zone was not at UTC. So zones other than
-    UTC's own names are always written with TZID and their VTIMEZONE.
-    """
-    if tzid in UTC_NAMES:
-        return when.replace(tzinfo=dt.UTC), {}
-    return when, {"TZID": tzid}
-
-
 def exdates(event: Event) -> tuple[list, dict]:
+    """EXDATE's values and parameters for icalendar: dates, or local date-times as DTSTART has them."""
     if not event.is_timed:
         return list(event.exdates), {}
     if event.timezone in UTC_NAMES:
         return [x.replace(tzinfo=dt.UTC) for x in event.exdates], {}
     return list(event.exdates), {"TZID": event.timezone}
-
-
-def vevent(event: Event, site: Site, category_name: LocalText, page_url: str, labels: Labels = ENGLISH) -> VEvent:
-    """The VEVENT for one dated event in ``labels.lang``; ``page_url`` is its URL unless the event names its own.
-
-    Each text carries the LANGUAGE it is actually in (RFC 5545 3.2.10): a
-    translation's own, or "en" where it falls back to English.
-    """
-    if not event.is_dated:
-        raise ValueError(f"event {event.id!r} has no known day and cannot go into a feed")
-    component = VEvent()
-    component.add("uid", Text(event.uid_for(site)))
-    component.add("dtstamp", event.last_modified(site))
-    if event.is_timed:
-        component.add("dtstart", *local_time(event.start, event.timezone))
-        if event.end is not None:
-            component.add("dtend", *local_time(event.end, event.timezone))
-    else:
-        component.add("dtstart", event.start)
-        component.add("dtend", event.last_day + dt.timedelta(days=1))  # exclusive
-    if event.rrule:
-        component.add("rrule", vRecur.from_ical(event.rrule))
-    if event.exdates:
-        component.add("exdate", *exdates(event))
-    title = event.text("title", labels.lang)
-    component.add("summary", Text(title.value), parameters={"LANGUAGE": title.lang})
-    component.add("status", event.status.upper())
-    component.add("categories", [category_name.value], parameters={"LANGUAGE": category_name.lang})
-    component.add("url", event.url or page_url, parameters={"VALUE": "URI"})
-    component.add("organizer", vCalAddress(site.publisher_uri), parameters={"CN": site.publisher_name})
-    component.add("transp", "TRANSPARENT")
-    if event.location:
-        location = event.text("location", labels.lang)
-        component.add("location", Text(location.value), parameters={"LANGUAGE": location.lang})
-    description = event_description(event, labels)
-    if description.value:
-        component.add("description", Text(description.value), parameters={"LANGUAGE": description.lang})
-    if event.updated is not None:
-        component.add("last-modified", event.updated.astimezone(dt.UTC))
-    if event.sequence is not None:
-        component.add("sequence", event.sequence)
-    return component
 
 
 def fold(line: str, limit: int = 75) -> bytes:
@@ -201,13 +148,17 @@ VEVENT_ORDER = canonsort_keys(
 
 
 class EventRenderer:
-    """Renders VEVENT blocks quickly, byte for byte as ``component_bytes(vevent(...))``.
+    """Renders VEVENT blocks quickly, byte for byte as icalendar's components would.
 
-    ``vevent`` is the readable definition of our events. This renderer writes
-    the same content lines with icalendar's own value types (so escaping and
-    date formats are icalendar's), but without building a component per event,
-    and renders the lines every event shares (ORGANIZER, CATEGORIES, TRANSP)
-    once. A test holds the two to the same bytes.
+    Content lines are written with icalendar's own value types (so date
+    formats are icalendar's), in icalendar's property order, but without
+    building a component per event; the lines every event shares (ORGANIZER,
+    CATEGORIES, TRANSP) are rendered once. Tests hold the bytes to an oracle
+    written with icalendar's components (tests/ical_oracle.py).
+
+    Zones: a timed event in one of ``UTC_NAMES`` is written in UTC (...Z);
+    any other zone with its TZID and VTIMEZONE, even one at UTC today (such
+    as Africa/Abidjan), since it was not always.
     """
 
     def __init__(self, site: Site, category_names: dict[str, LocalText], labels: Labels = ENGLISH):
@@ -267,7 +218,7 @@ class EventRenderer:
         return b"BEGIN:VEVENT\r\n" + b"\r\n".join(ordered) + b"\r\nEND:VEVENT\r\n"
 
     def _local_time(self, name: str, when: dt.datetime, tzid: str) -> bytes:
-        """DTSTART/DTEND as ``vevent`` writes them (see ``local_time``)."""
+        """DTSTART or DTEND: in UTC for UTC's own names, else the local digits with the zone's TZID."""
         if tzid in UTC_NAMES:
             return fold(f"{name}:" + vDDDTypes(when.replace(tzinfo=dt.UTC)).to_ical().decode())
         if tzid not in self._tzids:
