@@ -177,37 +177,17 @@ class EventRenderer:
         """The VEVENT; ``page_url`` is its URL unless the event names its own."""
         if not event.is_dated:
             raise ValueError(f"event {event.id!r} has no known day and cannot go into a feed")
-        site = self.site
-        stamp = event.last_modified(site)
-        if stamp not in self._stamps:
-            self._stamps[stamp] = fold("DTSTAMP:" + vDDDTypes(stamp).to_ical().decode())
-        lines = {"UID": fold("UID:" + text_value(event.uid_for(site))), "DTSTAMP": self._stamps[stamp]}
-        if event.is_timed:
-            lines["DTSTART"] = self._local_time("DTSTART", event.start, event.timezone)
-            if event.end is not None:
-                lines["DTEND"] = self._local_time("DTEND", event.end, event.timezone)
-        else:
-            lines["DTSTART"] = fold("DTSTART;VALUE=DATE:" + vDDDTypes(event.start).to_ical().decode())
-            end = event.last_day + dt.timedelta(days=1)
-            lines["DTEND"] = fold("DTEND;VALUE=DATE:" + vDDDTypes(end).to_ical().decode())
-        if event.rrule:
-            lines["RRULE"] = fold("RRULE:" + vRecur.from_ical(event.rrule).to_ical().decode())
-        if event.exdates:
-            lines["EXDATE"] = property_line("exdate", *exdates(event))
-        lang = self.labels.lang
-        title = event.text("title", lang)
-        lines["SUMMARY"] = fold(f"SUMMARY;LANGUAGE={title.lang}:" + text_value(title.value))
-        lines["STATUS"] = fold("STATUS:" + text_value(event.status.upper()))
-        lines["CATEGORIES"] = self._categories[event.category]
-        lines["URL"] = fold("URL;VALUE=URI:" + (event.url or page_url))
-        lines["ORGANIZER"] = self._organizer
-        lines["TRANSP"] = self._transp
-        if event.location:
-            location = event.text("location", lang)
-            lines["LOCATION"] = fold(f"LOCATION;LANGUAGE={location.lang}:" + text_value(location.value))
-        description = event_description(event, self.labels)
-        if description.value:
-            lines["DESCRIPTION"] = fold(f"DESCRIPTION;LANGUAGE={description.lang}:" + text_value(description.value))
+        lines = {
+            "UID": fold("UID:" + escape_text(event.uid_for(self.site))),
+            "DTSTAMP": self._stamp(event.last_modified(self.site)),
+            **self._date_lines(event),
+            **self._text_lines(event),
+            "STATUS": fold("STATUS:" + escape_text(event.status.upper())),
+            "CATEGORIES": self._categories[event.category],
+            "URL": fold("URL;VALUE=URI:" + (event.url or page_url)),
+            "ORGANIZER": self._organizer,
+            "TRANSP": self._transp,
+        }
         if event.updated is not None:
             lines["LAST-MODIFIED"] = fold(
                 "LAST-MODIFIED:" + vDDDTypes(event.updated.astimezone(dt.UTC)).to_ical().decode()
@@ -217,6 +197,43 @@ class EventRenderer:
         ordered = [lines[name] for name in VEVENT_ORDER if name in lines]
         return b"BEGIN:VEVENT\r\n" + b"\r\n".join(ordered) + b"\r\nEND:VEVENT\r\n"
 
+    def _stamp(self, when: dt.datetime) -> bytes:
+        """The DTSTAMP line (kept: most events share their site's revision)."""
+        if when not in self._stamps:
+            self._stamps[when] = fold("DTSTAMP:" + vDDDTypes(when).to_ical().decode())
+        return self._stamps[when]
+
+    def _date_lines(self, event: Event) -> dict[str, bytes]:
+        """DTSTART and DTEND (timed, or all-day with an exclusive end), RRULE and EXDATE, by name."""
+        if event.is_timed:
+            lines = {"DTSTART": self._local_time("DTSTART", event.start, event.timezone)}
+            if event.end is not None:
+                lines["DTEND"] = self._local_time("DTEND", event.end, event.timezone)
+        else:
+            end = event.last_day + dt.timedelta(days=1)
+            lines = {
+                "DTSTART": fold("DTSTART;VALUE=DATE:" + vDDDTypes(event.start).to_ical().decode()),
+                "DTEND": fold("DTEND;VALUE=DATE:" + vDDDTypes(end).to_ical().decode()),
+            }
+        if event.rrule:
+            lines["RRULE"] = fold("RRULE:" + vRecur.from_ical(event.rrule).to_ical().decode())
+        if event.exdates:
+            lines["EXDATE"] = property_line("exdate", *exdates(event))
+        return lines
+
+    def _text_lines(self, event: Event) -> dict[str, bytes]:
+        """SUMMARY, LOCATION and DESCRIPTION in the feed's language, each with the LANGUAGE it is in, by name."""
+        lang = self.labels.lang
+        title = event.text("title", lang)
+        lines = {"SUMMARY": fold(f"SUMMARY;LANGUAGE={title.lang}:" + escape_text(title.value))}
+        if event.location:
+            location = event.text("location", lang)
+            lines["LOCATION"] = fold(f"LOCATION;LANGUAGE={location.lang}:" + escape_text(location.value))
+        description = event_description(event, self.labels)
+        if description.value:
+            lines["DESCRIPTION"] = fold(f"DESCRIPTION;LANGUAGE={description.lang}:" + escape_text(description.value))
+        return lines
+
     def _local_time(self, name: str, when: dt.datetime, tzid: str) -> bytes:
         """DTSTART or DTEND: in UTC for UTC's own names, else the local digits with the zone's TZID."""
         if tzid in UTC_NAMES:
@@ -225,10 +242,6 @@ class EventRenderer:
             sample = property_line("dtstart", dt.datetime(2000, 1, 1), {"TZID": tzid}).decode()
             self._tzids[tzid] = sample[len("DTSTART") : sample.index(":")]  # ";TZID=...", quoted if need be
         return fold(f"{name}{self._tzids[tzid]}:" + vDDDTypes(when).to_ical().decode())
-
-
-def text_value(value: str) -> str:
-    return escape_text(value)
 
 
 def property_line(name: str, value, parameters: dict | None = None) -> bytes:
