@@ -1,7 +1,10 @@
-"""WSGI entry point for any server: `gunicorn wsgi:app`.
+"""WSGI entry point for any server: `waitress-serve wsgi:app`, `gunicorn wsgi:app`.
 
 Configuration comes from the environment (docs/configuration.md). Bad event
-data or a bad setting stops the start-up with one line per problem.
+data or a bad setting stops the start-up with one line per problem. Nothing
+here watches the event files: live reload under another server needs that
+server to call calendar_svc.serving.watch.start_watching(app) in each process
+(docs/deploying.md).
 """
 
 import sys

@@ -2,7 +2,7 @@
 
     python benchmarks/serve.py [--events DIR | --generate N] [--seconds 10] [--rounds 3]
 
-Starts `calendar-svc serve` (granian, or `--server gunicorn`) on a loopback port and nginx on another,
+Starts `calendar-svc serve` (granian) on a loopback port and nginx on another,
 serving files with the exact bytes the app sends. Then interleaves wrk runs, with
 the app started afresh for each round:
 the full feed (200), the same feed revalidated with its ETag (304), for both
@@ -119,7 +119,6 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--path", default="/calendar.ics")
-    parser.add_argument("--server", default="granian", choices=["granian", "gunicorn"])
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
@@ -133,7 +132,6 @@ def main() -> None:
             generate(args.generate, events)
         app_port, nginx_port = free_port(), free_port()
         command = [str(ROOT / ".venv/bin/calendar-svc"), "serve", "--port", str(app_port), "--events", str(events)]
-        command += ["--server", args.server]
         env = {**os.environ, "CALENDAR_SVC_BASE_URL": f"http://127.0.0.1:{app_port}"}
         app_url = f"http://127.0.0.1:{app_port}{args.path}"
         nginx_url = f"http://127.0.0.1:{nginx_port}{args.path}"

@@ -1,4 +1,4 @@
-"""Real servers for the tests: the service as users run it (granian, or gunicorn), nginx serving an export."""
+"""Real servers for the tests: the service as users run it (granian), nginx serving an export."""
 
 from __future__ import annotations
 
@@ -94,26 +94,18 @@ def accepts_connections(port: int) -> bool:
 
 
 class Service:
-    """The service as users run it, as a subprocess with its log in a file.
+    """The service as users run it (`calendar-svc serve`), as a subprocess with its log in a file."""
 
-    ``server``: "granian" (`calendar-svc serve`, the default), "gunicorn"
-    (`calendar-svc serve --server gunicorn`) or "gunicorn.conf.py"
-    (`gunicorn -c gunicorn.conf.py wsgi:app`).
-    """
-
-    def __init__(
-        self, events_dir: Path, log_path: Path, workers: int = 2, env: dict | None = None, server: str = "granian"
-    ):
+    def __init__(self, events_dir: Path, log_path: Path, workers: int = 2, env: dict | None = None):
         """The port is one that was free a moment ago; when another process takes it first,
         the server says so and starts again on another."""
         self.events_dir = events_dir
         self.log_path = log_path
         self.workers = workers
-        self.server = server
         self.environment = {**os.environ, "CALENDAR_SVC_RELOAD_INTERVAL": "0.5", **(env or {})}
         self.process: subprocess.Popen | None = None
         try:
-            self.port = on_a_free_port(self._start, server)
+            self.port = on_a_free_port(self._start, "granian")
             watching = float(self.environment["CALENDAR_SVC_RELOAD_INTERVAL"] or "1") > 0
             wait_until(
                 lambda: (
@@ -127,61 +119,43 @@ class Service:
             self.stop()
             raise
 
-    def _command(self, port: int) -> tuple[list[str], dict[str, str]]:
-        if self.server == "gunicorn.conf.py":
-            environment = {
-                **self.environment,
-                "CALENDAR_SVC_EVENTS_DIR": str(self.events_dir),
-                "CALENDAR_SVC_BIND": f"127.0.0.1:{port}",
-                "WEB_CONCURRENCY": str(self.workers),
-            }
-            return [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"], environment
-        command = [
-            sys.executable,
-            "-m",
-            "calendar_svc",
-            "serve",
-            "--events",
-            str(self.events_dir),
-            "--server",
-            self.server,
-        ]
-        return [*command, "--port", str(port), "--workers", str(self.workers)], self.environment
+    def _command(self, port: int) -> list[str]:
+        return [
+            sys.executable, "-m", "calendar_svc", "serve", "--events", str(self.events_dir),
+            "--port", str(port), "--workers", str(self.workers),
+        ]  # fmt: skip
 
     def _start(self, port: int) -> None:
         """Start the server on ``port`` and wait until it listens there; AddressInUse when the port is taken."""
-        command, environment = self._command(port)
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - open for the server's lifetime, closed by stop()
-        self.process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=self._log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            self._command(port), cwd=ROOT, env=self.environment, stdout=self._log, stderr=subprocess.STDOUT
+        )
         listening = re.compile(rf"Listening at: http://127\.0\.0\.1:{port}( \(|$)", re.M)
 
         def outcome() -> str | None:
             exited = self.process.poll() is not None
             log = self.log()
-            # gunicorn would try the same port for five seconds more; granian exits
-            if "Connection in use" in log or "Address already in use" in log:
+            if "Address already in use" in log:
                 return "taken"
             if listening.search(log):
                 return "listening"
             return "exited" if exited else None
 
-        result = wait_until(outcome, 30, f"{self.server} did not start listening")
+        result = wait_until(outcome, 30, "granian did not start listening")
         if result == "taken":  # it has no workers yet, and would not heed SIGTERM before it binds
             self.process.kill()
             self.process.wait(5)
             self._log.close()
             raise AddressInUse(port)
-        assert result == "listening", f"{self.server} exited:\n{self.log()}"
+        assert result == "listening", f"granian exited:\n{self.log()}"
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def worker_pids(self) -> list[int]:
-        """The workers' process ids, as gunicorn ("Booting worker with pid: N") or granian ("… with PID: N") logs them."""
-        return [
-            int(found)
-            for found in re.findall(r"(?:Booting worker with pid|Spawning worker-\d+ with PID): (\d+)", self.log())
-        ]
+        """The workers' process ids, as granian logs them ("Spawning worker-1 with PID: N")."""
+        return [int(found) for found in re.findall(r"Spawning worker-\d+ with PID: (\d+)", self.log())]
 
     def stop(self) -> None:
         if self.process is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import click
@@ -101,14 +100,8 @@ def stamp(directory: Path | None, forget: tuple[str, ...]) -> None:
 @click.option(
     "--threads", default=4, show_default=True, type=click.IntRange(1, 256), help="Request threads per worker."
 )
-@click.option(
-    "--server", "server_name", type=click.Choice(["granian", "gunicorn"]), default="granian", show_default=True,
-    help="The HTTP server: granian (Rust) or gunicorn.",
-)  # fmt: skip
-def serve(
-    host: str, port: int, events_dir: Path | None, base_url: str | None, workers: int, threads: int, server_name: str
-) -> None:
-    """Serve the events with a production HTTP server (granian by default).
+def serve(host: str, port: int, events_dir: Path | None, base_url: str | None, workers: int, threads: int) -> None:
+    """Serve the events with granian, a production HTTP server.
 
     Each worker reloads the data within seconds when files under the events
     directory change, and keeps the last good data while they have problems.
@@ -121,10 +114,6 @@ def serve(
     # Render before the workers fork, so they start ready and share these pages of memory.
     rendition = app.extensions["calendar_svc"].rendition(config.base_url or f"http://{host}:{port}")
     rendition.warm()
-    if server_name == "gunicorn":
-        from .serving.gunicorn_server import run_gunicorn
-
-        sys.exit(run_gunicorn(app, host=host, port=port, workers=workers, threads=threads))
     from .serving.server import run_granian
 
     run_granian(app, host=host, port=port, workers=workers, threads=threads)

@@ -7,8 +7,8 @@ or SIGINT, finishing the requests in flight. One access line per request
 (``access_log``) goes to standard output with granian's own lines; the app's
 log lines (reloads, problems) go there too.
 
-``wsgi.py`` still serves any WSGI server; ``gunicorn_server`` keeps the
-gunicorn setup as a documented alternative.
+``wsgi.py`` serves the app under any other WSGI server, without these
+start-up lines and without a data watcher (docs/deploying.md).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from granian.http import HTTP1Settings
 from granian.log import LOGGING_CONFIG
 from granian.server import Server
 
+from .. import __version__
 from .access_log import AccessLog
-from .startup import startup_lines
 from .watch import start_watching
 
 log = logging.getLogger("calendar_svc.server")
@@ -44,6 +44,21 @@ def logging_config() -> dict:
     config["handlers"]["app"] = {"formatter": "app", "class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
     config["loggers"]["calendar_svc"] = {"handlers": ["app"], "level": "INFO", "propagate": False}
     return config
+
+
+def startup_lines(app: Flask) -> list[str]:
+    """What the server says when it starts: version, data, reloading and public origin."""
+    config = app.config["CALENDAR_SVC"]
+    catalog = app.extensions["calendar_svc"].catalog
+    reloading = (
+        f"reloading on change (every {config.reload_interval:g}s)" if config.reload_interval > 0 else "reloading off"
+    )
+    return [
+        f"calendar-svc {__version__}: {len(catalog.events)} events from {config.events_dir.resolve()} "
+        f"(data version {catalog.version}), {reloading}",
+        f"public origin: {config.base_url or 'from each request'}"
+        + (", trusting X-Forwarded-Proto/Host" if config.trust_proxy else ""),
+    ]
 
 
 def worker_app(app: Flask) -> AccessLog:
