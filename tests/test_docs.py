@@ -59,11 +59,37 @@ def test_the_json_examples_in_the_readme_match_what_the_api_sends(bundled_client
 
 
 DOCS = ROOT / "docs"
-ENVIRONMENT_VARIABLE = re.compile(r"\b(?:CALENDAR_SVC_[A-Z_]+|WEB_CONCURRENCY)\b")
+# A variable the code reads: os.environ["X"], os.environ.get("X"), env.get("X"), environ.get("X"), os.getenv("X").
+ENVIRONMENT_READ = re.compile(
+    r"""\b(?:environ|env)(?:\.get\(|\[)\s*["'](CALENDAR_SVC_[A-Z_]+)["']|\bgetenv\(\s*["'](CALENDAR_SVC_[A-Z_]+)["']"""
+)
+TABLE = re.compile(r"^\|.*\|\n(?:\|.*\|\n?)+", re.M)
 
 
-def docs_text() -> str:
-    return "\n".join(path.read_text(encoding="utf-8") for path in sorted(DOCS.glob("*.md")))
+def variables_read(text: str) -> set[str]:
+    return {name for match in ENVIRONMENT_READ.finditer(text) for name in match.groups() if name}
+
+
+def variables_the_code_reads() -> set[str]:
+    sources = [*(ROOT / "src" / "calendar_svc").rglob("*.py"), ROOT / "wsgi.py"]
+    return {name for path in sources for name in variables_read(path.read_text(encoding="utf-8"))}
+
+
+def first_cells(table: str) -> list[str]:
+    """The first column of a Markdown table, header and separator row left out."""
+    return [line.split("|")[1].strip() for line in table.splitlines()[2:]]
+
+
+def configuration_tables() -> tuple[str, list[str]]:
+    """docs/configuration.md's table headed "environment variable", and its other tables."""
+    tables = TABLE.findall((DOCS / "configuration.md").read_text(encoding="utf-8"))
+    [variables] = [t for t in tables if t.split("|")[1].strip() == "environment variable"]
+    return variables, [t for t in tables if t != variables]
+
+
+def variables_documented() -> list[str]:
+    """The first column of the variables' table, in order."""
+    return [cell.strip("`") for cell in first_cells(configuration_tables()[0])]
 
 
 def test_every_setting_is_documented_by_its_field_and_its_environment_variable():
@@ -76,12 +102,34 @@ def test_every_setting_is_documented_by_its_field_and_its_environment_variable()
     assert missing == [], f"Config fields not in docs/configuration.md: {missing}"
 
 
+def test_the_scan_finds_a_variable_read_in_each_way_the_code_may_read_it():
+    code = """
+    env.get("CALENDAR_SVC_A") or os.environ.get('CALENDAR_SVC_B')
+    os.environ["CALENDAR_SVC_C"], os.getenv("CALENDAR_SVC_D"), environ.get(
+        "CALENDAR_SVC_E")
+    raise ValueError("CALENDAR_SVC_F must be a number")  # named in a message, not read
+    """
+    assert variables_read(code) == {f"CALENDAR_SVC_{letter}" for letter in "ABCDE"}
+
+
+def test_the_configuration_lists_every_variable_in_one_table_row_each():
+    documented = variables_documented()
+    assert len(documented) >= 8
+    assert sorted(name for name in set(documented) if documented.count(name) > 1) == []
+    # A variable heading a row of another table would be a second list to keep in step.
+    others = configuration_tables()[1]
+    assert [cell for table in others for cell in first_cells(table) if cell.startswith("`CALENDAR_SVC_")] == []
+
+
 def test_every_environment_variable_the_code_reads_is_documented():
-    sources = [*(ROOT / "src").rglob("*.py"), ROOT / "wsgi.py"]
-    read = {name for path in sources for name in ENVIRONMENT_VARIABLE.findall(path.read_text(encoding="utf-8"))}
-    configuration = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    read = variables_the_code_reads()
     assert len(read) >= 8
-    assert sorted(name for name in read if f"`{name}`" not in configuration) == []
+    assert sorted(read - set(variables_documented())) == [], "read but not in docs/configuration.md's table"
+
+
+def test_every_documented_environment_variable_is_read_by_the_code():
+    unread = set(variables_documented()) - variables_the_code_reads()
+    assert sorted(unread) == [], "in docs/configuration.md's table but read nowhere"
 
 
 def test_every_route_in_the_url_map_is_documented(app):
