@@ -141,80 +141,123 @@ def uid_value(value: object) -> str:
     return uid
 
 
+def category_value(value: object, categories: frozenset[str]) -> str:
+    name = one_line_text(value)
+    if name not in categories:
+        raise FieldError(f"unknown category {name!r} (known: {', '.join(sorted(categories))})")
+    return name
+
+
+def url_list(value: object) -> tuple[str, ...]:
+    return tuple(web_url(url) for url in _list(value))
+
+
+def date_list(value: object, precision: Precision) -> tuple[dt.date | dt.datetime, ...]:
+    return tuple(same_kind(item, precision) for item in _list(value))
+
+
+class Findings:
+    """What checking one event's table has found so far: the good values and the problems."""
+
+    def __init__(self, path: str, table: dict):
+        self.path = path
+        self.table = table
+        self.values: dict[str, object] = {}
+        self.problems: list[Problem] = []
+
+    def add(self, name: str, message: str) -> None:
+        self.problems.append(Problem(self.path, name, message))
+
+    def check(self, name: str, fn, *args) -> None:
+        """Keep ``fn(table[name], *args)`` as the field's value, or its FieldError as a problem."""
+        if name not in self.table:
+            return
+        try:
+            self.values[name] = fn(self.table[name], *args)
+        except FieldError as e:
+            self.add(name, str(e))
+
+
 def parse_event(
     event_id: str, path: str, table: dict, categories: frozenset[str], source: bytes = b""
 ) -> Event | list[Problem]:
     """Validate one event's table; return the Event or every problem found. ``source``: the digest
     of the file's bytes, for the Event."""
-    problems: list[Problem] = []
-    values: dict[str, object] = {}
-
-    def check(name: str, fn, *args) -> None:
-        if name not in table:
-            return
-        try:
-            values[name] = fn(table[name], *args)
-        except FieldError as e:
-            problems.append(Problem(path, name, str(e)))
-
-    if not SLUG.fullmatch(event_id):
-        problems.append(Problem(path, "", "file name must be lowercase letters, digits and hyphens, ending in .toml"))
-    for name in sorted(set(table) - set(EVENT_FIELDS) - set(TRANSLATIONS)):
-        problems.append(
-            Problem(path, name, unknown_language(name, table[name]) or "unknown field" + did_you_mean(name))
-        )
-    for name in REQUIRED_FIELDS:
-        if name not in table:
-            problems.append(Problem(path, name, "is required"))
-
-    check("title", one_line_text)
-    check("category", one_line_text)
-    if "category" in values and values["category"] not in categories:
-        known = ", ".join(sorted(categories))
-        problems.append(Problem(path, "category", f"unknown category {values.pop('category')!r} (known: {known})"))
-    check("status", status_value)
-    check("start", start_value)
-    check("timezone", timezone_name)
-    check("location", text)
-    check("countries", country_list)
-    check("people", text_list)
-    check("description", text)
-    check("url", web_url)
-    check("sources", lambda v: tuple(web_url(u) for u in _list(v)))
-    check("uid", uid_value)
-    check("sequence", sequence_value)
-    check("updated", updated_value)
-
+    found = Findings(path, table)
+    check_names(found, event_id)
+    check_fields(found, categories)
     english = {name: table.get(name) for name in TRANSLATABLE}
-    values["translations"] = translations(path, "", table, TRANSLATABLE, english, problems)
-
-    start, precision = values.get("start", (None, None))
-    if precision in (Precision.MONTH, Precision.YEAR):
-        for name in ("end", "rrule", "exdates"):
-            if name in table:
-                problems.append(Problem(path, name, f"not allowed when only the {precision} is known"))
-    elif precision is not None:
-        check("end", same_kind, precision)
-        check("exdates", lambda v: tuple(same_kind(x, precision) for x in _list(v)))
-        zone_name = values.get("timezone")
-        check("rrule", recurrence_rule, start, zone_name)
-        if precision is Precision.TIME and "timezone" not in table:
-            problems.append(Problem(path, "timezone", "is required for an event with a time of day"))
-        if precision is Precision.TIME and zone_name:
-            for name, when in (("start", start), ("end", values.get("end"))):
-                if isinstance(when, dt.datetime):
-                    try:
-                        check_wall_time(when, zone_name)
-                    except FieldError as e:
-                        problems.append(Problem(path, name, str(e)))
-        end = values.get("end")
-        if end is not None and end < start:
-            problems.append(Problem(path, "end", "must not be before start"))
-
-    if problems:
-        return problems
+    found.values["translations"] = translations(path, "", table, TRANSLATABLE, english, found.problems)
+    check_dates(found)
+    if found.problems:
+        return found.problems
+    values = found.values
     values["start"], values["precision"] = values["start"]
     return Event(id=event_id, path=path, source=source, **values)
+
+
+def check_names(found: Findings, event_id: str) -> None:
+    """The file's name, fields with names no event has, and required fields left out."""
+    if not SLUG.fullmatch(event_id):
+        found.add("", "file name must be lowercase letters, digits and hyphens, ending in .toml")
+    for name in sorted(set(found.table) - set(EVENT_FIELDS) - set(TRANSLATIONS)):
+        found.add(name, unknown_language(name, found.table[name]) or "unknown field" + did_you_mean(name))
+    for name in REQUIRED_FIELDS:
+        if name not in found.table:
+            found.add(name, "is required")
+
+
+def check_fields(found: Findings, categories: frozenset[str]) -> None:
+    """Each field whose value stands on its own: text, lists, the start, the zone, the record's fields."""
+    found.check("title", one_line_text)
+    found.check("category", category_value, categories)
+    found.check("status", status_value)
+    found.check("start", start_value)
+    found.check("timezone", timezone_name)
+    found.check("location", text)
+    found.check("countries", country_list)
+    found.check("people", text_list)
+    found.check("description", text)
+    found.check("url", web_url)
+    found.check("sources", url_list)
+    found.check("uid", uid_value)
+    found.check("sequence", sequence_value)
+    found.check("updated", updated_value)
+
+
+def check_dates(found: Findings) -> None:
+    """The fields that depend on the start: end, exdates and rrule, local times in the zone, the end's order."""
+    start, precision = found.values.get("start", (None, None))
+    if precision in (Precision.MONTH, Precision.YEAR):
+        for name in ("end", "rrule", "exdates"):
+            if name in found.table:
+                found.add(name, f"not allowed when only the {precision} is known")
+        return
+    if precision is None:
+        return
+    found.check("end", same_kind, precision)
+    found.check("exdates", date_list, precision)
+    found.check("rrule", recurrence_rule, start, found.values.get("timezone"))
+    if precision is Precision.TIME:
+        check_local_times(found, start)
+    end = found.values.get("end")
+    if end is not None and end < start:
+        found.add("end", "must not be before start")
+
+
+def check_local_times(found: Findings, start: dt.datetime) -> None:
+    """A timed event names its zone, and its start and end are times that zone's clocks show once."""
+    if "timezone" not in found.table:
+        found.add("timezone", "is required for an event with a time of day")
+    zone_name = found.values.get("timezone")
+    if not zone_name:
+        return
+    for name, when in (("start", start), ("end", found.values.get("end"))):
+        if isinstance(when, dt.datetime):
+            try:
+                check_wall_time(when, zone_name)
+            except FieldError as e:
+                found.add(name, str(e))
 
 
 def _list(value: object) -> list:
