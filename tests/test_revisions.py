@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -10,7 +11,8 @@ from click.testing import CliRunner
 
 from calendar_svc import create_app
 from calendar_svc.catalog.loading import CatalogLoader, load_catalog
-from calendar_svc.catalog.revisions import read_record, record_bytes, stamp
+from calendar_svc.catalog.model import Event, Precision, Status
+from calendar_svc.catalog.revisions import PUBLISHED_FIELDS, event_fingerprint, read_record, record_bytes, stamp
 from calendar_svc.cli import main
 from calendar_svc.config import Config
 
@@ -230,3 +232,86 @@ def test_json_and_feeds_agree_on_sequence_and_last_change(events):
     with client.get("/events/aif-2025.ics") as response:
         [vevent] = parse_with_vobject(response.data).vevent_list
     assert vevent.sequence.value == str(documents["aif-2025"]["sequence"])
+
+
+# The fields of Event that are not published content, so changing one alone must not raise
+# SEQUENCE. Every other field of Event is in PUBLISHED_FIELDS: a new field is one or the other.
+NOT_PUBLISHED = {
+    "id",  # the record's key: an event under a new id is a new event, not a change to one
+    "path",  # where the file lies; moving it changes nothing anyone sees
+    "source",  # the file's bytes: reformatting a file is not a change
+    "sequence",  # bookkeeping: what the record says was published, not content
+    "updated",  # the same, for the last change
+}
+FORUM = Event(
+    id="forum-2025",
+    path="events/2025/forum-2025.toml",
+    title="Forum",
+    category="forums",
+    start=dt.date(2025, 5, 29),
+    precision=Precision.DAY,
+    end=dt.date(2025, 5, 30),
+    location="Astana",
+    countries=("KZ",),
+    people=("Speaker",),
+    description="A forum.",
+    url="https://forum.example.org/",
+    sources=("https://news.example.org/forum",),
+    rrule="FREQ=YEARLY",
+    exdates=(dt.date(2026, 5, 29),),
+    translations=(("kk", "title", "Форум"),),
+    sequence=1,
+    updated=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+    source=b"digest",
+)
+# Another value for each field of FORUM: a field missing here fails its test below.
+OTHER_VALUES = {
+    "id": "forum-2025-moved",
+    "path": "events/forum-2025.toml",
+    "title": "Forum, renamed",
+    "category": "visits",
+    "start": dt.date(2025, 5, 28),
+    "precision": Precision.MONTH,
+    "status": Status.CANCELLED,
+    "end": dt.date(2025, 5, 31),
+    "timezone": "Asia/Almaty",
+    "location": "Almaty",
+    "countries": ("KZ", "DE"),
+    "people": ("Speaker", "Guest"),
+    "description": "A forum, postponed.",
+    "url": "https://forum.example.org/2025",
+    "sources": (),
+    "rrule": "",
+    "exdates": (),
+    "uid": "forum-2025@example.org",
+    "translations": (("kk", "title", "Форум"), ("ru", "title", "Форум")),
+    "sequence": 2,
+    "updated": dt.datetime(2025, 2, 1, tzinfo=dt.UTC),
+    "source": b"other digest",
+}
+
+
+def fingerprint_of(event: Event) -> str:
+    """The event's fingerprint, worked out afresh: the cache takes events equal but for ``source`` as one."""
+    return event_fingerprint.__wrapped__(event)
+
+
+def test_every_field_of_an_event_is_either_fingerprinted_or_named_as_not_published():
+    names = {f.name for f in dataclasses.fields(Event)}
+    assert sorted(names - set(PUBLISHED_FIELDS) - NOT_PUBLISHED) == [], "decide: published or not?"
+    assert sorted((set(PUBLISHED_FIELDS) | NOT_PUBLISHED) - names) == [], "no longer fields of Event"
+    assert sorted(set(PUBLISHED_FIELDS) & NOT_PUBLISHED) == []
+
+
+@pytest.mark.parametrize("name", PUBLISHED_FIELDS)
+def test_changing_a_published_field_changes_the_fingerprint(name):
+    changed = dataclasses.replace(FORUM, **{name: OTHER_VALUES[name]})
+    assert getattr(changed, name) != getattr(FORUM, name)
+    assert fingerprint_of(changed) != fingerprint_of(FORUM)
+
+
+@pytest.mark.parametrize("name", sorted(NOT_PUBLISHED))
+def test_changing_a_field_that_is_not_published_leaves_the_fingerprint_alone(name):
+    changed = dataclasses.replace(FORUM, **{name: OTHER_VALUES[name]})
+    assert getattr(changed, name) != getattr(FORUM, name)
+    assert fingerprint_of(changed) == fingerprint_of(FORUM)

@@ -63,6 +63,39 @@ EMPTY = Record({})
 # What is published ----------------------------------------------------------------------
 
 
+def start_text(event: Event) -> str:
+    """The start as precisely as it is known: "2023", "2023-06", "2023-06-08" or "2023-06-08T10:00:00"."""
+    if event.precision is Precision.YEAR:
+        return f"{event.start.year:04d}"
+    if event.precision is Precision.MONTH:
+        return f"{event.start.year:04d}-{event.start.month:02d}"
+    return event.start.isoformat()
+
+
+# Each field of an Event that a subscriber or visitor sees, as the text the record holds under its name.
+FIELD_TEXTS: dict[str, Callable[[Event], str]] = {
+    "title": lambda event: event.title,
+    "category": lambda event: event.category,
+    "status": lambda event: str(event.status),
+    "start": start_text,
+    "end": lambda event: event.end.isoformat() if event.end is not None else "",
+    "timezone": lambda event: event.timezone or "",
+    "rrule": lambda event: event.rrule,
+    "exdates": lambda event: " ".join(x.isoformat() for x in event.exdates),
+    "location": lambda event: event.location,
+    "countries": lambda event: " ".join(event.countries),
+    "people": lambda event: "\n".join(event.people),
+    "description": lambda event: event.description,
+    "url": lambda event: event.url,
+    "sources": lambda event: "\n".join(event.sources),
+    "uid": lambda event: event.uid,
+}
+# Every Event field the fingerprint covers: those above, the precision (within the start's text)
+# and the translations (each as "kk.title", "ru.description" …). tests/test_revisions.py holds
+# this to Event's fields: a new field must be added here or named there as not published.
+PUBLISHED_FIELDS = (*FIELD_TEXTS, "precision", "translations")
+
+
 def published_fields(event: Event) -> dict[str, str]:
     """Everything a subscriber or visitor can see of the event, as text per field.
 
@@ -70,29 +103,7 @@ def published_fields(event: Event) -> dict[str, str]:
     and how a TOML value is written make no difference. Hand-written
     ``sequence`` and ``updated`` are bookkeeping, not content.
     """
-    if event.precision is Precision.YEAR:
-        start = f"{event.start.year:04d}"
-    elif event.precision is Precision.MONTH:
-        start = f"{event.start.year:04d}-{event.start.month:02d}"
-    else:
-        start = event.start.isoformat()
-    fields = {
-        "title": event.title,
-        "category": event.category,
-        "status": str(event.status),
-        "start": start,
-        "end": event.end.isoformat() if event.end is not None else "",
-        "timezone": event.timezone or "",
-        "rrule": event.rrule,
-        "exdates": " ".join(x.isoformat() for x in event.exdates),
-        "location": event.location,
-        "countries": " ".join(event.countries),
-        "people": "\n".join(event.people),
-        "description": event.description,
-        "url": event.url,
-        "sources": "\n".join(event.sources),
-        "uid": event.uid,
-    }
+    fields = {name: text(event) for name, text in FIELD_TEXTS.items()}
     # Text in Kazakh and Russian, as "kk.title": only fields that are written, so adding a
     # language is a change to the events that gain it and no other.
     fields.update({f"{language}.{name}": value for language, name, value in event.translations})
