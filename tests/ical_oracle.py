@@ -21,7 +21,7 @@ from calendar_svc.ical.vevent import ENGLISH, UTC_NAMES, Labels
 from calendar_svc.ical.vtimezone import timezone_component
 
 
-class Text(vText):
+class EscapedText(vText):
     """A TEXT value escaped as RFC 5545 says, keeping a literal backslash-N as written.
 
     icalendar 7.3's vText turns "\\N" into an escaped line break, so a title
@@ -77,7 +77,7 @@ def vevent(event: Event, site: Site, category_name: LocalText, page_url: str, la
     if not event.is_dated:
         raise ValueError(f"event {event.id!r} has no known day and cannot go into a feed")
     component = VEvent()
-    component.add("uid", Text(event.uid_for(site)))
+    component.add("uid", EscapedText(event.uid_for(site)))
     component.add("dtstamp", event.last_modified(site))
     if event.is_timed:
         component.add("dtstart", *local_time(event.start, event.timezone))
@@ -91,7 +91,7 @@ def vevent(event: Event, site: Site, category_name: LocalText, page_url: str, la
     if event.exdates:
         component.add("exdate", *excluded(event))
     title = event.text("title", labels.lang)
-    component.add("summary", Text(title.value), parameters={"LANGUAGE": title.lang})
+    component.add("summary", EscapedText(title.value), parameters={"LANGUAGE": title.lang})
     component.add("status", event.status.upper())
     component.add("categories", [category_name.value], parameters={"LANGUAGE": category_name.lang})
     component.add("url", event.url or page_url, parameters={"VALUE": "URI"})
@@ -99,10 +99,10 @@ def vevent(event: Event, site: Site, category_name: LocalText, page_url: str, la
     component.add("transp", "TRANSPARENT")
     if event.location:
         location = event.text("location", labels.lang)
-        component.add("location", Text(location.value), parameters={"LANGUAGE": location.lang})
+        component.add("location", EscapedText(location.value), parameters={"LANGUAGE": location.lang})
     text = description(event, labels)
     if text.value:
-        component.add("description", Text(text.value), parameters={"LANGUAGE": text.lang})
+        component.add("description", EscapedText(text.value), parameters={"LANGUAGE": text.lang})
     if event.updated is not None:
         component.add("last-modified", event.updated.astimezone(dt.UTC))
     if event.sequence is not None:

@@ -17,7 +17,7 @@ SETTINGS_FILE = "calendars.toml"
 REVISIONS_FILE = "revisions.json"
 IGNORED_PREFIXES = (".", "#")
 
-Fingerprint = tuple[tuple[str, int, int, int], ...]
+Listing = tuple[tuple[str, int, int, int], ...]
 
 
 def data_files(root: str | Path) -> list[tuple[str, os.stat_result | None]]:
@@ -70,7 +70,7 @@ def read_file(path: str, size: int = 0) -> bytes:
         os.close(fd)
 
 
-def data_fingerprint(root: str | Path) -> Fingerprint:
+def folder_listing(root: str | Path) -> Listing:
     """What the loader would read, as (relative name, size, mtime_ns, inode) per file, sorted.
 
     Cheap enough to take every second: it stats files and reads none (about
@@ -97,7 +97,7 @@ class FolderReading:
     the last load found (then only the SHA-256 it had); with the digest of every name and bytes read
     (the catalog's version), in the order they were read."""
 
-    def __init__(self, top: str, listing: Fingerprint, known: dict[str, tuple[Stat, bytes]]):
+    def __init__(self, top: str, listing: Listing, known: dict[str, tuple[Stat, bytes]]):
         self.top = top
         self.stats: dict[str, Stat] = {name: (size, mtime, inode) for name, size, mtime, inode in listing}
         self.known = known  # the last load's ``read_now``

@@ -18,7 +18,7 @@ import tomli as tomllib  # the compiled build of the parser that became tomllib:
 from ..errors import CatalogError, Problem
 from .calendars_file import parse_settings
 from .event_file import parse_event
-from .files import REVISIONS_FILE, SETTINGS_FILE, Fingerprint, FolderReading, data_fingerprint
+from .files import REVISIONS_FILE, SETTINGS_FILE, FolderReading, Listing, folder_listing
 from .model import Catalog, Event, Site
 from .revisions import EMPTY, RecordError, all_revisions, apply_record, event_fingerprint, parse_record, record_problems
 
@@ -45,13 +45,13 @@ class CatalogLoader:
         self._published: dict[str, tuple[Event, Event]] = {}
         self.parsed_last_time = 0  # event files parsed by the last load (the others were reused)
 
-    def load(self, listing: Fingerprint | None = None) -> Catalog:
-        """Load the folder. ``listing``: the folder's ``data_fingerprint``, when the caller has just taken it."""
+    def load(self, listing: Listing | None = None) -> Catalog:
+        """Load the folder. ``listing``: the folder's ``folder_listing``, when the caller has just taken it."""
         if not self.root.is_dir():
             raise CatalogError([Problem(str(self.root), "", "no such directory")])
         problems: list[Problem] = []
         reading = FolderReading(
-            str(self.root), listing if listing is not None else data_fingerprint(self.root), self._read
+            str(self.root), listing if listing is not None else folder_listing(self.root), self._read
         )
         self._read = reading.read_now
         site, calendars, settings_raw = read_settings(reading, problems)

@@ -35,7 +35,7 @@ TEXT_FIELDS = ("title", "description", "people", "sources", "url")
 
 
 @dataclass(frozen=True)
-class Entry:
+class RecordedEvent:
     """What the record holds for one event."""
 
     sequence: int
@@ -49,7 +49,7 @@ class Entry:
 
 @dataclass(frozen=True)
 class Record:
-    entries: dict[str, Entry]
+    entries: dict[str, RecordedEvent]
 
     @property
     def newest(self) -> dt.datetime | None:
@@ -132,13 +132,13 @@ def event_fingerprint(event: Event) -> str:
 Fingerprinter = Callable[[Event], str]  # event_fingerprint, or a loader's memory of it
 
 
-def changed_fields(entry: Entry, fields: dict[str, str]) -> list[str]:
+def changed_fields(entry: RecordedEvent, fields: dict[str, str]) -> list[str]:
     """Names of the published fields that differ from the record, in a stable order."""
     hashes = field_hashes(fields)
     return [name for name in sorted(hashes.keys() | entry.fields.keys()) if hashes.get(name) != entry.fields.get(name)]
 
 
-def summary(entry: Entry, fields: dict[str, str]) -> str:
+def summary(entry: RecordedEvent, fields: dict[str, str]) -> str:
     """'start 2025-05-29 → 2025-05-30; end …; text' for what changed since ``entry``."""
     names = changed_fields(entry, fields)
     parts = [
@@ -271,7 +271,9 @@ def stamp(events: list[Event], record: Record, now: dt.datetime, forget: frozens
             sequence = max(0, event.sequence or 0)
             first = "; ".join(f"{name} {fields[name]}" for name in ("start", "end", "location") if fields[name])
             revision = Revision(event.id, sequence, now, "new", first or "new")
-            entries[event.id] = Entry(sequence, now, now, digest, field_hashes(fields), facts(fields), (revision,))
+            entries[event.id] = RecordedEvent(
+                sequence, now, now, digest, field_hashes(fields), facts(fields), (revision,)
+            )
             changes.append(Stamped(event.id, None, sequence, ()))
         elif entry.fingerprint != digest:
             sequence = max(entry.sequence + 1, event.sequence or 0)
@@ -279,7 +281,7 @@ def stamp(events: list[Event], record: Record, now: dt.datetime, forget: frozens
             revision = Revision(
                 event.id, sequence, now, "cancelled" if cancelled else "changed", summary(entry, fields)
             )
-            entries[event.id] = Entry(sequence, entry.first_published, now, digest, field_hashes(fields), facts(fields),
+            entries[event.id] = RecordedEvent(sequence, entry.first_published, now, digest, field_hashes(fields), facts(fields),
                                       (*entry.history, revision))  # fmt: skip
             changes.append(Stamped(event.id, entry.sequence, sequence, tuple(changed_fields(entry, fields))))
     return Record(dict(sorted(entries.items()))), changes
@@ -343,7 +345,7 @@ def parse_record(raw: bytes) -> Record:
                 Revision(event_id, int(r["sequence"]), parse_time(r["time"]), str(r["kind"]), str(r["summary"]))
                 for r in item["history"]
             )
-            entries[event_id] = Entry(
+            entries[event_id] = RecordedEvent(
                 int(item["sequence"]), parse_time(item["first_published"]), parse_time(item["last_changed"]),
                 str(item["fingerprint"]), own_dict(item["fields"]), own_dict(item["facts"]), history,
             )  # fmt: skip

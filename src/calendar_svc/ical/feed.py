@@ -18,8 +18,7 @@ from icalendar import Calendar, vDuration
 from ..catalog.languages import Text
 from ..catalog.model import Event, Site
 from ..catalog.recurrence import series_end
-from .vevent import UTC_NAMES, component_bytes
-from .vevent import Text as TextValue
+from .vevent import UTC_NAMES, EscapedText, component_bytes
 from .vtimezone import timezone_component
 
 PRODID = "-//calendar-svc//calendar-svc 1.0//EN"
@@ -44,10 +43,10 @@ def calendar_head(site: Site, feed: FeedInfo) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    # Plain strings would go out unescaped for these; TextValue escapes , ; and \.
+    # Plain strings would go out unescaped for these; EscapedText escapes , ; and \.
     for name, text in (("name", feed.name), ("x-wr-calname", feed.name),
                        ("description", feed.description), ("x-wr-caldesc", feed.description)):  # fmt: skip
-        calendar.add(name, TextValue(text.value), parameters={"LANGUAGE": text.lang})
+        calendar.add(name, EscapedText(text.value), parameters={"LANGUAGE": text.lang})
     if feed.url:
         calendar.add("source", feed.url, parameters={"VALUE": "URI"})
     calendar.add("refresh-interval", vDuration(site.refresh_interval), parameters={"VALUE": "DURATION"})

@@ -16,8 +16,7 @@ from icalendar import Event as VEvent
 from icalendar import vCalAddress, vDDDTypes, vRecur, vText
 from icalendar.caselessdict import canonsort_keys
 
-from ..catalog.languages import DEFAULT_LANGUAGE
-from ..catalog.languages import Text as LocalText
+from ..catalog.languages import DEFAULT_LANGUAGE, Text
 from ..catalog.model import Event, Site
 
 # Names of UTC itself: written as ...Z with no VTIMEZONE.
@@ -50,7 +49,7 @@ def escape_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
-class Text(vText):
+class EscapedText(vText):
     """A TEXT value that keeps a literal backslash-N as written.
 
     icalendar 7.3's vText turns "\\N" into an escaped line break, so a title
@@ -73,7 +72,7 @@ class Labels:
 ENGLISH = Labels()
 
 
-def event_description(event: Event, labels: Labels = ENGLISH) -> LocalText:
+def event_description(event: Event, labels: Labels = ENGLISH) -> Text:
     """The DESCRIPTION: the event's text, then who and the sources; in the language of its text."""
     own = event.text("description", labels.lang)
     parts = [own.value.strip()] if own.value.strip() else []
@@ -81,7 +80,7 @@ def event_description(event: Event, labels: Labels = ENGLISH) -> LocalText:
         parts.append(f"{labels.people}: " + "; ".join(event.people))
     if event.sources:
         parts.append(f"{labels.sources}:\n" + "\n".join(event.sources))
-    return LocalText("\n\n".join(parts), own.lang if own.value.strip() else labels.lang)
+    return Text("\n\n".join(parts), own.lang if own.value.strip() else labels.lang)
 
 
 def exdates(event: Event) -> tuple[list, dict]:
@@ -161,7 +160,7 @@ class EventRenderer:
     as Africa/Abidjan), since it was not always.
     """
 
-    def __init__(self, site: Site, category_names: dict[str, LocalText], labels: Labels = ENGLISH):
+    def __init__(self, site: Site, category_names: dict[str, Text], labels: Labels = ENGLISH):
         self.site = site
         self.labels = labels
         self._categories = {

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
 
-from ..catalog.files import Fingerprint, data_fingerprint
+from ..catalog.files import Listing, folder_listing
 from ..catalog.languages import DEFAULT_LANGUAGE
 from ..catalog.loading import CatalogLoader
 from ..catalog.model import Catalog
@@ -43,7 +43,7 @@ class Snapshot:
 
     catalog: Catalog
     problems: tuple[Problem, ...] = ()
-    fingerprint: Fingerprint | None = None  # of the files last read; None: not known
+    listing: Listing | None = None  # of the files last read; None: not known
     read_at: float = -math.inf  # when they were read (time.monotonic(), which a forked process shares)
 
 
@@ -60,15 +60,15 @@ class CatalogStore:
         self,
         catalog: Catalog,
         directory: str | Path | None = None,
-        fingerprint: Fingerprint | None = None,
+        listing: Listing | None = None,
         render: Render | None = None,
         read_at: float = -math.inf,
     ):
-        """``fingerprint``, ``read_at``: of the files ``catalog`` was read from, and when (``Snapshot``)."""
+        """``listing``, ``read_at``: of the files ``catalog`` was read from, and when (``Snapshot``)."""
         self.directory = Path(directory) if directory is not None else None
         self.loader = CatalogLoader(self.directory) if self.directory is not None else None
         self.render = render or rendering(Memo())
-        self._snapshot = Snapshot(catalog, (), fingerprint, read_at)
+        self._snapshot = Snapshot(catalog, (), listing, read_at)
         self._renditions: RenderCache[Rendition] = RenderCache(RENDITIONS_KEPT)  # by (version, base URL, language)
         self._reload_lock = Lock()  # one reload at a time
 
@@ -76,11 +76,11 @@ class CatalogStore:
     def load(cls, directory: str | Path, render: Render | None = None) -> CatalogStore:
         """Load ``directory`` (raising CatalogError on problems) and remember what was read."""
         read_at = time.monotonic()
-        fingerprint = data_fingerprint(directory)  # taken first: a write during the load shows as a change
+        listing = folder_listing(directory)  # taken first: a write during the load shows as a change
         loader = CatalogLoader(directory)
-        catalog = loader.load(listing=fingerprint)
+        catalog = loader.load(listing=listing)
         log_unstamped(catalog)
-        store = cls(catalog, directory, fingerprint, render, read_at)
+        store = cls(catalog, directory, listing, render, read_at)
         store.loader = loader  # reloads parse only the files that changed since
         return store
 
@@ -105,20 +105,20 @@ class CatalogStore:
     def replace(self, catalog: Catalog) -> None:
         """Serve ``catalog`` from now on, rendered first for every base URL in use."""
         with self._reload_lock:
-            self._swap(catalog, self._snapshot.fingerprint, self._snapshot.read_at)
+            self._swap(catalog, self._snapshot.listing, self._snapshot.read_at)
 
-    def needs_reload(self) -> Fingerprint | None:
-        """The files' fingerprint when they differ from those last read (always when that is not
+    def needs_reload(self) -> Listing | None:
+        """The files' listing when they differ from those last read (always when that is not
         known), else None."""
         if self.directory is None:
             return None
-        fingerprint = data_fingerprint(self.directory)
-        return fingerprint if fingerprint != self._snapshot.fingerprint else None
+        listing = folder_listing(self.directory)
+        return listing if listing != self._snapshot.listing else None
 
-    def reload(self, fingerprint: Fingerprint | None = None) -> ReloadResult:
+    def reload(self, listing: Listing | None = None) -> ReloadResult:
         """Read the directory again; swap in the new catalog or keep the last good one.
 
-        ``fingerprint``: the directory's, when the caller has just taken it (``needs_reload``).
+        ``listing``: the directory's, when the caller has just taken it (``needs_reload``).
         Problems are logged one per line in the validation format and kept
         (``problems``) until data without problems is read.
         """
@@ -127,9 +127,9 @@ class CatalogStore:
         with self._reload_lock:
             current = self._snapshot
             read_at = time.monotonic()
-            fingerprint = data_fingerprint(self.directory) if fingerprint is None else fingerprint
+            listing = folder_listing(self.directory) if listing is None else listing
             try:
-                catalog = self.loader.load(listing=fingerprint)  # only changed files are parsed again
+                catalog = self.loader.load(listing=listing)  # only changed files are parsed again
             except CatalogError as error:
                 problems = tuple(error.problems)
             except OSError as error:  # a file vanished or became unreadable mid-read
@@ -138,9 +138,9 @@ class CatalogStore:
                 if catalog.version == current.catalog.version:
                     if current.problems:
                         log.info("event data fixed: serving version %s again without problems", catalog.version)
-                    self._snapshot = Snapshot(current.catalog, (), fingerprint, read_at)
+                    self._snapshot = Snapshot(current.catalog, (), listing, read_at)
                     return ReloadResult(False, ())
-                self._swap(catalog, fingerprint, read_at)
+                self._swap(catalog, listing, read_at)
                 log.info(
                     "reloaded event data from %s: %d events, version %s (was %s)",
                     self.directory,
@@ -162,11 +162,11 @@ class CatalogStore:
                 for problem in problems:
                     log.error("%s", problem)
             if not self.directory.is_dir():  # no files, like an empty folder: read whatever comes next
-                fingerprint = None
-            self._snapshot = Snapshot(current.catalog, problems, fingerprint, read_at)
+                listing = None
+            self._snapshot = Snapshot(current.catalog, problems, listing, read_at)
             return ReloadResult(False, problems)
 
-    def _swap(self, catalog: Catalog, fingerprint: Fingerprint | None, read_at: float) -> None:
+    def _swap(self, catalog: Catalog, listing: Listing | None, read_at: float) -> None:
         # Render for every base URL in use (least recently used first), and make what the
         # rendition it replaces had made, before anyone can see the new catalog; renditions
         # of older catalogs are never asked for again, so they go.
@@ -179,7 +179,7 @@ class CatalogStore:
             if previous is not None:
                 rendition.warm(like=previous)
             fresh.append(((catalog.version, url, lang), rendition))
-        self._snapshot = Snapshot(catalog, (), fingerprint, read_at)
+        self._snapshot = Snapshot(catalog, (), listing, read_at)
         self._renditions.replace(fresh)
 
     def forget_pages(self) -> None:

@@ -8,7 +8,7 @@ files is read as one change, and only the changed files are parsed again.
 
 Where the kernel cannot notify (some network and container file systems, or
 when the system's inotify limit is used up), the watcher polls instead: it
-compares the directory's fingerprint (names, sizes, mtimes: no file is read)
+compares the directory's listing (names, sizes, mtimes: no file is read)
 every ``reload_interval`` seconds. ``Config.watch`` ("auto", the default, or
 "poll"; CALENDAR_SVC_WATCH) forces polling; "auto" polls only when the
 notifier cannot start. Threads do not survive ``fork``: a pre-forking server
@@ -33,7 +33,7 @@ import time
 import watchfiles
 from flask import Flask
 
-from ..catalog.files import IGNORED_PREFIXES, REVISIONS_FILE, Fingerprint, data_fingerprint
+from ..catalog.files import IGNORED_PREFIXES, REVISIONS_FILE, Listing, folder_listing
 from .store import CatalogStore
 
 log = logging.getLogger("calendar_svc.reload")
@@ -61,7 +61,7 @@ class CatalogWatcher:
         self.method = ""  # what the running watcher does: "notify" or "poll"
         self.pid = os.getpid()
         self.catch_up = catch_up
-        self._pending: Fingerprint | None = None
+        self._pending: Listing | None = None
         self.look_seconds = 0.0  # the CPU time the last look took
         self._stopped = threading.Event()
         self._started = threading.Event()
@@ -83,9 +83,9 @@ class CatalogWatcher:
     def check(self) -> bool:
         """Look once; reload when the files changed and have held still since the last look."""
         started = time.thread_time()  # this thread's own CPU time: not inflated by waiting for busy threads
-        current = data_fingerprint(self.store.directory)
+        current = folder_listing(self.store.directory)
         self.look_seconds = time.thread_time() - started
-        if current == self.store.snapshot.fingerprint:
+        if current == self.store.snapshot.listing:
             self._pending = None
             return False
         if current != self._pending:
