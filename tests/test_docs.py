@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
+from pathlib import Path
+
+import pytest
 
 from calendar_svc.catalog.loading import load_catalog
 
@@ -161,3 +165,36 @@ def test_the_architecture_map_names_every_subpackage():
     subpackages = sorted(p.name for p in package.iterdir() if (p / "__init__.py").is_file())
     assert subpackages == ["catalog", "export", "ical", "publish", "serving", "web"]
     assert [name for name in subpackages if f"`{name}/`" not in architecture] == []
+
+
+def modules_of(package: Path) -> list[str]:
+    """The modules of ``package`` by their names in the map: "cli" at the top, "publish/memo" below."""
+    return sorted(
+        path.relative_to(package).with_suffix("").as_posix()
+        for path in package.rglob("*.py")
+        if path.name != "__init__.py" and "__pycache__" not in path.parts
+    )
+
+
+def test_the_architecture_map_names_every_module():
+    architecture = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    modules = modules_of(ROOT / "src" / "calendar_svc")
+    assert len(modules) > 40
+    missing = [m for m in modules if f"`{m.rsplit('/', 1)[-1]}`" not in section_of(architecture, m)]
+    assert missing == []
+
+
+def section_of(architecture: str, module: str) -> str:
+    """The paragraph of the map about ``module``'s subpackage ("**`publish/`**: ..."), or the top level's."""
+    if "/" not in module:
+        return architecture
+    heading = f"**`{module.split('/')[0]}/`**"
+    assert heading in architecture, heading
+    return architecture.split(heading, 1)[1].split("\n\n**", 1)[0]
+
+
+@pytest.mark.parametrize("subpackage", ["catalog", "export", "ical", "publish", "serving", "web"])
+def test_each_subpackage_docstring_names_each_of_its_modules(subpackage):
+    package = ROOT / "src" / "calendar_svc" / subpackage
+    docstring = ast.get_docstring(ast.parse((package / "__init__.py").read_text(encoding="utf-8"))) or ""
+    assert [m for m in modules_of(package) if f"``{m}``" not in docstring] == []

@@ -1,4 +1,4 @@
-"""The calendar-svc command: validate the data, serve it, build it as a static site."""
+"""The calendar-svc command: validate the data, stamp its revisions, serve it, build it as a static site."""
 
 from __future__ import annotations
 

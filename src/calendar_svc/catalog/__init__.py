@@ -1,9 +1,11 @@
 """The data: event files in, one validated and immutable ``Catalog`` out.
 
-``files`` says which files count, ``event_file`` and ``calendars_file``
-validate them (with the value checks in ``fields``, ``countries`` and
-``zones``), ``loading`` puts it together, ``model`` holds the result, and
-``recurrence`` answers when a series happens.
+``files`` says which files count and reads them, ``event_file`` and
+``calendars_file`` validate them (with the value checks in ``fields``,
+``countries`` and ``zones``, and the ``languages`` text may be written in),
+``loading`` puts the catalog together, ``revisions`` applies and writes the
+revision record, ``model`` holds the result, and ``recurrence`` answers when a
+series happens.
 """
 
 from .loading import load_catalog

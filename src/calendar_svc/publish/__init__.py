@@ -1,7 +1,12 @@
-"""One rendition per catalog version: every feed, archive and JSON document as bytes with an ETag.
+"""What the service publishes for each catalog version, as bytes with an ETag.
 
-``urls`` is the one place that knows public paths; ``rendition`` renders and
-keeps everything for one catalog and origin, with ``budget`` deciding which
-past years move to archives, ``documents`` writing the JSON, ``selection``
-validating filters, and ``render_cache`` keeping what is rendered on demand.
+``urls`` is the one place that knows public paths. ``rendition`` holds what one
+catalog version publishes for one origin and language: it takes each event's
+VEVENT block and JSON object from the ``memo`` (rendered once per content),
+joins feeds from them (``feeds``, with ``budget`` deciding which past years move
+to yearly archives), writes the JSON API through ``documents`` and the Atom
+feeds of changes through ``atom``, and makes resources ahead of requests
+(``warming``). ``resource`` is a body with its type, ETag and gzip copy;
+``selection`` validates filters; ``render_cache`` makes each value once per key
+and keeps the last few.
 """

@@ -1,2 +1,4 @@
-"""The web view and the HTTP routes: blueprints ``pages``, ``feeds`` and ``api``, error pages (``errors``),
-what pages show (``page_data``, ``when``, ``calendar_links``, ``json_ld``), template filters, templates and static files."""
+"""The web view and the HTTP routes: blueprints ``pages``, ``feeds`` and ``api``; error answers in the
+format of the path (``errors``); the request's settings and rendition (``context``); languages in URLs
+and templates (``languages``); what pages show (``page_data``, ``when``, ``calendar_links``,
+``json_ld``); ``template_filters``; and the templates and static files."""
