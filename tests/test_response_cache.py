@@ -119,6 +119,29 @@ def test_a_miss_costs_one_flask_pass_and_a_hit_none(app, url):
     assert calls == [url]
 
 
+@pytest.mark.parametrize("url", URLS)
+def test_a_revalidation_first_costs_one_flask_pass_and_is_kept(app, flask_only, url):
+    """After a start, subscribers revalidate before anyone fetches a feed whole."""
+    etag = flask_only.get(url).headers["ETag"]
+    calls = []
+    inner = app.wsgi_app.app
+
+    def counting(environ, start_response):
+        calls.append(environ.get("HTTP_IF_NONE_MATCH"))
+        return inner(environ, start_response)
+
+    app.wsgi_app.app = counting
+    client = app.test_client()
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert client.get(url, headers={"If-None-Match": '"other"'}).data == flask_only.get(url).data
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert calls == [None]  # Flask was asked once, for the 200 that is kept
+
+
+def test_a_revalidation_of_a_missing_feed_is_flasks_404(client):
+    assert client.get("/calendars/none.ics", headers={"If-None-Match": '"abc"'}).status_code == 404
+
+
 def test_cached_answers_send_the_renditions_own_bytes(app, client):
     client.get("/calendar.ics")
     [entry] = app.wsgi_app.entries.values()

@@ -7,6 +7,11 @@ resource (no copy of the bytes). Later requests for the URL, until the
 catalog version changes, are answered from there: a dictionary lookup and the
 same ETag check the views use, no routing, no template, no JSON. Their 304 is
 the 200's headers less the ones a 304 does not carry, as Flask writes it.
+A revalidation (If-None-Match) that finds nothing kept is how most URLs are
+first asked for after a start, since subscribers keep their ETags: Flask is
+asked for the URL's 200, which is kept, and the client answered from it, so
+each worker goes through Flask (about 100 times the cost) once per URL, not
+until some client happens to fetch the URL whole.
 Anything unusual (a query string, If-Modified-Since without If-None-Match,
 another method, an error) simply goes to Flask.
 """
@@ -85,6 +90,8 @@ class ResponseCache:
             environ.get("HTTP_ACCEPT_ENCODING"),
         )
         entry = self.entries.get(key)
+        if entry is None and if_none_match is not None:
+            entry = self._learn(environ, key, version)
         if entry is None:
             return self._through_flask(environ, start_response, key, version)
         # A client repeating the ETag it was sent is the common case: compare the strings first.
@@ -95,6 +102,16 @@ class ResponseCache:
             return [b""]
         start_response("200 OK", entry.headers)
         return [b""] if method == "HEAD" else [entry.body]
+
+    def _learn(self, environ: dict, key: tuple, version: str) -> CachedAnswer | None:
+        """Keep Flask's answer to the request without its If-None-Match, when that is a 200 made from a
+        resource; None otherwise (the request then goes to Flask as it came)."""
+        unconditional = {name: value for name, value in environ.items() if name != "HTTP_IF_NONE_MATCH"}
+        answer = self._through_flask(unconditional, lambda status, headers, exc_info=None: None, key, version)
+        close = getattr(answer, "close", None)
+        if close is not None:
+            close()
+        return self.entries.get(key)
 
     def _through_flask(self, environ: dict, start_response: Callable, key: tuple, version: str) -> Iterable[bytes]:
         """Let Flask answer, and keep its answer when it is a 200 made from a rendition's resource."""
