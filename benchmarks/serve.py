@@ -6,9 +6,15 @@ Starts `calendar-svc serve` (granian) on a loopback port and nginx on another,
 serving files with the exact bytes the app sends. Then interleaves wrk runs, with
 the app started afresh for each round:
 the full feed (200), the same feed revalidated with its ETag (304), for both
-servers, and reports median requests per second, p50/p99 latency, errors,
-the ratios app ÷ nginx, and the proportional set size (PSS) of the largest
-server process. Needs Debian's wrk and nginx-light.
+servers, and reports median requests per second, p50/p99 latency, errors and
+the ratios app ÷ nginx. Memory: the proportional set size (PSS) of the largest
+server process, once the full feed in each language (/calendar.ics,
+/kk/calendar.ics, /ru/calendar.ics) has been served several times on new
+connections (so by every worker), and again after the wrk runs.
+nginx writes an access line per request, as the app does, and sends the app's
+caching and security headers, so both do the same work for a 304; the CPU
+time each server spends per request is reported beside the throughput.
+Needs Debian's wrk and nginx-light.
 """
 
 from __future__ import annotations
@@ -41,7 +47,10 @@ pid {tmp}/nginx.pid;
 error_log {tmp}/nginx-error.log;
 events {{ worker_connections 1024; }}
 http {{
-    access_log off;
+    # The same work per request as the app: one access line (the app's go to its standard output,
+    # here /dev/null), written as it happens, and the same headers.
+    log_format app '$remote_addr "$request" $status $request_time "$http_user_agent"';
+    access_log /dev/null app;
     client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
     uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
     types {{ text/calendar ics; application/json json; }}
@@ -51,9 +60,16 @@ http {{
         listen 127.0.0.1:{port};
         root {root};
         etag on;
+{headers}
     }}
 }}
 """
+
+
+SAME_HEADERS = (
+    "cache-control", "vary", "content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options",
+)  # fmt: skip
+FULL_FEEDS = ("/calendar.ics", "/kk/calendar.ics", "/ru/calendar.ics")
 
 
 def free_port() -> int:
@@ -83,11 +99,23 @@ def server_pids(master: int) -> list[int]:
     return [master, *map(int, children)]
 
 
-def wrk(url: str, seconds: int, headers: dict[str, str]) -> dict:
+def cpu_ticks(master: int) -> int:
+    """User and system clock ticks spent so far by ``master`` and its children (all their threads)."""
+    ticks = 0
+    for pid in server_pids(master):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks
+
+
+def wrk(url: str, seconds: int, headers: dict[str, str], master: int) -> dict:
     args = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", url]
     for name, value in headers.items():
         args[1:1] = ["-H", f"{name}: {value}"]
+    ticks = cpu_ticks(master)
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    ticks = cpu_ticks(master) - ticks
+    requests = int(re.search(r"(\d+) requests in", out)[1])
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
     latency = {p: parse_ms(re.search(rf"^\s+{p}%\s+(\S+)", out, re.M)[1]) for p in ("50", "99")}
     errors = 0
@@ -95,7 +123,8 @@ def wrk(url: str, seconds: int, headers: dict[str, str]) -> dict:
         errors += int(m[1])
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
         errors += sum(map(int, m.groups()))
-    return {"rps": rps, "p50_ms": latency["50"], "p99_ms": latency["99"], "errors": errors}
+    cpu_us = ticks / os.sysconf("SC_CLK_TCK") * 1e6 / max(requests, 1)
+    return {"rps": rps, "p50_ms": latency["50"], "p99_ms": latency["99"], "errors": errors, "cpu_us": cpu_us}
 
 
 def parse_ms(text: str) -> float:
@@ -112,6 +141,21 @@ def head(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict]:
         return error.code, {k.lower(): v for k, v in error.headers.items()}
 
 
+def nginx_headers(app_url: str) -> str:
+    """nginx directives adding the app's caching and security headers (what nginx does not send itself)."""
+    _, headers = head(app_url)
+    return "\n".join(f'        add_header {name} "{headers[name]}";' for name in SAME_HEADERS)
+
+
+def pss_after_languages(port: int, master: int, times: int = 8) -> int:
+    """The largest server process's PSS (KiB) once each language's full feed has been asked for
+    ``times`` times, each on a new connection, so that every worker has served each."""
+    for path in FULL_FEEDS:
+        for _ in range(times):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}").read()
+    return max(pss_kib(p) for p in server_pids(master))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=Path, default=ROOT / "events")
@@ -119,6 +163,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--path", default="/calendar.ics")
+    parser.add_argument("--threads", type=int, help="request threads per worker (default: the server's)")
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
@@ -132,6 +177,7 @@ def main() -> None:
             generate(args.generate, events)
         app_port, nginx_port = free_port(), free_port()
         command = [str(ROOT / ".venv/bin/calendar-svc"), "serve", "--port", str(app_port), "--events", str(events)]
+        command += ["--threads", str(args.threads)] if args.threads else []
         env = {**os.environ, "CALENDAR_SVC_BASE_URL": f"http://127.0.0.1:{app_port}"}
         app_url = f"http://127.0.0.1:{app_port}{args.path}"
         nginx_url = f"http://127.0.0.1:{nginx_port}{args.path}"
@@ -157,30 +203,30 @@ def main() -> None:
             (root / args.path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
             (root / args.path.lstrip("/")).write_bytes(body)
             conf = Path(tmp) / "nginx.conf"
-            conf.write_text(NGINX_CONF.format(tmp=tmp, port=nginx_port, root=root))
+            conf.write_text(NGINX_CONF.format(tmp=tmp, port=nginx_port, root=root, headers=nginx_headers(app_url)))
             nginx = subprocess.Popen(["/usr/sbin/nginx", "-c", str(conf)], stderr=subprocess.DEVNULL)
             wait_for(nginx_url)
             assert urllib.request.urlopen(nginx_url).read() == body
             nginx_etag = head(nginx_url)[1]["etag"]
-            pss_before = max(pss_kib(p) for p in server_pids(app.pid))
             results: dict[tuple, list[dict]] = {
                 (server, status): [] for server in ("app", "nginx") for status in ("200", "304")
             }
-            pss_after = 0
+            pss_languages, pss_after = [], 0
             for round_ in range(args.rounds):
                 if round_:
                     app = start_app()
                     assert urllib.request.urlopen(app_url).read() == body  # the same bytes from every start
+                pss_languages.append(pss_after_languages(app_port, app.pid))
                 app_etag = head(app_url)[1]["etag"]
                 assert head(app_url, {"If-None-Match": app_etag})[0] == 304
                 cases = {
-                    ("app", "200"): (app_url, {}),
-                    ("nginx", "200"): (nginx_url, {}),
-                    ("app", "304"): (app_url, {"If-None-Match": app_etag}),
-                    ("nginx", "304"): (nginx_url, {"If-None-Match": nginx_etag}),
+                    ("app", "200"): (app_url, {}, app.pid),
+                    ("nginx", "200"): (nginx_url, {}, nginx.pid),
+                    ("app", "304"): (app_url, {"If-None-Match": app_etag}, app.pid),
+                    ("nginx", "304"): (nginx_url, {"If-None-Match": nginx_etag}, nginx.pid),
                 }
-                for key, (url, headers) in cases.items():
-                    results[key].append(wrk(url, args.seconds, headers))
+                for key, (url, headers, master) in cases.items():
+                    results[key].append(wrk(url, args.seconds, headers, master))
                 pss_after = max(pss_after, *(pss_kib(p) for p in server_pids(app.pid)))
                 stop(app)
         finally:
@@ -196,22 +242,25 @@ def main() -> None:
     summary = {
         "events_dir": str(args.events) if not args.generate else f"generated {args.generate}",
         "feed_bytes": len(body),
-        "pss_mib_before": round(pss_before / 1024, 1),
-        "pss_mib_after": round(pss_after / 1024, 1),
+        "pss_mib_three_languages": [round(kib / 1024, 1) for kib in pss_languages],
+        "pss_mib_after_runs": round(pss_after / 1024, 1),
     }
     print(
-        f"feed {args.path}: {len(body):,} bytes; largest server process PSS {summary['pss_mib_before']} MiB "
-        f"before, {summary['pss_mib_after']} MiB after"
+        f"feed {args.path}: {len(body):,} bytes; largest server process PSS once the full feeds in three languages "
+        f"were served (by round): {', '.join(f'{m} MiB' for m in summary['pss_mib_three_languages'])}; "
+        f"after the runs, at most {summary['pss_mib_after_runs']} MiB"
     )
     print(
-        "| response | app req/s | nginx req/s | app ÷ nginx | app p50 / p99 | nginx p50 / p99 | errors (app, nginx) |"
+        "| response | app req/s | nginx req/s | app ÷ nginx | app p50 / p99 | nginx p50 / p99 "
+        "| CPU µs per request (app / nginx) | errors (app, nginx) |"
     )
-    print("|---|---:|---:|---:|---|---|---|")
+    print("|---|---:|---:|---:|---|---|---|---|")
     for status in ("200", "304"):
         a, n = ("app", status), ("nginx", status)
         print(
             f"| {status} | {med(a, 'rps'):,.0f} | {med(n, 'rps'):,.0f} | {med(a, 'rps') / med(n, 'rps'):.3f} | "
             f"{med(a, 'p50_ms'):.2f} / {med(a, 'p99_ms'):.2f} ms | {med(n, 'p50_ms'):.2f} / {med(n, 'p99_ms'):.2f} ms | "
+            f"{med(a, 'cpu_us'):.0f} / {med(n, 'cpu_us'):.0f} | "
             f"{sum(r['errors'] for r in results[a])}, {sum(r['errors'] for r in results[n])} |"
         )
     for status in ("200", "304"):
