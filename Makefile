@@ -54,6 +54,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/render.py --sizes 100 1000 10000 --rounds 3
 	$(BIN)/python benchmarks/serve.py --seconds 8 --rounds 3
 	$(BIN)/python benchmarks/serve.py --generate 10000 --seconds 8 --rounds 3
+	$(BIN)/python benchmarks/reload.py --idle 30
 	$(BIN)/python benchmarks/build.py --events 10000
 
 clean:
