@@ -8,13 +8,14 @@ import shutil
 
 import pytest
 
-from calendar_svc.catalog import files
+from calendar_svc.catalog import files, parsing
 from calendar_svc.catalog.files import read_file
 from calendar_svc.catalog.loading import load_catalog
 from calendar_svc.catalog.model import Precision, Status
+from calendar_svc.catalog.parsing import from_plain
 from calendar_svc.errors import CatalogError
 
-from .conftest import BROKEN, SMALL
+from .conftest import BROKEN, BUNDLED_EVENTS, SMALL
 
 # One broken file each, and the line `validate` must print for it.
 BROKEN_CASES = {
@@ -214,3 +215,24 @@ def test_a_data_file_is_read_whole_whatever_its_size_and_the_size_last_seen(tmp_
 def test_event_paths_are_spelled_as_pathlib_spells_them():
     for top in (".", "events", "/srv/events", "/", "../events"):
         assert files.path_in(top, "2023/aif-2023.toml") == str(pathlib.Path(top) / "2023/aif-2023.toml")
+
+
+# A load with many files to parse shares them out to a pool of processes.
+
+
+@pytest.mark.parametrize("folder", [BUNDLED_EVENTS, BROKEN], ids=["bundled", "broken"])
+def test_parsing_in_a_pool_gives_what_parsing_in_this_process_gives(folder, monkeypatch):
+    def load_or_problems():
+        try:
+            return load_catalog(folder)
+        except CatalogError as error:
+            return error.problems
+
+    monkeypatch.setattr(parsing, "PARALLEL_FROM", 10**9)
+    alone = load_or_problems()
+    monkeypatch.setattr(parsing, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parsing, "pool_size", lambda: 2)
+    from_pool = []  # what came back from the pool: the test fails if the pool is never used
+    monkeypatch.setattr(parsing, "from_plain", lambda answer: from_pool.append(answer) or from_plain(answer))
+    assert load_or_problems() == alone
+    assert len(from_pool) == len(list(folder.rglob("*.toml"))) - 1  # every file but calendars.toml

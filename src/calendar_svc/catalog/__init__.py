@@ -3,7 +3,7 @@
 ``files`` says which files count and reads them, ``event_file`` and
 ``calendars_file`` validate them (with the value checks in ``fields``,
 ``countries`` and ``zones``, and the ``languages`` text may be written in),
-``loading`` puts the catalog together, ``revisions`` applies and writes the
+``loading`` puts the catalog together (with ``parsing`` turning each file's bytes into its event), ``revisions`` applies and writes the
 revision record, ``model`` holds the result, and ``recurrence`` answers when a
 series happens.
 """

@@ -13,23 +13,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import tomli as tomllib  # the compiled build of the parser that became tomllib: 2-3x faster
-
 from ..errors import CatalogError, Problem
 from .calendars_file import parse_settings
-from .event_file import parse_event
 from .files import REVISIONS_FILE, SETTINGS_FILE, FolderReading, Listing, folder_listing
 from .model import Catalog, Event, Site
-from .revisions import EMPTY, RecordError, all_revisions, apply_record, event_fingerprint, parse_record, record_problems
+from .parsing import ParsedFile, ToParse, parse_files, parse_toml
+from .revisions import EMPTY, RecordError, all_revisions, apply_record, parse_record, record_problems
 
 
 def load_catalog(directory: str | Path) -> Catalog:
     """Load and validate every file under ``directory``; raise CatalogError on any problem."""
     return CatalogLoader(directory).load()
-
-
-Parsed = Event | list[Problem]  # what one event file's bytes validate to
-ParsedFile = tuple[bytes, Parsed, str]  # a file's SHA-256, what its bytes validate to, the event's fingerprint or ""
 
 
 class CatalogLoader:
@@ -79,26 +73,31 @@ class CatalogLoader:
     ) -> tuple[list[Event], dict[Event, str]]:
         """Each event file's event, parsed and validated again only when its bytes changed (or the
         settings, which drop every parse), with its fingerprint; each file's problems go to ``problems``."""
-        events: list[Event] = []
-        fingerprints: dict[Event, str] = {}
-        parsed: dict[str, ParsedFile] = {}
-        self.parsed_last_time = 0
+        kept: dict[str, ParsedFile] = {}
+        to_parse: list[ToParse] = []
         for name in reading.stats:
             if name in (SETTINGS_FILE, REVISIONS_FILE):
                 continue
             path = reading.path(name)
             sha, raw = reading.read(name, path)
-            kept = self._parsed.get(path)
-            if kept is None or kept[0] != sha:
-                kept = parse_file(path, raw if raw is not None else reading.read_bytes(name), sha, categories)
-                self.parsed_last_time += 1
-            parsed[path] = kept
-            if isinstance(kept[1], Event):
-                events.append(kept[1])
-                fingerprints[kept[1]] = kept[2]
+            earlier = self._parsed.get(path)
+            if earlier is not None and earlier[0] == sha:
+                kept[path] = earlier
             else:
-                problems.extend(kept[1])
-        self._parsed = parsed  # files that are gone are forgotten
+                kept[path] = None  # in its place in the folder's order
+                to_parse.append((path, raw if raw is not None else reading.read_bytes(name), sha))
+        for (path, _, _), parsed in zip(to_parse, parse_files(to_parse, categories), strict=True):
+            kept[path] = parsed
+        self.parsed_last_time = len(to_parse)
+        events: list[Event] = []
+        fingerprints: dict[Event, str] = {}
+        for _, result, fingerprint in kept.values():
+            if isinstance(result, Event):
+                events.append(result)
+                fingerprints[result] = fingerprint
+            else:
+                problems.extend(result)
+        self._parsed = kept  # files that are gone are forgotten
         return events, fingerprints
 
 
@@ -130,41 +129,6 @@ def read_settings(reading: FolderReading, problems: list[Problem]) -> tuple[Site
         return None, (), raw
     site, calendars = parse_settings(path, table, problems)
     return site, calendars, raw
-
-
-def parse_file(path: str, raw: bytes, sha: bytes, categories: frozenset[str] | None) -> ParsedFile:
-    """What the loader keeps for one event file: its bytes' digest, what they validate to, the fingerprint."""
-    table, problem = parse_toml(path, raw)
-    result = [problem] if problem else parse_event_file(Path(path), table, categories, sha)
-    return sha, result, event_fingerprint(result) if isinstance(result, Event) else ""
-
-
-def parse_event_file(
-    path: Path, table: dict, categories: frozenset[str] | None, source: bytes = b""
-) -> Event | list[Problem]:
-    # Without valid settings every category would look unknown; skip that one check.
-    if categories is None:
-        categories = frozenset([table.get("category")]) if isinstance(table.get("category"), str) else frozenset()
-    return parse_event(path.stem, str(path), table, categories, source)
-
-
-def parse_toml(path: str, raw: bytes) -> tuple[dict | None, Problem | None]:
-    """Decode and parse one file, or say why it cannot be read."""
-    try:
-        source = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        return None, Problem(
-            path, "", f"not valid UTF-8 (byte 0x{raw[e.start]:02x} on line {line}); save the file as UTF-8"
-        )
-    if source.startswith("\ufeff"):
-        source = source[1:]
-    if not source.strip():
-        return None, Problem(path, "", "file is empty")
-    try:
-        return tomllib.loads(source), None
-    except tomllib.TOMLDecodeError as e:
-        return None, Problem(path, "", f"TOML syntax error: {e}")
 
 
 def duplicate_problems(events: list[Event], site: Site | None) -> list[Problem]:

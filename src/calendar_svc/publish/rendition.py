@@ -234,12 +234,9 @@ class Rendition:
         return self
 
     def made(self) -> Iterator[Resource]:
-        """Every resource a server makes before its workers fork, largest first."""
-        if self.lang == DEFAULT_LANGUAGE:
-            yield self.events_json
+        """What a server makes before its workers fork, so that they share it: the feeds subscribers
+        poll all day. The JSON documents, pages and other languages are made where first asked for."""
         yield self.full_feed
         yield from self.calendar_feeds.values()
         yield self.changes_feed
         yield from self.calendar_changes_feeds.values()
-        if self.lang == DEFAULT_LANGUAGE:
-            yield self.calendars_json

@@ -1,0 +1,107 @@
+"""Parsing event files: one file's bytes to its validated event (or its problems) and fingerprint,
+and many files at once on every core.
+
+A load that must parse many files (the first load of a large folder) shares
+them out to a pool of processes. What crosses between processes is plain
+values: each file's path, bytes and digest going out; the event's field values,
+or its problems as (path, field, message), and its fingerprint coming back.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import astuple, fields
+from itertools import repeat
+from pathlib import Path
+
+import tomli as tomllib  # the compiled build of the parser that became tomllib: 2-3x faster
+
+from ..errors import Problem
+from .event_file import parse_event
+from .model import Event
+from .revisions import event_fingerprint
+
+Parsed = Event | list[Problem]  # what one event file's bytes validate to
+ParsedFile = tuple[bytes, Parsed, str]  # a file's SHA-256, what its bytes validate to, the event's fingerprint or ""
+ToParse = tuple[str, bytes, bytes]  # a file's path, bytes and SHA-256
+
+PARALLEL_FROM = 2_000  # files to parse before a pool of processes pays for itself
+FILES_PER_TASK = 250
+MAX_PROCESSES = 8
+
+
+def parse_file(path: str, raw: bytes, sha: bytes, categories: frozenset[str] | None) -> ParsedFile:
+    """What the loader keeps for one event file: its bytes' digest, what they validate to, the fingerprint."""
+    table, problem = parse_toml(path, raw)
+    result = [problem] if problem else parse_event_file(Path(path), table, categories, sha)
+    return sha, result, event_fingerprint(result) if isinstance(result, Event) else ""
+
+
+def parse_event_file(
+    path: Path, table: dict, categories: frozenset[str] | None, source: bytes = b""
+) -> Event | list[Problem]:
+    # Without valid settings every category would look unknown; skip that one check.
+    if categories is None:
+        categories = frozenset([table.get("category")]) if isinstance(table.get("category"), str) else frozenset()
+    return parse_event(path.stem, str(path), table, categories, source)
+
+
+def parse_toml(path: str, raw: bytes) -> tuple[dict | None, Problem | None]:
+    """Decode and parse one file, or say why it cannot be read."""
+    try:
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        return None, Problem(
+            path, "", f"not valid UTF-8 (byte 0x{raw[e.start]:02x} on line {line}); save the file as UTF-8"
+        )
+    if source.startswith("\ufeff"):
+        source = source[1:]
+    if not source.strip():
+        return None, Problem(path, "", "file is empty")
+    try:
+        return tomllib.loads(source), None
+    except tomllib.TOMLDecodeError as e:
+        return None, Problem(path, "", f"TOML syntax error: {e}")
+
+
+def parse_files(files: list[ToParse], categories: frozenset[str] | None) -> list[ParsedFile]:
+    """``parse_file`` of each file, in order: on every core when there are many."""
+    processes = pool_size()
+    if len(files) < PARALLEL_FROM or processes < 2:
+        return [parse_file(path, raw, sha, categories) for path, raw, sha in files]
+    tasks = [files[i : i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        answers = pool.map(parse_plainly, tasks, repeat(categories))
+        return [from_plain(answer) for task in answers for answer in task]
+
+
+def pool_size() -> int:
+    """Processes to parse in: one per core available, when this process may fork (a process running
+    other threads might fork while one of them holds a lock)."""
+    if threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(len(os.sched_getaffinity(0)), MAX_PROCESSES)
+
+
+def parse_plainly(files: list[ToParse], categories: frozenset[str] | None) -> list[tuple]:
+    """In a pool process: each file parsed, as plain values (see ``from_plain``)."""
+    answers = []
+    for path, raw, sha in files:
+        _, result, fingerprint = parse_file(path, raw, sha, categories)
+        if isinstance(result, Event):
+            answers.append((sha, tuple(getattr(result, f.name) for f in fields(Event)), None, fingerprint))
+        else:
+            answers.append((sha, None, [astuple(problem) for problem in result], ""))
+    return answers
+
+
+def from_plain(answer: tuple) -> ParsedFile:
+    """The ``ParsedFile`` that ``parse_plainly`` gave as plain values."""
+    sha, values, problems, fingerprint = answer
+    if values is not None:
+        return sha, Event(*values), fingerprint
+    return sha, [Problem(*problem) for problem in problems], fingerprint
