@@ -119,3 +119,21 @@ def test_each_country_counts_the_events_its_feed_holds(catalog):
         code: rendition.selection_count(Selection(countries=frozenset({code}))) for code in catalog.countries
     }
     assert any(rendition.country_counts.values())
+
+
+def test_once_the_full_feed_and_events_document_are_made_each_piece_is_kept_only_inside_them(catalog):
+    memo = Memo()
+    rendition = Rendition(catalog, BASE, memo=memo)
+    blocks = dict(rendition.feeds.blocks)  # each block as rendered, its own bytes
+    feed, document = rendition.full_feed.body, rendition.events_json.body
+    for event in catalog.dated_events:
+        kept = rendition.feeds.blocks[event.id]
+        assert isinstance(kept, memoryview), event.id
+        assert kept.obj is feed, event.id
+        assert bytes(kept) == blocks[event.id], event.id
+    assert all(piece.obj is document for piece in rendition._event_objects.values())
+    # The next version takes the pieces from inside those documents, and joins the same bytes a fresh one does.
+    again = Rendition(catalog, BASE, memo=memo)
+    assert memo.rendered == len(catalog.dated_events) + len(catalog.events)
+    assert again.full_feed.body == feed == Rendition(catalog, BASE).full_feed.body
+    assert again.events_json.body == document

@@ -36,3 +36,9 @@ def pick(english: str, translations: Translations, field: str, lang: str) -> Tex
             if language == lang and name == field:
                 return Text(value, lang)
     return Text(english, DEFAULT_LANGUAGE)
+
+
+def joined(texts: list[Text], separator: str, lang: str) -> Text:
+    """Texts joined into one, in their common language (``lang`` when they are mixed)."""
+    languages = {text.lang for text in texts}
+    return Text(separator.join(text.value for text in texts), languages.pop() if len(languages) == 1 else lang)

@@ -16,6 +16,7 @@ from xml.etree import ElementTree as ET
 from ..catalog.languages import DEFAULT_LANGUAGE, Text
 from ..catalog.model import Catalog, Event, Revision
 from ..i18n import translate
+from .resource import Resource
 from .urls import Urls
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -140,3 +141,11 @@ def atom_bytes(catalog: Catalog, urls: Urls, changes: Iterable[Change], title: T
         add(entry, "summary", f"{revision_label}: {summary_text(revision.summary, lang)}")
     ET.register_namespace("", ATOM_NS)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def changes_resource(catalog: Catalog, urls: Urls, title: Text, slug: str | None = None) -> Resource:
+    """The Atom feed of the latest changes (to one calendar, given its ``slug``), ready to send."""
+    changes = latest_changes(catalog, slug)
+    body = atom_bytes(catalog, urls, changes, title, slug)
+    updated = max((c.revision.time for c in changes), default=catalog.site.revised_at)
+    return Resource(body, ATOM_TYPE, updated)

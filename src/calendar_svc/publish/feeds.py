@@ -15,6 +15,7 @@ from ..catalog.languages import Text
 from ..catalog.model import Event, Site, last_modified
 from ..ical.feed import END_CALENDAR, FeedInfo, calendar_head, feed_bytes, timezone_blocks
 from .budget import split_for_budget
+from .memo import Piece
 from .render_cache import RenderCache
 from .resource import ICS_TYPE, Resource
 
@@ -64,7 +65,7 @@ class BudgetedFeed:
 class FeedJoiner:
     """Feeds of one rendition, joined from its events' blocks."""
 
-    def __init__(self, site: Site, blocks: Mapping[str, bytes], budget: int, this_year: int | None):
+    def __init__(self, site: Site, blocks: dict[str, Piece], budget: int, this_year: int | None):
         self.site = site
         self.blocks = blocks  # by event id
         self.budget = budget
@@ -84,6 +85,12 @@ class FeedJoiner:
         kept, archived = split_for_budget(events, sizes, overhead, self.budget, self.this_year)
         archives = {year: self._archive(info, year, old, name, archive_url(year)) for year, old in archived.items()}
         return BudgetedFeed(self.feed(info, kept, f"{name}.ics"), archives, frozenset(e.id for e in kept))
+
+    def keep_blocks_in(self, feed: Resource, events: list[Event], share: Callable) -> None:
+        """Have ``share`` (``Memo.share`` in the blocks' scope) point each block of ``events`` at its
+        bytes in ``feed``, which holds exactly their blocks, in this order, ahead of its last line."""
+        start = len(feed.body) - len(END_CALENDAR) - sum(len(self.blocks[e.id]) for e in events)
+        share(self.blocks, events, feed.body, start)
 
     def _archive(self, info: FeedInfo, year: int, events: list[Event], name: str, url: str) -> Archive:
         title = Text(f"{info.name.value} ({year})", info.name.lang)

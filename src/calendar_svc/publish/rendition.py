@@ -13,16 +13,24 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from functools import cached_property
 
-from ..catalog.languages import DEFAULT_LANGUAGE, Text
+from ..catalog.languages import DEFAULT_LANGUAGE, Text, joined
 from ..catalog.model import Catalog, Event, last_modified
 from ..config import DEFAULT_FEED_BUDGET
 from ..i18n import translate
 from ..ical.feed import FeedInfo
 from ..ical.vevent import EventRenderer, Labels
-from .atom import ATOM_TYPE, atom_bytes, latest_changes
-from .documents import calendars_document, event_json, events_json_joined, events_json_stream, json_bytes
+from .atom import changes_resource
+from .documents import (
+    EVENTS_HEAD,
+    EVENTS_SEPARATOR,
+    calendars_document,
+    event_json,
+    events_json_joined,
+    events_json_stream,
+    json_bytes,
+)
 from .feeds import Archive, BudgetedFeed, EventFiles, FeedJoiner
-from .memo import Memo
+from .memo import Memo, Piece
 from .render_cache import LazyMapping, RenderCache
 from .resource import JSON_TYPE, Resource
 from .selection import Selection
@@ -32,12 +40,6 @@ from .warming import made_like, with_gzip_copies
 FILTERED_KEPT = 256  # filtered feeds and JSON documents kept per rendition
 PAGES_KEPT = 256  # rendered pages kept per rendition
 PAGE_VALUES_KEPT = 64  # values pages share, per rendition
-
-
-def joined(texts: list[Text], separator: str, lang: str) -> Text:
-    """Texts joined into one, in their common language (``lang`` when they are mixed)."""
-    languages = {text.lang for text in texts}
-    return Text(separator.join(text.value for text in texts), languages.pop() if len(languages) == 1 else lang)
 
 
 class Rendition:
@@ -68,8 +70,10 @@ class Rendition:
         self._names = {c.slug: c.text("name", lang) for c in catalog.calendars}
         self._title, self._description = site.text("title", lang), site.text("description", lang)
         renderer = EventRenderer(site, self._names, Labels(lang, translate(lang, "People"), translate(lang, "Sources")))
-        scope = ("vevent", base_url, lang, site, catalog.calendars)
-        blocks = self.memo.pieces(scope, catalog.dated_events, lambda e: renderer.block(e, self.urls.event_page(e.id)))
+        self._scopes = {"vevent": ("vevent", base_url, lang, site, catalog.calendars), "json": ("json", base_url, site)}
+        blocks = self.memo.pieces(
+            self._scopes["vevent"], catalog.dated_events, lambda e: renderer.block(e, self.urls.event_page(e.id))
+        )
         self.feeds = FeedJoiner(site, blocks, feed_budget, this_year)
         self.event_files = EventFiles(self.feeds, FeedInfo(self._title, self._description), catalog.dated_events)
 
@@ -85,7 +89,10 @@ class Rendition:
     @cached_property
     def _full(self) -> BudgetedFeed:
         info = FeedInfo(self._title, self._description, self.urls.full_feed())
-        return self.feeds.budgeted(info, list(self.catalog.dated_events), "calendar", self.urls.archive)
+        made = self.feeds.budgeted(info, list(self.catalog.dated_events), "calendar", self.urls.archive)
+        kept = [e for e in self.catalog.dated_events if e.id in made.kept]
+        self.feeds.keep_blocks_in(made.feed, kept, lambda *share: self.memo.share(self._scopes["vevent"], *share))
+        return made
 
     @property
     def full_feed(self) -> Resource:
@@ -191,22 +198,23 @@ class Rendition:
 
     def _atom(self, slug: str | None, name: Text) -> Resource:
         title = joined([Text(translate(self.lang, "Changes"), self.lang), name], " · ", self.lang)
-        changes = latest_changes(self.catalog, slug)
-        body = atom_bytes(self.catalog, self.urls, changes, title, slug)
-        updated = max((c.revision.time for c in changes), default=self.catalog.site.revised_at)
-        return Resource(body, ATOM_TYPE, updated)
+        return changes_resource(self.catalog, self.urls, title, slug)
 
     # JSON documents (the API speaks English and lists every language's text)
 
     @cached_property
-    def _event_objects(self) -> dict[str, bytes]:
+    def _event_objects(self) -> dict[str, Piece]:
         """Each event's object in events documents, by id."""
-        scope = ("json", self.base_url, self.catalog.site)
-        return self.memo.pieces(scope, self.catalog.events, lambda e: event_json(e, self.catalog, self.urls))
+        return self.memo.pieces(
+            self._scopes["json"], self.catalog.events, lambda e: event_json(e, self.catalog, self.urls)
+        )
 
     @cached_property
     def events_json(self) -> Resource:
-        return self._json_document(self.catalog.events)
+        document = self._json_document(self.catalog.events)
+        objects, events = self._event_objects, list(self.catalog.events)
+        self.memo.share(self._scopes["json"], objects, events, document.body, len(EVENTS_HEAD), len(EVENTS_SEPARATOR))
+        return document
 
     def events_json_stream(self) -> Iterator[bytes]:
         """The bytes of ``events_json`` in pieces, without joining them (what the static build writes)."""
