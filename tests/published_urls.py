@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -69,6 +70,11 @@ def crawl(client, base_url: str, seeds=("/",)) -> dict[str, dict]:
                 **{name: response.headers[name] for name in names if name in response.headers},
                 "sha256": hashlib.sha256(body).hexdigest(),
             }
+            # A page's ETag digests its inputs and the package's code: any change to the code changes it.
+            if response.content_type.startswith("text/html") and re.fullmatch(
+                r'"[0-9a-f]{32}"', found[url].get("etag", "")
+            ):
+                found[url]["etag"] = "a digest of the page's inputs"
         if not found[url].get("content-type", "").startswith("text/html") or response.status_code != 200:
             continue
         parser = Links()

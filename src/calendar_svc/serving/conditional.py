@@ -1,7 +1,8 @@
 """Conditional HTTP responses: ETag, Last-Modified, Cache-Control, gzip and 304.
 
-``is_current`` is the one ETag comparison: Flask views and the response cache
-both ask it whether a client's copy is current.
+``names_etag`` is the one ETag comparison: Flask views and the response cache
+ask it (through ``is_current``) whether a client's copy is current. A resource's
+ETag is sent as it is, or with "-gz" for its gzip copy.
 """
 
 from __future__ import annotations
@@ -20,29 +21,31 @@ def accepts_gzip() -> bool:
     return request.accept_encodings["gzip"] > 0
 
 
-def etag_of(resource: Resource, gzipped: bool) -> str:
-    """The ETag sent for the resource: its hash, with "-gz" for the gzip copy."""
-    return f"{resource.etag}-gz" if gzipped else resource.etag
-
-
 def is_current(if_none_match: ETags, resource: Resource) -> bool:
     """True when If-None-Match names either copy of the resource (weak comparison, RFC 9110 13.1.2)."""
-    return (
-        if_none_match.star_tag
-        or if_none_match.contains_weak(etag_of(resource, False))
-        or if_none_match.contains_weak(etag_of(resource, True))
-    )
+    return names_etag(if_none_match, resource.etag)
+
+
+def names_etag(if_none_match: ETags, etag: str) -> bool:
+    """True when If-None-Match names ``etag`` or its gzip copy's."""
+    return if_none_match.star_tag or if_none_match.contains_weak(etag) or if_none_match.contains_weak(f"{etag}-gz")
+
+
+def validated_response(etag: str, last_modified, max_age: int, status: int = 200) -> Response:
+    """A response with the validators and caching headers of a resource whose ETag is ``etag``."""
+    response = Response(status=status)
+    response.set_etag(f"{etag}-gz" if accepts_gzip() else etag)
+    response.last_modified = last_modified
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    response.vary.add("Accept-Encoding")
+    return response
 
 
 def resource_response(resource: Resource, max_age: int = FEED_MAX_AGE) -> Response:
     """Answer GET/HEAD with the resource, or 304 when the client's copy is current."""
     gz = accepts_gzip()
-    response = Response(status=200)
-    response.set_etag(etag_of(resource, gz))
-    response.last_modified = resource.last_modified
-    response.cache_control.public = True
-    response.cache_control.max_age = max_age
-    response.vary.add("Accept-Encoding")
+    response = validated_response(resource.etag, resource.last_modified, max_age)
     request.environ[RESOURCE_KEY] = (resource, gz)
 
     if request.if_none_match:

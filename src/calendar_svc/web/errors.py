@@ -9,6 +9,7 @@ from ..catalog.languages import DEFAULT_LANGUAGE
 from ..errors import InvalidFilter
 from ..publish.urls import error_format
 from .languages import gettext
+from .pages import layout_context
 
 
 def error_body(status: int, title: str, message: str) -> dict:
@@ -40,6 +41,7 @@ def render_error(error: HTTPException) -> Response:
         )  # set where the message was written in the page's language
         page = render_template(
             "errors/error.html",
+            **layout_context(),
             status=status,
             title=status_title(status, title),
             message=message,

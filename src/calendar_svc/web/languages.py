@@ -88,6 +88,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)
     app.jinja_env.globals["say"] = say
 
-    @app.context_processor
-    def language_context() -> dict:
-        return {"lang": lang(), "alternates": alternates(), "default_language": DEFAULT_LANGUAGE}
+
+def language_context() -> dict:
+    """What every page's layout shows of its languages: its own, and its twins in the others."""
+    return {"lang": lang(), "alternates": alternates(), "default_language": DEFAULT_LANGUAGE}

@@ -2,13 +2,16 @@
 
 Each page is rendered from (base URL, today, path and query) of one
 rendition, kept with that rendition (so a new catalog version starts afresh),
-and answered conditionally (ETag, Last-Modified, 304) like the feeds.
+and answered conditionally (ETag, Last-Modified, 304) like the feeds. A page's
+ETag is the digest of its template and the whole context it receives
+(``page_digest``), so a current copy is confirmed without rendering.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
@@ -23,11 +26,11 @@ from ..publish.atom import kind_name, latest_changes, summary_text
 from ..publish.resource import HTML_TYPE, Resource
 from ..publish.selection import Selection, selection_from_args
 from ..publish.urls import is_public_origin
-from ..serving.conditional import PAGE_MAX_AGE, resource_response
+from ..serving.conditional import PAGE_MAX_AGE, names_etag, resource_response, validated_response
 from .calendar_links import GOOGLE_ADD_BY_URL, OUTLOOK_WORK, google_add_url, outlook_add_url, subscribe_links
 from .context import config, lang, rendition, store, today, urls
 from .json_ld import event_document, script_text
-from .languages import gettext, route
+from .languages import gettext, language_context, route
 from .page_data import (
     Feed,
     day_start,
@@ -40,6 +43,7 @@ from .page_data import (
     nearest_busy_months,
     selection_label,
 )
+from .page_digest import page_etag
 from .when import event_when, month_text, weekday_name
 
 bp = Blueprint("pages", __name__)
@@ -54,26 +58,53 @@ def translated(kind: type[HTTPException], message: str) -> HTTPException:
     return error
 
 
+@dataclass(frozen=True)
+class RenderedPage(Resource):
+    """An HTML page, whose ETag is the digest of what it is rendered from (``page_etag``), not of its bytes."""
+
+    inputs: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "etag", self.inputs)
+
+
 def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dict]) -> Response:
-    """Render the page for this request (`build` gives its context) or reuse it; answer conditionally."""
+    """Render the page for this request (``build`` gives its own context) or reuse it; answer conditionally.
+
+    The template receives the layout's context, the page's links and ``build()``,
+    and nothing else; the page's ETag is their digest (``page_etag``). A request
+    whose If-None-Match names it is answered 304 without rendering.
+    """
     current = rendition()
     key = (today(), request.path, request.query_string)
     # The page can change when the day does, even when the data does not.
-    midnight = day_start(today(), config().zone)
+    modified = max(last_modified, day_start(today(), config().zone))
+    context = None
+    if request.if_none_match:
+        context = page_context(build)
+        etag = page_etag(template, context)
+        if names_etag(request.if_none_match, etag):
+            return validated_response(etag, modified, PAGE_MAX_AGE, status=304)
 
     def make() -> Resource:
-        origin = current.base_url
-        body = render_template(
-            template,
-            today=today(),
-            canonical_url=origin + request.full_path.removesuffix("?"),
-            public_origin=is_public_origin(origin),
-            origin_host=origin.split("://", 1)[-1],
-            **build(),
-        ).encode()
-        return Resource(body, HTML_TYPE, max(last_modified, midnight))
+        shown = context if context is not None else page_context(build)
+        return RenderedPage(
+            render_template(template, **shown).encode(), HTML_TYPE, modified, inputs=page_etag(template, shown)
+        )
 
     return resource_response(current.page(key, make), max_age=PAGE_MAX_AGE)
+
+
+def page_context(build: Callable[[], dict]) -> dict:
+    """Everything a page's template receives: the layout's context, the page's own links, ``build()``."""
+    origin = rendition().base_url
+    return {
+        **layout_context(),
+        "canonical_url": origin + request.full_path.removesuffix("?"),
+        "public_origin": is_public_origin(origin),
+        "origin_host": origin.split("://", 1)[-1],
+        **build(),
+    }
 
 
 def requested_selection() -> tuple[Selection, Response | None]:
@@ -142,9 +173,8 @@ def selection_feed(catalog: Catalog, selection: Selection) -> Feed:
     return Feed("selection", Text(label, language), about, rendition().selection_count(selection), links)
 
 
-@bp.app_context_processor
-def site_context() -> dict:
-    """What every page's layout needs: the site, and a direct link to this month."""
+def layout_context() -> dict:
+    """What every page's layout shows (error pages' too): the site, its languages, a link to this month."""
     this_month = url_for("pages.month", year=today().year, month=today().month)
     catalog = g.rendition.catalog if "rendition" in g else store().catalog
     site = catalog.site
@@ -154,6 +184,7 @@ def site_context() -> dict:
         "site_description": site.text("description", lang()),
         "origin": g.rendition.base_url if "rendition" in g else "",
         "this_month_url": this_month,
+        **language_context(),
     }
 
 
@@ -169,19 +200,21 @@ def listing_page(selection: Selection, topic: dict | None = None) -> Response:
     """The event list for ``selection``; ``topic`` names a calendar's or a country's own page."""
     catalog = rendition().catalog
     events = rendition().selected(selection)
-    return html_page(
-        "pages/home.html",
-        catalog.last_modified,
-        lambda: dict(
-            listing=listing(events, catalog, today(), lang=lang()),
+
+    def build() -> dict:
+        shown = listing(events, catalog, today(), lang=lang())
+        return dict(
+            listing=shown,
+            today=None if shown.upcoming else today(),  # shown only when nothing is upcoming
             filters=filters(catalog, selection, lang()),
             selection_feed=selection_feed(catalog, selection),
             feeds=feed_choices(catalog),
             add_by_url=GOOGLE_ADD_BY_URL,
             topic=topic,
             browse=browse_links(catalog),
-        ),
-    )
+        )
+
+    return html_page("pages/home.html", catalog.last_modified, build)
 
 
 def browse_links(catalog: Catalog) -> dict:
@@ -266,6 +299,7 @@ def month(year: int, month: int):
             view=month_view(by_month.get((year, month), ()), catalog, (year, month), today(), (first, last), lang()),
             weekdays=[(weekday_name(i, lang()), weekday_name(i, lang(), "abbreviated")) for i in range(7)],
             bounds=(first, last),
+            this_month=(today().year, today().month),
             earlier=earlier,
             later=later,
             filters=filters(catalog, selection, lang()),
