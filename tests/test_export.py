@@ -296,7 +296,7 @@ def test_a_failed_rebuild_leaves_the_earlier_export_as_it_was(tmp_path, monkeypa
     def fail(*args):  # the last step before the files are put in place: every page is made by now
         raise ExportError(["the disk is full"])
 
-    monkeypatch.setattr(build, "write_inputs", fail)
+    monkeypatch.setattr(build, "write_etags", fail)
     with pytest.raises(ExportError, match="the disk is full"):
         export_site(config, site, TODAY)
     assert snapshot(site) == before
@@ -304,7 +304,7 @@ def test_a_failed_rebuild_leaves_the_earlier_export_as_it_was(tmp_path, monkeypa
 
 
 def test_putting_a_build_in_place_turns_files_into_folders_and_back(tmp_path):
-    from calendar_svc.export.files import put_in_place
+    from calendar_svc.export.placing import put_in_place
 
     site, staging = tmp_path / "site", tmp_path / "staging"
     for path, text in [("a/index.html", "old a"), ("b", "old b"), ("c.ics", "kept"), (MANIFEST, "{}")]:
@@ -344,7 +344,7 @@ def test_build_quiet_prints_only_the_summary(tmp_path, runner):
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert result.stdout.count("\n") == 1
-    assert " written, 0 unchanged (0 without rendering), 0 removed" in result.stdout
+    assert " written, 0 unchanged (0 confirmed by ETag), 0 removed" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -364,10 +364,10 @@ def test_building_in_several_processes_writes_the_same_files_as_one(events, budg
     for exported in one.files:
         assert (tmp_path / "several" / exported.path).read_bytes() == (tmp_path / "one" / exported.path).read_bytes()
     assert several.tally.written == len(one.files)
-    record = ".calendar-svc-inputs.json"  # what each event page and month view was made from
+    record = ".calendar-svc-etags.json"  # each file's ETag and the digest of its bytes
     assert (tmp_path / "several" / record).read_bytes() == (tmp_path / "one" / record).read_bytes()
-    again = export_site(config, tmp_path / "several", TODAY)  # each worker reads its own URLs' record
-    assert again.tally.taken == len(json.loads((tmp_path / "one" / record).read_text())["urls"]) > 100
+    again = export_site(config, tmp_path / "several", TODAY)  # each part asks with its own URLs' ETags
+    assert again.tally.not_modified == len(json.loads((tmp_path / "one" / record).read_text())["urls"]) > 100
     assert again.tally.written == 0
 
 

@@ -26,7 +26,7 @@ def test_importing_the_package_leaves_the_zoneinfo_search_path_alone():
 def test_the_command_imports_the_static_build_only_to_build():
     script = (
         "import sys, calendar_svc.cli, calendar_svc.serving.server; "
-        "print(sorted(m for m in sys.modules if m in ('calendar_svc.export', 'calendar_svc.page_inputs')))"
+        "print(sorted(m for m in sys.modules if m.startswith('calendar_svc.export')))"
     )  # every server start would pay for importing them
     output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"

@@ -135,9 +135,10 @@ def build(outdir: Path, events_dir: Path | None, base_url: str | None, today, qu
     Every page, feed, JSON document and asset, with the bytes the live service
     sends for the same data and base URL. OUTDIR is replaced as a whole; it
     must be new, empty, or an earlier export: files whose bytes did not change
-    keep their time, and files of pages that are gone are removed. An event's
-    page or file, or a month view, made from the same inputs as in the earlier
-    export is taken from it without rendering. Progress goes to standard error
+    keep their time, and files of pages that are gone are removed. Each URL of
+    the earlier export is asked for with the ETag it had; when the app answers
+    304 (for a page: the same template and context, so it is not rendered),
+    the earlier file is kept. Progress goes to standard error
     (a bar on a terminal, a line every few seconds elsewhere) unless --quiet.
     """
     config = config_or_exit(events_dir=events_dir, base_url=base_url)
@@ -162,7 +163,7 @@ def build(outdir: Path, events_dir: Path | None, base_url: str | None, today, qu
     click.echo(
         f"{outdir}: {len(result.files)} files ({size / 1e6:.1f} MB) for {result.base_url}, "
         f"data version {result.version}, pages as on {result.today.isoformat()}; "
-        f"{tally.written} written, {tally.kept} unchanged ({tally.taken} without rendering), {tally.removed} removed"
+        f"{tally.written} written, {tally.kept} unchanged ({tally.not_modified} confirmed by ETag), {tally.removed} removed"
     )
 
 

@@ -34,9 +34,6 @@ class CatalogError(CalendarSvcError):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self):  # pickled as its problems, so it crosses from a forked process intact
-        return type(self), (self.problems,)
-
 
 class EventNotFound(CalendarSvcError, LookupError):
     """No event has the requested id."""

@@ -1,10 +1,13 @@
 """The static export: the whole public site as files, for nginx, a CDN or any static host.
 
-``build`` runs a build (``export_site``), ``workers`` shares its pages out to
-forked processes, ``crawl`` fetches pages and follows their links, ``files``
-says which file serves each URL and puts a build's files in place, and
-``page_inputs`` records what each event page, event file and month view was
-made from, so that a rebuild takes unchanged ones without rendering them.
+``build`` runs a build (``export_site``); ``workers`` writes its URLs in parts,
+in this process or in a pool of forked ones, with plain values in and out;
+``crawl`` fetches pages through the app and follows their links; ``files``
+says which file serves each URL and puts a build's files in place. A build
+records each file's ETag as the app sent it; a rebuild asks for each URL with
+that ETag and keeps the earlier file when the app answers 304. A page's ETag
+is the digest of its template and the context it receives
+(``web.page_digest``), so an unchanged page is not rendered again.
 """
 
 from .build import Export, archive_years, export_site, seed_urls

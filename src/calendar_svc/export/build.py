@@ -2,12 +2,15 @@
 
 ``export_site`` loads the catalog, lists the URLs known without crawling
 (every feed, JSON document, event page, month view and asset), has them
-written by forked workers (``workers``) or in this process, follows the
-links they lead to (``crawl``), and puts the result in place (``files``).
-Each file holds exactly the bytes the live service sends for the same data,
-base URL and day. Any URL that does not answer 200, or whose type a static
-host would get wrong, stops the build; nothing is ever written outside the
-output folder.
+written (``workers``: in this process for a small site, else in pools of
+forked processes), follows the links they lead to (``crawl``), and puts the
+result in place (``files``). Each file holds exactly the bytes the live
+service sends for the same data, base URL and day. A rebuild asks for each
+URL with the ETag the earlier build recorded for it, and keeps the earlier
+file when the app answers 304: a page's ETag is the digest of what it is
+rendered from, so an unchanged page is not rendered again. Any URL that does
+not answer 200, or whose type a static host would get wrong, stops the build;
+nothing is ever written outside the output folder.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,12 +31,11 @@ from ..catalog.model import Catalog
 from ..config import Config
 from ..errors import ExportError
 from ..publish.urls import Urls, public_paths
-from ..serving.store import CatalogStore
 from ..web.page_data import month_range
-from .crawl import iter_pages
-from .files import INPUTS_FILE, MANIFEST, ExportedFile, Tally, Writer, check_replaceable, put_in_place
-from .page_inputs import EarlierBuild, PageInputs, recorded_inputs, write_inputs, write_inputs_part
-from .workers import in_forked_process, render_in_parallel
+from .files import MANIFEST, ExportedFile, Tally, Writer
+from .placing import check_replaceable, put_in_place
+from .record import recorded_etags, write_etags
+from .workers import Job, Progress, export_in_pools, export_part, recorded_of, shared
 
 MAX_WORKERS = 4  # processes rendering pages at once (at most one per core)
 
@@ -51,9 +52,6 @@ class Export:
     version: str  # the catalog's data version
     files: tuple[ExportedFile, ...]
     tally: Tally  # files written, kept from the earlier export, and removed
-
-
-Progress = Callable[[int, int], None]  # (files done, URLs known so far)
 
 
 def export_site(
@@ -74,7 +72,7 @@ def export_site(
     whose bytes equal the earlier export's is left as it is (its time kept, so
     static hosts' ETags stay valid), changed files are replaced whole, and
     files of pages that are gone are removed. ``progress`` is told
-    after each file how many are done and how many URLs are known.
+    after each file (or part) how many are done and how many URLs are known.
     """
     if config.base_url is None:
         raise ExportError(["a static export needs the public origin: set --base-url or CALENDAR_SVC_BASE_URL"])
@@ -82,59 +80,25 @@ def export_site(
     today = today or config.today_at(dt.datetime.now(dt.UTC))
     outdir = Path(outdir)
     check_replaceable(outdir)
-    app = create_app(replace(config, reload_interval=0, today=today), load_in_fork(config))
-    store = app.extensions["calendar_svc"]
-    catalog = store.catalog
+    app = create_app(replace(config, reload_interval=0, today=today))
+    catalog = app.extensions["calendar_svc"].catalog
     # Room for every event's page and file in every language, and for the month views; a page
     # linking to an endless series still stops the build.
     max_urls = max(max_urls, 8 * len(catalog.events) * len(LANGUAGES) + 10_000)
     workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(catalog.events) >= PARALLEL_FROM_EVENTS else 1
-
-    # Which years each feed archives is known once a language is rendered: with workers, the worker
-    # of each language's first share adds that language's archive feeds to its share.
-    archives = archive_years(app, config.base_url) if workers <= 1 else {}
-    seeds = list(dict.fromkeys(seed_urls(app, catalog, archives, today)))
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))  # same file system: rename works
     try:
-        query_links: set[str] = set()
         writer = Writer(staging, previous=outdir)
-
-        def earlier_build(urls: Collection[str] | None) -> EarlierBuild:  # in each process that writes pages
-            """The earlier build's record of ``urls`` (None: all), read by the process that writes them."""
-            return EarlierBuild(PageInputs(store, config.base_url, today), outdir, recorded_inputs(outdir, urls))
-
-        records: list[Path] = []  # each process's part of the record of inputs
-        leftovers, archive_feeds = render_in_parallel(app, config.base_url, seeds, max_urls, staging, workers,
-                                                       writer, query_links, progress, earlier_build, records)  # fmt: skip
-        already = frozenset(seeds).union(archive_feeds)
-        done_before = len(writer.files) + len(writer.failures)
-        known = [0]
-        earlier = earlier_build(None if workers <= 1 else frozenset(leftovers))  # what they link to is new
-        for done, page in enumerate(
-            iter_pages(
-                app, config.base_url, leftovers, max_urls, query_links, known, elsewhere=already, earlier=earlier
-            ),
-            1,
-        ):
-            writer.add(page)
-            if progress is not None:
-                progress(done_before + done, known[0])  # known: every URL seen, those already written too
-        if query_links:  # a static host ignores the query and would serve another page: such a link lies
-            raise ExportError(
-                [
-                    f"{link}: an internal link with a query string, which a static host would ignore"
-                    for link in sorted(query_links)
-                ]
-            )
+        job = Job(app, config.base_url, staging, outdir, frozenset(), max_urls)
+        write_every_url(job, catalog, today, workers, writer, progress)
         files = writer.finish()
         manifest = {
             "base_url": config.base_url, "today": today.isoformat(), "data_version": catalog.version,
             "events": len(catalog.events), "files": len(files),
         }  # fmt: skip
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        records.append(write_inputs_part(staging / f"{INPUTS_FILE}.last", earlier.made_from))
-        write_inputs(staging, records)
+        write_etags(staging, writer.etags)
         put_in_place(staging, outdir, writer.gone)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -142,15 +106,36 @@ def export_site(
     return Export(outdir, config.base_url, today, catalog.version, tuple(files), writer.tally)
 
 
-def load_in_fork(config: Config) -> Catalog:
-    """The catalog of ``config.events_dir``, loaded in a forked process.
+def write_every_url(
+    job: Job, catalog: Catalog, today: dt.date, workers: int, writer: Writer, progress: Progress | None
+) -> None:
+    """Fetch and write every URL of the site into ``writer``'s folder, taking in each part's result.
 
-    Only the catalog comes back. What the load holds on the way (the parse
-    results saved by earlier runs, the revision record, the files' bytes) never
-    enters this process, nor so the workers forked from it: at 10,000 events
-    this process then holds about 40 MB less.
+    In one process: the seeds (with every language's archive feeds) and every
+    link they lead to. With ``workers``: the seeds in pools of forked
+    processes, each language's archive feeds added by its first part, then the
+    links they lead to beyond those, in this process.
     """
-    return in_forked_process(lambda: CatalogStore.load(config.events_dir).catalog)
+    recorded = recorded_etags(job.previous)
+    if workers <= 1:
+        seeds = list(dict.fromkeys(seed_urls(job.app, catalog, archive_years(job.app, job.base_url), today)))
+        with shared(job):
+            writer.absorb(export_part(seeds, recorded, follow=True, progress=progress))
+        return
+    seeds = list(dict.fromkeys(seed_urls(job.app, catalog, {}, today)))
+    found: set[str] = set()
+    archive_feeds: list[str] = []
+    with shared(replace(job, fetched=frozenset(seeds))):
+        for result in export_in_pools(seeds, recorded, workers, progress):
+            writer.absorb(result)
+            found.update(result["found"])
+            archive_feeds += result["archive_feeds"]
+    fetched = frozenset(seeds).union(archive_feeds)
+    leftovers = sorted(found - fetched)
+    with shared(replace(job, fetched=fetched)):
+        done = len(writer.files) + len(writer.failures)
+        tell = (lambda count, known: progress(done + count, known)) if progress is not None else None
+        writer.absorb(export_part(leftovers, recorded_of(recorded, leftovers), follow=True, progress=tell))
 
 
 def archive_years(app: Flask, base_url: str) -> dict[str, dict[str | None, list[int]]]:

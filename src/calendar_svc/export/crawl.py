@@ -1,7 +1,8 @@
 """Fetching a site's pages through the app, and following the internal links they hold.
 
 Every URL is fetched through the app's own test client, so a page holds the
-bytes the live service sends. The links of each HTML and CSS page are read
+bytes the live service sends; a URL the earlier export has is asked for with
+the ETag recorded for it, and a 304 keeps the earlier file. The links of each HTML and CSS page are read
 with two regular expressions (the templates always write double-quoted
 attributes; a test holds this to an HTML parser on every bundled page), and
 each shared link's target is worked out once.
@@ -13,7 +14,7 @@ import html
 import re
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from urllib.parse import urljoin, urlsplit
 
@@ -22,79 +23,98 @@ from flask import Flask
 from ..errors import ExportError
 from ..publish.urls import Urls
 from .files import CONTENT_TYPES, Page, file_for
-from .page_inputs import EarlierBuild
+from .record import EarlierFiles
 
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
 
 LINKS_KEPT = 4096  # link targets kept per process crawling: the links most pages share, and more
 
 
-def iter_pages(
-    app: Flask,
-    base_url: str,
-    seeds: list[str],
-    max_urls: int,
-    query_links: set[str],
-    known: list[int] | None = None,
-    elsewhere: frozenset[str] = frozenset(),
-    discovered: set[str] | None = None,
-    earlier: EarlierBuild | None = None,
-) -> Iterator[Page]:
-    """Fetch the seeds and every internal link they lead to, one page at a time.
+@dataclass
+class Crawl:
+    """How a crawl goes, and what it finds besides its pages."""
 
-    Internal links with a query string go into ``query_links`` instead of
-    being fetched. ``known`` (a one-item list) holds how many URLs are known
-    so far, for progress reports. Only the page being handled is in memory.
-    Links to ``elsewhere`` (fetched by another process) are not followed;
-    given a ``discovered`` set, new links go there instead of being followed.
-    An ``earlier`` build's file made from the same inputs is taken instead of
-    rendering the page again.
+    max_urls: int
+    elsewhere: frozenset[str] = frozenset()  # fetched by another process: not followed
+    follow: bool = True  # False: new links go into ``found`` instead of being fetched
+    earlier: EarlierFiles | None = None  # the earlier export: each URL is asked for with its ETag
+    query_links: set[str] = field(default_factory=set)  # internal links with a query: not fetched
+    found: set[str] = field(default_factory=set)
+    known: int = 0  # URLs known so far, for progress reports
+
+    def take(self, path: str, linked_from: str, seen: set[str], queue: deque) -> None:
+        """Note a link to ``path`` found on ``linked_from``: fetch it later, or note it as found."""
+        if path in seen:
+            return
+        if len(seen) >= self.max_urls:
+            raise ExportError([f"more than {self.max_urls} URLs: does a page link to an endless series? ({path})"])
+        seen.add(path)
+        if self.follow:
+            queue.append((path, linked_from))
+        else:
+            self.found.add(path)
+
+
+def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Iterator[Page]:
+    """Fetch the seeds and every internal link they lead to (as ``crawl`` says), one page at a time.
+
+    Only the page being handled is in memory. A URL the earlier export has is
+    asked for with its ETag, and when the app answers 304 the earlier file is
+    the page (its bytes still checked against the record).
     """
     origin = urlsplit(base_url)
     prefix = origin.path  # "" or "/calendar" when the site lives under a path
-    client = app.test_client()
+    fetch = Fetcher(app, base_url, crawl.earlier)
     origins = tuple(f"{scheme}://{origin.netloc}" for scheme in ("https", "http", "webcal"))
     # Every page links to the menus, calendars and months: each link's target is worked out once.
     target_of = lru_cache(maxsize=LINKS_KEPT)(partial(quick_target, origins=origins, prefix=prefix))
     off_site = OffSite(origins)
-    events_json = Urls().events_json()
     queue = deque((url, "") for url in dict.fromkeys(seeds))
-    seen = set(queue_url for queue_url, _ in queue) | elsewhere
-    if known is not None:
-        known[:] = [len(seen)]
+    seen = set(queue_url for queue_url, _ in queue) | crawl.elsewhere
+    crawl.known = len(seen)
     while queue:
         url, linked_from = queue.popleft()
-        body = earlier.body(url) if earlier is not None else None
-        if body is not None:
-            page = Page(url, 200, CONTENT_TYPES[file_for(url).suffix], body, linked_from, earlier=True)
-        elif url == events_json:  # 30 MB at 10,000 events: written as it is made, never held whole
-            pieces = app.extensions["calendar_svc"].rendition(base_url).events_json_stream()
-            page = Page(url, 200, CONTENT_TYPES[".json"], b"", linked_from, pieces=pieces)
-        else:
-            with client.get(url, base_url=base_url) as response:
-                page = Page(url, response.status_code, response.content_type or "", response.get_data(), linked_from)
-            if earlier is not None and page.status == 200:
-                earlier.rendered(url, page.body)
+        page = fetch(url, linked_from)
         for link in links_in(page, skip=off_site):
             internal = target_of(link)
             if internal is None:  # relative to the page
                 internal = internal_target(urljoin(f"{base_url}{url}", link), origin.netloc, prefix)
-            if not internal:
-                continue
-            path, query = internal
-            if query:
-                query_links.add(f"{path}?{query}")
-            elif path not in seen:
-                if len(seen) >= max_urls:
-                    raise ExportError([f"more than {max_urls} URLs: does a page link to an endless series? ({path})"])
-                seen.add(path)
-                if discovered is not None:
-                    discovered.add(path)
-                else:
-                    queue.append((path, url))
-        if known is not None:
-            known[:] = [len(seen)]
+            if internal and internal[1]:
+                crawl.query_links.add(f"{internal[0]}?{internal[1]}")
+            elif internal:
+                crawl.take(internal[0], url, seen, queue)
+        crawl.known = len(seen)
         yield page
+
+
+class Fetcher:
+    """Fetches a URL through the app's own test client, conditionally when ``earlier`` has it."""
+
+    def __init__(self, app: Flask, base_url: str, earlier: EarlierFiles | None):
+        self.app = app
+        self.base_url = base_url
+        self.earlier = earlier
+        self.client = app.test_client()
+        self.events_json = Urls().events_json()
+
+    def __call__(self, url: str, linked_from: str) -> Page:
+        if url == self.events_json:  # 30 MB at 10,000 events: written as it is made, never held whole
+            pieces = self.app.extensions["calendar_svc"].rendition(self.base_url).events_json_stream()
+            return Page(url, 200, CONTENT_TYPES[".json"], b"", linked_from, pieces=pieces)
+        etag = self.earlier.etag(url) if self.earlier is not None else None
+        page = self._get(url, linked_from, etag)
+        if page.status != 304:
+            return page
+        body = self.earlier.body(url)
+        if body is None:  # changed since the earlier build wrote it: ask for the page itself
+            return self._get(url, linked_from, None)
+        return Page(url, 200, CONTENT_TYPES[file_for(url).suffix], body, linked_from, etag, earlier=True)
+
+    def _get(self, url: str, linked_from: str, etag: str | None) -> Page:
+        headers = {"If-None-Match": etag} if etag else {}
+        with self.client.get(url, base_url=self.base_url, headers=headers) as response:
+            content_type, sent = response.content_type or "", response.headers.get("ETag", "")
+            return Page(url, response.status_code, content_type, response.get_data(), linked_from, sent)
 
 
 def quick_target(link: str, origins: tuple[str, ...], prefix: str) -> tuple[str, str] | tuple[()] | None:
@@ -128,9 +148,9 @@ def internal_target(url: str, netloc: str, prefix: str) -> tuple[str, str] | tup
 
 def crawl(app: Flask, base_url: str, seeds: list[str], max_urls: int) -> tuple[list[Page], set[str]]:
     """Every page ``iter_pages`` finds, in a list, and the internal links with a query string."""
-    query_links: set[str] = set()
-    pages = list(iter_pages(app, base_url, seeds, max_urls, query_links))
-    return pages, query_links
+    found = Crawl(max_urls)
+    pages = list(iter_pages(app, base_url, seeds, found))
+    return pages, found.query_links
 
 
 # The href and src attributes of the pages' own markup: always double-quoted (the templates write

@@ -1,16 +1,17 @@
-"""A site's pages as files: which file serves a URL, with which type, and how a build's changes
-reach the output folder.
+"""A site's pages as files: which file serves a URL, with which type, and how a build writes them.
 
 ``Writer`` checks each page as it comes and writes it under a staging
 folder only when its bytes differ from the earlier export's file: an
 unchanged file stays where it is, its time (and so static hosts' ETags)
-kept. ``put_in_place`` then moves the staged files into the output folder
-and removes the files of pages that are gone, once the whole build has
-succeeded. Nothing is ever written outside the output folder.
+kept. It notes each file's ETag (as the app sent it) and the digest of its
+bytes for the build's record (``record``). ``placing`` then moves the staged
+files into the output folder, once the whole build has succeeded. Nothing is
+ever written outside the output folder.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterable, Iterator
@@ -21,8 +22,8 @@ from urllib.parse import unquote
 from ..errors import ExportError
 
 MANIFEST = ".calendar-svc-build.json"
-INPUTS_FILE = ".calendar-svc-inputs.json"  # what each event page and file was made from (page_inputs)
-BUILD_RECORDS = (MANIFEST, INPUTS_FILE)  # a build's own hidden files, beside the site's
+ETAGS = ".calendar-svc-etags.json"  # each file's ETag and the digest of its bytes
+BUILD_RECORDS = (MANIFEST, ETAGS)  # a build's own hidden files, beside the site's
 COMPARED_AT_ONCE = 1 << 20  # bytes of two files compared at a time
 # The type a static host must send for each file extension; deploy/nginx.conf maps the same.
 CONTENT_TYPES = {
@@ -55,7 +56,8 @@ class Page:
     content_type: str
     body: bytes
     linked_from: str
-    earlier: bool = False  # the earlier build's file, taken as it was (not rendered again)
+    etag: str = ""  # as the app sent it ("" for none)
+    earlier: bool = False  # the earlier build's file: the app answered 304 Not Modified to its ETag
     # Instead of ``body``: its pieces, written as they come (a document too large to hold whole).
     pieces: Iterable[bytes] | None = None
 
@@ -78,7 +80,7 @@ class Tally:
 
     written: int = 0  # new, or changed since the earlier export
     kept: int = 0  # the same bytes as the earlier export: its file (and time) kept
-    taken: int = 0  # of those, taken without rendering: made from the same inputs (see page_inputs)
+    not_modified: int = 0  # of those, confirmed by the app's 304 to the earlier file's ETag: not rendered
     removed: int = 0  # in the earlier export, gone from this one
 
 
@@ -94,56 +96,48 @@ class Writer:
         self.failures: list[str] = []
         self.files: list[ExportedFile] = []
         self.tally = Tally()
+        self.etags: list[list[str]] = []  # [URL, ETag, digest of the bytes] of each file sent with an ETag
         self._folders: set[Path] = set()  # made under root, and resolved to a place under it
         self._urls: dict[str, str] = {}  # file ("events/x/index.html") -> its URL; strings, for 100,000s of files
         self.gone: list[str] = []  # files of the earlier export that this one no longer has (set by finish)
 
     def add(self, page: Page) -> None:
-        origin = f" (linked from {page.linked_from})" if page.linked_from else ""
-        if page.status != 200:
-            self.failures.append(f"{page.url}: answered {page.status}, not 200{origin}")
-            return
-        try:
-            relative = file_for(page.url)
-        except ExportError as error:
-            self.failures.extend(error.lines)
-            return
-        expected = CONTENT_TYPES.get(relative.suffix)
-        if expected is None:
-            self.failures.append(
-                f"{page.url}: no known type for {relative.suffix or 'a file without extension'!r} "
-                f"(the app sends {page.content_type!r}); a static host would guess"
-            )
-            return
-        if page.content_type != expected:
-            self.failures.append(f"{page.url}: the app sends {page.content_type!r}, a static host {expected!r}")
+        problem = problem_of(page)
+        if problem is not None:
+            self.failures.append(problem)
             return
         if self.failures:
             return  # the build will fail: check the rest, write nothing more
+        relative = file_for(page.url)
         path = relative.as_posix()
-        earlier = os.path.join(self._previous, path)  # a string: pathlib costs more than the check itself
         try:
-            if page.pieces is not None:
-                target = self._target(page.url, relative)
-                size = write_pieces(target, page.pieces)
-                written = not same_files(earlier, target)
-                if not written:
-                    target.unlink()
-            else:
-                size = len(page.body)
-                written = not (page.earlier or same_as_earlier(earlier, page.body))
-                if written:
-                    self._target(page.url, relative).write_bytes(page.body)
-            if written:
-                self.tally.written += 1
-            else:  # the earlier file stays as it is: bytes and time kept
-                self.tally.kept += 1
-                self.tally.taken += page.earlier
+            size, digest, written = self._write(page, relative)
         except (FileExistsError, IsADirectoryError, NotADirectoryError):
             self.failures.append(f"{page.url}: is both a file and a folder")
             return
+        self.tally.written += written
+        self.tally.kept += not written  # the earlier file stays as it is: bytes and time kept
+        self.tally.not_modified += page.earlier
+        if page.etag:
+            self.etags.append([page.url, page.etag, digest])
         self._urls[path] = page.url
-        self.files.append(ExportedFile(page.url, path, expected, size))
+        self.files.append(ExportedFile(page.url, path, CONTENT_TYPES[relative.suffix], size))
+
+    def _write(self, page: Page, relative: PurePosixPath) -> tuple[int, str, bool]:
+        """Write the page's file unless the earlier export's holds its bytes: (size, digest of the
+        bytes, whether written)."""
+        earlier = os.path.join(self._previous, relative.as_posix())  # a string: pathlib costs more than the check
+        if page.pieces is not None:
+            target = self._target(page.url, relative)
+            size, digest = write_pieces(target, page.pieces)
+            written = not same_files(earlier, target)
+            if not written:
+                target.unlink()
+            return size, digest, written
+        written = not (page.earlier or same_as_earlier(earlier, page.body))
+        if written:
+            self._target(page.url, relative).write_bytes(page.body)
+        return len(page.body), bytes_digest(page.body), written
 
     def _target(self, url: str, relative: PurePosixPath) -> Path:
         """Where to write the file ``relative`` of ``url`` under the root; its folder made (and checked
@@ -155,13 +149,25 @@ class Writer:
             self._folders.add(target.parent)
         return target
 
-    def absorb(self, files: list[ExportedFile], tally: Tally, failures: list[str]) -> None:
-        """Take in what another process wrote under the same root."""
+    def result(self) -> dict:
+        """What this writer did, as plain values (for another process's ``absorb``)."""
+        return {
+            "files": [[f.url, f.path, f.content_type, f.size] for f in self.files],
+            "tally": [self.tally.written, self.tally.kept, self.tally.not_modified],
+            "failures": self.failures,
+            "etags": self.etags,
+        }
+
+    def absorb(self, result: dict) -> None:
+        """Take in what another writer (``result``) wrote under the same root."""
+        files = [ExportedFile(*fields) for fields in result["files"]]
         self.files += files
-        self.failures += failures
-        self.tally.written += tally.written
-        self.tally.kept += tally.kept
-        self.tally.taken += tally.taken
+        self.failures += result["failures"]
+        self.etags += result["etags"]
+        written, kept, not_modified = result["tally"]
+        self.tally.written += written
+        self.tally.kept += kept
+        self.tally.not_modified += not_modified
         self._urls.update({f.path: f.url for f in files})
 
     def finish(self) -> list[ExportedFile]:
@@ -176,11 +182,35 @@ class Writer:
                 directories.add(path)
         self.failures += [f"{self._urls[p]}: is both a file and a folder" for p in self._urls if p in directories]
         if self.failures:
-            raise ExportError(self.failures)
+            raise ExportError(list(dict.fromkeys(self.failures)))
         if self.previous.is_dir():
             self.gone = [p for p in files_under(self.previous) if p not in self._urls and p not in BUILD_RECORDS]
             self.tally.removed = len(self.gone)
         return sorted(self.files, key=lambda f: f.path)
+
+
+def problem_of(page: Page) -> str | None:
+    """Why ``page`` cannot be a file a static host serves as the app does; None when it can."""
+    origin = f" (linked from {page.linked_from})" if page.linked_from else ""
+    if page.status != 200:
+        return f"{page.url}: answered {page.status}, not 200{origin}"
+    try:
+        relative = file_for(page.url)
+    except ExportError as error:
+        return error.lines[0]
+    expected = CONTENT_TYPES.get(relative.suffix)
+    if expected is None:
+        return (
+            f"{page.url}: no known type for {relative.suffix or 'a file without extension'!r} "
+            f"(the app sends {page.content_type!r}); a static host would guess"
+        )
+    if page.content_type != expected:
+        return f"{page.url}: the app sends {page.content_type!r}, a static host {expected!r}"
+    return None
+
+
+def bytes_digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:32]
 
 
 def files_under(root: Path) -> Iterator[str]:
@@ -205,14 +235,15 @@ def write_files(root: Path, pages, previous: Path) -> list[ExportedFile]:
         raise
 
 
-def write_pieces(target: Path, pieces: Iterable[bytes]) -> int:
-    """Write ``pieces`` to ``target`` one after another; return how many bytes that made."""
-    size = 0
+def write_pieces(target: Path, pieces: Iterable[bytes]) -> tuple[int, str]:
+    """Write ``pieces`` to ``target`` one after another; return how many bytes that made, and their digest."""
+    size, digest = 0, hashlib.sha256()
     with target.open("wb") as file:
         for piece in pieces:
             file.write(piece)
+            digest.update(piece)
             size += len(piece)
-    return size
+    return size, digest.hexdigest()[:32]
 
 
 def same_files(earlier: str, written: Path) -> bool:
@@ -242,70 +273,8 @@ def same_as_earlier(earlier: str, body: bytes) -> bool:
         return False
 
 
-def check_replaceable(outdir: Path) -> None:
-    """Refuse to replace a folder that is neither empty nor an earlier export."""
-    if outdir.is_symlink() or (outdir.exists() and not outdir.is_dir()):
-        raise ExportError([f"{outdir}: exists and is not a folder"])
-    if outdir.is_dir() and any(outdir.iterdir()) and not (outdir / MANIFEST).is_file():
-        raise ExportError(
-            [f"{outdir}: is not empty and is not an earlier export (no {MANIFEST}); choose an empty or new folder"]
-        )
-
-
-def put_in_place(staging: Path, outdir: Path, gone: Iterable[str]) -> None:
-    """Make ``outdir`` the finished build: ``staging`` holds its new and changed files (and its
-    records), ``gone`` lists the earlier export's files it no longer has.
-
-    A new or empty ``outdir`` becomes ``staging`` itself. Otherwise the gone
-    files are removed (and folders they leave empty), each staged file is
-    renamed over its earlier version (so no file is ever seen half-written),
-    the build's records last, and ``staging`` is removed. Every folder a file
-    goes into is checked to lie under ``outdir``.
-    """
-    if not outdir.exists() or not any(outdir.iterdir()):
-        staging.chmod(0o755)
-        os.replace(staging, outdir)  # an empty folder is replaced too
-        return
-    top = str(outdir)
-    for path in gone:
-        os.unlink(os.path.join(top, path))
-        remove_empty_folders(outdir, path)
-    resolved = outdir.resolve()
-    checked: set[str] = set()
-    changed = sorted(p for p in files_under(staging) if p not in BUILD_RECORDS)
-    for path in changed + [name for name in (INPUTS_FILE, MANIFEST) if (staging / name).is_file()]:
-        folder = os.path.dirname(path)
-        if folder not in checked:
-            place = outdir / folder
-            try:
-                within = made_within(place, resolved)
-            except (FileExistsError, NotADirectoryError):
-                raise ExportError([f"{place}: is a file in the earlier export where this one has a folder"]) from None
-            if not within:
-                raise ExportError([f"{place}: lies outside {outdir}"])
-            checked.add(folder)
-        try:
-            os.replace(staging / path, outdir / path)
-        except IsADirectoryError:
-            raise ExportError(
-                [f"{outdir / path}: is a folder in the earlier export where this one has a file"]
-            ) from None
-    shutil.rmtree(staging)
-
-
 def made_within(folder: Path, resolved_root: Path) -> bool:
     """Make ``folder`` (and its parents) if missing; whether it lies under ``resolved_root`` once
     every link on the way is followed."""
     folder.mkdir(parents=True, exist_ok=True)
     return folder.resolve().is_relative_to(resolved_root)
-
-
-def remove_empty_folders(root: Path, path: str) -> None:
-    """Remove the folders of ``path`` (relative to ``root``) that are left empty, innermost first."""
-    folder = os.path.dirname(path)
-    while folder:
-        try:
-            os.rmdir(os.path.join(root, folder))
-        except OSError:  # not empty (or already gone)
-            return
-        folder = os.path.dirname(folder)

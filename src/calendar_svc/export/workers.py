@@ -1,168 +1,137 @@
-"""A build's pages written by forked workers, each one share of one language's URLs
-(``render_in_parallel``), and work done in a forked process so that what it holds on the way
-never enters the build's own process (``in_forked_process``).
+"""A build's URLs fetched and written in parts, in this process or in a pool of forked ones.
+
+``export_part`` fetches one part's URLs through the app and writes their
+files under the staging folder; it takes and returns plain values (URL
+lists, strings, numbers, and dicts and lists of those), so a part can run in
+a worker of a ``ProcessPoolExecutor``. The pool forks from this process once
+``Job`` holds the app, so each worker starts with the app and its loaded
+catalog and never receives either. ``export_in_pools`` gives each language a
+pool of its own: no worker holds more than one language's rendered feeds and
+pages, and the pool's workers end with it.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import pickle
-import queue as queue_module
-from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
 
 from ..catalog.languages import LANGUAGES
 from ..errors import ExportError
 from ..publish.urls import Urls, language_of
-from .crawl import iter_pages
-from .files import INPUTS_FILE, Tally, Writer
-from .page_inputs import write_inputs_part
+from .crawl import Crawl, iter_pages
+from .files import Writer
+from .record import EarlierFiles
 
 PAGES_BETWEEN_FORGETTING = 64  # a build worker drops the pages the app keeps this often
+PARTS_PER_WORKER = 8  # of each language's URLs: enough for even shares and progress reports
+
+Progress = Callable[[int, int], None]  # (files done, URLs known so far)
 
 
-def render_in_parallel(
-    app, base_url, seeds, max_urls, root, workers, writer, query_links, progress, earlier_build, records
-):
-    """Write the seeds' pages with forked processes (or in this one); return the links found beyond
-    them, and the archive feeds the workers added (see ``export_part``).
+@dataclass(frozen=True)
+class Job:
+    """What every part of a build shares: set in this process before a pool forks from it."""
 
-    Each language's seeds are split into ``workers`` shares, and each share is
-    written by a process forked for it, which renders that language alone and
-    exits when done; at most ``workers`` run at once. So no process holds more
-    than one language's rendition and the pages it made, and this process
-    (whose memory every fork starts with) holds only the catalog. Each process
-    takes unchanged files from ``earlier_build(its URLs)``, and writes its part
-    of the record of what each page was made from: the part's file goes into
-    ``records``.
-    """
-    if workers <= 1:
-        discovered: set[str] = set()
-        earlier = earlier_build(None)
-        pages = iter_pages(app, base_url, seeds, max_urls, query_links, discovered=discovered, earlier=earlier)
-        for done, page in enumerate(pages, 1):
-            writer.add(page)
-            if progress is not None:
-                progress(done, len(seeds))
-        records.append(write_inputs_part(root / f"{INPUTS_FILE}.0", earlier.made_from))
-        return sorted(discovered - set(seeds)), []
-    context = multiprocessing.get_context("fork")
-    done, added = context.Value("i", 0), context.Value("i", 0)  # files written; archive feeds added to shares
-    results = context.Queue()
-    everything = frozenset(seeds)
-    by_language = {lang: [url for url in seeds if language_of(url) == lang] for lang in LANGUAGES}
-    # (share, the language whose archive feeds it adds: its first share's)
-    waiting = deque(
-        (urls[i::workers], lang if i == 0 else None) for lang, urls in by_language.items() for i in range(workers)
-    )
-    shares, started, answers = len(waiting), [], []
-    while len(answers) < shares:
-        while waiting and sum(p.is_alive() for p in started) < workers:
-            share, archives_of = waiting.popleft()
-            record = root / f"{INPUTS_FILE}.{len(started)}"
-            arguments = (app, base_url, share, archives_of, everything, max_urls, root, (done, added), results,
-                         earlier_build, record)  # fmt: skip
-            started.append(context.Process(target=export_part, args=arguments, daemon=True))
-            started[-1].start()
-        answer = next_answer(results, started, len(answers))
-        if answer is not None:
-            answers.append(answer)
-        if progress is not None:
-            progress(done.value, len(seeds) + added.value)
-    for process in started:
-        process.join()
-    discovered, archive_feeds = set(), []
-    for answer in answers:
-        files, tally, failures, links, found, feeds, record = pickle.loads(answer)
-        writer.absorb(files, tally, failures)
-        query_links |= links
-        discovered |= found
-        archive_feeds += feeds
-        if record is not None:
-            records.append(record)
-    return sorted(discovered - everything - set(archive_feeds)), archive_feeds
+    app: Flask
+    base_url: str
+    staging: Path  # where new and changed files are written
+    previous: Path  # the earlier export (the output folder)
+    fetched: frozenset[str]  # URLs fetched by some part: a part does not follow links to them
+    max_urls: int
 
 
-def next_answer(results, processes: list, answered: int, wait: float = 0.2):
-    """The next answer of forked ``processes`` (``answered`` of them have), or None after ``wait`` seconds.
-    Raises ExportError when one has stopped without answering, so a build never waits for ever."""
+JOB: Job | None = None
+
+
+@contextmanager
+def shared(job: Job) -> Iterator[Job]:
+    """Make ``job`` the one the parts run (and forked workers start with), for the ``with`` block."""
+    global JOB  # what a forked worker starts with
+    JOB = job
     try:
-        return results.get(timeout=wait)
-    except queue_module.Empty:
-        if sum(not p.is_alive() for p in processes) > answered and results.empty():
-            raise ExportError(["a build worker stopped without answering"]) from None
-        return None
-
-
-def in_forked_process(make: Callable[[], object]) -> object:
-    """``make()``, computed in a forked process: what it renders on the way stays out of this one.
-    The process may fork in turn (the loader parses on every core); it is stopped if this one stops
-    waiting for it."""
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
-
-    def run() -> None:
-        try:
-            results.put((True, make()))
-        except BaseException as error:  # always answer, or the build would wait for ever
-            results.put((False, error))
-
-    process = context.Process(target=run)  # not a daemon, which may not fork
-    process.start()
-    answer = None
-    try:
-        while answer is None:
-            answer = next_answer(results, [process], 0)
+        yield job
     finally:
-        if answer is None:
-            process.terminate()
-        process.join()
-    ok, value = answer
-    if not ok:
-        raise value
-    return value
+        JOB = None
 
 
 def export_part(
-    app, base_url, part, archives_of, all_seeds, max_urls, root, counters, results, earlier_build, record
-) -> None:
-    """In a forked worker: fetch and write the pages of ``part`` and, given a language ``archives_of``,
-    its archive feeds; write what each event page, event file and month view was made from to
-    ``record``. Report files, tally, problems, new links, the archive feeds and ``record``.
-    ``counters``: files written and archive feeds added, shared by all workers."""
-    query_links: set[str] = set()
-    discovered: set[str] = set()
-    store = app.extensions["calendar_svc"]
-    done, added = counters
-    archive_feeds: list[str] = []
+    urls: list[str],
+    recorded: dict[str, list[str]],
+    archives_of: str | None = None,
+    follow: bool = False,
+    progress: Progress | None = None,
+) -> dict:
+    """Fetch ``urls`` and write their files; with a language ``archives_of``, its archive feeds first.
+
+    ``recorded``: the earlier export's record of these URLs (URL -> [ETag,
+    digest]). With ``follow``, links to new URLs are fetched too; else they
+    are returned (``found``). Returns the writer's ``result`` with the archive
+    feeds and the links found, as plain values. ``progress`` is told after
+    each file (in this process only).
+    """
+    job = JOB
+    store = job.app.extensions["calendar_svc"]
+    writer = Writer(job.staging, job.previous)
+    archive_feeds = archive_urls(job, archives_of) if archives_of is not None else []
+    crawl = Crawl(job.max_urls, job.fetched, follow, EarlierFiles(job.previous, recorded))
     try:
-        if archives_of is not None:
-            urls = Urls(lang=archives_of)
-            years = store.rendition(base_url, archives_of).archive_years()
-            archive_feeds = [urls.archive(year, slug) for slug, years in years.items() for year in years]
-            part = archive_feeds + part  # first: the memory their bytes took is then reused for pages
-            with added.get_lock():
-                added.value += len(archive_feeds)
-        archive_set = frozenset(archive_feeds)
-        earlier = earlier_build(frozenset(part))
-        writer = Writer(root, earlier.folder)
-        pages = iter_pages(
-            app, base_url, part, max_urls, query_links, elsewhere=all_seeds, discovered=discovered, earlier=earlier
-        )
+        pages = iter_pages(job.app, job.base_url, archive_feeds + urls, crawl)
         for count, page in enumerate(pages, 1):
             writer.add(page)
-            with done.get_lock():
-                done.value += 1
             # Each is asked for once: keeping them would only cost memory. An archive feed is up to the
             # feed budget (1 MB), so it goes at once.
-            if count % PAGES_BETWEEN_FORGETTING == 0 or page.url in archive_set:
+            if count % PAGES_BETWEEN_FORGETTING == 0 or count <= len(archive_feeds):
                 store.forget_pages()
-        write_inputs_part(record, earlier.made_from)
-        answer = (writer.files, writer.tally, writer.failures, query_links, discovered, archive_feeds, record)
+            if progress is not None:
+                progress(count, crawl.known)
     except ExportError as error:
-        answer = ([], Tally(), error.lines, set(), set(), [], None)
-    except BaseException as error:  # a worker must always answer, or the build would wait for ever
-        answer = ([], Tally(), [f"a build worker failed: {type(error).__name__}: {error}"], set(), set(), [], None)
-    # As bytes, which the parent unpacks once every worker is done: unpacked, an answer takes several
-    # times the memory, which the workers forked after it would start with.
-    results.put(pickle.dumps(answer))
+        writer.failures += error.lines
+    writer.failures += [
+        f"{link}: an internal link with a query string, which a static host would ignore"
+        for link in sorted(crawl.query_links)
+    ]  # a static host ignores the query and would serve another page: such a link lies
+    return {**writer.result(), "archive_feeds": archive_feeds, "found": sorted(crawl.found)}
+
+
+def recorded_of(recorded: dict[str, list[str]], urls: list[str]) -> dict[str, list[str]]:
+    """The earlier export's record of ``urls`` alone: what a part is given."""
+    return {url: recorded[url] for url in urls if url in recorded}
+
+
+def archive_urls(job: Job, lang: str) -> list[str]:
+    """The URLs of ``lang``'s archive feeds (known once its feeds are made)."""
+    years = job.app.extensions["calendar_svc"].rendition(job.base_url, lang).archive_years()
+    urls = Urls(lang=lang)
+    return [urls.archive(year, slug) for slug, kept in years.items() for year in kept]
+
+
+def export_in_pools(
+    seeds: list[str], recorded: dict[str, list[str]], workers: int, progress: Progress | None
+) -> Iterator[dict]:
+    """``export_part`` over each language's seeds, cut into parts, in a pool of ``workers`` forked
+    processes per language; each part's result as it comes. The first part of each language adds
+    its archive feeds."""
+    context = multiprocessing.get_context("fork")
+    done, known = 0, len(seeds)
+    for lang in LANGUAGES:
+        mine = [url for url in seeds if language_of(url) == lang]
+        count = min(len(mine), workers * PARTS_PER_WORKER) or 1
+        parts = [mine[i::count] for i in range(count)]
+        # The first part adds the archive feeds: it is given the record of the URLs that are no seeds.
+        beyond = {url: entry for url, entry in recorded.items() if language_of(url) == lang and url not in JOB.fetched}
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(export_part, parts[0], recorded_of(recorded, parts[0]) | beyond, lang)]
+            futures += [pool.submit(export_part, part, recorded_of(recorded, part)) for part in parts[1:]]
+            for future in as_completed(futures):
+                result = future.result()
+                done += len(result["files"]) + len(result["failures"])
+                known += len(result["archive_feeds"])
+                if progress is not None:
+                    progress(done, known)
+                yield result
