@@ -10,8 +10,8 @@ Generates the synthetic dataset (all three languages are built), then runs, in o
 The builds are for fixed days in the middle of a month, so every run measures the same thing.
 Each build is timed from process start to exit, with the peak resident set size of its
 largest process (the build forks one worker per core; the kernel reports the largest of
-them all to the process that waits), and its summary line (files written, kept, taken
-without rendering). It prints each build's time against both copies' times: the goals are
+them all to the process that waits), and its summary line (files written, kept, confirmed
+by ETag without rendering). It prints each build's time against both copies' times: the goals are
 ratios to the copy, and peak memory. The machine is shared, so compare within one run.
 """
 
@@ -93,7 +93,7 @@ def main() -> None:
     print("| run | time | ÷ cp -r (each copy) | peak RSS, largest process | files |")
     print("|---|---:|---|---:|---|")
     for label, seconds, peak, output in runs:
-        counts = re.search(r"; (\d+ written, \d+ unchanged \(\d+ without rendering\), \d+ removed)", output)
+        counts = re.search(r"; (\d+ written, \d+ unchanged \(\d+ confirmed by ETag\), \d+ removed)", output)
         ratios = " / ".join(f"{seconds / c:.1f}×" for c in copies)
         print(f"| {label} | {seconds:.1f} s | {ratios} | {peak} MB | {counts[1] if counts else '?'} |")
 
