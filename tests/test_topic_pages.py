@@ -105,25 +105,18 @@ def test_the_exported_site_has_no_internal_link_with_a_query_string(tmp_path):
                     assert "?" not in href, (exported.path, href)
 
 
-def test_the_build_fails_on_an_internal_link_with_a_query_string(tmp_path):
-    events = tmp_path / "events"
-    import shutil
+def test_the_build_fails_on_an_internal_link_with_a_query_string(tmp_path, monkeypatch):
+    from calendar_svc.export import workers
 
-    shutil.copytree(SMALL, events)
     app_dir = tmp_path / "site"
-    from calendar_svc.export import build as export_module
+    original = workers.iter_pages
 
-    original = export_module.iter_pages
+    def pages_with_a_query_link(app, base_url, seeds, crawl):
+        crawl.query_links.add("/?sort=date")
+        yield from original(app, base_url, seeds, crawl)
 
-    def pages_with_a_query_link(app, base_url, seeds, max_urls, query_links, *args, **kwargs):
-        query_links.add("/?sort=date")
-        yield from original(app, base_url, seeds, max_urls, query_links, *args, **kwargs)
-
-    export_module.iter_pages = pages_with_a_query_link
-    try:
-        with pytest.raises(ExportError) as raised:
-            export_site(Config(events_dir=events, base_url=BASE), app_dir, TODAY)
-    finally:
-        export_module.iter_pages = original
+    monkeypatch.setattr(workers, "iter_pages", pages_with_a_query_link)
+    with pytest.raises(ExportError) as raised:
+        export_site(Config(events_dir=SMALL, base_url=BASE), app_dir, TODAY)
     assert raised.value.lines == ["/?sort=date: an internal link with a query string, which a static host would ignore"]
     assert not app_dir.exists()
