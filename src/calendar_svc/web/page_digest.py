@@ -46,20 +46,40 @@ def canonical(value: object) -> str:
 
 def _write(value: object, out: Callable[[str], None]) -> None:
     kind = type(value)
-    writer = _WRITERS.get(kind)
-    if writer is not None:
-        writer(value, out)
-    elif isinstance(value, enum.Enum):  # before str and int: a StrEnum is both
-        out(f"e{kind.__module__}.{kind.__qualname__}.{value.name};")
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out(f"o{kind.__module__}.{kind.__qualname__}{{")
-        for name in _compared_fields(kind):
-            _write(getattr(value, name), out)
-        out("}")
-    elif isinstance(value, types.FunctionType) and value.__module__.startswith("calendar_svc."):
-        out(f"F{value.__module__}.{value.__qualname__};")  # its code is in the code digest
+    if kind is str:  # most values: a quick way past the table
+        out(f"s{len(value)}:{value}")
+        return
+    writer = _WRITERS.get(kind) or _writer_for(kind)
+    writer(value, out)
+
+
+def _writer_for(kind: type) -> Callable[[object, Callable[[str], None]], None]:
+    """The writer of an enum's or dataclass's values (kept for the next value of ``kind``), or of a
+    function of this package; TypeError for anything else."""
+    name = f"{kind.__module__}.{kind.__qualname__}"
+    if issubclass(kind, enum.Enum):
+        writer = lambda value, out: out(f"e{name}.{value.name};")  # noqa: E731
+    elif dataclasses.is_dataclass(kind):
+        fields = _compared_fields(kind)
+
+        def writer(value, out) -> None:
+            out(f"o{name}{{")
+            for field in fields:
+                _write(getattr(value, field), out)
+            out("}")
+    elif kind is types.FunctionType:
+        return _function
     else:
-        raise TypeError(f"a page's context holds a {kind.__module__}.{kind.__qualname__}, which has no canonical text")
+        raise TypeError(f"a page's context holds a {name}, which has no canonical text")
+    _WRITERS[kind] = writer
+    return writer
+
+
+def _function(value: types.FunctionType, out: Callable[[str], None]) -> None:
+    if not value.__module__.startswith("calendar_svc."):
+        name = f"{value.__module__}.{value.__qualname__}"
+        raise TypeError(f"a page's context holds {name}, a function of another package, which has no canonical text")
+    out(f"F{value.__module__}.{value.__qualname__};")  # its code is in the code digest
 
 
 @cache
