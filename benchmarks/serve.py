@@ -156,7 +156,7 @@ def pss_after_languages(port: int, master: int, times: int = 8) -> int:
     return max(pss_kib(p) for p in server_pids(master))
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=Path, default=ROOT / "events")
     parser.add_argument("--generate", type=int, help="use a generated dataset of N events instead")
@@ -168,74 +168,104 @@ def main() -> None:
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
             sys.exit(f"needs the Debian package {'nginx-light' if tool == 'nginx' else tool}")
+    return args
 
+
+class App:
+    """`calendar-svc serve` on a loopback port, started afresh for each round."""
+
+    def __init__(self, events: Path, threads: int | None, path: str):
+        self.port = free_port()
+        self.command = [
+            str(ROOT / ".venv/bin/calendar-svc"),
+            "serve",
+            "--port",
+            str(self.port),
+            "--events",
+            str(events),
+        ]
+        self.command += ["--threads", str(threads)] if threads else []
+        self.env = {**os.environ, "CALENDAR_SVC_BASE_URL": f"http://127.0.0.1:{self.port}"}
+        self.url = f"http://127.0.0.1:{self.port}{path}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self.env, start_new_session=True
+        )
+        wait_for(self.url, 120)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(30)
+
+
+def start_nginx(tmp: str, path: str, body: bytes, app_url: str) -> tuple[subprocess.Popen, str]:
+    """nginx serving ``body`` at ``path`` with the app's headers; its process and URL."""
+    port = free_port()
+    root = Path(tmp) / "site"
+    (root / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+    (root / path.lstrip("/")).write_bytes(body)
+    conf = Path(tmp) / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, root=root, headers=nginx_headers(app_url)))
+    nginx = subprocess.Popen(["/usr/sbin/nginx", "-c", str(conf)], stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}{path}"
+    wait_for(url)
+    assert urllib.request.urlopen(url).read() == body
+    return nginx, url
+
+
+def one_round(app: App, nginx: subprocess.Popen, nginx_url: str, seconds: int, results: dict) -> int:
+    """wrk against both servers for the 200 and the 304; the app's PSS (KiB) once three languages were served."""
+    pss = pss_after_languages(app.port, app.process.pid)
+    app_etag = head(app.url)[1]["etag"]
+    nginx_etag = head(nginx_url)[1]["etag"]
+    assert head(app.url, {"If-None-Match": app_etag})[0] == 304
+    cases = {
+        ("app", "200"): (app.url, {}, app.process.pid),
+        ("nginx", "200"): (nginx_url, {}, nginx.pid),
+        ("app", "304"): (app.url, {"If-None-Match": app_etag}, app.process.pid),
+        ("nginx", "304"): (nginx_url, {"If-None-Match": nginx_etag}, nginx.pid),
+    }
+    for key, (url, headers, master) in cases.items():
+        results.setdefault(key, []).append(wrk(url, seconds, headers, master))
+    return pss
+
+
+def main() -> None:
+    args = arguments()
+    results: dict[tuple, list[dict]] = {}
+    pss_languages, pss_after = [], 0
     with tempfile.TemporaryDirectory() as tmp:
         os.chmod(tmp, 0o755)  # nginx workers run as an unprivileged user
         events = args.events
         if args.generate:
             events = Path(tmp) / "events"
             generate(args.generate, events)
-        app_port, nginx_port = free_port(), free_port()
-        command = [str(ROOT / ".venv/bin/calendar-svc"), "serve", "--port", str(app_port), "--events", str(events)]
-        command += ["--threads", str(args.threads)] if args.threads else []
-        env = {**os.environ, "CALENDAR_SVC_BASE_URL": f"http://127.0.0.1:{app_port}"}
-        app_url = f"http://127.0.0.1:{app_port}{args.path}"
-        nginx_url = f"http://127.0.0.1:{nginx_port}{args.path}"
-
-        def start_app() -> subprocess.Popen:
-            app = subprocess.Popen(
-                command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True
-            )
-            wait_for(app_url, 120)
-            return app
-
-        def stop(app: subprocess.Popen) -> None:
-            os.killpg(app.pid, signal.SIGTERM)
-            app.wait(30)
-
         # Each round starts the server afresh: how the kernel spreads connections and threads over
         # the cores differs from one start to the next, and with it the throughput.
-        app = start_app()
-        nginx = None
+        app, nginx = App(events, args.threads, args.path), None
         try:
-            body = urllib.request.urlopen(app_url).read()
-            root = Path(tmp) / "site"
-            (root / args.path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
-            (root / args.path.lstrip("/")).write_bytes(body)
-            conf = Path(tmp) / "nginx.conf"
-            conf.write_text(NGINX_CONF.format(tmp=tmp, port=nginx_port, root=root, headers=nginx_headers(app_url)))
-            nginx = subprocess.Popen(["/usr/sbin/nginx", "-c", str(conf)], stderr=subprocess.DEVNULL)
-            wait_for(nginx_url)
-            assert urllib.request.urlopen(nginx_url).read() == body
-            nginx_etag = head(nginx_url)[1]["etag"]
-            results: dict[tuple, list[dict]] = {
-                (server, status): [] for server in ("app", "nginx") for status in ("200", "304")
-            }
-            pss_languages, pss_after = [], 0
+            app.start()
+            body = urllib.request.urlopen(app.url).read()
+            nginx, nginx_url = start_nginx(tmp, args.path, body, app.url)
             for round_ in range(args.rounds):
                 if round_:
-                    app = start_app()
-                    assert urllib.request.urlopen(app_url).read() == body  # the same bytes from every start
-                pss_languages.append(pss_after_languages(app_port, app.pid))
-                app_etag = head(app_url)[1]["etag"]
-                assert head(app_url, {"If-None-Match": app_etag})[0] == 304
-                cases = {
-                    ("app", "200"): (app_url, {}, app.pid),
-                    ("nginx", "200"): (nginx_url, {}, nginx.pid),
-                    ("app", "304"): (app_url, {"If-None-Match": app_etag}, app.pid),
-                    ("nginx", "304"): (nginx_url, {"If-None-Match": nginx_etag}, nginx.pid),
-                }
-                for key, (url, headers, master) in cases.items():
-                    results[key].append(wrk(url, args.seconds, headers, master))
-                pss_after = max(pss_after, *(pss_kib(p) for p in server_pids(app.pid)))
-                stop(app)
+                    app.start()
+                    assert urllib.request.urlopen(app.url).read() == body  # the same bytes from every start
+                pss_languages.append(one_round(app, nginx, nginx_url, args.seconds, results))
+                pss_after = max(pss_after, *(pss_kib(p) for p in server_pids(app.process.pid)))
+                app.stop()
         finally:
-            if app.poll() is None:
-                stop(app)
+            app.stop()
             if nginx:
                 nginx.terminate()
                 nginx.wait(30)
+    report(args, body, results, pss_languages, pss_after)
 
+
+def report(args: argparse.Namespace, body: bytes, results: dict, pss_languages: list[int], pss_after: int) -> None:
     def med(key, field):
         return statistics.median(r[field] for r in results[key])
 
