@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import pathlib
 import shutil
 
 import pytest
 
-from calendar_svc.catalog import files, parsing
-from calendar_svc.catalog.files import read_file
+from calendar_svc.catalog import parsing
 from calendar_svc.catalog.loading import load_catalog
 from calendar_svc.catalog.model import Precision, Status
 from calendar_svc.catalog.parsing import from_plain
@@ -197,24 +195,6 @@ def test_dates_beyond_what_clients_can_follow_are_rejected(write_event, events_d
         line.startswith(f"{path}: start: ") and "outside the years 1000–9000" in line
         for line in problems_for(events_dir)
     )
-
-
-@pytest.mark.parametrize(
-    ("size", "seen"),
-    [(0, 0), (10, 10), (16_384, 16_384), (100_000, 100_000), (100_000, 50), (50, 100_000)],
-    ids=["empty", "small", "at the first read's size", "large", "grown since seen", "shrunk since seen"],
-)
-def test_a_data_file_is_read_whole_whatever_its_size_and_the_size_last_seen(tmp_path, size, seen):
-    path = tmp_path / "event.toml"
-    content = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
-    path.write_bytes(content)
-
-    assert read_file(str(path), seen) == content
-
-
-def test_event_paths_are_spelled_as_pathlib_spells_them():
-    for top in (".", "events", "/srv/events", "/", "../events"):
-        assert files.path_in(top, "2023/aif-2023.toml") == str(pathlib.Path(top) / "2023/aif-2023.toml")
 
 
 # A load with many files to parse shares them out to a pool of processes.
