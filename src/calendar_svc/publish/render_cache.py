@@ -8,7 +8,7 @@ and callers asking for other keys are never held up by it.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable
 from threading import Lock
 from typing import Generic, TypeVar
 
@@ -29,18 +29,12 @@ class RenderCache(Generic[V]):
         key: Hashable,
         make: Callable[[], V],
         keep: Callable[[V], bool] = lambda value: True,
-        meanwhile: Callable[[], V | None] | None = None,
     ) -> V:
-        """The value for ``key``, made by ``make()`` if missing; kept only if ``keep(value)``.
-
-        ``meanwhile``: while another caller is making the value, an earlier value to answer with
-        instead of waiting (None: wait)."""
+        """The value for ``key``, made by ``make()`` if missing; kept only if ``keep(value)``."""
         with self._lock:
             found = self._lookup(key)
             if found is not None:
                 return found
-            if key in self._rendering and meanwhile is not None and (earlier := meanwhile()) is not None:
-                return earlier
             rendering = self._rendering.setdefault(key, Lock())
         try:
             with rendering:
@@ -53,7 +47,7 @@ class RenderCache(Generic[V]):
                             self._values[key] = found
                             while len(self._values) > self.size:
                                 self._values.popitem(last=False)
-        finally:  # also when ``make`` fails: the next caller tries again rather than take ``meanwhile``
+        finally:  # also when ``make`` fails: the next caller tries again
             with self._lock:
                 self._rendering.pop(key, None)
         return found
@@ -81,26 +75,3 @@ class RenderCache(Generic[V]):
         if found is not None:
             self._values.move_to_end(key)
         return found
-
-
-class LazyMapping(Mapping):
-    """Values by key, each made from its source when first asked for and then kept."""
-
-    def __init__(self, sources: dict, make: Callable):
-        self._sources = sources
-        self._make = make
-        self._made: dict = {}
-
-    def __getitem__(self, key):
-        if key not in self._made:
-            self._made[key] = self._make(self._sources[key])
-        return self._made[key]
-
-    def __iter__(self):
-        return iter(self._sources)
-
-    def __len__(self) -> int:
-        return len(self._sources)
-
-    def made(self) -> list:
-        return list(self._made)

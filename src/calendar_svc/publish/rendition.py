@@ -10,7 +10,7 @@ are kept with it (``pages``), so they go when a new catalog version replaces it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator
 from functools import cached_property
 
 from ..catalog.languages import DEFAULT_LANGUAGE, Text, joined
@@ -31,7 +31,7 @@ from .documents import (
 )
 from .feeds import Archive, BudgetedFeed, EventFiles, FeedJoiner
 from .memo import Memo, Piece
-from .render_cache import LazyMapping, RenderCache
+from .render_cache import RenderCache
 from .resource import JSON_TYPE, Resource
 from .selection import Selection
 from .urls import Urls
@@ -50,13 +50,11 @@ class Rendition:
     feeds. ``this_year`` (the current year where the service runs) protects
     upcoming events from ever being moved. ``memo`` holds the pieces rendered
     for earlier catalog versions (a new one: nothing rendered yet);
-    ``earlier_pages``, the pages of the rendition this one replaces.
     """
 
     def __init__(
         self, catalog: Catalog, base_url: str, lang: str = DEFAULT_LANGUAGE, *, memo: Memo | None = None,
         feed_budget: int = DEFAULT_FEED_BUDGET, this_year: int | None = None,
-        earlier_pages: RenderCache[Resource] | None = None,
     ):  # fmt: skip
         self.catalog, self.base_url, self.lang = catalog, base_url, lang
         self.urls = Urls(base_url, lang)
@@ -64,7 +62,6 @@ class Rendition:
         self.pages: RenderCache[Resource] = RenderCache(PAGES_KEPT)
         # What pages work out from the catalog and share, such as the events of each month.
         self.page_values: RenderCache[object] = RenderCache(PAGE_VALUES_KEPT)
-        self._earlier_pages = earlier_pages
         self._filtered: RenderCache[Resource] = RenderCache(FILTERED_KEPT)
         site = catalog.site
         self._names = {c.slug: c.text("name", lang) for c in catalog.calendars}
@@ -78,11 +75,8 @@ class Rendition:
         self.event_files = EventFiles(self.feeds, FeedInfo(self._title, self._description), catalog.dated_events)
 
     def page(self, key: Hashable, make: Callable[[], Resource]) -> Resource:
-        """The page for ``key``, made by ``make()`` once. While a request makes a page again after a
-        reload, other requests for it are answered with the previous version's page, if it was
-        made, instead of waiting (a page of 10,000 events takes a tenth of a second)."""
-        earlier = self._earlier_pages
-        return self.pages.get(key, make, meanwhile=lambda: earlier.peek(key) if earlier is not None else None)
+        """The page for ``key``, made by ``make()`` once."""
+        return self.pages.get(key, make)
 
     # Feeds
 
@@ -190,11 +184,9 @@ class Rendition:
         return self._atom(None, self._title)
 
     @cached_property
-    def calendar_changes_feeds(self) -> Mapping[str, Resource]:
-        """Each calendar's Atom feed of changes, by slug, made when first asked for."""
-        return LazyMapping(
-            {c.slug: c for c in self.catalog.calendars}, lambda c: self._atom(c.slug, self._names[c.slug])
-        )
+    def calendar_changes_feeds(self) -> dict[str, Resource]:
+        """Each calendar's Atom feed of changes, by slug."""
+        return {c.slug: self._atom(c.slug, self._names[c.slug]) for c in self.catalog.calendars}
 
     def _atom(self, slug: str | None, name: Text) -> Resource:
         title = joined([Text(translate(self.lang, "Changes"), self.lang), name], " · ", self.lang)

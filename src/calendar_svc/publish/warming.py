@@ -23,29 +23,16 @@ def with_gzip_copies(resources: Iterable[Resource]) -> None:
 
 
 def made_like(new: Rendition, like: Rendition) -> Iterator[Resource]:
-    """``new``'s counterpart of each resource ``like`` has made (and still keeps)."""
+    """What a reload makes before it swaps ``new`` in for ``like``: the feeds subscribers poll, and
+    ``new``'s counterpart of each JSON document and filtered feed ``like`` has made. Archives and
+    single-event files, asked for rarely, are joined when asked for."""
     made = like.__dict__  # its cached properties made so far
     if "events_json" in made:
         yield new.events_json
-    yield from filtered_like(new, like)
-    if "_full" in made:
-        yield new.full_feed
-        yield from (
-            new.archives[year].resource for year, old in like.archives.items() if old.made and year in new.archives
-        )
-    if "_calendars" in made:
-        yield from new.calendar_feeds.values()
-        for slug, years in like.calendar_archives.items():
-            mine = new.calendar_archives.get(slug, {})
-            yield from (mine[year].resource for year, old in years.items() if old.made and year in mine)
-    if "changes_feed" in made:
-        yield new.changes_feed
-    if "calendar_changes_feeds" in made:
-        mine = new.calendar_changes_feeds
-        yield from (mine[slug] for slug in like.calendar_changes_feeds.made() if slug in mine)
     if "calendars_json" in made:
         yield new.calendars_json
-    yield from (new.event_files[id_] for id_ in like.event_files.made() if id_ in new.event_files)
+    yield from filtered_like(new, like)
+    yield from new.made()
 
 
 def filtered_like(new: Rendition, like: Rendition) -> Iterator[Resource]:

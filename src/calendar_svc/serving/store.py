@@ -4,10 +4,10 @@ A reload either swaps in a complete new catalog, already rendered for every
 base URL and language in use, or changes nothing but the list of problems:
 requests never see a half-loaded catalog and never wait for a reload's
 rendering. Each new rendition has made, before it is swapped in, everything
-the one it replaces had made (feeds, archives, JSON documents, filtered feeds,
-gzip copies; ``Rendition.warm``), so no request waits after the swap for what
-was ready before it. Pages are rendered again on first request; meanwhile other
-requests for a page get the previous version's (``Rendition.page``).
+the one it replaces had made of what is asked for often (the feeds
+subscribers poll, filtered feeds, JSON documents, gzip copies;
+``Rendition.warm``), so no request waits after the swap for what was ready
+before it. Pages are rendered again on first request.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from ..publish.render_cache import RenderCache
 from ..publish.rendition import Rendition
 
 RENDITIONS_KEPT = 12  # (public origin, language) pairs kept rendered at once: 4 origins in 3 languages
-# (catalog, base URL, language, the previous rendition for them or None) -> Rendition
-Render = Callable[[Catalog, str, str, Rendition | None], Rendition]
+# (catalog, base URL, language) -> Rendition
+Render = Callable[[Catalog, str, str], Rendition]
 
 log = logging.getLogger("calendar_svc.reload")
 
@@ -175,7 +175,7 @@ class CatalogStore:
         }
         fresh = []
         for (url, lang), previous in in_use.items():
-            rendition = self.render(catalog, url, lang, previous)
+            rendition = self.render(catalog, url, lang)
             if previous is not None:
                 rendition.warm(like=previous)
             fresh.append(((catalog.version, url, lang), rendition))
@@ -212,12 +212,8 @@ def rendering(
     """A ``Render`` sharing ``memo`` across catalog versions; ``this_year()``: the year where the service
     runs, asked at each render (feeds over budget archive past years only)."""
 
-    def render(catalog: Catalog, base_url: str, lang: str, previous: Rendition | None = None) -> Rendition:
-        earlier_pages = previous.pages if previous is not None else None
-        return Rendition(
-            catalog, base_url, lang, memo=memo, feed_budget=feed_budget, this_year=this_year(),
-            earlier_pages=earlier_pages,
-        )  # fmt: skip
+    def render(catalog: Catalog, base_url: str, lang: str) -> Rendition:
+        return Rendition(catalog, base_url, lang, memo=memo, feed_budget=feed_budget, this_year=this_year())
 
     return render
 
