@@ -108,9 +108,6 @@ class Urls:
     def _shared(self, rule: str, query: str = "") -> str:
         return self.origin + rule + (f"?{query}" if query else "")
 
-    def in_language(self, lang: str) -> Urls:
-        return Urls(self.origin, lang)
-
     def home(self, categories: Iterable[str] = (), countries: Iterable[str] = ()) -> str:
         return self._url(HOME, filter_query(categories, countries))
 

@@ -208,11 +208,6 @@ def month_range(events: Iterable[Event], today: dt.date) -> tuple[Month, Month]:
     return first, last
 
 
-def months_with_events(events: Iterable[Event], bounds: tuple[Month, Month]) -> tuple[Month, ...]:
-    """The months within `bounds` that some event's day falls in, in order (for "next month with events")."""
-    return tuple(events_by_month(events, bounds))
-
-
 def events_by_month(events: Iterable[Event], bounds: tuple[Month, Month]) -> dict[Month, tuple[Event, ...]]:
     """For each month within `bounds` that some event's day falls in (in order): those events, in their
     order. One pass over every occurrence, so that each month view looks at its own events only."""
