@@ -3,7 +3,7 @@
     python benchmarks/build.py [--events 10000]
 
 Generates the synthetic dataset (all three languages are built), then runs, in order:
-- a build from scratch (a new cache folder too, as on a first run), then `cp -r` of the site;
+- a build from scratch into a new folder, then `cp -r` of the site;
 - a rebuild after one event's title is edited and stamped, then `cp -r` again;
 - a rebuild with nothing changed;
 - a rebuild on the next day (the daily rebuild a static site needs).
@@ -34,10 +34,10 @@ BASE_URL = "https://calendar.example.org"
 DAY, NEXT_DAY = "2026-06-15", "2026-06-16"
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+def timed(command: list[str]) -> tuple[float, int, str]:
     """Run ``command``; its wall time in seconds, the peak RSS in MB of its largest process, its output."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = process.stdout.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
@@ -64,27 +64,26 @@ def main() -> None:
         # In a process of its own: the peak the kernel reports for a command starts from the memory of
         # the process that started it (Python starts commands with vfork), so this one must stay small.
         subprocess.run([sys.executable, str(HERE / "generate.py"), str(args.events), str(events)], check=True)
-        env = {**os.environ, "CALENDAR_SVC_CACHE_DIR": str(tmp / "cache")}
         build = [CLI, "build", "--events", str(events), "--base-url", BASE_URL, "--quiet", "--today", DAY, str(site)]
 
         def copy_time() -> float:
             shutil.rmtree(copy, ignore_errors=True)
-            seconds, _, _ = timed(["cp", "-r", str(site), str(copy)], env)
+            seconds, _, _ = timed(["cp", "-r", str(site), str(copy)])
             shutil.rmtree(copy)
             return seconds
 
         runs = []
-        seconds, peak, output = timed(build, env)
+        seconds, peak, output = timed(build)
         runs.append(("build from scratch", seconds, peak, output))
         copies = [copy_time()]
         retitle_one(events)
-        timed([CLI, "stamp", str(events)], env)
-        seconds, peak, output = timed(build, env)
+        timed([CLI, "stamp", str(events)])
+        seconds, peak, output = timed(build)
         runs.append(("rebuild after one edit", seconds, peak, output))
         copies.append(copy_time())
-        seconds, peak, output = timed(build, env)
+        seconds, peak, output = timed(build)
         runs.append(("rebuild, nothing changed", seconds, peak, output))
-        seconds, peak, output = timed([*build[:-2], NEXT_DAY, build[-1]], env)
+        seconds, peak, output = timed([*build[:-2], NEXT_DAY, build[-1]])
         runs.append(("rebuild on the next day", seconds, peak, output))
 
     files = re.search(r": (\d+) files \(([\d.]+) MB\)", runs[0][3])
