@@ -1,7 +1,7 @@
 """Fetching a site's pages through the app, and following the internal links they hold.
 
-Every URL is fetched through the app's own test client, so a page holds the
-bytes the live service sends; a URL the earlier export has is asked for with
+Every URL is fetched through the app's own WSGI app, as its test client
+would (the same environ), so a page holds the bytes the live service sends; a URL the earlier export has is asked for with
 the ETag recorded for it, and a 304 keeps the earlier file. The links of each HTML and CSS page are read
 with two regular expressions (the templates always write double-quoted
 attributes; a test holds this to an HTML parser on every bundled page), and
@@ -19,6 +19,8 @@ from functools import lru_cache, partial
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask
+from flask.testing import EnvironBuilder
+from werkzeug.test import run_wsgi_app
 
 from ..errors import ExportError
 from ..publish.urls import Urls
@@ -88,13 +90,16 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
 
 
 class Fetcher:
-    """Fetches a URL through the app's own test client, conditionally when ``earlier`` has it."""
+    """Fetches a URL through the app's own WSGI app, conditionally when ``earlier`` has it."""
 
     def __init__(self, app: Flask, base_url: str, earlier: EarlierFiles | None):
         self.app = app
         self.base_url = base_url
         self.earlier = earlier
-        self.client = app.test_client()
+        # Flask's own WSGI app, as the test client calls it but without its response wrapper, and
+        # without the middleware that keeps answers for repeat requests: each URL is asked for once,
+        # so what it keeps is never used (and a revalidation would make it render the whole answer).
+        self.wsgi = partial(type(app).wsgi_app, app)
         self.events_json = Urls().events_json()
 
     def __call__(self, url: str, linked_from: str) -> Page:
@@ -112,9 +117,10 @@ class Fetcher:
 
     def _get(self, url: str, linked_from: str, etag: str | None) -> Page:
         headers = {"If-None-Match": etag} if etag else {}
-        with self.client.get(url, base_url=self.base_url, headers=headers) as response:
-            content_type, sent = response.content_type or "", response.headers.get("ETag", "")
-            return Page(url, response.status_code, content_type, response.get_data(), linked_from, sent)
+        environ = EnvironBuilder(self.app, url, base_url=self.base_url, headers=headers).get_environ()
+        answer, status, sent = run_wsgi_app(self.wsgi, environ, buffered=True)  # buffered: closed already
+        code, body = int(status.split(" ", 1)[0]), b"".join(answer)
+        return Page(url, code, sent.get("Content-Type", ""), body, linked_from, sent.get("ETag", ""))
 
 
 def quick_target(link: str, origins: tuple[str, ...], prefix: str) -> tuple[str, str] | tuple[()] | None:
