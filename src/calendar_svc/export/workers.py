@@ -3,11 +3,11 @@
 ``export_part`` fetches one part's URLs through the app and writes their
 files under the staging folder; it takes and returns plain values (URL
 lists, strings, numbers, and dicts and lists of those), so a part can run in
-a worker of a ``ProcessPoolExecutor``. The pool forks from this process once
+a worker of a ``ProcessPoolExecutor``. The pools fork from this process once
 ``Job`` holds the app, so each worker starts with the app and its loaded
 catalog and never receives either. ``export_in_pools`` gives each language a
 pool of its own: no worker holds more than one language's rendered feeds and
-pages, and the pool's workers end with it.
+pages.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,24 +114,31 @@ def archive_urls(job: Job, lang: str) -> list[str]:
 def export_in_pools(
     seeds: list[str], recorded: dict[str, list[str]], workers: int, progress: Progress | None
 ) -> Iterator[dict]:
-    """``export_part`` over each language's seeds, cut into parts, in a pool of ``workers`` forked
-    processes per language; each part's result as it comes. The first part of each language adds
-    its archive feeds."""
+    """``export_part`` over each language's seeds, cut into parts, in a pool per language that share
+    ``workers`` forked processes; each part's result as it comes. The first part of each language adds
+    its archive feeds.
+
+    Every pool forks before any result comes back, so no worker starts with what this process
+    gathers from the others (100,000s of file names and ETags), and each language's rendition is
+    made once per worker of its pool: with two cores, once in all."""
     context = multiprocessing.get_context("fork")
+    per_language = -(-workers // len(LANGUAGES))
     done, known = 0, len(seeds)
-    for lang in LANGUAGES:
-        mine = [url for url in seeds if language_of(url) == lang]
-        count = min(len(mine), workers * PARTS_PER_WORKER) or 1
-        parts = [mine[i::count] for i in range(count)]
-        # The first part adds the archive feeds: it is given the record of the URLs that are no seeds.
-        beyond = {url: entry for url, entry in recorded.items() if language_of(url) == lang and url not in JOB.fetched}
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(export_part, parts[0], recorded_of(recorded, parts[0]) | beyond, lang)]
+    with ExitStack() as pools:
+        futures = []
+        for lang in LANGUAGES:
+            mine = [url for url in seeds if language_of(url) == lang]
+            count = min(len(mine), per_language * PARTS_PER_WORKER) or 1
+            parts = [mine[i::count] for i in range(count)]
+            # The first part adds the archive feeds: it is given the record of the URLs that are no seeds.
+            beyond = {u: entry for u, entry in recorded.items() if language_of(u) == lang and u not in JOB.fetched}
+            pool = pools.enter_context(ProcessPoolExecutor(per_language, mp_context=context))
+            futures += [pool.submit(export_part, parts[0], recorded_of(recorded, parts[0]) | beyond, lang)]
             futures += [pool.submit(export_part, part, recorded_of(recorded, part)) for part in parts[1:]]
-            for future in as_completed(futures):
-                result = future.result()
-                done += len(result["files"]) + len(result["failures"])
-                known += len(result["archive_feeds"])
-                if progress is not None:
-                    progress(done, known)
-                yield result
+        for future in as_completed(futures):
+            result = future.result()
+            done += len(result["files"]) + len(result["failures"])
+            known += len(result["archive_feeds"])
+            if progress is not None:
+                progress(done, known)
+            yield result
