@@ -234,9 +234,6 @@ class Rendition:
         return self
 
     def made(self) -> Iterator[Resource]:
-        """What a server makes before its workers fork, so that they share it: the feeds subscribers
-        poll all day. The JSON documents, pages and other languages are made where first asked for."""
+        """What a server makes before its workers fork, so that they share it: the full feed, which
+        every subscriber without a filter polls. Everything else is made where first asked for."""
         yield self.full_feed
-        yield from self.calendar_feeds.values()
-        yield self.changes_feed
-        yield from self.calendar_changes_feeds.values()

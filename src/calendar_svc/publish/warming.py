@@ -23,9 +23,9 @@ def with_gzip_copies(resources: Iterable[Resource]) -> None:
 
 
 def made_like(new: Rendition, like: Rendition) -> Iterator[Resource]:
-    """What a reload makes before it swaps ``new`` in for ``like``: the feeds subscribers poll, and
-    ``new``'s counterpart of each JSON document and filtered feed ``like`` has made. Archives and
-    single-event files, asked for rarely, are joined when asked for."""
+    """What a reload makes before it swaps ``new`` in for ``like``: ``new``'s counterpart of each feed
+    and document ``like`` has made, but archives and single-event files, which are asked for rarely
+    and joined when they are."""
     made = like.__dict__  # its cached properties made so far
     if "events_json" in made:
         yield new.events_json
@@ -33,6 +33,12 @@ def made_like(new: Rendition, like: Rendition) -> Iterator[Resource]:
         yield new.calendars_json
     yield from filtered_like(new, like)
     yield from new.made()
+    if "_calendars" in made:
+        yield from new.calendar_feeds.values()
+    if "changes_feed" in made:
+        yield new.changes_feed
+    if "calendar_changes_feeds" in made:
+        yield from new.calendar_changes_feeds.values()
 
 
 def filtered_like(new: Rendition, like: Rendition) -> Iterator[Resource]:
