@@ -118,6 +118,16 @@ class Event:
         return hash((self.id, self.path))
 
     @property
+    def known_start(self) -> str:
+        """The start as precisely as it is known, as written: "2023", "2023-06", "2023-06-08" or
+        "2023-06-08T10:00:00" (local, without its zone)."""
+        if self.precision is Precision.YEAR:
+            return f"{self.start.year:04d}"
+        if self.precision is Precision.MONTH:
+            return f"{self.start.year:04d}-{self.start.month:02d}"
+        return self.start.isoformat()
+
+    @property
     def is_dated(self) -> bool:
         """True when the day is known, so the event can go into a feed."""
         return self.precision in (Precision.DAY, Precision.TIME)

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import Problem
-from .model import Event, Precision, Revision, Site
+from .model import Event, Revision, Site
 
 FORMAT = 1
 # Values shown as "old → new" in a revision's summary; other fields are named ("text", "countries", …).
@@ -63,21 +63,12 @@ EMPTY = Record({})
 # What is published ----------------------------------------------------------------------
 
 
-def start_text(event: Event) -> str:
-    """The start as precisely as it is known: "2023", "2023-06", "2023-06-08" or "2023-06-08T10:00:00"."""
-    if event.precision is Precision.YEAR:
-        return f"{event.start.year:04d}"
-    if event.precision is Precision.MONTH:
-        return f"{event.start.year:04d}-{event.start.month:02d}"
-    return event.start.isoformat()
-
-
 # Each field of an Event that a subscriber or visitor sees, as the text the record holds under its name.
 FIELD_TEXTS: dict[str, Callable[[Event], str]] = {
     "title": lambda event: event.title,
     "category": lambda event: event.category,
     "status": lambda event: str(event.status),
-    "start": start_text,
+    "start": lambda event: event.known_start,
     "end": lambda event: event.end.isoformat() if event.end is not None else "",
     "timezone": lambda event: event.timezone or "",
     "rrule": lambda event: event.rrule,

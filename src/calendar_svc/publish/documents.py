@@ -8,16 +8,13 @@ from collections.abc import Iterable, Iterator
 
 from ..catalog.countries import country_name
 from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES
-from ..catalog.model import CalendarInfo, Catalog, Event, Precision
+from ..catalog.model import CalendarInfo, Catalog, Event
 from .urls import Urls, webcal
 
 
 def start_text(event: Event) -> str:
-    if event.precision is Precision.YEAR:
-        return f"{event.start.year:04d}"
-    if event.precision is Precision.MONTH:
-        return f"{event.start.year:04d}-{event.start.month:02d}"
-    return event.start_local.isoformat()
+    """The start as precisely as it is known; a time of day with its zone's offset."""
+    return event.start_local.isoformat() if event.is_timed else event.known_start
 
 
 def end_text(event: Event) -> str | None:
