@@ -39,8 +39,9 @@ def description(event: Event, labels: Labels) -> LocalText:
     """The event's own text, then who and the sources; in the language of its own text, if any."""
     own = event.text("description", labels.lang).value.strip()
     parts = [own] if own else []
-    if event.people:
-        parts.append(f"{labels.people}: " + "; ".join(event.people))
+    if event.persons:
+        names = [person.text("name", labels.lang).value for person in event.persons]
+        parts.append(f"{labels.people}: " + "; ".join(names))
     if event.sources:
         parts.append(f"{labels.sources}:\n" + "\n".join(event.sources))
     lang = event.text("description", labels.lang).lang if own else labels.lang

@@ -23,14 +23,26 @@ def code_blocks(path, lang):
 
 def test_every_event_example_in_the_events_readme_loads(tmp_path):
     blocks = code_blocks(ROOT / "events" / "README.md", "toml")
-    events = [b for b in blocks if "[site]" not in b]
+    events = [b for b in blocks if "[site]" not in b and "[[person]]" not in b]
     assert len(events) >= 4
     shutil.copy(BUNDLED_EVENTS / "calendars.toml", tmp_path)
+    shutil.copy(BUNDLED_EVENTS / "people.toml", tmp_path)
     for i, block in enumerate(events):
         (tmp_path / f"example-{i}.toml").write_text(block, encoding="utf-8")
     catalog = load_catalog(tmp_path)
     assert {e.precision for e in catalog.events} == {"day", "time", "month"}
     assert any(e.rrule for e in catalog.events)
+
+
+def test_the_register_example_in_the_events_readme_loads(tmp_path):
+    [register] = [b for b in code_blocks(ROOT / "events" / "README.md", "toml") if "[[person]]" in b]
+    shutil.copy(BUNDLED_EVENTS / "calendars.toml", tmp_path)
+    (tmp_path / "people.toml").write_text(register, encoding="utf-8")
+    (tmp_path / "one.toml").write_text(
+        'title = "x"\ncategory = "visits"\nstart = 2023-01-01\npeople = ["antonio-tajani"]\n'
+    )
+    [person] = load_catalog(tmp_path).people
+    assert (person.text("name", "kk").value, person.transliterated) == ("Антонио Таяни", ("ru",))
 
 
 def test_the_settings_example_in_the_events_readme_loads(tmp_path):
@@ -60,6 +72,13 @@ def test_the_json_examples_in_the_readme_match_what_the_api_sends(bundled_client
     assert actual_calendar["count"] == calendar_example["count"]
     full_example = next(e for e in examples if "calendars" in e)["all"]
     assert bundled_client.get("/api/calendars.json", base_url="http://127.0.0.1:8000").json["all"] == full_example
+    person_example = next(e for e in examples if "people" in e and "events" not in e)["people"][0]
+    people = bundled_client.get("/api/people.json", base_url="http://127.0.0.1:8000").json["people"]
+    actual_person = next(p for p in people if p["id"] == person_example["id"])
+    assert list(actual_person) == list(person_example)
+    for name in ("names", "page_url", "feed_url", "webcal_url"):
+        assert actual_person[name] == person_example[name], name
+    assert actual_event["texts"]["kk"]["people"] == event_example["texts"]["kk"]["people"]
 
 
 DOCS = ROOT / "docs"

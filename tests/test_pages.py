@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import json
 import re
+import tomllib
 from urllib.parse import parse_qs, urlsplit
 
 import html5lib
@@ -13,6 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from calendar_svc import create_app
+
+from .toml_text import toml_document
 
 PAGES = [
     "/",
@@ -459,12 +462,16 @@ def test_hostile_text_in_event_files_is_shown_as_text_never_markup(make_pages_ap
         timezone="Asia/Almaty",
         location="</script><script>alert(2)</script>",
         countries=["KZ"],
-        people=["<b onmouseover=alert(3)>Evil</b>"],
+        people=["evil"],
         description="'><svg onload=alert(4)> & </p></main><!--",
         sources=["https://example.org/?q=%22%3E%3Cscript%3E"],
     )
+    evil = "<b onmouseover=alert(3)>Evil</b>"
+    register = tomllib.loads((events_dir / "people.toml").read_text(encoding="utf-8"))
+    register["person"].append({"id": "evil", "name": evil, "kk": {"name": evil}, "ru": {"name": evil}})
+    (events_dir / "people.toml").write_text(toml_document(register), encoding="utf-8")
     client = make_pages_app(events_dir, today="2023-05-01").test_client()
-    for url in ("/events/hostile/", "/", "/calendar/2023/05/", "/?country=KZ"):
+    for url in ("/events/hostile/", "/", "/calendar/2023/05/", "/?country=KZ", "/people/evil/", "/kk/people/"):
         response = client.get(url)
         assert response.status_code == 200, url
         page = parse(response, "html5lib")
@@ -474,7 +481,8 @@ def test_hostile_text_in_event_files_is_shown_as_text_never_markup(make_pages_ap
         assert not [tag for tag in page.find_all(True) if any(name.startswith("on") for name in tag.attrs)], url
         for script in page.find_all("script"):
             assert script.get("src") == "/static/app.js" or script.get("type") == "application/ld+json", url
-        assert HOSTILE_TITLE in text(page.find("main")), url
+        shown = evil if url.endswith("/people/") else HOSTILE_TITLE
+        assert shown in text(page.find("main")), url
     page = parse(client.get("/events/hostile/"), "html5lib")
     assert text(page.find("h1")) == HOSTILE_TITLE
     assert page.find("title").string.startswith(HOSTILE_TITLE)

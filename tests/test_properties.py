@@ -91,6 +91,7 @@ def served(table: dict, crlf: bool = False) -> Iterator[tuple[Event, FlaskClient
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)
         (root / "calendars.toml").write_bytes((SMALL / "calendars.toml").read_bytes())
+        table = register_people(root, table)
         if crlf:  # an editor on Windows: CRLF line ends, and CRLF inside multi-line text
             table = {k: v.replace("\n", "\r\n") if k in ("description", "location") else v for k, v in table.items()}
         (root / "generated-event.toml").write_text(
@@ -99,6 +100,17 @@ def served(table: dict, crlf: bool = False) -> Iterator[tuple[Event, FlaskClient
         app = create_app(Config(events_dir=root, base_url=BASE))
         [event] = app.extensions["calendar_svc"].catalog.events
         yield event, app.test_client()
+
+
+def register_people(root: Path, table: dict) -> dict:
+    """Write a people.toml naming each of ``table``'s people (drawn as names) and list them by id."""
+    names = table.get("people", [])
+    if not names:
+        return table
+    register = {"person": [{"id": f"person-{i}", "name": name, "kk": {"name": name}, "ru": {"name": name}}
+                           for i, name in enumerate(names, 1)]}  # fmt: skip
+    (root / "people.toml").write_text(toml_document(register), encoding="utf-8")
+    return {**table, "people": [f"person-{i}" for i in range(1, len(names) + 1)]}
 
 
 def body_of(client: FlaskClient, url: str) -> bytes:
@@ -148,7 +160,8 @@ def assert_every_format_holds_the_text_whole(table: dict, event: Event, client: 
         event.description,
         event.location,
     )
-    assert document["people"] == list(event.people)
+    assert document["people"] == [person.name for person in event.persons]
+    assert document["person_ids"] == list(event.people)
 
     page = body_of(client, f"/events/{event.id}/").decode()
     assert str(markupsafe.escape(event.title)) in page

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from calendar_svc import create_app
 from calendar_svc.catalog.loading import CatalogLoader, load_catalog
-from calendar_svc.catalog.model import Event, Precision, Status
+from calendar_svc.catalog.model import Event, Person, Precision, Status
 from calendar_svc.catalog.revisions import PUBLISHED_FIELDS, event_fingerprint, read_record, record_bytes, stamp
 from calendar_svc.cli import main
 from calendar_svc.config import Config
@@ -253,7 +253,8 @@ FORUM = Event(
     end=dt.date(2025, 5, 30),
     location="Astana",
     countries=("KZ",),
-    people=("Speaker",),
+    people=("speaker",),
+    persons=(Person("speaker", "A Speaker", translations=(("kk", "name", "Спикер"), ("ru", "name", "Спикер"))),),
     description="A forum.",
     url="https://forum.example.org/",
     sources=("https://news.example.org/forum",),
@@ -277,7 +278,8 @@ OTHER_VALUES = {
     "timezone": "Asia/Almaty",
     "location": "Almaty",
     "countries": ("KZ", "DE"),
-    "people": ("Speaker", "Guest"),
+    "people": ("speaker", "guest"),
+    "persons": (Person("speaker", "A Speaker", translations=(("kk", "name", "Спикер"), ("ru", "name", "Спикерь"))),),
     "description": "A forum, postponed.",
     "url": "https://forum.example.org/2025",
     "sources": (),

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calendar_svc.catalog.languages import LANGUAGES, TRANSLATIONS, Text
-from calendar_svc.catalog.model import Event, Precision, Site, Status
+from calendar_svc.catalog.model import Event, Person, Precision, Site, Status
 from calendar_svc.i18n import translate
 from calendar_svc.ical.vevent import ENGLISH, EventRenderer, Labels
 
@@ -106,7 +106,7 @@ def events(draw) -> Event:
         category=draw(st.sampled_from(["visits", "forum"])),
         status=draw(st.sampled_from(Status)),
         location=draw(st.one_of(st.just(""), MULTI_LINE)),
-        people=tuple(draw(st.lists(ONE_LINE, max_size=3))),
+        **draw(people()),
         description=draw(st.one_of(st.just(""), MULTI_LINE)),
         url=draw(st.one_of(st.just(""), URLS)),
         sources=tuple(draw(st.lists(URLS, max_size=3))),
@@ -117,6 +117,19 @@ def events(draw) -> Event:
         **when,
         **draw(recurrences(when["start"])),
     )
+
+
+@st.composite
+def people(draw) -> dict:
+    """``people`` ids and their register entries, with names in any of the languages."""
+    persons = tuple(
+        Person(
+            f"person-{i}", draw(ONE_LINE),
+            translations=tuple((lang, "name", draw(ONE_LINE)) for lang in TRANSLATIONS if draw(st.booleans())),
+        )
+        for i in range(draw(st.integers(0, 3)))
+    )  # fmt: skip
+    return {"people": tuple(p.id for p in persons), "persons": persons}
 
 
 @settings(max_examples=200, deadline=None)

@@ -50,12 +50,13 @@ def create_app(config: Config | None = None, catalog: Catalog | None = None) -> 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
 
     from .serving import security
-    from .web import api, errors, feeds, languages, pages, template_filters
+    from .web import api, errors, feeds, languages, pages, people_pages, template_filters
 
     app.url_map.converters["slug"] = languages.SlugConverter  # before the rules that use it
     app.register_blueprint(feeds.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(people_pages.bp)
     errors.init_app(app)
     security.init_app(app)
     template_filters.init_app(app)

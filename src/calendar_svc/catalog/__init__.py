@@ -1,7 +1,7 @@
 """The data: event files in, one validated and immutable ``Catalog`` out.
 
-``files`` says which files count and reads them, ``event_file`` and
-``calendars_file`` validate them (with the value checks in ``fields``,
+``files`` says which files count and reads them, ``event_file``,
+``calendars_file`` and ``people_file`` (the register of people) validate them (with the value checks in ``fields``,
 ``countries`` and ``zones``, and the ``languages`` text may be written in),
 ``loading`` puts the catalog together (with ``parsing`` turning each file's bytes into its event), ``revisions`` applies and writes the
 revision record, ``model`` holds the result, and ``recurrence`` answers when a
@@ -9,6 +9,6 @@ series happens.
 """
 
 from .loading import load_catalog
-from .model import CalendarInfo, Catalog, Event, Precision, Site, Status
+from .model import CalendarInfo, Catalog, Event, Person, Precision, Site, Status
 
-__all__ = ["CalendarInfo", "Catalog", "Event", "Precision", "Site", "Status", "load_catalog"]
+__all__ = ["CalendarInfo", "Catalog", "Event", "Person", "Precision", "Site", "Status", "load_catalog"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Iterable
 
 from dateutil.rrule import rrulestr
 
@@ -44,6 +45,15 @@ def country_list(value: object) -> tuple[str, ...]:
         if not is_country_code(code):
             raise FieldError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
     return tuple(dict.fromkeys(codes))
+
+
+def person_ids(value: object) -> tuple[str, ...]:
+    """Ids in the people register (``people.toml``); the loader checks that each is registered."""
+    ids = text_list(value)
+    for person_id in ids:
+        if not SLUG.fullmatch(person_id):
+            raise FieldError(f"{person_id!r} is not a person's id (lowercase letters, digits and hyphens)")
+    return tuple(dict.fromkeys(ids))
 
 
 def timezone_name(value: object) -> str:
@@ -216,7 +226,7 @@ def check_fields(found: Findings, categories: frozenset[str]) -> None:
     found.check("timezone", timezone_name)
     found.check("location", text)
     found.check("countries", country_list)
-    found.check("people", text_list)
+    found.check("people", person_ids)
     found.check("description", text)
     found.check("url", web_url)
     found.check("sources", url_list)
@@ -266,6 +276,6 @@ def _list(value: object) -> list:
     return value
 
 
-def did_you_mean(name: str) -> str:
-    close = difflib.get_close_matches(name, EVENT_FIELDS, n=1)
+def did_you_mean(name: str, known: Iterable[str] = EVENT_FIELDS) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""

@@ -3,8 +3,8 @@ share), and how a load reads them.
 
 Every ``*.toml`` file counts, at any depth, except under a name starting with
 "." or "#" (hidden files, editor backups and lock files). ``calendars.toml``
-at the top holds the site settings and calendars; every other one is an
-event. ``revisions.json`` at the top is the revision record.
+at the top holds the site settings and calendars, and ``people.toml`` at the
+top the register of people; every other one is an event. ``revisions.json`` at the top is the revision record.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 SETTINGS_FILE = "calendars.toml"
+PEOPLE_FILE = "people.toml"
 REVISIONS_FILE = "revisions.json"
 IGNORED_PREFIXES = (".", "#")
 

@@ -11,14 +11,25 @@ the revision record) still run over the whole catalog every time.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import CatalogError, Problem
 from .calendars_file import parse_settings
-from .files import REVISIONS_FILE, SETTINGS_FILE, FolderReading, Listing, folder_listing
-from .model import Catalog, Event, Site
+from .event_file import did_you_mean
+from .files import PEOPLE_FILE, REVISIONS_FILE, SETTINGS_FILE, FolderReading, Listing, folder_listing
+from .model import Catalog, Event, Person, Site
 from .parsing import ParsedFile, ToParse, parse_files, parse_toml
-from .revisions import EMPTY, RecordError, all_revisions, apply_record, parse_record, record_problems
+from .people_file import parse_people
+from .revisions import (
+    EMPTY,
+    RecordError,
+    all_revisions,
+    apply_record,
+    event_fingerprint,
+    parse_record,
+    record_problems,
+)  # fmt: skip
 
 
 def load_catalog(directory: str | Path) -> Catalog:
@@ -37,6 +48,8 @@ class CatalogLoader:
         self._read: dict[str, tuple[tuple[int, int, int], bytes]] = {}
         # path -> (event as read, as published) by the last load: an unchanged event stays the same object
         self._published: dict[str, tuple[Event, Event]] = {}
+        # path -> (event as parsed, with its people looked up) by the last load, likewise
+        self._resolved: dict[str, tuple[Event, Event]] = {}
         self.parsed_last_time = 0  # event files parsed by the last load (the others were reused)
 
     def load(self, listing: Listing | None = None) -> Catalog:
@@ -54,6 +67,8 @@ class CatalogLoader:
         self._settings = settings_raw if site is not None else None
         categories = frozenset(c.slug for c in calendars) if site is not None else None
         events, fingerprints = self._read_events(reading, categories, problems)
+        people = read_people(reading, problems)
+        events = self._with_persons(events, people, fingerprints, problems)
         problems.extend(duplicate_problems(events, site))
         record = read_revisions(reading, problems)
         if problems or site is None:
@@ -64,8 +79,9 @@ class CatalogLoader:
         self._published = {e.path: (e, published) for e, published in zip(as_read, events, strict=True)}
         events.sort(key=lambda e: e.sort_key)
         return Catalog(
-            site=site, calendars=calendars, events=tuple(events), version=reading.version()[:16],
-            revisions=tuple(all_revisions(record)), unstamped=tuple(sorted(unstamped)),
+            site=site, calendars=calendars, events=tuple(events), people=people,
+            version=reading.version()[:16], revisions=tuple(all_revisions(record)),
+            unstamped=tuple(sorted(unstamped)), warnings=tuple(unnamed_people(reading, people, events)),
         )  # fmt: skip
 
     def _read_events(
@@ -76,7 +92,7 @@ class CatalogLoader:
         kept: dict[str, ParsedFile] = {}
         to_parse: list[ToParse] = []
         for name in reading.stats:
-            if name in (SETTINGS_FILE, REVISIONS_FILE):
+            if name in (SETTINGS_FILE, PEOPLE_FILE, REVISIONS_FILE):
                 continue
             path = reading.path(name)
             sha, raw = reading.read(name, path)
@@ -99,6 +115,49 @@ class CatalogLoader:
                 problems.extend(result)
         self._parsed = kept  # files that are gone are forgotten
         return events, fingerprints
+
+    def _with_persons(
+        self, events: list[Event], people: tuple[Person, ...], fingerprints: dict[Event, str],
+        problems: list[Problem],
+    ) -> list[Event]:  # fmt: skip
+        """Each event with its people's register entries; an id the register lacks is a problem."""
+        by_id = {person.id: person for person in people}
+        resolved, result = {}, []
+        for event in events:
+            persons = tuple(by_id[i] for i in event.people if i in by_id)
+            for unknown in (i for i in event.people if i not in by_id):
+                hint = did_you_mean(unknown, by_id)
+                problems.append(Problem(event.path, "people", f"{unknown!r} is not in {PEOPLE_FILE}{hint}"))
+            earlier = self._resolved.get(event.path)
+            if earlier is not None and earlier[0] is event and earlier[1].persons == persons:
+                found = earlier[1]
+            else:
+                found = replace(event, persons=persons) if persons else event
+            resolved[event.path] = (event, found)
+            # The names are published with the event: its fingerprint covers them.
+            fingerprints[found] = event_fingerprint(found) if persons else fingerprints[event]
+            result.append(found)
+        self._resolved = resolved
+        return result
+
+
+def read_people(reading: FolderReading, problems: list[Problem]) -> tuple[Person, ...]:
+    """The register of people (none when there is no people.toml); its problems go to ``problems``."""
+    if PEOPLE_FILE not in reading.stats:
+        return ()
+    path = reading.path(PEOPLE_FILE)
+    reading.read(PEOPLE_FILE)  # for the version
+    table, problem = parse_toml(path, reading.read_bytes(PEOPLE_FILE))
+    if problem:
+        problems.append(problem)
+    return parse_people(path, table, problems) if table is not None else ()
+
+
+def unnamed_people(reading: FolderReading, people: tuple[Person, ...], events: list[Event]) -> list[Problem]:
+    """A warning for each registered person no event names."""
+    named = {person_id for event in events for person_id in event.people}
+    path = reading.path(PEOPLE_FILE)
+    return [Problem(path, person.id, "no event names this person") for person in people if person.id not in named]
 
 
 def read_revisions(reading: FolderReading, problems: list[Problem]):

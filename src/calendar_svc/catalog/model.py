@@ -68,6 +68,22 @@ class CalendarInfo:
         return pick(getattr(self, field), self.translations, field, lang)
 
 
+@dataclass(frozen=True)
+class Person:
+    """One person in the register (``people.toml``): events name people by ``id``."""
+
+    id: str
+    name: str
+    role: str = ""
+    translations: Translations = ()  # name and role in Kazakh and Russian
+    sources: tuple[str, ...] = ()  # where the Kazakh and Russian spellings were seen
+    transliterated: tuple[str, ...] = ()  # languages whose spelling no source gives
+
+    def text(self, field: str, lang: str) -> Text:
+        """``name`` or ``role`` in ``lang``, else in English."""
+        return pick(getattr(self, field), self.translations, field, lang)
+
+
 @dataclass(frozen=True, slots=True)  # slots: 10,000s of events, without a dictionary each
 class Event:
     """One event as written in its file, validated.
@@ -89,7 +105,7 @@ class Event:
     timezone: str | None = None
     location: str = ""
     countries: tuple[str, ...] = ()
-    people: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()  # ids in the register, as written
     description: str = ""
     url: str = ""
     sources: tuple[str, ...] = ()
@@ -100,6 +116,8 @@ class Event:
     sequence: int | None = None
     updated: dt.datetime | None = None
     translations: Translations = ()  # title, location and description in Kazakh and Russian
+    # The register's entries for ``people``, in the same order (the loader looks them up).
+    persons: tuple[Person, ...] = ()
     # SHA-256 of the bytes of the file the event was read from (b"": not read from a file). Not
     # published and not compared; with the path, it stands for every field as read.
     source: bytes = field(default=b"", compare=False, repr=False)
@@ -107,6 +125,10 @@ class Event:
     def text(self, field: str, lang: str) -> Text:
         """``title``, ``location`` or ``description`` in ``lang``, else in English."""
         return pick(getattr(self, field), self.translations, field, lang)
+
+    def people_names(self, lang: str) -> list[Text]:
+        """The names of the event's people in ``lang`` (each in English where it has no translation)."""
+        return [person.text("name", lang) for person in self.persons]
 
     def as_published(self, sequence: int, updated: dt.datetime) -> Event:
         """This event with the sequence and last change it is published with."""
@@ -197,17 +219,22 @@ class Catalog:
     calendars: tuple[CalendarInfo, ...]
     events: tuple[Event, ...]  # sorted by Event.sort_key
     version: str  # a hash of every file's name and bytes
+    people: tuple[Person, ...] = ()  # the register, sorted by id
     # Every revision in the record (events/revisions.json), newest first.
     revisions: tuple[Revision, ...] = ()
     # Events whose content differs from the record, or that are missing from it or from the files.
     unstamped: tuple[Problem, ...] = ()
+    # What is allowed but probably a slip, such as a registered person no event names.
+    warnings: tuple[Problem, ...] = ()
 
     _by_id: dict[str, Event] = field(init=False, repr=False, compare=False)
     _by_slug: dict[str, CalendarInfo] = field(init=False, repr=False, compare=False)
+    _by_person: dict[str, Person] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {e.id: e for e in self.events})
         object.__setattr__(self, "_by_slug", {c.slug: c for c in self.calendars})
+        object.__setattr__(self, "_by_person", {p.id: p for p in self.people})
 
     def event(self, event_id: str) -> Event:
         try:
@@ -227,6 +254,19 @@ class Catalog:
 
     def has_calendar(self, slug: str) -> bool:
         return slug in self._by_slug
+
+    def person(self, person_id: str) -> Person | None:
+        """The registered person with this id, or None."""
+        return self._by_person.get(person_id)
+
+    @cached_property
+    def events_by_person(self) -> dict[str, tuple[Event, ...]]:
+        """Every registered person's events, in the catalog's order, by id (none: an empty tuple)."""
+        found: dict[str, list[Event]] = {p.id: [] for p in self.people}
+        for event in self.events:
+            for person_id in event.people:
+                found[person_id].append(event)
+        return {person_id: tuple(events) for person_id, events in found.items()}
 
     @cached_property
     def dated_events(self) -> tuple[Event, ...]:

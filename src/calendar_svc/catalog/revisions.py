@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import Problem
+from .languages import LANGUAGES
 from .model import Event, Revision, Site
 
 FORMAT = 1
@@ -81,10 +82,11 @@ FIELD_TEXTS: dict[str, Callable[[Event], str]] = {
     "sources": lambda event: "\n".join(event.sources),
     "uid": lambda event: event.uid,
 }
-# Every Event field the fingerprint covers: those above, the precision (within the start's text)
-# and the translations (each as "kk.title", "ru.description" …). tests/test_revisions.py holds
-# this to Event's fields: a new field must be added here or named there as not published.
-PUBLISHED_FIELDS = (*FIELD_TEXTS, "precision", "translations")
+# Every Event field the fingerprint covers: those above, the precision (within the start's text),
+# the translations (each as "kk.title", "ru.description" …) and the people's names from the register
+# (as "en.people", "kk.people" and "ru.people"). tests/test_revisions.py holds this to Event's fields:
+# a new field must be added here or named there as not published.
+PUBLISHED_FIELDS = (*FIELD_TEXTS, "precision", "translations", "persons")
 
 
 def published_fields(event: Event) -> dict[str, str]:
@@ -98,6 +100,8 @@ def published_fields(event: Event) -> dict[str, str]:
     # Text in Kazakh and Russian, as "kk.title": only fields that are written, so adding a
     # language is a change to the events that gain it and no other.
     fields.update({f"{language}.{name}": value for language, name, value in event.translations})
+    if event.persons:  # a changed spelling in the register changes every event that shows it
+        fields.update({f"{lang}.people": "\n".join(map(str, event.people_names(lang))) for lang in LANGUAGES})
     return fields
 
 

@@ -76,8 +76,8 @@ def event_description(event: Event, labels: Labels = ENGLISH) -> Text:
     """The DESCRIPTION: the event's text, then who and the sources; in the language of its text."""
     own = event.text("description", labels.lang)
     parts = [own.value.strip()] if own.value.strip() else []
-    if event.people:
-        parts.append(f"{labels.people}: " + "; ".join(event.people))
+    if event.persons:
+        parts.append(f"{labels.people}: " + "; ".join(map(str, event.people_names(labels.lang))))
     if event.sources:
         parts.append(f"{labels.sources}:\n" + "\n".join(event.sources))
     return Text("\n\n".join(parts), own.lang if own.value.strip() else labels.lang)

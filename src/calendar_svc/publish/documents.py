@@ -38,7 +38,8 @@ def event_dict(event: Event, catalog: Catalog, urls: Urls) -> dict:
         "exdates": [x.isoformat() for x in event.exdates],
         "countries": list(event.countries),
         "location": event.location or None,
-        "people": list(event.people),
+        "people": [person.name for person in event.persons],  # English names, as before the register
+        "person_ids": list(event.people),
         "description": event.description or None,
         "url": event.url or None,
         "sources": list(event.sources),
@@ -46,19 +47,42 @@ def event_dict(event: Event, catalog: Catalog, urls: Urls) -> dict:
         "updated": event.updated.isoformat() if event.updated else None,
         "ics_url": urls.event_file(event.id) if event.is_dated else None,
         "page_url": urls.event_page(event.id),
-        "texts": texts(event, ("title", "location", "description")),
+        "texts": texts(event, ("title", "location", "description"), event),
     }
 
 
-def texts(item: Event | CalendarInfo, fields: tuple[str, ...]) -> dict:
+def texts(item: Event | CalendarInfo, fields: tuple[str, ...], event: Event | None = None) -> dict:
     """Each field in every language: {"kk": {"title": {"value": …, "lang": "kk"}}}; ``lang`` says which
-    language the value is actually in ("en" where a translation is missing), so a fallback is visible."""
+    language the value is actually in ("en" where a translation is missing), so a fallback is visible.
+    An ``event``'s people are listed by name in each language: {"kk": {"people": ["…", …]}}."""
     english = {name: {"value": getattr(item, name), "lang": DEFAULT_LANGUAGE} for name in fields if getattr(item, name)}
     result = {language: dict(english) for language in LANGUAGES}
     for language, name, value in item.translations:
         if name in english:
             result[language][name] = {"value": value, "lang": language}
+    if event is not None:
+        for language in LANGUAGES:
+            result[language]["people"] = [name.value for name in event.people_names(language)]
     return result
+
+
+def people_document(catalog: Catalog, urls: Urls) -> dict:
+    """The register: each person's names and roles in every language, pages, feeds and events."""
+    people = []
+    for person in catalog.people:
+        feed = urls.person_feed(person.id)
+        people.append({
+            "id": person.id,
+            "names": {lang: person.text("name", lang).value for lang in LANGUAGES},
+            "roles": {lang: person.text("role", lang).value or None for lang in LANGUAGES},
+            "page_url": urls.person_page(person.id),
+            "feed_url": feed,
+            "webcal_url": webcal(feed),
+            "events": [event.id for event in catalog.events_by_person[person.id]],
+            "sources": list(person.sources),
+            "transliterated": list(person.transliterated),
+        })  # fmt: skip
+    return {"people": people}
 
 
 def events_document(events: tuple[Event, ...], catalog: Catalog, urls: Urls) -> dict:

@@ -28,10 +28,11 @@ SCOPES_KEPT = 24  # (kind, origin, language, settings) scopes: 4 origins in 3 la
 
 
 def content_key(event: Event) -> Hashable:
-    """What stands for all of an event's data: the SHA-256 of the file it was read from, with its path
-    and the revision it is published with; an event not read from a file stands for itself."""
+    """What stands for all of an event's data: the SHA-256 of the file it was read from, with its path,
+    its people's entries in the register and the revision it is published with; an event not read
+    from a file stands for itself."""
     if event.source:
-        return (event.path, event.source, event.sequence, event.updated)
+        return (event.path, event.source, event.persons, event.sequence, event.updated)
     return event
 
 

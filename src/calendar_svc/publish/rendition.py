@@ -28,6 +28,7 @@ from .documents import (
     events_json_joined,
     events_json_stream,
     json_bytes,
+    people_document,
 )
 from .feeds import Archive, BudgetedFeed, EventFiles, FeedJoiner
 from .memo import Memo, Piece
@@ -160,6 +161,12 @@ class Rendition:
             ("country", code), lambda: self._filtered_feed(selection, self.urls.country_feed(code))
         )
 
+    def person_feed(self, person_id: str) -> Resource:
+        """The events that name one registered person, at their own path: /people/<id>.ics."""
+        name, events = self.catalog.person(person_id).text("name", self.lang).value, self.catalog.events_by_person
+        make = lambda: self._feed_of([name], events[person_id], self.urls.person_feed(person_id))  # noqa: E731
+        return self._filtered.get(("person", person_id), make)
+
     @cached_property
     def country_counts(self) -> dict[str, int]:
         """Events each country's feed holds (``selection_count`` of that country), counted in one pass."""
@@ -168,13 +175,14 @@ class Rendition:
 
     def _filtered_feed(self, selection: Selection, url: str | None = None) -> Resource:
         labels = [self._names[c].value for c in sorted(selection.categories)] + sorted(selection.countries)
-        info = FeedInfo(
-            Text(f"{self._title.value} ({', '.join(labels)})", self._title.lang),
-            self._description,
-            url or self.urls.full_feed(selection.categories, selection.countries),
-        )
-        kept = [e for e in self.selected(selection) if e.id in self._full.kept]
-        return self.feeds.feed(info, kept, url.rsplit("/", 1)[-1] if url else "calendar.ics")
+        url = url or self.urls.full_feed(selection.categories, selection.countries)
+        return self._feed_of(labels, self.selected(selection), url)
+
+    def _feed_of(self, labels: list[str], events: tuple[Event, ...], url: str) -> Resource:
+        """A feed of those ``events`` still in the full feed, named after the calendar and ``labels``."""
+        info = FeedInfo(Text(f"{self._title.value} ({', '.join(labels)})", self._title.lang), self._description, url)
+        kept = [e for e in events if e.id in self._full.kept]
+        return self.feeds.feed(info, kept, url.rsplit("/", 1)[-1].split("?", 1)[0])
 
     # Atom feeds of changes
 
@@ -220,6 +228,11 @@ class Rendition:
     def _json_document(self, events: tuple[Event, ...]) -> Resource:
         body = events_json_joined(self._event_objects[e.id] for e in events)
         return Resource(body, JSON_TYPE, last_modified(self.catalog.site, events))
+
+    @cached_property
+    def people_json(self) -> Resource:
+        body = json_bytes(people_document(self.catalog, self.urls))
+        return Resource(body, JSON_TYPE, last_modified(self.catalog.site, self.catalog.events))
 
     @cached_property
     def calendars_json(self) -> Resource:

@@ -28,6 +28,9 @@ EVENT_PAGE = "/events/<event_id>/"
 CALENDAR_PAGE = "/calendars/<slug:slug>/"
 COUNTRY_PAGE = "/countries/<slug:code>/"
 COUNTRY_FEED = "/countries/<slug:code>.ics"
+PEOPLE_PAGE = "/people/"
+PERSON_PAGE = "/people/<slug:person_id>/"
+PERSON_FEED = "/people/<slug:person_id>.ics"
 SUBSCRIBE = "/subscribe/"
 ROBOTS = "/robots.txt"
 FULL_FEED = "/calendar.ics"
@@ -40,6 +43,7 @@ CHANGES_FEED = "/changes.atom"
 CALENDAR_CHANGES_FEED = "/calendars/<slug>.atom"
 EVENTS_JSON = "/api/events.json"
 CALENDARS_JSON = "/api/calendars.json"
+PEOPLE_JSON = "/api/people.json"
 HEALTH = "/healthz"
 STATIC = "/static"
 
@@ -128,6 +132,16 @@ class Urls:
     def country_feed(self, code: str) -> str:
         return self._url(COUNTRY_FEED, code=code.lower())
 
+    def people_page(self) -> str:
+        return self._url(PEOPLE_PAGE)
+
+    def person_page(self, person_id: str) -> str:
+        return self._url(PERSON_PAGE, person_id=person_id)
+
+    def person_feed(self, person_id: str) -> str:
+        """The events that name one person, with their VEVENTs as in the full feed."""
+        return self._url(PERSON_FEED, person_id=person_id)
+
     def subscribe(self) -> str:
         return self._url(SUBSCRIBE)
 
@@ -161,6 +175,9 @@ class Urls:
     def calendars_json(self) -> str:
         return self._shared(CALENDARS_JSON)
 
+    def people_json(self) -> str:
+        return self._shared(PEOPLE_JSON)
+
     def health(self) -> str:
         return self._shared(HEALTH)
 
@@ -182,7 +199,7 @@ def public_paths(
     static folder.
     """
     shared = Urls()
-    yield from (shared.robots(), shared.events_json(), shared.calendars_json())
+    yield from (shared.robots(), shared.events_json(), shared.calendars_json(), shared.people_json())
     yield from (shared.static(name) for name in static_files)
     for lang in LANGUAGES:
         urls = Urls(lang=lang)
@@ -192,6 +209,9 @@ def public_paths(
         yield from (urls.changes_feed(c.slug) for c in catalog.calendars)
         yield from (urls.country_page(code) for code in catalog.countries)
         yield from (urls.country_feed(code) for code in catalog.countries)
+        yield urls.people_page()
+        yield from (urls.person_page(person.id) for person in catalog.people)
+        yield from (urls.person_feed(person.id) for person in catalog.people)
         for slug, years in archives.get(lang, {}).items():
             yield from (urls.archive(year, slug) for year in sorted(years))
         yield from (urls.event_file(e.id) for e in catalog.dated_events)

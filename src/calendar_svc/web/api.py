@@ -26,6 +26,13 @@ def calendars():
     return resource_response(current.calendars_json)
 
 
+@bp.get(urls.PEOPLE_JSON)
+def people():
+    current = rendition()
+    selection_from_args(request.args, current.catalog, allowed=())
+    return resource_response(current.people_json)
+
+
 @bp.get(urls.HEALTH)
 def health():
     """200 while a catalog is served; "degraded" with every problem while newer data is bad."""

@@ -49,6 +49,15 @@ def country_feed(code: str):
     return resource_response(current.country_feed(code.upper()))
 
 
+@route(bp, urls.PERSON_FEED)
+def person_feed(person_id: str):
+    """The events that name one registered person (/people/viktor-orban.ics)."""
+    current = without_query()
+    if current.catalog.person(person_id) is None:
+        abort(404, f"no person {person_id!r} in the register")
+    return resource_response(current.person_feed(person_id))
+
+
 @route(bp, urls.CHANGES_FEED)
 def changes_feed():
     """The latest changes to the whole calendar, as Atom."""

@@ -1,11 +1,11 @@
-"""schema.org/Event data for event pages, serialised safely for a <script> element."""
+"""schema.org/Event and Person data for event and person pages, serialised safely for a <script> element."""
 
 from __future__ import annotations
 
 import json
 
 from ..catalog.languages import DEFAULT_LANGUAGE
-from ..catalog.model import Event, Precision, Site, Status
+from ..catalog.model import Event, Person, Precision, Site, Status
 from ..publish.documents import start_text
 
 EVENT_STATUS = {
@@ -43,6 +43,17 @@ def event_document(event: Event, site: Site, page_url: str, lang: str = DEFAULT_
     if event.url:
         document["sameAs"] = event.url
     document["organizer"] = {"@type": "Organization", "name": site.publisher_name}
+    return document
+
+
+def person_document(person: Person, page_url: str, lang: str = DEFAULT_LANGUAGE) -> dict:
+    """The person as schema.org/Person in ``lang``, with the English name as an alternate."""
+    document: dict = {"@context": "https://schema.org", "@type": "Person", "name": person.text("name", lang).value}
+    if lang != DEFAULT_LANGUAGE:
+        document["alternateName"] = person.name
+    if person.role:
+        document["jobTitle"] = person.text("role", lang).value
+    document["url"] = page_url
     return document
 
 

@@ -61,6 +61,11 @@ class EventRow:
         return self.event.text("description", self.lang)
 
     @property
+    def people(self) -> list[tuple[Text, str]]:
+        """(name in the row's language, id) of each of the event's people."""
+        return [(person.text("name", self.lang), person.id) for person in self.event.persons]
+
+    @property
     def calendar_name(self) -> Text:
         return self.calendar.text("name", self.lang)
 

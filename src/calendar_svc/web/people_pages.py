@@ -1,0 +1,72 @@
+"""The people register as pages: everyone named in the calendar, and one page per person.
+
+A person's page lists their upcoming and past events and offers their feed
+(/people/<id>.ics), whose events are the same VEVENTs as in the full feed.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+from werkzeug.exceptions import NotFound
+
+from ..catalog.countries import sort_key
+from ..catalog.languages import Text
+from ..catalog.model import last_modified
+from ..publish import urls as rules
+from ..publish.selection import selection_from_args
+from .calendar_links import GOOGLE_ADD_BY_URL, subscribe_links
+from .context import lang, rendition, today, urls
+from .json_ld import person_document, script_text
+from .languages import gettext, route
+from .page_data import Feed, listing
+from .pages import html_page, translated
+
+bp = Blueprint("people", __name__)
+
+
+@route(bp, rules.PEOPLE_PAGE)
+def index():
+    """Everyone in the register, in the alphabetical order of the page's language, with their events."""
+    catalog = rendition().catalog
+    selection_from_args(request.args, catalog, allowed=())
+
+    def build() -> dict:
+        language = lang()
+        people = [
+            (person.text("name", language), person.text("role", language) if person.role else None, person.id,
+             len(catalog.events_by_person[person.id]))
+            for person in catalog.people
+        ]  # fmt: skip
+        return dict(people=sorted(people, key=lambda row: sort_key(row[0].value, language)))
+
+    return html_page("pages/people.html", catalog.last_modified, build)
+
+
+@route(bp, rules.PERSON_PAGE)
+def person(person_id: str):
+    catalog = rendition().catalog
+    selection_from_args(request.args, catalog, allowed=())
+    found = catalog.person(person_id)
+    if found is None:
+        raise translated(NotFound, gettext("There is no person %(id)s in the calendar.", id=repr(person_id)))
+    events = catalog.events_by_person[person_id]
+
+    def build() -> dict:
+        language = lang()
+        name = found.text("name", language)
+        feed_name = f"{name.value} · {catalog.site.text('title', language).value}"
+        dated = sum(1 for event in events if event.is_dated)
+        about = Text(gettext("Every dated event that names %(name)s.", name=name.value), language)
+        page_url = urls().person_page(person_id)
+        return dict(
+            person=found,
+            name=name,
+            role=found.text("role", language) if found.role else None,
+            listing=listing(events, catalog, today(), len(events), len(events), language),
+            feed=Feed("person", name, about, dated, subscribe_links(urls().person_feed(person_id), feed_name)),
+            add_by_url=GOOGLE_ADD_BY_URL,
+            page_url=page_url,
+            json_ld=script_text(person_document(found, page_url, language)),
+        )
+
+    return html_page("pages/person.html", last_modified(catalog.site, events), build)
