@@ -130,7 +130,7 @@ def test_pages_work_under_a_strict_content_security_policy(pages_client, url):
 def test_home_lists_upcoming_first_then_past_then_undated(pages_client):
     page = parse(pages_client.get("/"))
     headings = [text(h) for h in page.find_all("h2")]
-    assert headings[:3] == ["Upcoming events", "Past events", "Date not yet announced"]
+    assert headings[:3] == ["Upcoming events", "Past events", "Exact day unknown"]
     upcoming = section(page, "Upcoming events")
     assert row_titles(upcoming) == [
         "Weekly meeting in Berlin across the DST change",
@@ -166,7 +166,7 @@ def test_home_rows_show_time_in_the_events_zone_status_countries_and_place(pages
 
 
 def test_undated_events_show_the_precision_that_is_known(pages_client):
-    undated = section(parse(pages_client.get("/")), "Date not yet announced")
+    undated = section(parse(pages_client.get("/")), "Exact day unknown")
     dates = [(text(t), t["datetime"]) for t in undated.select(".event-date time")]
     assert dates == [("December 2022", "2022-12"), ("2022", "2022")]
     assert "Tentative" in [text(b) for b in undated.select(".badge")]
@@ -386,7 +386,7 @@ def test_month_view_shows_each_occurrence_of_a_series_and_undated_events_of_the_
     assert days == ["2024-04-01", "2024-04-15"]
     december = parse(pages_client.get("/calendar/2022/12/"))
     assert december.find("a", rel="prev") is None
-    assert row_titles(section(december, "Also in December 2022, day not yet announced")) == [
+    assert row_titles(section(december, "Also in December 2022, exact day unknown")) == [
         "Visit in December, day unknown"
     ]
 
