@@ -189,8 +189,10 @@ def test_the_bundled_home_page_leads_with_the_latest_event(make_pages_app):
     from .conftest import BUNDLED_EVENTS
 
     page = parse(make_pages_app(BUNDLED_EVENTS, today="2026-11-27", base_url=None).test_client().get("/"))
-    # The Kurultai election of 23 August 2026 was scheduled; whether it was held is not confirmed.
-    assert row_titles(section(page, "Most recent events"))[0] == "Election to the Kurultai (scheduled)"
+    # EXPO 2027 is announced; the Kurultai election of 23 August 2026 was scheduled, and whether
+    # it was held is not confirmed.
+    assert row_titles(section(page, "Upcoming events"))[0].startswith("EXPO 2027 in Belgrade")
+    assert row_titles(section(page, "Past events"))[0] == "Election to the Kurultai (scheduled)"
     assert "Kazakhstan–EU Diplomatic Calendar" in text(page.find("h1"))
 
 
