@@ -53,14 +53,10 @@ def create_app(config: Config | None = None, catalog: Catalog | None = None) -> 
     from .web import api, errors, feeds, languages, pages, people_pages, template_filters
 
     app.url_map.converters["slug"] = languages.SlugConverter  # before the rules that use it
-    app.register_blueprint(feeds.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(people_pages.bp)
-    errors.init_app(app)
-    security.init_app(app)
-    template_filters.init_app(app)
-    languages.init_app(app)
+    for blueprint in (feeds.bp, api.bp, pages.bp, people_pages.bp):
+        app.register_blueprint(blueprint)
+    for module in (errors, security, template_filters, languages):
+        module.init_app(app)
     # Outermost: repeat GET/HEAD requests for feeds and JSON are answered without Flask.
     app.wsgi_app = ResponseCache(app.wsgi_app, store)
     return app

@@ -60,7 +60,6 @@ def validate(directory: Path | None) -> None:
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 @click.option(
     "--forget",
-    "forget",
     multiple=True,
     metavar="ID",
     help="Drop a published event whose file was removed from the record (repeatable).",

@@ -36,17 +36,13 @@ MAX_PROCESSES = 8
 def parse_file(path: str, raw: bytes, sha: bytes, categories: frozenset[str] | None) -> ParsedFile:
     """What the loader keeps for one event file: its bytes' digest, what they validate to, the fingerprint."""
     table, problem = parse_toml(path, raw)
-    result = [problem] if problem else parse_event_file(Path(path), table, categories, sha)
-    return sha, result, event_fingerprint(result) if isinstance(result, Event) else ""
-
-
-def parse_event_file(
-    path: Path, table: dict, categories: frozenset[str] | None, source: bytes = b""
-) -> Event | list[Problem]:
+    if problem:
+        return sha, [problem], ""
     # Without valid settings every category would look unknown; skip that one check.
     if categories is None:
         categories = frozenset([table.get("category")]) if isinstance(table.get("category"), str) else frozenset()
-    return parse_event(path.stem, str(path), table, categories, source)
+    result = parse_event(Path(path).stem, path, table, categories, sha)
+    return sha, result, event_fingerprint(result) if isinstance(result, Event) else ""
 
 
 def parse_toml(path: str, raw: bytes) -> tuple[dict | None, Problem | None]:

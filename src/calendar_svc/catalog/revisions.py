@@ -152,15 +152,6 @@ def summary(entry: RecordedEvent, fields: dict[str, str]) -> str:
 # Comparing a catalog with the record ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Published:
-    """The sequence and last-change time an event is published with, and whether that is stamped."""
-
-    sequence: int
-    changed: dt.datetime
-    stamped: bool
-
-
 def unstamped_time(record: Record, site: Site) -> dt.datetime:
     """The time an edit not yet stamped is published with: one second after the record's latest change.
 
@@ -171,19 +162,22 @@ def unstamped_time(record: Record, site: Site) -> dt.datetime:
     return (newest or site.revised_at) + dt.timedelta(seconds=1)
 
 
-def published(event: Event, record: Record, site: Site, fingerprint_of: Fingerprinter = event_fingerprint) -> Published:
-    """How ``event`` is published given the record (hand-written sequence and updated win when higher)."""
+def published(
+    event: Event, record: Record, site: Site, fingerprint_of: Fingerprinter = event_fingerprint
+) -> tuple[int, dt.datetime]:
+    """The sequence and last-change time ``event`` is published with, given the record (hand-written
+    sequence and updated win when higher)."""
     entry = record.entries.get(event.id)
     if entry is not None and entry.fingerprint == fingerprint_of(event):
-        sequence, changed, stamped = entry.sequence, entry.last_changed, True
+        sequence, changed = entry.sequence, entry.last_changed
     else:
         sequence = entry.sequence + 1 if entry is not None else 0
-        changed, stamped = unstamped_time(record, site), False
+        changed = unstamped_time(record, site)
     if event.sequence is not None:
         sequence = max(sequence, event.sequence)
     if event.updated is not None:
         changed = max(changed, event.updated.astimezone(dt.UTC))
-    return Published(sequence, changed, stamped)
+    return sequence, changed
 
 
 def apply_record(
@@ -202,12 +196,10 @@ def apply_record(
     for event in events:
         found = published(event, record, site, fingerprint_of)
         before = earlier.get(event.path)
-        if before is not None and before[0] is event:
-            same = before[1]
-            if (same.sequence, same.updated) == (found.sequence, found.changed):
-                result.append(same)
-                continue
-        result.append(event.as_published(found.sequence, found.changed))
+        if before is not None and before[0] is event and (before[1].sequence, before[1].updated) == found:
+            result.append(before[1])
+        else:
+            result.append(event.as_published(*found))
     return result
 
 
@@ -266,19 +258,20 @@ def stamp(events: list[Event], record: Record, now: dt.datetime, forget: frozens
             sequence = max(0, event.sequence or 0)
             first = "; ".join(f"{name} {fields[name]}" for name in ("start", "end", "location") if fields[name])
             revision = Revision(event.id, sequence, now, "new", first or "new")
-            entries[event.id] = RecordedEvent(
-                sequence, now, now, digest, field_hashes(fields), facts(fields), (revision,)
-            )
+            first_published, history = now, ()
             changes.append(Stamped(event.id, None, sequence, ()))
         elif entry.fingerprint != digest:
             sequence = max(entry.sequence + 1, event.sequence or 0)
             cancelled = fields["status"] == "cancelled" and entry.facts.get("status") != "cancelled"
-            revision = Revision(
-                event.id, sequence, now, "cancelled" if cancelled else "changed", summary(entry, fields)
-            )
-            entries[event.id] = RecordedEvent(sequence, entry.first_published, now, digest, field_hashes(fields), facts(fields),
-                                      (*entry.history, revision))  # fmt: skip
+            kind = "cancelled" if cancelled else "changed"
+            revision = Revision(event.id, sequence, now, kind, summary(entry, fields))
+            first_published, history = entry.first_published, entry.history
             changes.append(Stamped(event.id, entry.sequence, sequence, tuple(changed_fields(entry, fields))))
+        else:
+            continue
+        entries[event.id] = RecordedEvent(
+            sequence, first_published, now, digest, field_hashes(fields), facts(fields), (*history, revision)
+        )
     return Record(dict(sorted(entries.items()))), changes
 
 

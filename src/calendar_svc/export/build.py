@@ -2,15 +2,10 @@
 
 ``export_site`` loads the catalog, lists the URLs known without crawling
 (every feed, JSON document, event page, month view and asset), has them
-written (``workers``: in this process for a small site, else in pools of
-forked processes), follows the links they lead to (``crawl``), and puts the
-result in place (``files``). Each file holds exactly the bytes the live
-service sends for the same data, base URL and day. A rebuild asks for each
-URL with the ETag the earlier build recorded for it, and keeps the earlier
-file when the app answers 304: a page's ETag is the digest of what it is
-rendered from, so an unchanged page is not rendered again. Any URL that does
-not answer 200, or whose type a static host would get wrong, stops the build;
-nothing is ever written outside the output folder.
+written (``workers``), follows the links they lead to (``crawl``), and puts the
+result in place (``placing``). Each file holds exactly the bytes the live
+service sends for the same data, base URL and day. Any URL that does not
+answer 200, or whose type a static host would get wrong, stops the build.
 """
 
 from __future__ import annotations
@@ -58,25 +53,18 @@ def export_site(
     config: Config,
     outdir: str | Path,
     today: dt.date | None = None,
-    max_urls: int = MAX_URLS,
     progress: Progress | None = None,
 ) -> Export:
     """Write every public URL of the site for ``config`` under ``outdir``; return what was written.
 
-    ``today`` pins the date the pages are built for (default: today where the
-    service is, as the live pages count it). Raises
-    CatalogError for bad data and ExportError for pages that fail or files
-    that cannot be placed. ``outdir`` must be empty, missing, or an earlier
-    export, which is changed only once the whole build has succeeded. Pages
-    are written as they are made, so memory holds one page at a time; a file
-    whose bytes equal the earlier export's is left as it is (its time kept, so
-    static hosts' ETags stay valid), changed files are replaced whole, and
-    files of pages that are gone are removed. ``progress`` is told
-    after each file (or part) how many are done and how many URLs are known.
+    ``today`` pins the date the pages are built for (default: today where the service is, as the
+    live pages count it). ``outdir`` must be empty, missing, or an earlier export, which is changed
+    only once the whole build has succeeded (``files``, ``placing``). ``progress`` is told after each
+    file (or part) how many are done and how many URLs are known. Raises CatalogError for bad data
+    and ExportError for pages that fail or files that cannot be placed.
     """
     if config.base_url is None:
         raise ExportError(["a static export needs the public origin: set --base-url or CALENDAR_SVC_BASE_URL"])
-    # Default: the day the live service would show now (Config.today, else the clock in its zone).
     today = today or config.today_at(dt.datetime.now(dt.UTC))
     outdir = Path(outdir)
     check_replaceable(outdir)
@@ -84,7 +72,7 @@ def export_site(
     catalog = app.extensions["calendar_svc"].catalog
     # Room for every event's page and file in every language, and for the month views; a page
     # linking to an endless series still stops the build.
-    max_urls = max(max_urls, 8 * len(catalog.events) * len(LANGUAGES) + 10_000)
+    max_urls = max(MAX_URLS, 8 * len(catalog.events) * len(LANGUAGES) + 10_000)
     workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(catalog.events) >= PARALLEL_FROM_EVENTS else 1
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))  # same file system: rename works

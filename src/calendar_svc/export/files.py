@@ -11,6 +11,7 @@ ever written outside the output folder.
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import os
 import shutil
@@ -24,7 +25,6 @@ from ..errors import ExportError
 MANIFEST = ".calendar-svc-build.json"
 ETAGS = ".calendar-svc-etags.json"  # each file's ETag and the digest of its bytes
 BUILD_RECORDS = (MANIFEST, ETAGS)  # a build's own hidden files, beside the site's
-COMPARED_AT_ONCE = 1 << 20  # bytes of two files compared at a time
 # The type a static host must send for each file extension; deploy/nginx.conf maps the same.
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -249,15 +249,7 @@ def write_pieces(target: Path, pieces: Iterable[bytes]) -> tuple[int, str]:
 def same_files(earlier: str, written: Path) -> bool:
     """True when the earlier export has a file with exactly the bytes of the one just ``written``."""
     try:
-        if not os.path.isfile(earlier) or os.stat(earlier).st_size != written.stat().st_size:
-            return False
-        with open(earlier, "rb") as one, written.open("rb") as other:
-            while True:
-                piece = one.read(COMPARED_AT_ONCE)
-                if piece != other.read(COMPARED_AT_ONCE):
-                    return False
-                if not piece:
-                    return True
+        return filecmp.cmp(earlier, written, shallow=False)
     except OSError:
         return False
 

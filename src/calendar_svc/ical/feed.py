@@ -102,11 +102,6 @@ def timezone_bytes(tzid: str, first_year: int, last_year: int | None) -> bytes:
     return component_bytes(timezone_component(tzid, dt.date(first_year, 1, 1), last))
 
 
-def feed_bytes(
-    site: Site, feed: FeedInfo, events: Iterable[Event], blocks: Iterable[bytes], zones: bytes | None = None
-) -> bytes:
-    """A whole VCALENDAR from the events and their rendered VEVENT blocks (same order);
-    ``zones``: their ``timezone_blocks``, when the caller has them already."""
-    if zones is None:
-        zones = timezone_blocks(events)
-    return calendar_head(site, feed) + zones + b"".join(blocks) + END_CALENDAR
+def feed_bytes(site: Site, feed: FeedInfo, events: Iterable[Event], blocks: Iterable[bytes]) -> bytes:
+    """A whole VCALENDAR from the events and their rendered VEVENT blocks (same order)."""
+    return calendar_head(site, feed) + timezone_blocks(events) + b"".join(blocks) + END_CALENDAR

@@ -132,11 +132,9 @@ def _transition(zone: zoneinfo.ZoneInfo, instant: int) -> _Transition:
 
 @functools.cache
 def _stored_instants(tzid: str) -> tuple[tuple[int, ...], bool]:
-    """Transition instants stored in the zone's TZif file, and whether a
-    recurring DST rule (the POSIX TZ footer) applies after the last of them."""
-    data = _read_tzif(tzid)
-    if data[:4] != b"TZif":
-        raise ValueError(f"unknown time zone: {tzid!r}")
+    """Transition instants stored in the zone's TZif file, and whether a recurring DST rule (the POSIX
+    TZ footer) applies after the last of them; for a zone ``zone_named`` has read, so its file is valid."""
+    data = tzif_bytes(tzid)
     counts = struct.Struct(">6l")  # UT/local, std/wall, leap, transition, type, char counts
     ut, std, leap, times, types, chars = counts.unpack_from(data, 20)
     if data[4] == 0:  # version 1: 32-bit instants only, no footer
@@ -146,13 +144,6 @@ def _stored_instants(tzid: str) -> tuple[tuple[int, ...], bool]:
     instants = struct.unpack_from(f">{times}q", data, block + 44)
     footer = block + 44 + times * 9 + types * 6 + chars + leap * 12 + std + ut
     return instants, b"," in data[footer:]
-
-
-def _read_tzif(tzid: str) -> bytes:
-    try:
-        return tzif_bytes(tzid)
-    except (zoneinfo.ZoneInfoNotFoundError, ImportError, OSError) as error:
-        raise ValueError(f"unknown time zone: {tzid!r}") from error
 
 
 def _change_instants(

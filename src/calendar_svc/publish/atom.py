@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 
 from ..catalog.languages import DEFAULT_LANGUAGE, Text
 from ..catalog.model import Catalog, Event, Revision
+from ..catalog.revisions import utc_text
 from ..i18n import translate
 from .resource import Resource
 from .urls import Urls
@@ -88,10 +89,6 @@ def entry_id(domain: str, revision: Revision, lang: str = DEFAULT_LANGUAGE) -> s
     return f"tag:{domain},{revision.time:%Y-%m-%d}:{revision.event_id}/{revision.sequence}{suffix}"
 
 
-def utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def atom_bytes(catalog: Catalog, urls: Urls, changes: Iterable[Change], title: Text, slug: str | None = None) -> bytes:
     """The Atom document for ``changes`` (to one calendar if ``slug``) in ``urls.lang``.
 
@@ -121,7 +118,7 @@ def atom_bytes(catalog: Catalog, urls: Urls, changes: Iterable[Change], title: T
         feed, "subtitle", translate(lang, "What changed in %(site)s: new, moved and cancelled events.", site=site_title)
     )
     updated = max((c.revision.time for c in changes), default=site.revised_at)
-    add(feed, "updated", utc(updated))
+    add(feed, "updated", utc_text(updated))
     add(feed, "link", rel="self", type="application/atom+xml", href=urls.changes_feed(slug))
     add(feed, "link", rel="alternate", type="text/html", href=urls.changes_page())
     author = add(feed, "author")
@@ -132,7 +129,7 @@ def atom_bytes(catalog: Catalog, urls: Urls, changes: Iterable[Change], title: T
         entry = add(feed, "entry")
         add(entry, "id", entry_id(site.uid_domain, revision, lang))
         add(entry, "title", change.title(lang))
-        add(entry, "updated", utc(revision.time))
+        add(entry, "updated", utc_text(revision.time))
         add(entry, "link", rel="alternate", type="text/html", href=urls.event_page(event.id))
         if event.is_dated:
             add(entry, "link", rel="related", type="text/calendar", href=urls.event_file(event.id))

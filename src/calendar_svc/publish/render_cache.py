@@ -24,12 +24,7 @@ class RenderCache(Generic[V]):
         self._rendering: dict[Hashable, Lock] = {}
         self._lock = Lock()
 
-    def get(
-        self,
-        key: Hashable,
-        make: Callable[[], V],
-        keep: Callable[[V], bool] = lambda value: True,
-    ) -> V:
+    def get(self, key: Hashable, make: Callable[[], V], keep: Callable[[V], bool] = lambda value: True) -> V:
         """The value for ``key``, made by ``make()`` if missing; kept only if ``keep(value)``."""
         with self._lock:
             found = self._lookup(key)

@@ -30,10 +30,6 @@ class Resource:
 
     @cached_property
     def gzipped(self) -> bytes:
-        """The gzip copy, made once (a server makes its feeds' copies before it forks)."""
-        return gzip_bytes(self.body)
-
-
-def gzip_bytes(body: bytes) -> bytes:
-    """The same bytes for the same body: no time in the header, one compression level."""
-    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+        """The gzip copy, made once (a server makes its feeds' copies before it forks); the same bytes
+        for the same body: no time in the header, one compression level."""
+        return gzip.compress(self.body, compresslevel=GZIP_LEVEL, mtime=0)

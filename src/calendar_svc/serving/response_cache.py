@@ -30,13 +30,9 @@ from .store import CatalogStore
 
 MAX_ENTRIES = 2048  # (URL, host, encoding) variants kept; cleared when full
 CONDITIONAL_HEADERS = (
-    "HTTP_IF_NONE_MATCH",
-    "HTTP_IF_MODIFIED_SINCE",
-    "HTTP_IF_MATCH",
-    "HTTP_IF_UNMODIFIED_SINCE",
-    "HTTP_RANGE",
+    "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE", "HTTP_RANGE",
     "HTTP_IF_RANGE",
-)
+)  # fmt: skip
 NOT_IN_304 = frozenset({"content-disposition"})  # besides the entity headers werkzeug drops from a 304
 
 
@@ -81,14 +77,8 @@ class ResponseCache:
         version = self.store.catalog.version
         if version != self.version:
             self.entries, self.version = {}, version
-        key = (
-            path,
-            environ.get("wsgi.url_scheme"),
-            environ.get("HTTP_HOST"),
-            environ.get("HTTP_X_FORWARDED_PROTO"),
-            environ.get("HTTP_X_FORWARDED_HOST"),
-            environ.get("HTTP_ACCEPT_ENCODING"),
-        )
+        key = (path, environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("HTTP_X_FORWARDED_PROTO"),
+               environ.get("HTTP_X_FORWARDED_HOST"), environ.get("HTTP_ACCEPT_ENCODING"))  # fmt: skip
         entry = self.entries.get(key)
         if entry is None and if_none_match is not None:
             entry = self._learn(environ, key, version)

@@ -141,24 +141,13 @@ class CatalogStore:
                     self._snapshot = Snapshot(current.catalog, (), listing, read_at)
                     return ReloadResult(False, ())
                 self._swap(catalog, listing, read_at)
-                log.info(
-                    "reloaded event data from %s: %d events, version %s (was %s)",
-                    self.directory,
-                    len(catalog.events),
-                    catalog.version,
-                    current.catalog.version,
-                )
+                log.info("reloaded event data from %s: %d events, version %s (was %s)",
+                         self.directory, len(catalog.events), catalog.version, current.catalog.version)  # fmt: skip
                 log_unstamped(catalog)
                 return ReloadResult(True, ())
             if problems != current.problems:
-                count = len(problems)
-                log.error(
-                    "event data in %s has %d problem%s; still serving version %s",
-                    self.directory,
-                    count,
-                    "s" if count != 1 else "",
-                    current.catalog.version,
-                )
+                log.error("event data in %s has %d problem%s; still serving version %s", self.directory,
+                          len(problems), "s" if len(problems) != 1 else "", current.catalog.version)  # fmt: skip
                 for problem in problems:
                     log.error("%s", problem)
             if not self.directory.is_dir():  # no files, like an empty folder: read whatever comes next
@@ -191,14 +180,14 @@ class CatalogStore:
                 kept.pages.replace(())
                 kept.forget_archives()
 
-    def rendition(self, base_url: str, lang: str = DEFAULT_LANGUAGE, catalog: Catalog | None = None) -> Rendition:
-        """Rendered bytes for the catalog (the current one by default), base URL and language.
+    def rendition(self, base_url: str, lang: str = DEFAULT_LANGUAGE) -> Rendition:
+        """Rendered bytes for the current catalog, base URL and language.
 
         A missing rendition is rendered once per key, without holding up
         requests for other base URLs; one of a catalog a reload has just
         replaced is served to its request but not kept.
         """
-        catalog = catalog or self.catalog
+        catalog = self.catalog
         return self._renditions.get(
             (catalog.version, base_url, lang),
             lambda: self.render(catalog, base_url, lang),

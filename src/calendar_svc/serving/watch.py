@@ -105,6 +105,13 @@ class CatalogWatcher:
                             os.getpid(), self.store.directory, error)  # fmt: skip
         self._poll()
 
+    def _begin(self, method: str) -> None:
+        """Say how this watcher watches (``start`` waits for that), and catch up if asked to."""
+        self.method = method
+        self._started.set()
+        if self.catch_up:
+            self._reload_if_changed()
+
     def _notified(self) -> None:
         """Have the kernel report changes to data files; reload after each settled batch.
 
@@ -113,10 +120,7 @@ class CatalogWatcher:
         which folder the path names (one ``stat``); when that changes, it looks at the files
         (a missing folder is a problem, a returned one is loaded) and watches the folder there.
         """
-        self.method = "notify"
-        self._started.set()
-        if self.catch_up:
-            self._reload_if_changed()
+        self._begin("notify")
         folder = folder_identity(self.store.directory)
         while not self._stopped.is_set():
             if folder is None:
@@ -130,8 +134,9 @@ class CatalogWatcher:
 
     def _watch(self, folder: FolderIdentity) -> None:
         """Reload after each settled batch of changes in ``folder``, while the path names it."""
+        root = str(self.store.directory)
         changes = watchfiles.watch(
-            self.store.directory, watch_filter=self._is_data_change, debounce=1600, step=50,
+            root, watch_filter=lambda _, path: is_data_change(path, root), debounce=1600, step=50,
             stop_event=self._stopped, rust_timeout=round(FOLDER_LOOKS_EVERY * 1000), yield_on_timeout=True,
             force_polling=False, raise_interrupt=False,
         )  # fmt: skip
@@ -157,14 +162,8 @@ class CatalogWatcher:
         except Exception:  # keep watching: one bad reload must not end reloading for good
             log.exception("reloading %s failed", self.store.directory)
 
-    def _is_data_change(self, change: watchfiles.Change, path: str) -> bool:
-        return is_data_change(path, str(self.store.directory))
-
     def _poll(self) -> None:
-        self.method = "poll"
-        self._started.set()
-        if self.catch_up:
-            self._reload_if_changed()
+        self._begin("poll")
         pause = self.interval
         while not self._stopped.wait(pause):
             try:
@@ -176,12 +175,8 @@ class CatalogWatcher:
 
 
 def start_watching(app: Flask) -> CatalogWatcher | None:
-    """Start this process's watcher for ``app`` (once per process); None when reloading is off.
-
-    A process forked from data read ``CAUGHT_UP_WITHIN`` ago or longer (a worker
-    started long after the server) first catches up, before it answers any
-    request; otherwise its watcher does, while it answers.
-    """
+    """Start this process's watcher for ``app`` (once per process), catching up first if the data it was
+    forked with is old (see the module docstring); None when reloading is off."""
     store: CatalogStore = app.extensions["calendar_svc"]
     config = app.config["CALENDAR_SVC"]
     interval = config.reload_interval

@@ -12,11 +12,6 @@ from .languages import gettext
 from .pages import layout_context
 
 
-def error_body(status: int, title: str, message: str) -> dict:
-    """The one JSON error shape used everywhere."""
-    return {"error": {"status": status, "title": title, "message": message}}
-
-
 def status_title(status: int, english: str) -> str:
     """The status's name in the page's language ("Not Found", "Не найдено")."""
     titles = {
@@ -32,21 +27,15 @@ def render_error(error: HTTPException) -> Response:
     message = error.description or title
     kind = error_format(request.path)
     if kind == "json":
-        response = jsonify(error_body(status, title, message))
+        response = jsonify({"error": {"status": status, "title": title, "message": message}})
     elif kind == "text":
         response = Response(f"{status} {title}: {message}\n", mimetype="text/plain")
     else:
-        message_lang = getattr(
-            error, "lang", DEFAULT_LANGUAGE
-        )  # set where the message was written in the page's language
-        page = render_template(
-            "errors/error.html",
-            **layout_context(),
-            status=status,
-            title=status_title(status, title),
-            message=message,
-            message_lang=message_lang,
-        )
+        # ``lang`` is set where the message was written in the page's language
+        message_lang = getattr(error, "lang", DEFAULT_LANGUAGE)
+        title = status_title(status, title)
+        page = render_template("errors/error.html", **layout_context(), status=status, title=title, message=message,
+                               message_lang=message_lang)  # fmt: skip
         response = Response(page)
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"

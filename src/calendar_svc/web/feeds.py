@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request
 
-from ..errors import EventNotFound
 from ..publish import urls
 from ..publish.rendition import Rendition
 from ..publish.resource import Resource
@@ -33,9 +32,7 @@ def event_file(event_id: str):
     current = without_query()
     if event_id in current.event_files:
         return resource_response(current.event_files[event_id])
-    try:
-        current.catalog.event(event_id)
-    except EventNotFound:
+    if current.catalog.find(event_id) is None:
         abort(404, f"no event {event_id!r}")
     abort(404, f"event {event_id!r} has no known day yet, so it has no .ics file")
 

@@ -20,11 +20,6 @@ def month_name(value: dt.date | tuple[int, int], lang: str = "en") -> str:
     return month_text(year, month, lang)
 
 
-def day_name(value: dt.date, lang: str = "en") -> str:
-    """'8 June 2023', '8 июня 2023 г.', '2023 ж. 8 маусым'."""
-    return day_text(value, lang)
-
-
 def duration_text(value: dt.timedelta, lang: str = "en") -> str:
     """'12 hours', '1 day and 6 hours', '12 часов', as CLDR writes units and lists."""
     minutes = int(value.total_seconds()) // 60
@@ -66,7 +61,7 @@ def in_page_language(function):
 
 
 FILTERS = {
-    "day": in_page_language(day_name),
+    "day": in_page_language(day_text),
     "month_name": in_page_language(month_name),
     "duration": in_page_language(duration_text),
     "colour_dot": colour_dot,

@@ -84,8 +84,8 @@ def month_piece(year: int, month: int, lang: str = "en") -> Piece:
     return Piece(month_text(year, month, lang), f"{year:04d}-{month:02d}")
 
 
-def day_piece(day: dt.date, text: str | None = None, lang: str = "en") -> Piece:
-    return Piece(day_text(day, lang) if text is None else text, day.isoformat())
+def day_piece(day: dt.date, lang: str = "en") -> Piece:
+    return Piece(day_text(day, lang), day.isoformat())
 
 
 @lru_cache(maxsize=64)
@@ -98,7 +98,7 @@ def _range_patterns(lang: str, greatest: str) -> tuple[str, str]:
 def date_range(first: dt.date, last: dt.date, lang: str = "en") -> tuple[Piece, ...]:
     """'8–9 June 2023', '30 November – 2 December 2022', across years in full, as CLDR writes each."""
     if first == last:
-        return (day_piece(first, lang=lang),)
+        return (day_piece(first, lang),)
     greatest = "d" if (first.year, first.month) == (last.year, last.month) else "M" if first.year == last.year else "y"
     first_pattern, second_pattern = _range_patterns(lang, greatest)
     head = format_date(first, first_pattern, locale=locale(lang))
@@ -184,13 +184,13 @@ def _utc_pieces(start: dt.datetime, end: dt.datetime | None, lang: str) -> tuple
         start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC) if end is not None else None
     except OverflowError:
         return ()
-    pieces = [day_piece(start.date(), lang=lang), Piece(", "), Piece(clock(start, lang), instant_value(start))]
+    pieces = [day_piece(start.date(), lang), Piece(", "), Piece(clock(start, lang), instant_value(start))]
     if end is not None and end != start:
         if end.date() == start.date():
             pieces += [Piece("–"), Piece(clock(end, lang), instant_value(end))]
         else:
             pieces += [
-                Piece(" – "), day_piece(end.date(), lang=lang), Piece(", "), Piece(clock(end, lang), instant_value(end))
+                Piece(" – "), day_piece(end.date(), lang), Piece(", "), Piece(clock(end, lang), instant_value(end))
             ]  # fmt: skip
     pieces.append(Piece(" UTC"))
     return tuple(pieces)
