@@ -31,6 +31,7 @@ CONTENT_TYPES = {
     ".ics": "text/calendar; charset=utf-8",
     ".json": "application/json",
     ".atom": "application/atom+xml; charset=utf-8",
+    ".xml": "application/xml",
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",

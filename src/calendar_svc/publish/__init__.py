@@ -8,5 +8,5 @@ to yearly archives), writes the JSON API through ``documents`` and the Atom
 feeds of changes through ``atom``, and makes resources ahead of requests
 (``warming``). ``resource`` is a body with its type, ETag and gzip copy;
 ``selection`` validates filters; ``render_cache`` makes each value once per key
-and keeps the last few.
+and keeps the last few; ``sitemap`` lists every page in every language.
 """

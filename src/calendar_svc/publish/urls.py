@@ -33,6 +33,7 @@ PERSON_PAGE = "/people/<slug:person_id>/"
 PERSON_FEED = "/people/<slug:person_id>.ics"
 SUBSCRIBE = "/subscribe/"
 ROBOTS = "/robots.txt"
+SITEMAP = "/sitemap.xml"
 FULL_FEED = "/calendar.ics"
 CALENDAR_FEED = "/calendars/<slug>.ics"
 EVENT_FILE = "/events/<event_id>.ics"
@@ -184,6 +185,9 @@ class Urls:
     def robots(self) -> str:
         return self._shared(ROBOTS)
 
+    def sitemap(self) -> str:
+        return self._shared(SITEMAP)
+
     def static(self, filename: str) -> str:
         return f"{self.origin}{STATIC}/{quote(filename)}"
 
@@ -199,7 +203,7 @@ def public_paths(
     static folder.
     """
     shared = Urls()
-    yield from (shared.robots(), shared.events_json(), shared.calendars_json(), shared.people_json())
+    yield from (shared.robots(), shared.sitemap(), shared.events_json(), shared.calendars_json(), shared.people_json())
     yield from (shared.static(name) for name in static_files)
     for lang in LANGUAGES:
         urls = Urls(lang=lang)

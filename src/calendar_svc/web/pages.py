@@ -25,6 +25,7 @@ from ..publish import urls as rules
 from ..publish.atom import kind_name, latest_changes, summary_text
 from ..publish.resource import HTML_TYPE, Resource
 from ..publish.selection import Selection, selection_from_args
+from ..publish.sitemap import XML_TYPE, sitemap_bytes
 from ..publish.urls import is_public_origin
 from ..serving.conditional import PAGE_MAX_AGE, names_etag, resource_response, validated_response
 from .calendar_links import GOOGLE_ADD_BY_URL, OUTLOOK_WORK, google_add_url, outlook_add_url, subscribe_links
@@ -372,4 +373,16 @@ def changes():
 
 @bp.get(rules.ROBOTS)
 def robots():
-    return Response("User-agent: *\nAllow: /\n", mimetype="text/plain")
+    return Response(f"User-agent: *\nAllow: /\nSitemap: {urls().sitemap()}\n", mimetype="text/plain")
+
+
+@bp.get(rules.SITEMAP)
+def sitemap():
+    """Every page in every language, for search engines (see ``publish.sitemap``)."""
+    selection_from_args(request.args, rendition().catalog, allowed=())
+    current = rendition()
+    catalog = current.catalog
+    made = current.page(
+        "sitemap", lambda: Resource(sitemap_bytes(catalog, current.base_url), XML_TYPE, catalog.last_modified)
+    )
+    return resource_response(made)

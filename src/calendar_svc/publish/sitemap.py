@@ -1,0 +1,59 @@
+"""The sitemap (sitemaps.org): every page in every language, each with its twins in the others.
+
+Lists what search engines should index: the event list, every event's, calendar's, country's
+and person's page, the people, subscribe and changes pages. Month views are left out (they
+are reached by links, and their range moves with the day). Pure: the same catalog and origin
+give the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from xml.sax.saxutils import quoteattr
+
+from ..catalog.languages import LANGUAGES
+from ..catalog.model import Catalog
+from .urls import Urls
+
+XML_TYPE = "application/xml"
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+)
+
+
+def page_builders(catalog: Catalog) -> Iterator[tuple[Callable[[Urls], str], str | None]]:
+    """(a function from a language's ``Urls`` to the page's URL, the page's last change as a date)."""
+    yield Urls.home, None
+    yield Urls.subscribe, None
+    yield Urls.changes_page, None
+    yield Urls.people_page, None
+    for calendar in catalog.calendars:
+        yield (lambda urls, slug=calendar.slug: urls.calendar_page(slug)), None
+    for code in catalog.countries:
+        yield (lambda urls, code=code: urls.country_page(code)), None
+    for person in catalog.people:
+        yield (lambda urls, person_id=person.id: urls.person_page(person_id)), None
+    for event in catalog.events:
+        changed = event.last_modified(catalog.site).date().isoformat()
+        yield (lambda urls, event_id=event.id: urls.event_page(event_id)), changed
+
+
+def sitemap_bytes(catalog: Catalog, origin: str) -> bytes:
+    """The sitemap of the site at ``origin``: one <url> per page and language, with hreflang twins."""
+    every = [Urls(origin, lang) for lang in LANGUAGES]
+    parts = [HEAD]
+    for url_of, changed in page_builders(catalog):
+        twins = "".join(
+            f'    <xhtml:link rel="alternate" hreflang="{urls.lang}" href={quoteattr(url_of(urls))}/>\n'
+            for urls in every
+        )
+        for urls in every:
+            lastmod = f"    <lastmod>{changed}</lastmod>\n" if changed else ""
+            parts.append(f"  <url>\n    <loc>{escape_text(url_of(urls))}</loc>\n{lastmod}{twins}  </url>\n")
+    parts.append("</urlset>\n")
+    return "".join(parts).encode()
+
+
+def escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
