@@ -62,9 +62,16 @@ def test_every_feed_json_document_event_page_and_asset_is_exported(tmp_path):
         "calendar.ics",
         "api/events.json",
         "api/calendars.json",
+        "api/people.json",
         "robots.txt",
+        "sitemap.xml",
         "static/style.css",
+        "people/index.html",
+        "kk/people/index.html",
     } <= paths
+    for prefix in ("", "kk/", "ru/"):
+        assert {f"{prefix}people/{p.id}/index.html" for p in catalog.people} <= paths
+        assert {f"{prefix}people/{p.id}.ics" for p in catalog.people} <= paths
     assert {f"calendars/{c.slug}.ics" for c in catalog.calendars} <= paths
     assert {f"events/{e.id}.ics" for e in catalog.dated_events} <= paths
     assert {f"events/{e.id}/index.html" for e in catalog.events} <= paths
