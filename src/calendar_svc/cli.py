@@ -45,7 +45,8 @@ def validate(directory: Path | None) -> None:
     """Check every event file in DIRECTORY (default: $CALENDAR_SVC_EVENTS_DIR or ./events)."""
     directory = directory or Config.from_env().events_dir
     catalog = load_or_exit(directory)
-    for warning in catalog.warnings:
+    config = Config.from_env()
+    for warning in (*catalog.warnings, *catalog.overdue(config.today_at(dt.datetime.now(dt.UTC)))):
         click.echo(f"warning: {warning}", err=True)
     if catalog.unstamped:
         raise problems_exit(CatalogError(list(catalog.unstamped)), directory)

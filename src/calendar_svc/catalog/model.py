@@ -186,6 +186,21 @@ class Event:
         return end.date() if isinstance(end, dt.datetime) else end
 
     @property
+    def latest_day(self) -> dt.date:
+        """The last day the event can fall on: its last day, or the end of its month or year when
+        only that is known."""
+        if self.precision is Precision.YEAR:
+            return dt.date(self.start.year, 12, 31)
+        if self.precision is Precision.MONTH:
+            following = dt.date(self.start.year + self.start.month // 12, self.start.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return self.last_day
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """A tentative event whose date is wholly before ``today``: whether it happened is not recorded."""
+        return self.status is Status.TENTATIVE and not self.rrule and self.latest_day < today
+
+    @property
     def sort_key(self) -> tuple:
         """Chronological order; within a day, all-day and vaguer events first."""
         time = self.start.time() if isinstance(self.start, dt.datetime) else dt.time.min
@@ -267,6 +282,14 @@ class Catalog:
             for person_id in event.people:
                 found[person_id].append(event)
         return {person_id: tuple(events) for person_id, events in found.items()}
+
+    def overdue(self, today: dt.date) -> list[Problem]:
+        """A warning for each tentative event whose date has passed by ``today``."""
+        return [
+            Problem(e.path, "status", f"tentative, but its date ({e.known_start}) has passed: record the outcome")
+            for e in self.events
+            if e.is_overdue(today)
+        ]
 
     @cached_property
     def dated_events(self) -> tuple[Event, ...]:

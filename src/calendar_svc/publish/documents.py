@@ -169,9 +169,14 @@ def calendars_document(
     }
 
 
-def health_document(catalog: Catalog) -> dict:
-    """Status "ok", or "degraded" with the reason while published events are not stamped."""
+def health_document(catalog: Catalog, today: dt.date) -> dict:
+    """Status "ok", or "degraded" with the reason while published events are not stamped; ``warnings``
+    (which leave the status alone) name what editors should look at, such as tentative events whose
+    date has passed by ``today``."""
     document = {"status": "ok", "events": len(catalog.events), "version": catalog.version}
+    warnings = [str(problem) for problem in (*catalog.warnings, *catalog.overdue(today))]
+    if warnings:
+        document["warnings"] = warnings
     if catalog.unstamped:
         document["status"] = "degraded"
         document["reason"] = (

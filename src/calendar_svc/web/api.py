@@ -8,7 +8,7 @@ from ..publish import urls
 from ..publish.documents import health_document
 from ..publish.selection import selection_from_args
 from ..serving.conditional import resource_response
-from .context import rendition, store
+from .context import rendition, store, today
 
 bp = Blueprint("api", __name__)
 
@@ -37,7 +37,7 @@ def people():
 def health():
     """200 while a catalog is served; "degraded" with every problem while newer data is bad."""
     snapshot = store().snapshot
-    document = health_document(snapshot.catalog)
+    document = health_document(snapshot.catalog, today())
     if snapshot.problems:
         document["status"] = "degraded"
         document["problems"] = [str(problem) for problem in snapshot.problems]

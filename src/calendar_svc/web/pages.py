@@ -324,6 +324,7 @@ def event(event_id: str):
         occurrences = first_occurrences(found, OCCURRENCES_SHOWN + 1) if found.rrule else ()
         return dict(
             row=event_row(found, catalog, today(), lang=lang()),
+            overdue=found.is_overdue(today()),
             page_url=page_url,
             google=_link(google_add_url, found, page_url, lang()),
             outlook=_link(outlook_add_url, found, page_url, lang()),
