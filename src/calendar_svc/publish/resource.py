@@ -11,6 +11,7 @@ from functools import cached_property
 ICS_TYPE = "text/calendar; charset=utf-8"
 JSON_TYPE = "application/json"
 HTML_TYPE = "text/html; charset=utf-8"
+TEXT_TYPE = "text/plain; charset=utf-8"
 GZIP_LEVEL = 6  # of every gzip copy
 
 

@@ -32,6 +32,7 @@ PEOPLE_PAGE = "/people/"
 PERSON_PAGE = "/people/<slug:person_id>/"
 PERSON_FEED = "/people/<slug:person_id>.ics"
 SUBSCRIBE = "/subscribe/"
+AGENDA = "/agenda.txt"
 ROBOTS = "/robots.txt"
 SITEMAP = "/sitemap.xml"
 FULL_FEED = "/calendar.ics"
@@ -146,6 +147,10 @@ class Urls:
     def subscribe(self) -> str:
         return self._url(SUBSCRIBE)
 
+    def agenda(self) -> str:
+        """Upcoming and recent events as plain text, for terminals."""
+        return self._url(AGENDA)
+
     def full_feed(self, categories: Iterable[str] = (), countries: Iterable[str] = ()) -> str:
         return self._url(FULL_FEED, filter_query(categories, countries))
 
@@ -208,6 +213,7 @@ def public_paths(
     for lang in LANGUAGES:
         urls = Urls(lang=lang)
         yield from (urls.home(), urls.subscribe(), urls.full_feed(), urls.changes_page(), urls.changes_feed())
+        yield urls.agenda()
         yield from (urls.calendar_feed(c.slug) for c in catalog.calendars)
         yield from (urls.calendar_page(c.slug) for c in catalog.calendars)
         yield from (urls.changes_feed(c.slug) for c in catalog.calendars)

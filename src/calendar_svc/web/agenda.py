@@ -1,0 +1,86 @@
+"""The agenda as plain text, for terminals: ``curl …/kk/agenda.txt``.
+
+Upcoming events first (soonest first, then those known only by month or year),
+then the ten most recent past ones, each as its date (and time with zone) in
+the language, its title wrapped to the line width, its status when it is not
+confirmed, and its URL; a footer gives the feed to subscribe to. Lines stay
+within ``WIDTH`` characters, except a URL longer than that, which is never cut.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+
+from flask import Blueprint, request
+
+from ..catalog.model import Catalog, Event, Status
+from ..publish import urls as rules
+from ..publish.resource import TEXT_TYPE, Resource
+from ..publish.selection import selection_from_args
+from ..publish.urls import Urls, webcal
+from ..serving.conditional import PAGE_MAX_AGE, resource_response
+from .context import config, lang, rendition, today
+from .languages import gettext, route
+from .page_data import EventRow, day_start, listing
+
+bp = Blueprint("agenda", __name__)
+
+WIDTH = 100
+INDENT = "  "
+PAST_SHOWN = 10
+
+
+@route(bp, rules.AGENDA)
+def agenda():
+    current = rendition()
+    selection_from_args(request.args, current.catalog, allowed=())
+    day, language = today(), lang()
+    modified = max(current.catalog.last_modified, day_start(day, config().zone))
+
+    def make() -> Resource:
+        text = agenda_text(current.catalog, day, language, current.urls)
+        return Resource(text.encode(), TEXT_TYPE, modified)
+
+    return resource_response(current.page((day, request.path), make), max_age=PAGE_MAX_AGE)
+
+
+def agenda_text(catalog: Catalog, day: dt.date, language: str, urls: Urls) -> str:
+    """The whole agenda in ``language`` as of ``day``."""
+    shown = listing(catalog.events, catalog, day, len(catalog.events), PAST_SHOWN, language)
+    upcoming = [row for group in shown.upcoming for row in group.rows]
+    upcoming += [row for row in shown.undated if row.event.latest_day >= day]
+    past = [row for group in shown.past for row in group.rows]
+    title = catalog.site.text("title", language).value
+    lines = [*wrapped(title, ""), "=" * min(len(title), WIDTH), ""]
+    lines += [gettext("Upcoming events").upper(), ""]
+    if upcoming:
+        for row in upcoming:
+            lines += entry(row, urls)
+    else:
+        lines += [gettext("No upcoming events."), ""]
+    if past:
+        lines += [gettext("Most recent events").upper(), ""]
+        for row in past:
+            lines += entry(row, urls)
+    lines += [gettext("Subscribe to all events:"), INDENT + urls.full_feed(), INDENT + webcal(urls.full_feed())]
+    lines += [gettext("All events:"), INDENT + urls.home()]
+    return "\n".join(lines) + "\n"
+
+
+def entry(row: EventRow, urls: Urls) -> list[str]:
+    """One event: its date and time, its title with its status, its URL, and a blank line."""
+    title = row.title.value + status_suffix(row.event)
+    return [*wrapped(row.when.text, ""), *wrapped(title, INDENT), INDENT + urls.event_page(row.event.id), ""]
+
+
+def status_suffix(event: Event) -> str:
+    if event.status is Status.TENTATIVE:
+        return f" [{gettext('Tentative')}]"
+    if event.status is Status.CANCELLED:
+        return f" [{gettext('Cancelled')}]"
+    return ""
+
+
+def wrapped(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + INDENT, break_on_hyphens=False)
