@@ -7,8 +7,10 @@ Screenshots go to screenshots/ (git-ignored).
 
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
+import threading
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -319,7 +321,8 @@ def test_screenshots_of_home_event_and_month(server, open_page, width, lang):
 AXE_PAGES = [
     "/", "/?category=visits", "/calendar/2023/03/", "/events/aif-2023/", "/events/odihr-preliminary-findings-2023/",
     "/events/tileuberdi-london-2022-12/", "/events/aif-2024/", "/subscribe/", "/changes/", "/events/no-such-event/",
-    "/people/", "/people/kassym-jomart-tokayev/", "/people/no-such-person/",
+    "/people/", "/people/kassym-jomart-tokayev/", "/people/no-such-person/", "/embed/",
+    "/embed/people/antonio-tajani/",
 ]  # fmt: skip
 
 
@@ -340,3 +343,44 @@ def test_every_kind_of_page_passes_axe_wcag_a_and_aa_in_each_language(server, op
         if violations:
             found[prefix + path] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
     assert found == {}
+
+
+@pytest.fixture
+def newsroom(server):
+    """Another site (http://localhost:<its port>/, another origin than the service's 127.0.0.1) whose
+    page frames our Kazakh list of one person's events and our home page."""
+    body = (
+        "<!doctype html><title>Newsroom</title>"
+        f'<iframe id="list" src="{server}/kk/embed/people/antonio-tajani/" title="list"></iframe>'
+        f'<iframe id="home" src="{server}/" title="home"></iframe>'
+    ).encode()
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        yield f"http://localhost:{site.server_address[1]}/"
+    finally:
+        site.shutdown()
+        site.server_close()
+
+
+def test_another_site_shows_an_embedded_list_in_an_iframe_but_not_the_home_page(newsroom, open_page):
+    page = open_page()
+    page.goto(newsroom)
+    page.wait_for_load_state("load")
+    embedded = page.frame_locator("#list")
+    assert embedded.locator("h1").inner_text(timeout=10_000) == "Антонио Таяни"
+    assert embedded.locator("li a").count() >= 3
+    [home] = [frame for frame in page.frames if frame.parent_frame and "/embed/" not in frame.url]
+    assert home.evaluate("document.querySelector('.site-header') === null")  # refused: nothing of ours shows
+    assert any("frame-ancestors" in error for error in page.errors)

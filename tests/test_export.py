@@ -68,6 +68,9 @@ def test_every_feed_json_document_event_page_and_asset_is_exported(tmp_path):
         "agenda.txt",
         "kk/agenda.txt",
         "ru/agenda.txt",
+        "embed/index.html",
+        "kk/embed/index.html",
+        "static/embed.css",
         "static/style.css",
         "people/index.html",
         "kk/people/index.html",
@@ -75,6 +78,8 @@ def test_every_feed_json_document_event_page_and_asset_is_exported(tmp_path):
     for prefix in ("", "kk/", "ru/"):
         assert {f"{prefix}people/{p.id}/index.html" for p in catalog.people} <= paths
         assert {f"{prefix}people/{p.id}.ics" for p in catalog.people} <= paths
+        assert {f"{prefix}embed/people/{p.id}/index.html" for p in catalog.people} <= paths
+        assert {f"{prefix}embed/calendars/{c.slug}/index.html" for c in catalog.calendars} <= paths
     assert {f"calendars/{c.slug}.ics" for c in catalog.calendars} <= paths
     assert {f"events/{e.id}.ics" for e in catalog.dated_events} <= paths
     assert {f"events/{e.id}/index.html" for e in catalog.events} <= paths

@@ -11,7 +11,7 @@ import pytest
 from calendar_svc import create_app
 from calendar_svc.config import Config
 from calendar_svc.export import export_site
-from calendar_svc.serving.security import SECURITY_HEADERS
+from calendar_svc.serving.security import SECURITY_HEADERS, embed_headers
 
 from .conftest import BUNDLED_EVENTS, SMALL
 from .servers import Nginx, fetch
@@ -93,6 +93,14 @@ def test_nginx_sends_the_security_headers_on_every_response(nginx, url):
     for name, value in SECURITY_HEADERS.items():
         assert reply.headers.get(name.lower()) == value, (url, name)
     assert "nginx/" not in reply.headers.get("server", "")
+
+
+@pytest.mark.parametrize("url", ["/embed/", "/kk/embed/calendars/forum/", "/embed/no-such-list/"])
+def test_nginx_lets_other_sites_frame_the_embeddable_lists_as_the_live_service_does(nginx, url):
+    reply = fetch(nginx.port, url)
+    for name, value in embed_headers("*").items():
+        assert reply.headers.get(name.lower()) == value, (url, name)
+    assert "x-frame-options" not in reply.headers
 
 
 def test_nginx_compresses_feeds_and_answers_304_for_its_etag(nginx):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,6 +19,11 @@ from .catalog.zones import zone, zone_names
 DEFAULT_EVENTS_DIR = "events"
 DEFAULT_FEED_BUDGET = 1_000_000  # bytes; Google Calendar stops reading a feed at about 1 MB
 DEFAULT_TIMEZONE = "Asia/Almaty"
+# One CSP source expression: '*', 'self' or 'none', a scheme ("https:"), or a host with optional
+# scheme, wildcard and port. Nothing that could end the directive (';' or ',').
+FRAME_SOURCE = re.compile(
+    r"'self'|'none'|\*|[a-z][a-z0-9+.-]*:|([a-z][a-z0-9+.-]*://)?(\*\.)?[A-Za-z0-9.-]+(:(\d+|\*))?"
+)
 
 
 @dataclass(frozen=True)
@@ -37,12 +43,19 @@ class Config:
     today: dt.date | None = None
     # The zone whose calendar day is "today" for pages and the feed budget.
     timezone: str = DEFAULT_TIMEZONE
+    # Who may frame the embeddable lists (/embed/…): CSP frame-ancestors sources; every other page: nobody.
+    frame_ancestors: str = "*"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "events_dir", Path(self.events_dir))
         object.__setattr__(self, "base_url", normalise_base_url(self.base_url))
         if self.watch not in ("auto", "poll"):
             raise ValueError(f"CALENDAR_SVC_WATCH must be auto or poll, not {self.watch!r}")
+        if not all(FRAME_SOURCE.fullmatch(source) for source in self.frame_ancestors.split(" ")):
+            raise ValueError(
+                "CALENDAR_SVC_FRAME_ANCESTORS must be CSP sources separated by spaces, such as "
+                f"'https://example.org https://*.example.net' or '*', not {self.frame_ancestors!r}"
+            )
         if self.timezone not in zone_names():
             raise ValueError(f"CALENDAR_SVC_TIMEZONE must be a time zone like Asia/Almaty, not {self.timezone!r}")
 
@@ -66,6 +79,7 @@ class Config:
             watch=(env.get("CALENDAR_SVC_WATCH") or "auto").strip().lower(),
             today=iso_date(env.get("CALENDAR_SVC_TODAY") or None),
             timezone=(env.get("CALENDAR_SVC_TIMEZONE") or DEFAULT_TIMEZONE).strip(),
+            frame_ancestors=" ".join((env.get("CALENDAR_SVC_FRAME_ANCESTORS") or "*").split()),
         )
         overrides = {k: v for k, v in overrides.items() if v is not None}
         return replace(config, **overrides)

@@ -33,6 +33,11 @@ PERSON_PAGE = "/people/<slug:person_id>/"
 PERSON_FEED = "/people/<slug:person_id>.ics"
 SUBSCRIBE = "/subscribe/"
 AGENDA = "/agenda.txt"
+# Compact lists other sites may show in an <iframe>: the only pages that may be framed.
+EMBED = "/embed/"
+EMBED_CALENDAR = "/embed/calendars/<slug:slug>/"
+EMBED_COUNTRY = "/embed/countries/<slug:code>/"
+EMBED_PERSON = "/embed/people/<slug:person_id>/"
 ROBOTS = "/robots.txt"
 SITEMAP = "/sitemap.xml"
 FULL_FEED = "/calendar.ics"
@@ -147,6 +152,16 @@ class Urls:
     def subscribe(self) -> str:
         return self._url(SUBSCRIBE)
 
+    def embed(self, calendar: str | None = None, country: str | None = None, person: str | None = None) -> str:
+        """The embeddable list of every event, or of one calendar's, country's or person's."""
+        if calendar:
+            return self._url(EMBED_CALENDAR, slug=calendar)
+        if country:
+            return self._url(EMBED_COUNTRY, code=country.lower())
+        if person:
+            return self._url(EMBED_PERSON, person_id=person)
+        return self._url(EMBED)
+
     def agenda(self) -> str:
         """Upcoming and recent events as plain text, for terminals."""
         return self._url(AGENDA)
@@ -214,6 +229,10 @@ def public_paths(
         urls = Urls(lang=lang)
         yield from (urls.home(), urls.subscribe(), urls.full_feed(), urls.changes_page(), urls.changes_feed())
         yield urls.agenda()
+        yield urls.embed()
+        yield from (urls.embed(calendar=c.slug) for c in catalog.calendars)
+        yield from (urls.embed(country=code) for code in catalog.countries)
+        yield from (urls.embed(person=person.id) for person in catalog.people)
         yield from (urls.calendar_feed(c.slug) for c in catalog.calendars)
         yield from (urls.calendar_page(c.slug) for c in catalog.calendars)
         yield from (urls.changes_feed(c.slug) for c in catalog.calendars)
@@ -226,6 +245,11 @@ def public_paths(
             yield from (urls.archive(year, slug) for year in sorted(years))
         yield from (urls.event_file(e.id) for e in catalog.dated_events)
         yield from (urls.event_page(e.id) for e in catalog.events)
+
+
+def is_embed(path: str) -> bool:
+    """Whether ``path`` is one of the embeddable lists (in any language)."""
+    return (path.removeprefix(language_prefix(language_of(path))) + "/").startswith(EMBED)
 
 
 def error_format(path: str) -> str:

@@ -14,6 +14,8 @@ from urllib.parse import unquote_to_bytes
 from flask import Flask, Response, abort, current_app, request
 from werkzeug.exceptions import MethodNotAllowed, RequestHeaderFieldsTooLarge
 
+from ..publish.urls import is_embed
+
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -80,9 +82,19 @@ def utf8(raw: bytes) -> bool:
 
 
 def add_security_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
+    headers = SECURITY_HEADERS
+    if is_embed(request.path):  # the embeddable lists, and only they, may be framed by other sites
+        headers = embed_headers(current_app.config["CALENDAR_SVC"].frame_ancestors)
+    for name, value in headers.items():
         response.headers.setdefault(name, value)
     return response
+
+
+def embed_headers(frame_ancestors: str) -> dict[str, str]:
+    """The security headers of an embeddable list: framing allowed to ``frame_ancestors``."""
+    headers = {name: value for name, value in SECURITY_HEADERS.items() if name != "X-Frame-Options"}
+    policy = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {frame_ancestors}")
+    return {**headers, "Content-Security-Policy": policy}
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""Links that hand an event or a feed to Google Calendar and Outlook on the web.
+"""Links that hand an event or a feed to Google Calendar and Outlook on the web, and the <iframe>
+code that shows an embeddable list on another site.
 
 None of these URL forms is formally documented by its vendor; they are the
 forms those services have accepted for years, written in one place so a
@@ -22,11 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from html import escape
 from urllib.parse import quote, urlencode
 
-from ..catalog.languages import DEFAULT_LANGUAGE
-from ..catalog.model import Event
-from ..publish.urls import webcal
+from ..catalog.languages import DEFAULT_LANGUAGE, Text
+from ..catalog.model import Catalog, Event
+from ..publish.urls import Urls, webcal
 
 GOOGLE_RENDER = "https://calendar.google.com/calendar/render"
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r"
@@ -136,3 +138,23 @@ def _check_linkable(event: Event) -> None:
 def _query(params: list[tuple[str, str]]) -> str:
     """Percent-encode every value (UTF-8; '/' and ':' may stay, as RFC 3986 allows in a query)."""
     return urlencode(params, quote_via=quote, safe="/:")
+
+
+@dataclass(frozen=True)
+class EmbedSnippet:
+    """An <iframe> that shows one of the embeddable lists on another site, as text to copy."""
+
+    name: Text
+    url: str
+
+    @property
+    def code(self) -> str:
+        title = escape(self.name.value, quote=True)
+        return f'<iframe src="{self.url}" title="{title}" width="100%" height="480" style="border:0"></iframe>'
+
+
+def embed_snippets(catalog: Catalog, lang: str, urls: Urls) -> list[EmbedSnippet]:
+    """The embeddable list of every event, then each calendar's, named in ``lang``."""
+    snippets = [EmbedSnippet(catalog.site.text("title", lang), urls.embed())]
+    snippets += [EmbedSnippet(c.text("name", lang), urls.embed(calendar=c.slug)) for c in catalog.calendars]
+    return snippets

@@ -28,7 +28,14 @@ from ..publish.selection import Selection, selection_from_args
 from ..publish.sitemap import XML_TYPE, sitemap_bytes
 from ..publish.urls import is_public_origin
 from ..serving.conditional import PAGE_MAX_AGE, names_etag, resource_response, validated_response
-from .calendar_links import GOOGLE_ADD_BY_URL, OUTLOOK_WORK, google_add_url, outlook_add_url, subscribe_links
+from .calendar_links import (
+    GOOGLE_ADD_BY_URL,
+    OUTLOOK_WORK,
+    embed_snippets,
+    google_add_url,
+    outlook_add_url,
+    subscribe_links,
+)  # fmt: skip
 from .context import config, lang, rendition, store, today, urls
 from .json_ld import event_document, script_text
 from .languages import gettext, language_context, route
@@ -354,8 +361,7 @@ def subscribe():
         "pages/subscribe.html",
         catalog.last_modified,
         lambda: dict(
-            feeds=feed_choices(catalog),
-            add_by_url=GOOGLE_ADD_BY_URL,
+            feeds=feed_choices(catalog), add_by_url=GOOGLE_ADD_BY_URL, embeds=embed_snippets(catalog, lang(), urls())
         ),
     )
 
