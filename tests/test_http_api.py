@@ -78,7 +78,11 @@ def test_json_is_conditional_like_the_feeds(client):
 
 def test_healthz_reports_status_event_count_and_data_version(client, app):
     health = client.get("/healthz").json
+    warnings = health.pop("warnings")  # a tentative event of 2022: editors should record its outcome
     assert health == {"status": "ok", "events": 7, "version": app.extensions["calendar_svc"].catalog.version}
+    assert [line.split(": ", 1)[1] for line in warnings] == [
+        "status: tentative, but its date (2022) has passed: record the outcome"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -288,7 +288,7 @@ def test_healthz_is_degraded_with_the_problem_lines_while_the_data_is_bad(data):
     assert health["events"] == 7
     assert len(health["problems"]) == 1
     assert health["problems"][0].startswith(f"{data / 'year-only.toml'}: TOML syntax error")
-    assert set(health) == {"status", "events", "version", "problems"}
+    assert set(health) == {"status", "events", "version", "problems", "warnings"}
 
 
 def test_rewriting_a_file_with_the_same_bytes_swaps_nothing(store, data):
