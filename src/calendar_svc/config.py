@@ -37,6 +37,8 @@ class Config:
     today: dt.date | None = None
     # The zone whose calendar day is "today" for pages and the feed budget.
     timezone: str = DEFAULT_TIMEZONE
+    # Set by ``calendar-svc build`` only: pages are for a static copy (search runs in the browser).
+    static_site: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "events_dir", Path(self.events_dir))
