@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, g, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound
 
 from ..catalog.languages import LANGUAGES
@@ -83,7 +83,7 @@ def page():
             results=shown,
             count=len(hits),
             static=static,
-            index_url=urls().search_index() if static else "",
+            index_url=url_for("search.index") if static else "",  # a path: the site may be served elsewhere
             shown_at_most=RESULTS_SHOWN,
             browse=browse_links(catalog),
         )
