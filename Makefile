@@ -56,6 +56,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/serve.py --generate 10000 --seconds 8 --rounds 3
 	$(BIN)/python benchmarks/reload.py --idle 30
 	$(BIN)/python benchmarks/build.py --events 10000
+	$(BIN)/python benchmarks/search.py --events 10000 --rounds 15
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis screenshots _site

@@ -7,7 +7,9 @@ Screenshots go to screenshots/ (git-ignored).
 
 from __future__ import annotations
 
+import datetime as dt
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -18,8 +20,12 @@ from urllib.parse import parse_qs, urlsplit
 import icalendar
 import pytest
 
-from .conftest import BUNDLED_EVENTS, ROOT
-from .servers import Service
+from calendar_svc import create_app
+from calendar_svc.config import Config
+from calendar_svc.export import export_site
+
+from .conftest import BUNDLED_EVENTS, DATA, ROOT
+from .servers import Nginx, Service
 
 TODAY = "2026-11-27"
 SCREENSHOTS = ROOT / "screenshots"
@@ -323,6 +329,8 @@ AXE_PAGES = [
     "/events/tileuberdi-london-2022-12/", "/events/aif-2024/", "/subscribe/", "/changes/", "/events/no-such-event/",
     "/people/", "/people/kassym-jomart-tokayev/", "/people/no-such-person/", "/embed/",
     "/embed/people/antonio-tajani/",
+    "/people/", "/people/kassym-jomart-tokayev/", "/people/no-such-person/",
+    "/search/", "/search/?q=astana", "/search/?q=zzzzzz",
 ]  # fmt: skip
 
 
@@ -384,3 +392,103 @@ def test_another_site_shows_an_embedded_list_in_an_iframe_but_not_the_home_page(
     [home] = [frame for frame in page.frames if frame.parent_frame and "/embed/" not in frame.url]
     assert home.evaluate("document.querySelector('.site-header') === null")  # refused: nothing of ours shows
     assert any("frame-ancestors" in error for error in page.errors)
+
+
+# Search on a static copy of the site: the script under the export's own CSP (nginx with
+# deploy/nginx.conf), held to the same folding table as the server and to the server's results.
+FOLDING = json.loads((DATA / "search-folding.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def static_site(tmp_path_factory):
+    """The bundled events exported as on the browser tests' day, served by nginx; its base URL."""
+    root = tmp_path_factory.mktemp("static-search")
+    exported = export_site(
+        Config(events_dir=BUNDLED_EVENTS, base_url="https://calendar.example.org"), root / "site",
+        dt.date.fromisoformat(TODAY),
+    )  # fmt: skip
+    nginx = Nginx(exported.outdir, root / "nginx")
+    try:
+        yield f"http://127.0.0.1:{nginx.port}"
+    finally:
+        nginx.stop()
+
+
+def test_the_static_sites_script_folds_and_cuts_words_as_the_shared_table_says(static_site, open_page):
+    page = open_page()
+    page.goto(static_site + "/search/")
+    assert page.evaluate("Object.keys(window.calendarSearch).sort()") == [
+        "fold", "marked", "queryWords", "shardKey", "words"
+    ]  # fmt: skip
+    for name, cases in (("fold", "folding"), ("words", "words"), ("queryWords", "query_words"),
+                        ("shardKey", "shard_keys")):  # fmt: skip
+        got = page.evaluate(f"cases => cases.map(c => window.calendarSearch.{name}(c[0]))", FOLDING[cases])
+        assert got == [case[1] for case in FOLDING[cases]], name
+    marked = page.evaluate("cases => cases.map(c => window.calendarSearch.marked(c[0], c[1]))", FOLDING["marked"])
+    assert marked == [case[2] for case in FOLDING["marked"]]
+    assert page.errors == []
+
+
+def live_results(query: str, lang: str) -> list[str]:
+    """The event pages the live service finds, in order, on the browser tests' day."""
+    config = Config(
+        events_dir=BUNDLED_EVENTS, base_url="https://calendar.example.org", today=dt.date.fromisoformat(TODAY)
+    )
+    found = create_app(config).test_client().get("/api/search.json", query_string={"q": query, "lang": lang}).json
+    return [result["url"].removeprefix("https://calendar.example.org") for result in found["results"]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "query"), [("kk", "токаев орбан"), ("ru", "ТОКАЕВ"), ("en", "orban"), ("en", "astana forum")]
+)
+def test_a_search_on_the_static_site_finds_what_the_live_service_finds_in_its_order(static_site, open_page, lang,
+                                                                                      query):  # fmt: skip
+    page = open_page()
+    prefix = "" if lang == "en" else f"/{lang}"
+    response = page.goto(f"{static_site}{prefix}/search/?q={query}")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.wait_for_selector("#search-list li")
+    links = page.locator("#search-list .event-title a")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == live_results(query, lang)[:100]
+    assert page.locator("#search-list mark").count() > 0
+    assert page.locator("#search-query").input_value() == query
+    assert page.errors == []
+
+
+def test_a_static_search_finding_nothing_says_so_in_the_language_with_links(static_site, open_page):
+    page = open_page()
+    page.goto(static_site + "/kk/search/?q=<b>zzzzzz</b>")
+    page.wait_for_selector("#search-none:not([hidden])")
+    assert "табылмады" in page.locator("#search-none").inner_text()
+    assert page.locator("#search-none a[href='/kk/people/']").count() == 1
+    assert page.locator("#search-list b").count() == 0
+    assert page.errors == []
+
+
+def test_a_static_search_cuts_a_long_query_and_says_so(static_site, open_page):
+    page = open_page()
+    page.goto(static_site + "/ru/search/?q=" + "токаев " + "x" * 300)
+    page.wait_for_selector("#search-cut:not([hidden])")
+    assert len(page.locator("#search-query").input_value()) == 200
+    assert page.errors == []
+
+
+def test_without_javascript_the_static_search_page_says_it_needs_it(static_site, open_page):
+    page = open_page(java_script_enabled=False)
+    page.goto(static_site + "/ru/search/?q=токаев")
+    assert "нужен JavaScript" in page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize("lang", ["en", "kk", "ru"])
+def test_static_search_results_pass_axe_in_each_language(static_site, open_page, lang):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_page(1280)
+    prefix = "" if lang == "en" else f"/{lang}"
+    page.goto(f"{static_site}{prefix}/search/?q={'astana' if lang == 'en' else 'астана'}")
+    page.wait_for_selector("#search-list li")
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    )
+    assert [v["id"] for v in results.response["violations"]] == []
+    assert page.errors == []

@@ -39,8 +39,9 @@ TODAY = dt.date(2024, 3, 15)
 
 @pytest.fixture
 def live():
-    """The live app on the small dataset, pinned to the export's day."""
-    return create_app(Config(events_dir=SMALL, base_url=BASE, today=TODAY)).test_client()
+    """The app on the small dataset as the build runs it: pinned to the export's day, for a static
+    copy (whose /search/ pages search in the browser)."""
+    return create_app(Config(events_dir=SMALL, base_url=BASE, today=TODAY, static_site=True)).test_client()
 
 
 def test_every_exported_file_holds_the_bytes_the_live_app_sends(tmp_path, live):

@@ -40,8 +40,8 @@ def nginx(small_export, tmp_path):
 
 
 def live_client(events_dir):
-    """The live app on ``events_dir`` as on the export's day."""
-    return create_app(Config(events_dir=events_dir, base_url=BASE, today=TODAY)).test_client()
+    """The app on ``events_dir`` as the build runs it: on the export's day, for a static copy."""
+    return create_app(Config(events_dir=events_dir, base_url=BASE, today=TODAY, static_site=True)).test_client()
 
 
 def test_every_url_has_the_live_body_type_and_disposition(exported, tmp_path):

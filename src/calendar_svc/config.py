@@ -45,6 +45,8 @@ class Config:
     timezone: str = DEFAULT_TIMEZONE
     # Who may frame the embeddable lists (/embed/…): CSP frame-ancestors sources; every other page: nobody.
     frame_ancestors: str = "*"
+    # Set by ``calendar-svc build`` only: pages are for a static copy (search runs in the browser).
+    static_site: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "events_dir", Path(self.events_dir))

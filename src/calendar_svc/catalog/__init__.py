@@ -4,8 +4,8 @@
 ``calendars_file`` and ``people_file`` (the register of people) validate them (with the value checks in ``fields``,
 ``countries`` and ``zones``, and the ``languages`` text may be written in),
 ``loading`` puts the catalog together (with ``parsing`` turning each file's bytes into its event), ``revisions`` applies and writes the
-revision record, ``model`` holds the result, and ``recurrence`` answers when a
-series happens.
+revision record, ``model`` holds the result, ``search`` folds text into words and finds events by them, and ``recurrence``
+answers when a series happens.
 """
 
 from .loading import load_catalog

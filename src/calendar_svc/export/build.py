@@ -68,7 +68,7 @@ def export_site(
     today = today or config.today_at(dt.datetime.now(dt.UTC))
     outdir = Path(outdir)
     check_replaceable(outdir)
-    app = create_app(replace(config, reload_interval=0, today=today))
+    app = create_app(replace(config, reload_interval=0, today=today, static_site=True))
     catalog = app.extensions["calendar_svc"].catalog
     # Room for every event's page and file in every language, and for the month views; a page
     # linking to an endless series still stops the build.

@@ -17,6 +17,7 @@ from functools import lru_cache
 from urllib.parse import quote, urlencode, urlsplit
 
 from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES
+from ..catalog.search import SHARD_KEYS
 
 # Route rules (werkzeug syntax), by endpoint.
 HOME = "/"
@@ -51,6 +52,10 @@ CALENDAR_CHANGES_FEED = "/calendars/<slug>.atom"
 EVENTS_JSON = "/api/events.json"
 CALENDARS_JSON = "/api/calendars.json"
 PEOPLE_JSON = "/api/people.json"
+SEARCH_PAGE = "/search/"
+SEARCH_INDEX = "/search/index.json"  # per language: what the static site's script searches
+SEARCH_WORDS = "/search/words/<slug:key>.json"  # per language: one part of the static site's word index
+SEARCH_JSON = "/api/search.json"
 HEALTH = "/healthz"
 STATIC = "/static"
 
@@ -166,6 +171,17 @@ class Urls:
         """Upcoming and recent events as plain text, for terminals."""
         return self._url(AGENDA)
 
+    def search_page(self) -> str:
+        return self._url(SEARCH_PAGE)
+
+    def search_index(self) -> str:
+        """The events as the static site's search script reads them, in this language."""
+        return self._url(SEARCH_INDEX)
+
+    def search_words(self, key: str) -> str:
+        """One part of the static site's word index (``catalog.search.shard_key``)."""
+        return self._url(SEARCH_WORDS, key=key)
+
     def full_feed(self, categories: Iterable[str] = (), countries: Iterable[str] = ()) -> str:
         return self._url(FULL_FEED, filter_query(categories, countries))
 
@@ -198,6 +214,9 @@ class Urls:
 
     def people_json(self) -> str:
         return self._shared(PEOPLE_JSON)
+
+    def search_json(self, query: str, lang: str) -> str:
+        return self._shared(SEARCH_JSON, urlencode({"q": query, "lang": lang}, quote_via=quote))
 
     def health(self) -> str:
         return self._shared(HEALTH)
@@ -239,6 +258,8 @@ def public_paths(
         yield from (urls.country_page(code) for code in catalog.countries)
         yield from (urls.country_feed(code) for code in catalog.countries)
         yield urls.people_page()
+        yield from (urls.search_page(), urls.search_index())
+        yield from (urls.search_words(key) for key in SHARD_KEYS)
         yield from (urls.person_page(person.id) for person in catalog.people)
         yield from (urls.person_feed(person.id) for person in catalog.people)
         for slug, years in archives.get(lang, {}).items():

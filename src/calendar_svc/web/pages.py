@@ -76,12 +76,13 @@ class RenderedPage(Resource):
         object.__setattr__(self, "etag", self.inputs)
 
 
-def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dict]) -> Response:
+def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dict], keep: bool = True) -> Response:
     """Render the page for this request (``build`` gives its own context) or reuse it; answer conditionally.
 
     The template receives the layout's context, the page's links and ``build()``,
     and nothing else; the page's ETag is their digest (``page_etag``). A request
-    whose If-None-Match names it is answered 304 without rendering.
+    whose If-None-Match names it is answered 304 without rendering. With ``keep`` False the page
+    is not kept (pages with free text in their query, which would crowd the others out).
     """
     current = rendition()
     key = (today(), request.path, request.query_string)
@@ -100,7 +101,7 @@ def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dic
             render_template(template, **shown).encode(), HTML_TYPE, modified, inputs=page_etag(template, shown)
         )
 
-    return resource_response(current.page(key, make), max_age=PAGE_MAX_AGE)
+    return resource_response(current.page(key, make) if keep else make(), max_age=PAGE_MAX_AGE)
 
 
 def page_context(build: Callable[[], dict]) -> dict:

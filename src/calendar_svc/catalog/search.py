@@ -1,0 +1,197 @@
+"""Search, pure: how text is folded and cut into words, an index per catalog and language, and
+which events a query finds, in which order.
+
+A query finds an event when every word of the query begins a word of the event's text
+in the language: its title, description and location, its people's names (in the
+language and in English), its countries' names and its calendar's name. Both sides are
+folded first (``fold``): lower case, ё as е, the Kazakh letters as their nearest Russian
+ones (so "токаев" finds «Тоқаев») and Latin letters without their marks ("orban" finds
+"Orbán"). Events whose title holds a word of the query come first; within each part,
+upcoming events soonest first, then past events newest first, then those whose day is not
+known (``rank_order``).
+
+The static site's script (web/static/search.js) folds a query and ranks the same way, from
+an index written by this module's words; tests/data/search-folding.json holds both to the
+same cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .countries import country_name
+from .languages import DEFAULT_LANGUAGE
+from .model import Catalog, Event
+from .recurrence import next_occurrence_day
+
+MAX_QUERY_LENGTH = 200  # characters; a longer query is cut to this
+# After lower-casing and dropping Latin marks: letters a reader types another way.
+FOLDED_LETTERS = {
+    "ё": "е", "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и",
+    "ß": "ss", "ς": "σ",
+}  # fmt: skip
+_CYRILLIC = ("\u0400", "\u04ff")  # marks on these letters stay (й is not и)
+_MARKS = ("\u0300", "\u036f")  # combining diacritical marks
+
+
+def fold(text: str) -> str:
+    """``text`` as search compares it: "Тоқаев" -> "токаев", "Orbán" -> "orban", "Ёлка" -> "елка"."""
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFKD", text.lower()):
+        if _MARKS[0] <= char <= _MARKS[1] and not (kept and _CYRILLIC[0] <= kept[-1] <= _CYRILLIC[1]):
+            continue  # a mark on a Latin (or any non-Cyrillic) letter
+        kept.append(char)
+    joined = unicodedata.normalize("NFC", "".join(kept))
+    return "".join(FOLDED_LETTERS.get(char, char) for char in joined)
+
+
+def is_word_char(char: str) -> bool:
+    """Letters and digits make words (Unicode categories L and N); anything else separates them."""
+    return unicodedata.category(char)[0] in "LN"
+
+
+def runs(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, is a word) runs that join back into it."""
+    pieces: list[tuple[str, bool]] = []
+    for char in text:
+        word = is_word_char(char)
+        if pieces and pieces[-1][1] == word:
+            pieces[-1] = (pieces[-1][0] + char, word)
+        else:
+            pieces.append((char, word))
+    return pieces
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``, in order: "Orbán, Тоқаев" -> ["orban", "токаев"]."""
+    return [piece for piece, word in runs(fold(text)) if word]
+
+
+def query_words(query: str) -> tuple[str, ...]:
+    """The distinct folded words of a query, in the order typed."""
+    return tuple(dict.fromkeys(words(query)))
+
+
+def event_texts(event: Event, catalog: Catalog, lang: str) -> tuple[str, list[str]]:
+    """The title in ``lang``, and every other text a query may match: description, location, people
+    (in ``lang`` and in English), countries and calendar name."""
+    others = [event.text("description", lang).value, event.text("location", lang).value]
+    others += [name.value for name in event.people_names(lang)]
+    others += [name.value for name in event.people_names(DEFAULT_LANGUAGE)]
+    others += [country_name(code, lang) for code in event.countries]
+    others.append(catalog.calendar(event.category).text("name", lang).value)
+    return event.text("title", lang).value, others
+
+
+@dataclass(frozen=True)
+class WordIndex:
+    """Sorted distinct words, each with the positions of the events that hold it."""
+
+    vocabulary: tuple[str, ...]
+    postings: tuple[frozenset[int], ...]
+
+    @classmethod
+    def of(cls, word_sets: Sequence[Iterable[str]]) -> WordIndex:
+        found: dict[str, set[int]] = {}
+        for position, event_words in enumerate(word_sets):
+            for word in event_words:
+                found.setdefault(word, set()).add(position)
+        vocabulary = tuple(sorted(found))
+        return cls(vocabulary, tuple(frozenset(found[word]) for word in vocabulary))
+
+    def starting_with(self, prefix: str) -> set[int]:
+        """Positions of the events with a word that begins with ``prefix``."""
+        found: set[int] = set()
+        index = bisect_left(self.vocabulary, prefix)
+        while index < len(self.vocabulary) and self.vocabulary[index].startswith(prefix):
+            found |= self.postings[index]
+            index += 1
+        return found
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """One catalog's events in one language, ready for queries: built once per catalog version."""
+
+    events: tuple[Event, ...]
+    everything: WordIndex  # every text of each event
+    titles: WordIndex  # each event's title only
+
+
+def search_index(catalog: Catalog, lang: str) -> SearchIndex:
+    """The index of ``catalog``'s events in ``lang``."""
+    title_words, all_words = [], []
+    for event in catalog.events:
+        title, others = event_texts(event, catalog, lang)
+        in_title = set(words(title))
+        title_words.append(in_title)
+        all_words.append(in_title.union(*(words(text) for text in others)))
+    return SearchIndex(catalog.events, WordIndex.of(all_words), WordIndex.of(title_words))
+
+
+def rank_order(events: Iterable[Event], today: dt.date) -> dict[str, int]:
+    """Each event's place by day: upcoming soonest first, then past newest first, then undated
+    (month or year only) newest first. Ties go by time of day and id."""
+    upcoming, past, undated = [], [], []
+    for event in events:
+        following = next_occurrence_day(event, today) if event.is_dated else None
+        if following is not None:
+            upcoming.append(((following, event.sort_key), event.id))
+        elif event.is_dated:
+            past.append(((event.first_day, event.sort_key), event.id))
+        else:
+            undated.append(((event.first_day, event.sort_key), event.id))
+    upcoming.sort()
+    past.sort(reverse=True)
+    undated.sort(reverse=True)
+    return {event_id: place for place, (_, event_id) in enumerate(upcoming + past + undated)}
+
+
+@dataclass(frozen=True)
+class Hit:
+    event: Event
+    in_title: bool  # a word of the query is in the title
+
+
+def search(index: SearchIndex, words_sought: Sequence[str], order: dict[str, int]) -> list[Hit]:
+    """Events holding every word sought (as a word's beginning): title matches first, each part in
+    ``order`` (see ``rank_order``). No words, no hits."""
+    if not words_sought:
+        return []
+    found = set.intersection(*(index.everything.starting_with(word) for word in words_sought))
+    in_title = set().union(*(index.titles.starting_with(word) for word in words_sought)) & found
+    hits = [Hit(index.events[position], position in in_title) for position in found]
+    hits.sort(key=lambda hit: (not hit.in_title, order[hit.event.id]))
+    return hits
+
+
+def marked(text: str, words_sought: Sequence[str]) -> list[tuple[str, bool]]:
+    """``text`` in pieces, each word that begins with a word sought marked: ("Orbán", True)."""
+    pieces: list[tuple[str, bool]] = []
+    for piece, word in runs(unicodedata.normalize("NFC", text)):
+        hit = word and any(folded.startswith(sought) for folded in words(piece) for sought in words_sought)
+        if pieces and pieces[-1][1] == hit:
+            pieces[-1] = (pieces[-1][0] + piece, hit)
+        else:
+            pieces.append((piece, hit))
+    return pieces
+
+
+def shard_key(word: str) -> str:
+    """Which part of the static site's word index holds ``word`` (a folded word): its first letter's
+    code point in hex for a-z, 0-9 and а-я ("0442" for "т…"), else "other"."""
+    first = word[:1]
+    if "a" <= first <= "z" or "0" <= first <= "9" or "а" <= first <= "я":
+        return f"{ord(first):04x}"
+    return "other"
+
+
+SHARD_KEYS = tuple(
+    [shard_key(chr(code)) for code in [*range(ord("0"), ord("9") + 1), *range(ord("a"), ord("z") + 1)]]
+    + [shard_key(chr(code)) for code in range(ord("а"), ord("я") + 1)]
+    + ["other"]
+)

@@ -1,0 +1,145 @@
+"""Search: the results page (/search/?q=…), its JSON twin (/api/search.json) and the index the
+static site's script searches (/search/index.json). Thin views over ``catalog.search``.
+
+The index of each catalog version and language is built once and kept with the rendition;
+the order of events by day once per day. On the live service the results page is rendered on
+the server and works without script; in a static copy (``Config.static_site``) the same page
+holds the form and an empty list that web/static/search.js fills from the index.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask import Blueprint, Response, g, request, url_for
+from werkzeug.exceptions import BadRequest, NotFound
+
+from ..catalog.languages import LANGUAGES
+from ..catalog.search import (
+    MAX_QUERY_LENGTH,
+    SHARD_KEYS,
+    SearchIndex,
+    marked,
+    query_words,
+    rank_order,
+    search,
+    search_index,
+)
+from ..publish import urls as rules
+from ..publish.documents import json_bytes, start_text
+from ..publish.resource import JSON_TYPE, Resource
+from ..publish.selection import selection_from_args
+from ..serving.conditional import resource_response
+from .context import config, lang, rendition, today, urls
+from .languages import gettext, route
+from .page_data import event_row
+from .pages import browse_links, html_page, translated
+from .search_files import index_document, shard_documents
+
+bp = Blueprint("search", __name__)
+
+RESULTS_SHOWN = 100  # on the page; the rest is counted
+
+
+def requested_query(value: str) -> tuple[str, bool]:
+    """The query as searched (stripped, at most MAX_QUERY_LENGTH characters), and whether it was cut.
+    A control character (NUL, a line break) is a 400 in the page's language."""
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise translated(BadRequest, gettext("A search may not contain control characters such as line breaks."))
+    query = value.strip()
+    return query[:MAX_QUERY_LENGTH].strip(), len(query) > MAX_QUERY_LENGTH
+
+
+def current_index() -> SearchIndex:
+    """This rendition's index: built on the first search of its catalog version and language."""
+    current = rendition()
+    return current.page_values.get("search index", lambda: search_index(current.catalog, current.lang))
+
+
+def current_order() -> dict[str, int]:
+    """Every event's place by day, for today."""
+    current = rendition()
+    return current.page_values.get(("search order", today()), lambda: rank_order(current.catalog.events, today()))
+
+
+@route(bp, rules.SEARCH_PAGE)
+def page():
+    catalog = rendition().catalog
+    selection_from_args(request.args, catalog, allowed=("q",))
+    query, cut = requested_query(request.args.get("q", ""))
+    static = config().static_site
+
+    def build() -> dict:
+        sought = query_words(query)
+        hits = [] if static else search(current_index(), sought, current_order())
+        shown = []
+        for hit in hits[:RESULTS_SHOWN]:
+            title = hit.event.text("title", lang())
+            shown.append((event_row(hit.event, catalog, today(), lang=lang()), title.lang, marked(title.value, sought)))
+        return dict(
+            query=query,
+            cut=cut,
+            max_length=MAX_QUERY_LENGTH,
+            results=shown,
+            count=len(hits),
+            static=static,
+            index_url=url_for("search.index") if static else "",  # a path: the site may be served elsewhere
+            shown_at_most=RESULTS_SHOWN,
+            browse=browse_links(catalog),
+        )
+
+    return html_page("pages/search.html", catalog.last_modified, build, keep=not request.query_string)
+
+
+@bp.get(rules.SEARCH_JSON)
+def api():
+    """The same results as JSON: {"query", "lang", "results": [{"id", "title", "start", "url", "ics_url"}]}."""
+    language = request.args.get("lang", "en")
+    if language not in LANGUAGES:
+        raise BadRequest(f"unknown language {language!r} for 'lang' (known: {', '.join(LANGUAGES)})")
+    g.lang = language  # this request's rendition is the one in that language
+    catalog = rendition().catalog
+    selection_from_args(request.args, catalog, allowed=("q", "lang"))
+    query, _ = requested_query(request.args.get("q", ""))
+    links = urls()
+    results = [
+        {
+            "id": hit.event.id,
+            "title": hit.event.text("title", language).value,
+            "start": start_text(hit.event),
+            "url": links.event_page(hit.event.id),
+            "ics_url": links.event_file(hit.event.id) if hit.event.is_dated else None,
+        }
+        for hit in search(current_index(), query_words(query), current_order())
+    ]
+    document = {"query": query, "lang": language, "results": results}
+    return Response(json_bytes(document), mimetype=JSON_TYPE)
+
+
+@route(bp, rules.SEARCH_INDEX)
+def index():
+    """The list of events the static site's script searches, in this language (``search_files``)."""
+    current = rendition()
+    selection_from_args(request.args, current.catalog, allowed=())
+    made = current.page(
+        ("search index", today()),
+        lambda: json_resource(index_document(current.catalog, current_index(), current_order(), today(), lang())),
+    )
+    return resource_response(made)
+
+
+@route(bp, rules.SEARCH_WORDS)
+def words_part(key: str):
+    """One part of the word index the static site's script searches (``search_files``)."""
+    current = rendition()
+    selection_from_args(request.args, current.catalog, allowed=())
+    if key not in SHARD_KEYS:
+        raise translated(NotFound, gettext("There is no such part of the search index."))
+    shards = current.page_values.get(
+        ("search words", today()), lambda: shard_documents(current_index(), current_order())
+    )
+    return resource_response(current.page(("search words", key, today()), lambda: json_resource(shards[key])))
+
+
+def json_resource(document: dict) -> Resource:
+    return Resource(json_bytes(document), JSON_TYPE, rendition().catalog.last_modified)
