@@ -18,10 +18,12 @@ same cases.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .countries import country_name
 from .languages import DEFAULT_LANGUAGE
@@ -34,41 +36,39 @@ FOLDED_LETTERS = {
     "ё": "е", "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и",
     "ß": "ss", "ς": "σ",
 }  # fmt: skip
-_CYRILLIC = ("\u0400", "\u04ff")  # marks on these letters stay (й is not и)
-_MARKS = ("\u0300", "\u036f")  # combining diacritical marks
+# A combining mark (U+0300–U+036F) after anything but a Cyrillic letter: dropped ("á" -> "a"),
+# while marks on Cyrillic letters stay (й is not и).
+_LATIN_MARK = re.compile(r"(?<![\u0400-\u04ff])[\u0300-\u036f]")
+_FOLDED = str.maketrans(FOLDED_LETTERS)
+# A word: letters and digits (Unicode categories L and N); anything else separates words.
+_WORD = re.compile(r"[^\W_]+")
 
 
 def fold(text: str) -> str:
     """``text`` as search compares it: "Тоқаев" -> "токаев", "Orbán" -> "orban", "Ёлка" -> "елка"."""
-    kept: list[str] = []
-    for char in unicodedata.normalize("NFKD", text.lower()):
-        if _MARKS[0] <= char <= _MARKS[1] and not (kept and _CYRILLIC[0] <= kept[-1] <= _CYRILLIC[1]):
-            continue  # a mark on a Latin (or any non-Cyrillic) letter
-        kept.append(char)
-    joined = unicodedata.normalize("NFC", "".join(kept))
-    return "".join(FOLDED_LETTERS.get(char, char) for char in joined)
-
-
-def is_word_char(char: str) -> bool:
-    """Letters and digits make words (Unicode categories L and N); anything else separates them."""
-    return unicodedata.category(char)[0] in "LN"
+    if text.isascii():
+        return text.lower()
+    decomposed = _LATIN_MARK.sub("", unicodedata.normalize("NFKD", text.lower()))
+    return unicodedata.normalize("NFC", decomposed).translate(_FOLDED)
 
 
 def runs(text: str) -> list[tuple[str, bool]]:
     """``text`` cut into (piece, is a word) runs that join back into it."""
     pieces: list[tuple[str, bool]] = []
-    for char in text:
-        word = is_word_char(char)
-        if pieces and pieces[-1][1] == word:
-            pieces[-1] = (pieces[-1][0] + char, word)
-        else:
-            pieces.append((char, word))
+    position = 0
+    for match in _WORD.finditer(text):
+        if match.start() > position:
+            pieces.append((text[position : match.start()], False))
+        pieces.append((match.group(), True))
+        position = match.end()
+    if position < len(text):
+        pieces.append((text[position:], False))
     return pieces
 
 
 def words(text: str) -> list[str]:
     """The folded words of ``text``, in order: "Orbán, Тоқаев" -> ["orban", "токаев"]."""
-    return [piece for piece, word in runs(fold(text)) if word]
+    return _WORD.findall(fold(text))
 
 
 def query_words(query: str) -> tuple[str, ...]:
@@ -151,8 +151,7 @@ def rank_order(events: Iterable[Event], today: dt.date) -> dict[str, int]:
     return {event_id: place for place, (_, event_id) in enumerate(upcoming + past + undated)}
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     event: Event
     in_title: bool  # a word of the query is in the title
 
@@ -164,9 +163,9 @@ def search(index: SearchIndex, words_sought: Sequence[str], order: dict[str, int
         return []
     found = set.intersection(*(index.everything.starting_with(word) for word in words_sought))
     in_title = set().union(*(index.titles.starting_with(word) for word in words_sought)) & found
-    hits = [Hit(index.events[position], position in in_title) for position in found]
-    hits.sort(key=lambda hit: (not hit.in_title, order[hit.event.id]))
-    return hits
+    events = index.events
+    ranked = sorted(found, key=lambda position: (position not in in_title, order[events[position].id]))
+    return [Hit(events[position], position in in_title) for position in ranked]
 
 
 def marked(text: str, words_sought: Sequence[str]) -> list[tuple[str, bool]]:

@@ -82,14 +82,15 @@ def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dic
     The template receives the layout's context, the page's links and ``build()``,
     and nothing else; the page's ETag is their digest (``page_etag``). A request
     whose If-None-Match names it is answered 304 without rendering. With ``keep`` False the page
-    is not kept (pages with free text in their query, which would crowd the others out).
+    is not kept (pages with free text in their query, which would crowd the others out), and its
+    ETag is the digest of its bytes.
     """
     current = rendition()
     key = (today(), request.path, request.query_string)
     # The page can change when the day does, even when the data does not.
     modified = max(last_modified, day_start(today(), config().zone))
     context = None
-    if request.if_none_match:
+    if request.if_none_match and keep:
         context = page_context(build)
         etag = page_etag(template, context)
         if names_etag(request.if_none_match, etag):
@@ -97,9 +98,10 @@ def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dic
 
     def make() -> Resource:
         shown = context if context is not None else page_context(build)
-        return RenderedPage(
-            render_template(template, **shown).encode(), HTML_TYPE, modified, inputs=page_etag(template, shown)
-        )
+        body = render_template(template, **shown).encode()
+        if not keep:  # made for this request alone: the digest of its bytes is the cheaper ETag
+            return Resource(body, HTML_TYPE, modified)
+        return RenderedPage(body, HTML_TYPE, modified, inputs=page_etag(template, shown))
 
     return resource_response(current.page(key, make) if keep else make(), max_age=PAGE_MAX_AGE)
 
