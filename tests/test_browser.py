@@ -23,6 +23,7 @@ import pytest
 from calendar_svc import create_app
 from calendar_svc.config import Config
 from calendar_svc.export import export_site
+from calendar_svc.web.search_pages import RESULTS_SHOWN
 
 from .conftest import BUNDLED_EVENTS, DATA, ROOT
 from .servers import Nginx, Service
@@ -449,7 +450,7 @@ def test_a_search_on_the_static_site_finds_what_the_live_service_finds_in_its_or
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.wait_for_selector("#search-list li")
     links = page.locator("#search-list .event-title a")
-    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == live_results(query, lang)[:100]
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == live_results(query, lang)[:RESULTS_SHOWN]
     assert page.locator("#search-list mark").count() > 0
     assert page.locator("#search-query").input_value() == query
     assert page.errors == []

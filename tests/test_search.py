@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from calendar_svc import create_app
 from calendar_svc.catalog.search import fold, marked, query_words, shard_key, words
 from calendar_svc.config import Config
+from calendar_svc.web.search_pages import RESULTS_SHOWN
 
 from .conftest import BUNDLED_EVENTS, DATA
 
@@ -204,7 +205,7 @@ def test_the_json_api_gives_query_language_and_results_with_links(bundled):
 def test_the_json_api_and_the_page_find_the_same_events_in_the_same_order(bundled):
     for lang, prefix in (("en", ""), ("kk", "/kk"), ("ru", "/ru")):
         page = result_ids(parse(bundled.get(f"{prefix}/search/", query_string={"q": "astana"})))
-        assert page == found(bundled, "astana", lang)[:100]
+        assert page == found(bundled, "astana", lang)[:RESULTS_SHOWN]
 
 
 @pytest.mark.parametrize("query", [{"q": "x", "lang": "de"}, {"q": "x", "lang": ""}, {"q": "x", "extra": "1"}])

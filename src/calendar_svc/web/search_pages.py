@@ -38,7 +38,7 @@ from .search_files import index_document, shard_documents
 
 bp = Blueprint("search", __name__)
 
-RESULTS_SHOWN = 100  # on the page; the rest is counted
+RESULTS_SHOWN = 50  # on the page; the rest is counted, and the reader asked to narrow the search
 
 
 def requested_query(value: str) -> tuple[str, bool]:
