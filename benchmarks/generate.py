@@ -3,8 +3,9 @@
     python benchmarks/generate.py 10000 /tmp/events-10k
 
 Timed events in six zones, all-day and multi-day events, a few yearly ones,
-Kazakh, Russian and German text, 300-character descriptions. The same N and
-seed always give the same files.
+Kazakh, Russian and German text, 300-character descriptions, and a register of
+one person per 50 events (names in three languages), each event naming up to
+two of them. The same N and seed always give the same files.
 """
 
 from __future__ import annotations
@@ -57,6 +58,36 @@ WORDS = [
     "\\",
     "energy",
 ]
+
+
+# (English, Kazakh, Russian) first names and surnames of the generated people.
+FIRST_NAMES = [("Aigerim", "Айгерім", "Айгерим"), ("Johann", "Иоганн", "Иоганн"), ("Maria", "Мария", "Мария"),
+               ("Yermek", "Ермек", "Ермек"), ("Péter", "Петер", "Петер"), ("Olga", "Ольга", "Ольга")]  # fmt: skip
+SURNAMES = [("Nurlanova", "Нұрланова", "Нурланова"), ("Schmidt", "Шмидт", "Шмидт"), ("Rossi", "Росси", "Росси"),
+            ("Kowalski", "Ковальски", "Ковальский"), ("Tóth", "Тот", "Тот"), ("Dubois", "Дюбуа", "Дюбуа")]  # fmt: skip
+
+
+def person_names(k: int) -> tuple[str, str, str]:
+    """The k-th generated person's name in English, Kazakh and Russian (unique: numbered)."""
+    first = FIRST_NAMES[k % len(FIRST_NAMES)]
+    last = SURNAMES[(k // len(FIRST_NAMES)) % len(SURNAMES)]
+    return tuple(f"{first[i]} {last[i]} {k}" for i in range(3))
+
+
+def person_id(k: int) -> str:
+    return f"person-{k:05d}"
+
+
+def people_toml(count: int) -> str:
+    parts = []
+    for k in range(count):
+        en, kk, ru = person_names(k)
+        parts += [
+            "[[person]]", f'id = "{person_id(k)}"', f"name = {toml_string(en)}", 'role = "Minister"', "",
+            "[person.kk]", f"name = {toml_string(kk)}", 'role = "Министр"', 'spelling = "transliterated"', "",
+            "[person.ru]", f"name = {toml_string(ru)}", 'role = "Министр"', 'spelling = "transliterated"', "",
+        ]  # fmt: skip
+    return "\n".join(parts)
 
 
 def description(rng: random.Random) -> str:
@@ -135,10 +166,16 @@ def generate(count: int, outdir: Path, seed: int = 20231, stamped: bool = True) 
         shutil.rmtree(outdir)
     outdir.mkdir(parents=True)
     (outdir / "calendars.toml").write_text(settings_toml(), encoding="utf-8")
+    people = max(1, count // 50)
+    (outdir / "people.toml").write_text(people_toml(people), encoding="utf-8")
+    named = random.Random(seed + 1)  # its own stream: the events' other fields stay as they were
     for i in range(count):
         folder = outdir / f"{i // 1000:03d}"
         folder.mkdir(exist_ok=True)
-        (folder / f"event-{i:06d}.toml").write_text(event_toml(i, rng), encoding="utf-8")
+        # Every person is named at least once (the first ``people`` events), then up to two each.
+        ids = {person_id(i)} if i < people else {person_id(named.randrange(people)) for _ in range(named.randint(0, 2))}
+        listed = "people = [" + ", ".join(f'"{person}"' for person in sorted(ids)) + "]\n" if ids else ""
+        (folder / f"event-{i:06d}.toml").write_text(event_toml(i, rng) + listed, encoding="utf-8")
     if stamped:
         from calendar_svc.catalog.loading import load_catalog
         from calendar_svc.catalog.revisions import EMPTY, stamp, write_record
