@@ -76,3 +76,11 @@ def test_the_agenda_answers_conditional_requests_and_refuses_stray_parameters(ma
     etag = client.get("/agenda.txt").headers["ETag"]
     assert client.get("/agenda.txt", headers={"If-None-Match": etag}).status_code == 304
     assert client.get("/agenda.txt?x=1").status_code == 400
+
+
+def test_a_long_run_of_upcoming_events_stops_at_fifty_and_says_how_many_more(make_pages_app, write_event, events_dir):
+    for i in range(53):
+        write_event(f"2030/many-{i:02d}", title=f"Meeting {i}", category="visits", start=dt.date(2030, 1, 1 + i % 28))
+    text = agenda(make_pages_app(events_dir, today="2029-12-01").test_client(), "/ru")
+    assert text.count(f"{BASE}/ru/events/many-") == 50
+    assert f"Еще 3 предстоящих события:\n  {BASE}/ru/\n" in text

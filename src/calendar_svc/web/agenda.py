@@ -1,7 +1,7 @@
 """The agenda as plain text, for terminals: ``curl …/kk/agenda.txt``.
 
-Upcoming events first (soonest first, then those known only by month or year),
-then the ten most recent past ones, each as its date (and time with zone) in
+Upcoming events first (the 50 soonest, then those known only by month or year, and
+how many more there are), then the ten most recent past ones, each as its date (and time with zone) in
 the language, its title wrapped to the line width, its status when it is not
 confirmed, and its URL; a footer gives the feed to subscribe to. Lines stay
 within ``WIDTH`` characters, except a URL longer than that, which is never cut.
@@ -15,6 +15,7 @@ import textwrap
 from flask import Blueprint, request
 
 from ..catalog.model import Catalog, Event, Status
+from ..i18n import translate_plural
 from ..publish import urls as rules
 from ..publish.resource import TEXT_TYPE, Resource
 from ..publish.selection import selection_from_args
@@ -28,6 +29,7 @@ bp = Blueprint("agenda", __name__)
 
 WIDTH = 100
 INDENT = "  "
+UPCOMING_SHOWN = 50  # a terminal's answer stays short: the rest is on the event list
 PAST_SHOWN = 10
 
 
@@ -50,13 +52,17 @@ def agenda_text(catalog: Catalog, day: dt.date, language: str, urls: Urls) -> st
     shown = listing(catalog.events, catalog, day, len(catalog.events), PAST_SHOWN, language)
     upcoming = [row for group in shown.upcoming for row in group.rows]
     upcoming += [row for row in shown.undated if row.event.latest_day >= day]
+    more = len(upcoming) - UPCOMING_SHOWN
     past = [row for group in shown.past for row in group.rows]
     title = catalog.site.text("title", language).value
     lines = [*wrapped(title, ""), "=" * min(len(title), WIDTH), ""]
     lines += [gettext("Upcoming events").upper(), ""]
     if upcoming:
-        for row in upcoming:
+        for row in upcoming[:UPCOMING_SHOWN]:
             lines += entry(row, urls)
+        if more > 0:
+            later = translate_plural(language, "%(num)d more upcoming event:", "%(num)d more upcoming events:", more)
+            lines += [*wrapped(later, ""), INDENT + urls.home(), ""]
     else:
         lines += [gettext("No upcoming events."), ""]
     if past:
