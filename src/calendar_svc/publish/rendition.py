@@ -163,9 +163,9 @@ class Rendition:
 
     def person_feed(self, person_id: str) -> Resource:
         """The events that name one registered person, at their own path: /people/<id>.ics."""
-        name, events = self.catalog.person(person_id).text("name", self.lang).value, self.catalog.events_by_person
-        make = lambda: self._feed_of([name], events[person_id], self.urls.person_feed(person_id))  # noqa: E731
-        return self._filtered.get(("person", person_id), make)
+        name, url = self.catalog.person(person_id).text("name", self.lang).value, self.urls.person_feed(person_id)
+        events = self.catalog.events_by_person[person_id]
+        return self._filtered.get(("person", person_id), lambda: self._feed_of([name], events, url))
 
     @cached_property
     def country_counts(self) -> dict[str, int]:
@@ -231,13 +231,13 @@ class Rendition:
 
     @cached_property
     def people_json(self) -> Resource:
-        body = json_bytes(people_document(self.catalog, self.urls))
-        return Resource(body, JSON_TYPE, last_modified(self.catalog.site, self.catalog.events))
+        document = json_bytes(people_document(self.catalog, self.urls))
+        return Resource(document, JSON_TYPE, self.catalog.last_modified)
 
     @cached_property
     def calendars_json(self) -> Resource:
         document = calendars_document(self.catalog, self.urls, self.feed_counts, self.country_counts)
-        return Resource(json_bytes(document), JSON_TYPE, last_modified(self.catalog.site, self.catalog.events))
+        return Resource(json_bytes(document), JSON_TYPE, self.catalog.last_modified)
 
     def warm(self, like: Rendition | None = None) -> Rendition:
         """Make now, with their gzip copies, what is otherwise made on first request: everything

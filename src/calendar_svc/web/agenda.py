@@ -1,7 +1,7 @@
 """The agenda as plain text, for terminals: ``curl …/kk/agenda.txt``.
 
-Upcoming events first (the 50 soonest, then those known only by month or year, and
-how many more there are), then the ten most recent past ones, each as its date (and time with zone) in
+Upcoming events first (the 50 soonest, how many more there are, then those known only
+by month or year), then the ten most recent past ones, each as its date (and time with zone) in
 the language, its title wrapped to the line width, its status when it is not
 confirmed, and its URL; a footer gives the feed to subscribe to. Lines stay
 within ``WIDTH`` characters, except a URL longer than that, which is never cut.
@@ -49,20 +49,22 @@ def agenda():
 
 def agenda_text(catalog: Catalog, day: dt.date, language: str, urls: Urls) -> str:
     """The whole agenda in ``language`` as of ``day``."""
-    shown = listing(catalog.events, catalog, day, len(catalog.events), PAST_SHOWN, language)
+    shown = listing(catalog.events, catalog, day, UPCOMING_SHOWN, PAST_SHOWN, language)
     upcoming = [row for group in shown.upcoming for row in group.rows]
-    upcoming += [row for row in shown.undated if row.event.latest_day >= day]
-    more = len(upcoming) - UPCOMING_SHOWN
+    more = shown.later[0]  # upcoming events with a known day beyond the first UPCOMING_SHOWN
+    vague = [row for row in shown.undated if row.event.latest_day >= day]  # known by month or year
     past = [row for group in shown.past for row in group.rows]
     title = catalog.site.text("title", language).value
     lines = [*wrapped(title, ""), "=" * min(len(title), WIDTH), ""]
     lines += [gettext("Upcoming events").upper(), ""]
-    if upcoming:
-        for row in upcoming[:UPCOMING_SHOWN]:
+    if upcoming or vague:
+        for row in upcoming:
             lines += entry(row, urls)
         if more > 0:
             later = translate_plural(language, "%(num)d more upcoming event:", "%(num)d more upcoming events:", more)
             lines += [*wrapped(later, ""), INDENT + urls.home(), ""]
+        for row in vague:
+            lines += entry(row, urls)
     else:
         lines += [gettext("No upcoming events."), ""]
     if past:

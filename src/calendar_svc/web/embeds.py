@@ -39,7 +39,7 @@ def calendar(slug: str):
     catalog = checked_catalog()
     if not catalog.has_calendar(slug):
         raise translated(NotFound, gettext("There is no calendar %(slug)s.", slug=repr(slug)))
-    events = tuple(e for e in catalog.events if e.category == slug)
+    events = catalog.select(categories=frozenset({slug}))
     return embed_page(catalog.calendar(slug).text("name", lang()), events, urls().calendar_page(slug))
 
 
@@ -48,7 +48,7 @@ def country(code: str):
     catalog = checked_catalog()
     if code != code.lower() or code.upper() not in catalog.countries:
         raise translated(NotFound, gettext("No event involves the country %(code)s.", code=repr(code)))
-    events = tuple(e for e in catalog.events if code.upper() in e.countries)
+    events = catalog.select(countries=frozenset({code.upper()}))
     name = Text(country_name(code.upper(), lang()), lang())
     return embed_page(name, events, urls().country_page(code))
 
