@@ -283,3 +283,9 @@ def test_every_bundled_event_and_calendar_has_kazakh_and_russian_titles_places_a
                 assert texts["location"]["lang"] == lang, (event["id"], lang)
     for calendar in client.get("/api/calendars.json").json["calendars"]:
         assert {calendar["texts"][lang]["name"]["lang"] for lang in TRANSLATIONS} == set(TRANSLATIONS)
+
+
+def test_kyrgyzstan_is_named_in_russian_as_the_event_texts_name_it():
+    from calendar_svc.catalog.countries import country_name
+
+    assert country_name("KG", "ru") == "Кыргызстан"

@@ -17,8 +17,9 @@ from .languages import DEFAULT_LANGUAGE
 
 CLDR_LOCALES = {"en": "en_GB", "kk": "kk", "ru": "ru"}
 # CLDR 47+ writes Austria "Аустрия" in Kazakh; older CLDR, gov.kz and the Kazakh press write
-# "Австрия", the form readers know.
-NAME_OVERRIDES = {("kk", "AT"): "Австрия"}
+# "Австрия", the form readers know. CLDR's Russian "Киргизия" is not what Kazakhstan's and
+# Kyrgyzstan's own Russian-language press and the event texts write: "Кыргызстан".
+NAME_OVERRIDES = {("kk", "AT"): "Австрия", ("ru", "KG"): "Кыргызстан"}
 ALPHABETS = {
     "kk": "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя",
     "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
