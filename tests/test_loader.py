@@ -213,7 +213,9 @@ def test_parsing_in_a_pool_gives_what_parsing_in_this_process_gives(folder, monk
     monkeypatch.setattr(parsing, "PARALLEL_FROM", 1)
     monkeypatch.setattr(parsing, "pool_size", lambda: 2)
     from_pool = []  # what came back from the pool: the test fails if the pool is never used
-    monkeypatch.setattr(parsing, "from_plain", lambda answer: from_pool.append(answer) or from_plain(answer))
+    monkeypatch.setattr(
+        parsing, "from_plain", lambda answer, people: from_pool.append(answer) or from_plain(answer, people)
+    )
     assert load_or_problems() == alone
     events = [p for p in folder.rglob("*.toml") if p.name not in ("calendars.toml", "people.toml")]
     assert len(from_pool) == len(events)  # every file but the settings and the register

@@ -11,22 +11,19 @@ the revision record) still run over the whole catalog every time.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from ..errors import CatalogError, Problem
 from .calendars_file import parse_settings
-from .event_file import did_you_mean
 from .files import PEOPLE_FILE, REVISIONS_FILE, SETTINGS_FILE, FolderReading, Listing, folder_listing
 from .model import Catalog, Event, Person, Site
-from .parsing import ParsedFile, ToParse, parse_files, parse_toml
+from .parsing import ParsedFile, People, ToParse, parse_files, parse_toml
 from .people_file import parse_people
 from .revisions import (
     EMPTY,
     RecordError,
     all_revisions,
     apply_record,
-    event_fingerprint,
     parse_record,
     record_problems,
 )  # fmt: skip
@@ -42,14 +39,13 @@ class CatalogLoader:
 
     def __init__(self, directory: str | Path):
         self.root = Path(directory)
-        self._settings: bytes | None = None  # the calendars.toml the kept parses were validated against
+        # The calendars.toml and people.toml digest the kept parses were validated against.
+        self._context: tuple[bytes, bytes] | None = None
         self._parsed: dict[str, ParsedFile] = {}  # by path
         # relative name -> ((size, mtime, inode), SHA-256 of its bytes): a file whose stat is unchanged is not read
         self._read: dict[str, tuple[tuple[int, int, int], bytes]] = {}
         # path -> (event as read, as published) by the last load: an unchanged event stays the same object
         self._published: dict[str, tuple[Event, Event]] = {}
-        # path -> (event as parsed, with its people looked up) by the last load, likewise
-        self._resolved: dict[str, tuple[Event, Event]] = {}
         self.parsed_last_time = 0  # event files parsed by the last load (the others were reused)
 
     def load(self, listing: Listing | None = None) -> Catalog:
@@ -62,13 +58,13 @@ class CatalogLoader:
         )
         self._read = reading.read_now
         site, calendars, settings_raw = read_settings(reading, problems)
-        if settings_raw != self._settings or site is None:  # categories may have changed: validate all again
+        people, people_sha = read_people(reading, problems)
+        context = (settings_raw, people_sha) if site is not None else None
+        if context is None or context != self._context:  # categories or people may have changed: all again
             self._parsed = {}
-        self._settings = settings_raw if site is not None else None
+        self._context = context
         categories = frozenset(c.slug for c in calendars) if site is not None else None
-        events, fingerprints = self._read_events(reading, categories, problems)
-        people = read_people(reading, problems)
-        events = self._with_persons(events, people, fingerprints, problems)
+        events, fingerprints = self._read_events(reading, categories, {p.id: p for p in people}, problems)
         problems.extend(duplicate_problems(events, site))
         record = read_revisions(reading, problems)
         if problems or site is None:
@@ -85,10 +81,11 @@ class CatalogLoader:
         )  # fmt: skip
 
     def _read_events(
-        self, reading: FolderReading, categories: frozenset[str] | None, problems: list[Problem]
+        self, reading: FolderReading, categories: frozenset[str] | None, people: People, problems: list[Problem]
     ) -> tuple[list[Event], dict[Event, str]]:
         """Each event file's event, parsed and validated again only when its bytes changed (or the
-        settings, which drop every parse), with its fingerprint; each file's problems go to ``problems``."""
+        settings or the register, which drop every parse), with its fingerprint; each file's problems
+        go to ``problems``."""
         kept: dict[str, ParsedFile] = {}
         to_parse: list[ToParse] = []
         for name in reading.stats:
@@ -102,7 +99,7 @@ class CatalogLoader:
             else:
                 kept[path] = None  # in its place in the folder's order
                 to_parse.append((path, raw if raw is not None else reading.read_bytes(name), sha))
-        for (path, _, _), parsed in zip(to_parse, parse_files(to_parse, categories), strict=True):
+        for (path, _, _), parsed in zip(to_parse, parse_files(to_parse, categories, people), strict=True):
             kept[path] = parsed
         self.parsed_last_time = len(to_parse)
         events: list[Event] = []
@@ -116,41 +113,18 @@ class CatalogLoader:
         self._parsed = kept  # files that are gone are forgotten
         return events, fingerprints
 
-    def _with_persons(
-        self, events: list[Event], people: tuple[Person, ...], fingerprints: dict[Event, str],
-        problems: list[Problem],
-    ) -> list[Event]:  # fmt: skip
-        """Each event with its people's register entries; an id the register lacks is a problem."""
-        by_id = {person.id: person for person in people}
-        resolved, result = {}, []
-        for event in events:
-            persons = tuple(by_id[i] for i in event.people if i in by_id)
-            for unknown in (i for i in event.people if i not in by_id):
-                hint = did_you_mean(unknown, by_id)
-                problems.append(Problem(event.path, "people", f"{unknown!r} is not in {PEOPLE_FILE}{hint}"))
-            earlier = self._resolved.get(event.path)
-            if earlier is not None and earlier[0] is event and earlier[1].persons == persons:
-                found = earlier[1]
-            else:
-                found = replace(event, persons=persons) if persons else event
-            resolved[event.path] = (event, found)
-            # The names are published with the event: its fingerprint covers them.
-            fingerprints[found] = event_fingerprint(found) if persons else fingerprints[event]
-            result.append(found)
-        self._resolved = resolved
-        return result
 
-
-def read_people(reading: FolderReading, problems: list[Problem]) -> tuple[Person, ...]:
-    """The register of people (none when there is no people.toml); its problems go to ``problems``."""
+def read_people(reading: FolderReading, problems: list[Problem]) -> tuple[tuple[Person, ...], bytes]:
+    """The register of people (none when there is no people.toml) and its bytes' digest; its problems
+    go to ``problems``."""
     if PEOPLE_FILE not in reading.stats:
-        return ()
+        return (), b""
     path = reading.path(PEOPLE_FILE)
-    reading.read(PEOPLE_FILE)  # for the version
+    sha, _ = reading.read(PEOPLE_FILE)
     table, problem = parse_toml(path, reading.read_bytes(PEOPLE_FILE))
     if problem:
         problems.append(problem)
-    return parse_people(path, table, problems) if table is not None else ()
+    return (parse_people(path, table, problems) if table is not None else ()), sha
 
 
 def unnamed_people(reading: FolderReading, people: tuple[Person, ...], events: list[Event]) -> list[Problem]:
