@@ -222,6 +222,24 @@ def test_a_broken_record_is_a_clear_problem(events):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("broken", "named"),
+    [
+        ('"summary": ', '"note": '),  # a revision without its summary
+        ('"fields": {', '"fields": ["x"], "was": {'),  # field hashes that are no object
+        ('"last_changed": "', '"last_changed": "x'),  # no time
+    ],
+)
+def test_a_record_with_a_broken_entry_is_a_clear_problem_when_served_and_when_stamped(events, broken, named):
+    path = events / "revisions.json"
+    path.write_text(path.read_text(encoding="utf-8").replace(broken, named, 1), encoding="utf-8")
+    for command in ("validate", "stamp"):
+        result = invoke(command, str(events))
+        assert result.exit_code == 1, command
+        assert "revisions.json: not a revision record" in result.output, command
+        assert "Traceback" not in result.output
+
+
 def test_json_and_feeds_agree_on_sequence_and_last_change(events):
     client = create_app(Config(events_dir=events, base_url=BASE)).test_client()
     documents = {e["id"]: e for e in client.get("/api/events.json").json["events"]}

@@ -21,6 +21,7 @@ from .parsing import ParsedFile, People, ToParse, parse_files, parse_toml
 from .people_file import parse_people
 from .revisions import (
     EMPTY,
+    Record,
     RecordError,
     all_revisions,
     apply_record,
@@ -66,9 +67,11 @@ class CatalogLoader:
         categories = frozenset(c.slug for c in calendars) if site is not None else None
         events, fingerprints = self._read_events(reading, categories, {p.id: p for p in people}, problems)
         problems.extend(duplicate_problems(events, site))
-        record = read_revisions(reading, problems)
+        record, record_raw = read_revisions(reading, problems)
         if problems or site is None:
             raise CatalogError(problems)
+        if any(e.id in record.entries and record.entries[e.id].fingerprint != fingerprints[e] for e in events):
+            record = parse_record(record_raw)  # with the field hashes, to name the fields that changed
         record_path = reading.path(REVISIONS_FILE)
         unstamped = record_problems(events, record, record_path, fingerprints.__getitem__)
         as_read, events = events, apply_record(events, record, site, fingerprints.__getitem__, self._published)
@@ -134,16 +137,18 @@ def unnamed_people(reading: FolderReading, people: tuple[Person, ...], events: l
     return [Problem(path, person.id, "no event names this person") for person in people if person.id not in named]
 
 
-def read_revisions(reading: FolderReading, problems: list[Problem]):
-    """The revision record (empty when there is none); a broken one adds a problem."""
+def read_revisions(reading: FolderReading, problems: list[Problem]) -> tuple[Record, bytes]:
+    """The revision record without its details (empty when there is none; see ``parse_record``) and
+    its bytes; a broken one adds a problem."""
     if REVISIONS_FILE not in reading.stats:
-        return EMPTY
+        return EMPTY, b""
     _, raw = reading.read(REVISIONS_FILE)
+    raw = raw if raw is not None else reading.read_bytes(REVISIONS_FILE)
     try:
-        return parse_record(raw if raw is not None else reading.read_bytes(REVISIONS_FILE))
+        return parse_record(raw, details=False), raw
     except RecordError as error:
         problems.append(Problem(reading.path(REVISIONS_FILE), "", str(error)))
-        return EMPTY
+        return EMPTY, raw
 
 
 def read_settings(reading: FolderReading, problems: list[Problem]) -> tuple[Site | None, tuple, bytes | None]:

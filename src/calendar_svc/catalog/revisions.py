@@ -22,7 +22,7 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from ..errors import Problem
@@ -319,24 +319,21 @@ class RecordError(ValueError):
     """The record file cannot be used; the message says why."""
 
 
-def parse_record(raw: bytes) -> Record:
-    """The record from its file's bytes; raises RecordError naming what is wrong."""
+def parse_record(raw: bytes, details: bool = True) -> Record:
+    """The record from its file's bytes; raises RecordError naming what is wrong.
+
+    Each entry is made compact as soon as it is read (``read_object``), so the whole document is
+    never held as JSON objects: at 10,000 events that would take four times the record's memory."""
     try:
-        document = json.loads(raw)
+        document = json.loads(raw, object_hook=partial(read_object, details))
         if not isinstance(document, dict):
             raise TypeError(f"expected an object, found {type(document).__name__}")
         if document.get("format") != FORMAT:
             raise RecordError(f"unknown format {document.get('format')!r} (expected {FORMAT})")
         entries = {}
-        for event_id, item in document["events"].items():
-            history = tuple(
-                Revision(event_id, int(r["sequence"]), parse_time(r["time"]), str(r["kind"]), str(r["summary"]))
-                for r in item["history"]
-            )
-            entries[event_id] = RecordedEvent(
-                int(item["sequence"]), parse_time(item["first_published"]), parse_time(item["last_changed"]),
-                str(item["fingerprint"]), own_dict(item["fields"]), own_dict(item["facts"]), history,
-            )  # fmt: skip
+        for event_id, (*values, history) in document["events"].items():
+            revisions = tuple(Revision(event_id, *revision) for revision in history)
+            entries[event_id] = RecordedEvent(*values, revisions)
     except RecordError:
         raise
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -346,6 +343,23 @@ def parse_record(raw: bytes) -> Record:
             f"not a revision record ({type(error).__name__}: {error}); restore it from version control"
         ) from None
     return Record(entries)
+
+
+def read_object(details: bool, item: dict) -> dict | tuple:
+    """One JSON object of the record, as it is read: a revision, or an event's entry, as a tuple of its
+    values (with ``details``, the field hashes and facts, which only stamping and naming the fields
+    that changed need; else none); any other object as it is."""
+    if item.keys() == {"sequence", "time", "kind", "summary"}:
+        return int(item["sequence"]), parse_time(item["time"]), str(item["kind"]), str(item["summary"])
+    if "fingerprint" not in item:
+        return item
+    fields, facts, history = own_dict(item["fields"]), own_dict(item["facts"]), tuple(item["history"])
+    if not all(isinstance(revision, tuple) for revision in history):
+        raise TypeError("a revision needs exactly sequence, time, kind and summary")
+    return (
+        int(item["sequence"]), parse_time(item["first_published"]), parse_time(item["last_changed"]),
+        str(item["fingerprint"]), fields if details else {}, facts if details else {}, history,
+    )  # fmt: skip
 
 
 def own_dict(value: object) -> dict:
