@@ -8,7 +8,8 @@ import shutil
 import pytest
 
 from calendar_svc.catalog import parsing
-from calendar_svc.catalog.loading import load_catalog
+from calendar_svc.catalog.files import folder_listing
+from calendar_svc.catalog.loading import CatalogLoader, load_catalog
 from calendar_svc.catalog.model import Precision, Status
 from calendar_svc.catalog.parsing import from_plain
 from calendar_svc.errors import CatalogError
@@ -219,3 +220,12 @@ def test_parsing_in_a_pool_gives_what_parsing_in_this_process_gives(folder, monk
     assert load_or_problems() == alone
     events = [p for p in folder.rglob("*.toml") if p.name not in ("calendars.toml", "people.toml")]
     assert len(from_pool) == len(events)  # every file but the settings and the register
+
+
+def test_a_file_gone_between_listing_and_reading_is_a_problem_naming_it(events_dir):
+    listed = folder_listing(events_dir)
+    gone = next(p for p in sorted(events_dir.rglob("*.toml")) if p.name not in ("calendars.toml", "people.toml"))
+    gone.unlink()
+    with pytest.raises(CatalogError) as raised:
+        CatalogLoader(events_dir).load(listed)
+    assert f"{gone}: cannot be read (No such file or directory)" in str(raised.value)

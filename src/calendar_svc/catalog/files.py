@@ -66,34 +66,42 @@ Stat = tuple[int, int, int]  # size, modification time (ns), inode
 
 class FolderReading:
     """One load's reading of the folder: each file's SHA-256, and its bytes unless its stat is what
-    the last load found (then only the SHA-256 it had); with the digest of every name and bytes read
-    (the catalog's version), in the order they were read."""
+    the last load found (then only the SHA-256 it had); with the digest of every name and SHA-256
+    noted (the catalog's version), in the folder's order."""
 
     def __init__(self, top: str, listing: Listing, known: dict[str, tuple[Stat, bytes]]):
         self.top = top
         self.stats: dict[str, Stat] = {name: (size, mtime, inode) for name, size, mtime, inode in listing}
         self.known = known  # the last load's ``read_now``
         self.read_now: dict[str, tuple[Stat, bytes]] = {}  # name -> (stat, SHA-256) of what this load read
-        self._digest = hashlib.sha256()
 
     def path(self, name: str) -> str:
         return str(Path(self.top, name))
 
     def read(self, name: str, path: str | None = None) -> tuple[bytes, bytes | None]:
         """The file's SHA-256 and bytes; only the SHA-256 when its stat is the last load's."""
-        stat = self.stats[name]
-        earlier = self.known.get(name)
-        if earlier is not None and earlier[0] == stat:
-            sha, raw = earlier[1], None
-        else:
+        sha, raw = self.unchanged(name), None
+        if sha is None:
             raw = Path(path or self.path(name)).read_bytes()
             sha = hashlib.sha256(raw).digest()
-        self.read_now[name] = (stat, sha)
-        self._digest.update(name.encode() + b"\0" + sha + b"\0")
+        self.note(name, sha)
         return sha, raw
+
+    def unchanged(self, name: str) -> bytes | None:
+        """The SHA-256 the last load noted for the file when its stat is the same; else None."""
+        earlier = self.known.get(name)
+        return earlier[1] if earlier is not None and earlier[0] == self.stats[name] else None
+
+    def note(self, name: str, sha: bytes) -> None:
+        """Note the SHA-256 of the file's bytes as this load read them."""
+        self.read_now[name] = (self.stats[name], sha)
 
     def read_bytes(self, name: str) -> bytes:
         return Path(self.path(name)).read_bytes()
 
     def version(self) -> str:
-        return self._digest.hexdigest()
+        digest = hashlib.sha256()
+        for name in self.stats:
+            if name in self.read_now:
+                digest.update(name.encode() + b"\0" + self.read_now[name][1] + b"\0")
+        return digest.hexdigest()

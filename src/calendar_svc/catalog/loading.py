@@ -4,9 +4,10 @@ Every file is read and checked; every problem is collected. Either the whole
 catalog loads, or ``CatalogError`` lists what is wrong: never a partial one.
 
 A ``CatalogLoader`` remembers what each file's bytes parsed and validated to,
-so loading the same folder again after an edit parses and validates only the
-files whose bytes changed; the checks across files (duplicate ids and UIDs,
-the revision record) still run over the whole catalog every time.
+so loading the same folder again after an edit reads, parses and validates
+only the files whose stat (size, time, inode) changed; the checks across
+files (duplicate ids and UIDs, the revision record) still run over the whole
+catalog every time.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..errors import CatalogError, Problem
 from .calendars_file import parse_settings
 from .files import PEOPLE_FILE, REVISIONS_FILE, SETTINGS_FILE, FolderReading, Listing, folder_listing
 from .model import Catalog, Event, Person, Site
-from .parsing import ParsedFile, People, ToParse, parse_files, parse_toml
+from .parsing import ParsedFile, People, parse_files, parse_toml
 from .people_file import parse_people
 from .revisions import (
     EMPTY,
@@ -86,24 +87,27 @@ class CatalogLoader:
     def _read_events(
         self, reading: FolderReading, categories: frozenset[str] | None, people: People, problems: list[Problem]
     ) -> tuple[list[Event], dict[Event, str]]:
-        """Each event file's event, parsed and validated again only when its bytes changed (or the
+        """Each event file's event, read, parsed and validated again only when its stat changed (or the
         settings or the register, which drop every parse), with its fingerprint; each file's problems
         go to ``problems``."""
-        kept: dict[str, ParsedFile] = {}
-        to_parse: list[ToParse] = []
-        for name in reading.stats:
-            if name in (SETTINGS_FILE, PEOPLE_FILE, REVISIONS_FILE):
-                continue
-            path = reading.path(name)
-            sha, raw = reading.read(name, path)
-            earlier = self._parsed.get(path)
-            if earlier is not None and earlier[0] == sha:
+        kept: dict[str, ParsedFile | None] = {}
+        to_parse: list[str] = []
+        names = {
+            reading.path(name): name
+            for name in reading.stats
+            if name not in (SETTINGS_FILE, PEOPLE_FILE, REVISIONS_FILE)
+        }
+        for path, name in names.items():
+            sha, earlier = reading.unchanged(name), self._parsed.get(path)
+            if sha is not None and earlier is not None and earlier[0] == sha:
                 kept[path] = earlier
             else:
-                kept[path] = None  # in its place in the folder's order
-                to_parse.append((path, raw if raw is not None else reading.read_bytes(name), sha))
-        for (path, _, _), parsed in zip(to_parse, parse_files(to_parse, categories, people), strict=True):
+                kept[path] = None  # in its place in the folder's order: read and parsed below
+                to_parse.append(path)
+        for path, parsed in zip(to_parse, parse_files(to_parse, categories, people), strict=True):
             kept[path] = parsed
+        for path, name in names.items():
+            reading.note(name, kept[path][0])
         self.parsed_last_time = len(to_parse)
         events: list[Event] = []
         fingerprints: dict[Event, str] = {}

@@ -1,15 +1,16 @@
-"""Parsing event files: one file's bytes to its validated event, with its people looked up in the
+"""Parsing event files: one file read to its validated event, with its people looked up in the
 register (or its problems), and its fingerprint; and many files at once on every core.
 
 A load that must parse many files (the first load of a large folder) shares
-them out to a pool of processes. What crosses between processes is plain
-values: each file's path, bytes and digest and the register's field values going
-out; the event's field values, or its problems as (path, field, message), and
-its fingerprint coming back.
+them out to a pool of processes, which read the files too. What crosses
+between processes is plain values: paths and the register's field values
+going out; each file's digest, the event's field values or its problems as
+(path, field, message), and its fingerprint coming back.
 """
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import threading
@@ -30,7 +31,6 @@ from .revisions import event_fingerprint
 People = Mapping[str, Person]  # the register, by id
 Parsed = Event | list[Problem]  # what one event file's bytes validate to
 ParsedFile = tuple[bytes, Parsed, str]  # a file's SHA-256, what its bytes validate to, the event's fingerprint or ""
-ToParse = tuple[str, bytes, bytes]  # a file's path, bytes and SHA-256
 
 PARALLEL_FROM = 2_000  # files to parse before a pool of processes pays for itself
 FILES_PER_TASK = 250
@@ -38,9 +38,14 @@ MAX_PROCESSES = 8
 EVENT_FIELDS = tuple(f.name for f in fields(Event))
 
 
-def parse_file(path: str, raw: bytes, sha: bytes, categories: frozenset[str] | None, people: People) -> ParsedFile:
-    """What the loader keeps for one event file: its bytes' digest, what they validate to, the fingerprint
-    (of everything published, the people's names from the register included)."""
+def parse_file(path: str, categories: frozenset[str] | None, people: People) -> ParsedFile:
+    """What the loader keeps for one event file: its bytes' SHA-256, what they validate to, the
+    fingerprint (of everything published, the people's names from the register included)."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:  # gone or unreadable since the folder was listed
+        return b"", [Problem(path, "", f"cannot be read ({error.strerror})")], ""
+    sha = hashlib.sha256(raw).digest()
     table, problem = parse_toml(path, raw)
     if problem:
         return sha, [problem], ""
@@ -82,11 +87,11 @@ def parse_toml(path: str, raw: bytes) -> tuple[dict | None, Problem | None]:
         return None, Problem(path, "", f"TOML syntax error: {e}")
 
 
-def parse_files(files: list[ToParse], categories: frozenset[str] | None, people: People) -> list[ParsedFile]:
+def parse_files(files: list[str], categories: frozenset[str] | None, people: People) -> list[ParsedFile]:
     """``parse_file`` of each file, in order: on every core when there are many."""
     processes = pool_size()
     if len(files) < PARALLEL_FROM or processes < 2:
-        return [parse_file(path, raw, sha, categories, people) for path, raw, sha in files]
+        return [parse_file(path, categories, people) for path in files]
     tasks = [files[i : i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
     register = [astuple(person) for person in people.values()]
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -102,13 +107,13 @@ def pool_size() -> int:
     return min(len(os.sched_getaffinity(0)), MAX_PROCESSES)
 
 
-def parse_plainly(files: list[ToParse], categories: frozenset[str] | None, register: list[tuple]) -> list[tuple]:
+def parse_plainly(files: list[str], categories: frozenset[str] | None, register: list[tuple]) -> list[tuple]:
     """In a pool process: each file parsed, as plain values (see ``from_plain``); ``register``: each
     person's field values."""
     people = {values[0]: Person(*values) for values in register}
     answers = []
-    for path, raw, sha in files:
-        _, result, fingerprint = parse_file(path, raw, sha, categories, people)
+    for path in files:
+        sha, result, fingerprint = parse_file(path, categories, people)
         if isinstance(result, Event):  # the people as their ids alone: the loader has the register
             values = tuple(() if name == "persons" else getattr(result, name) for name in EVENT_FIELDS)
             answers.append((sha, values, None, fingerprint))
