@@ -18,7 +18,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
 from ..catalog.countries import country_name, sort_key
 from ..catalog.languages import Text
-from ..catalog.model import Catalog
+from ..catalog.model import Catalog, Event
 from ..catalog.recurrence import first_occurrences
 from ..errors import EventNotFound
 from ..publish import urls as rules
@@ -136,34 +136,20 @@ def feed_choices(catalog: Catalog) -> dict[str, Feed]:
 
 
 def _feed_choices(catalog: Catalog) -> dict[str, Feed]:
-    site, language = catalog.site, lang()
-    links = urls()
-    counts = rendition().feed_counts
-    title = site.text("title", language)
+    site, language, links = catalog.site, lang(), urls()
+    title = site.text("title", language).value
 
-    def archives(slug: str | None) -> tuple:
-        return tuple((year, links.archive(year, slug), count) for year, count in sorted(counts[slug][1].items()))
+    def feed(slug: str | None, name: Text, about: Text, url: str, feed_name: str) -> Feed:
+        count, archives = rendition().feed_counts[slug]
+        years = tuple((year, links.archive(year, slug), n) for year, n in sorted(archives.items()))
+        return Feed(slug or "all", name, about, count, subscribe_links(url, feed_name), years)
 
-    feeds = {
-        "": Feed(
-            "all",
-            Text(gettext("All events"), language),
-            site.text("description", language),
-            counts[None][0],
-            subscribe_links(links.full_feed(), title.value),
-            archives(None),
-        )
-    }
+    everything = Text(gettext("All events"), language)
+    feeds = {"": feed(None, everything, site.text("description", language), links.full_feed(), title)}
     for calendar in catalog.calendars:
         name = calendar.text("name", language)
-        feeds[calendar.slug] = Feed(
-            calendar.slug,
-            name,
-            calendar.text("description", language),
-            counts[calendar.slug][0],
-            subscribe_links(links.calendar_feed(calendar.slug), f"{name.value} · {title.value}"),
-            archives(calendar.slug),
-        )
+        about, url = calendar.text("description", language), links.calendar_feed(calendar.slug)
+        feeds[calendar.slug] = feed(calendar.slug, name, about, url, f"{name.value} · {title}")
     return feeds
 
 
@@ -202,15 +188,12 @@ def layout_context() -> dict:
 @route(bp, rules.HOME)
 def home():
     selection, canonical = requested_selection()
-    if canonical:
-        return canonical
-    return listing_page(selection)
+    return canonical or listing_page(selection, rendition().selected(selection))
 
 
-def listing_page(selection: Selection, topic: dict | None = None) -> Response:
-    """The event list for ``selection``; ``topic`` names a calendar's or a country's own page."""
+def listing_page(selection: Selection, events: tuple[Event, ...], topic: dict | None = None) -> Response:
+    """The list of ``events`` (those ``selection`` selects); ``topic`` names a calendar's or a country's own page."""
     catalog = rendition().catalog
-    events = rendition().selected(selection)
 
     def build() -> dict:
         shown = listing(events, catalog, today(), lang=lang())
@@ -242,28 +225,38 @@ def browse_links(catalog: Catalog) -> dict:
     return {"calendars": calendars, "countries": countries}
 
 
+def topic(slug: str = "", code: str = "", person_id: str = "") -> tuple[Text, tuple[Event, ...]]:
+    """The name and the events of the calendar (``slug``), country (``code``, lower case) or person
+    that a page or an embed without query parameters is about; 404 when there is none."""
+    catalog, language = rendition().catalog, lang()
+    selection_from_args(request.args, catalog, allowed=())
+    if slug:
+        if not catalog.has_calendar(slug):
+            raise translated(NotFound, gettext("There is no calendar %(slug)s.", slug=repr(slug)))
+        return catalog.calendar(slug).text("name", language), catalog.select(categories=frozenset({slug}))
+    if code:
+        if code != code.lower() or code.upper() not in catalog.countries:
+            raise translated(NotFound, gettext("No event involves the country %(code)s.", code=repr(code)))
+        name = Text(country_name(code.upper(), language), language)
+        return name, catalog.select(countries=frozenset({code.upper()}))
+    if catalog.person(person_id) is None:
+        raise translated(NotFound, gettext("There is no person %(id)s in the calendar.", id=repr(person_id)))
+    return catalog.person(person_id).text("name", language), catalog.events_by_person[person_id]
+
+
 @route(bp, rules.CALENDAR_PAGE)
 def calendar_page(slug: str):
-    catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=())
-    if not catalog.has_calendar(slug):
-        raise translated(NotFound, gettext("There is no calendar %(slug)s.", slug=repr(slug)))
-    calendar = catalog.calendar(slug)
-    topic = {"name": calendar.text("name", lang()), "description": calendar.text("description", lang())}
-    return listing_page(Selection(categories=frozenset({slug})), topic)
+    name, events = topic(slug=slug)
+    about = rendition().catalog.calendar(slug).text("description", lang())
+    return listing_page(Selection(categories=frozenset({slug})), events, {"name": name, "description": about})
 
 
 @route(bp, rules.COUNTRY_PAGE)
 def country_page(code: str):
-    catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=())
-    if code != code.lower() or code.upper() not in catalog.countries:
-        raise translated(NotFound, gettext("No event involves the country %(code)s.", code=repr(code)))
-    name = country_name(code.upper(), lang())
-    about = Text(gettext("Visits, talks, meetings and other events involving %(country)s.", country=name), lang())
-    return listing_page(
-        Selection(countries=frozenset({code.upper()})), {"name": Text(name, lang()), "description": about}
-    )
+    name, events = topic(code=code)
+    about = gettext("Visits, talks, meetings and other events involving %(country)s.", country=name.value)
+    selection = Selection(countries=frozenset({code.upper()}))
+    return listing_page(selection, events, {"name": name, "description": Text(about, lang())})
 
 
 @route(bp, rules.MONTH_PICKER)
@@ -322,8 +315,8 @@ def month(year: int, month: int):
 
 @route(bp, rules.EVENT_PAGE)
 def event(event_id: str):
-    selection_from_args(request.args, rendition().catalog, allowed=())
     catalog = rendition().catalog
+    selection_from_args(request.args, catalog, allowed=())
     try:
         found = catalog.event(event_id)
     except EventNotFound:
@@ -358,8 +351,8 @@ def _link(make: Callable[..., str], *args) -> str:
 
 @route(bp, rules.SUBSCRIBE)
 def subscribe():
-    selection_from_args(request.args, rendition().catalog, allowed=())
     catalog = rendition().catalog
+    selection_from_args(request.args, catalog, allowed=())
     return html_page(
         "pages/subscribe.html",
         catalog.last_modified,
@@ -372,8 +365,8 @@ def subscribe():
 @route(bp, rules.CHANGES_PAGE)
 def changes():
     """The latest revisions, grouped by day, for people (the Atom feed's twin)."""
-    selection_from_args(request.args, rendition().catalog, allowed=())
     catalog = rendition().catalog
+    selection_from_args(request.args, catalog, allowed=())
     latest = latest_changes(catalog)
     newest = max((c.revision.time for c in latest), default=catalog.site.revised_at)
     return html_page(
@@ -389,9 +382,9 @@ def robots():
 @bp.get(rules.SITEMAP)
 def sitemap():
     """Every page in every language, for search engines (see ``publish.sitemap``)."""
-    selection_from_args(request.args, rendition().catalog, allowed=())
     current = rendition()
     catalog = current.catalog
+    selection_from_args(request.args, catalog, allowed=())
     made = current.page(
         "sitemap", lambda: Resource(sitemap_bytes(catalog, current.base_url), XML_TYPE, catalog.last_modified)
     )

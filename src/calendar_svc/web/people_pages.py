@@ -7,7 +7,6 @@ A person's page lists their upcoming and past events and offers their feed
 from __future__ import annotations
 
 from flask import Blueprint, request
-from werkzeug.exceptions import NotFound
 
 from ..catalog.countries import sort_key
 from ..catalog.languages import Text
@@ -19,7 +18,7 @@ from .context import lang, rendition, today, urls
 from .json_ld import person_document, script_text
 from .languages import gettext, route
 from .page_data import Feed, listing
-from .pages import html_page, translated
+from .pages import html_page, topic
 
 bp = Blueprint("people", __name__)
 
@@ -44,22 +43,17 @@ def index():
 
 @route(bp, rules.PERSON_PAGE)
 def person(person_id: str):
+    name, events = topic(person_id=person_id)
     catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=())
     found = catalog.person(person_id)
-    if found is None:
-        raise translated(NotFound, gettext("There is no person %(id)s in the calendar.", id=repr(person_id)))
-    events = catalog.events_by_person[person_id]
 
     def build() -> dict:
         language = lang()
-        name = found.text("name", language)
         feed_name = f"{name.value} · {catalog.site.text('title', language).value}"
         dated = sum(1 for event in events if event.is_dated)
         about = Text(gettext("Every dated event that names %(name)s.", name=name.value), language)
         page_url = urls().person_page(person_id)
         return dict(
-            person=found,
             name=name,
             role=found.text("role", language) if found.role else None,
             listing=listing(events, catalog, today(), len(events), len(events), language),
