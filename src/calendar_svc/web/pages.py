@@ -49,7 +49,6 @@ from .page_data import (
     month_range,
     month_view,
     nearest_busy_months,
-    selection_label,
 )
 from .page_digest import page_etag
 from .when import event_when, month_text, weekday_name
@@ -160,7 +159,7 @@ def selection_feed(catalog: Catalog, selection: Selection) -> Feed:
     if len(selection.categories) == 1 and not selection.countries:
         return feed_choices(catalog)[next(iter(selection.categories))]
     language = lang()
-    label = selection_label(catalog, selection, language)
+    label = ", ".join(filters(catalog, selection, language).summary)
     if len(selection.countries) == 1 and not selection.categories:  # a country's feed has a path of its own
         url = urls().country_feed(next(iter(selection.countries)))
     else:
