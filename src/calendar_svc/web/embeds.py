@@ -9,12 +9,11 @@ from ``CALENDAR_SVC_FRAME_ANCESTORS`` and no ``X-Frame-Options``.
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from ..catalog.languages import Text
 from ..catalog.model import Event, last_modified
 from ..publish import urls as rules
-from ..publish.selection import selection_from_args
 from .context import lang, rendition, today, urls
 from .languages import route
 from .page_data import listing
@@ -29,7 +28,6 @@ PAST_SHOWN = 5
 @route(bp, rules.EMBED)
 def everything():
     catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=())
     return embed_page(catalog.site.text("title", lang()), catalog.events, urls().home())
 
 

@@ -9,6 +9,7 @@ bytes, and sharing a link shares its language.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 
 from flask import Blueprint, Flask, g, request, url_for
 from markupsafe import Markup, escape
@@ -16,19 +17,27 @@ from werkzeug.routing import BaseConverter
 
 from .. import i18n
 from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES, Text
+from ..publish.selection import selection_from_args
 from ..publish.urls import localized_rules
-from .context import lang
+from .context import lang, rendition
 
 # Each language's name in itself, for the switcher.
 NATIVE_NAMES = {"en": "English", "kk": "Қазақша", "ru": "Русский"}
 
 
-def route(bp: Blueprint, rule: str) -> Callable:
-    """Register a GET view at ``rule`` in every language: "/x/", "/kk/x/" and "/ru/x/"."""
+def route(bp: Blueprint, rule: str, query: tuple[str, ...] | None = ()) -> Callable:
+    """Register a GET view at ``rule`` in every language: "/x/", "/kk/x/" and "/ru/x/". A request with
+    a query parameter other than ``query`` is a 400 before the view runs (None: the view reads its own)."""
 
     def register(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(**values):
+            if query is not None:
+                selection_from_args(request.args, rendition().catalog, allowed=query)
+            return view(**values)
+
         for path, language in localized_rules(rule):
-            bp.add_url_rule(path, view_func=view, methods=["GET"], defaults={"lang": language})
+            bp.add_url_rule(path, view_func=checked, methods=["GET"], defaults={"lang": language})
         return view
 
     return register

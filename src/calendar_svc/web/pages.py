@@ -24,7 +24,7 @@ from ..errors import EventNotFound
 from ..publish import urls as rules
 from ..publish.atom import kind_name, latest_changes, summary_text
 from ..publish.resource import HTML_TYPE, Resource
-from ..publish.selection import Selection, selection_from_args
+from ..publish.selection import FILTER_PARAMETERS, Selection, selection_from_args
 from ..publish.sitemap import XML_TYPE, sitemap_bytes
 from ..publish.urls import is_public_origin
 from ..serving.conditional import PAGE_MAX_AGE, names_etag, resource_response, validated_response
@@ -184,7 +184,7 @@ def layout_context() -> dict:
     }
 
 
-@route(bp, rules.HOME)
+@route(bp, rules.HOME, query=None)
 def home():
     selection, canonical = requested_selection()
     return canonical or listing_page(selection, rendition().selected(selection))
@@ -228,7 +228,6 @@ def topic(slug: str = "", code: str = "", person_id: str = "") -> tuple[Text, tu
     """The name and the events of the calendar (``slug``), country (``code``, lower case) or person
     that a page or an embed without query parameters is about; 404 when there is none."""
     catalog, language = rendition().catalog, lang()
-    selection_from_args(request.args, catalog, allowed=())
     if slug:
         if not catalog.has_calendar(slug):
             raise translated(NotFound, gettext("There is no calendar %(slug)s.", slug=repr(slug)))
@@ -258,11 +257,11 @@ def country_page(code: str):
     return listing_page(selection, events, {"name": name, "description": Text(about, lang())})
 
 
-@route(bp, rules.MONTH_PICKER)
+@route(bp, rules.MONTH_PICKER, query=None)
 def calendar_now():
     """This month's page, or the month picked in the "go to month" form (?month=2023-06)."""
     picked = request.args.get("month", "").strip()
-    selection = selection_from_args(request.args, rendition().catalog, allowed=("category", "country", "month"))
+    selection = selection_from_args(request.args, rendition().catalog, allowed=(*FILTER_PARAMETERS, "month"))
     args = {"category": sorted(selection.categories), "country": sorted(selection.countries)}
     if picked:
         try:
@@ -276,7 +275,7 @@ def calendar_now():
     return redirect(url_for("pages.month", year=year, month=month, **args))
 
 
-@route(bp, rules.MONTH)
+@route(bp, rules.MONTH, query=None)
 def month(year: int, month: int):
     catalog = rendition().catalog
     shared = rendition().page_values  # worked out once for every month view
@@ -315,7 +314,6 @@ def month(year: int, month: int):
 @route(bp, rules.EVENT_PAGE)
 def event(event_id: str):
     catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=())
     try:
         found = catalog.event(event_id)
     except EventNotFound:
@@ -351,7 +349,6 @@ def _link(make: Callable[..., str], *args) -> str:
 @route(bp, rules.SUBSCRIBE)
 def subscribe():
     catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=())
     return html_page(
         "pages/subscribe.html",
         catalog.last_modified,
@@ -365,7 +362,6 @@ def subscribe():
 def changes():
     """The latest revisions, grouped by day, for people (the Atom feed's twin)."""
     catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=())
     latest = latest_changes(catalog)
     newest = max((c.revision.time for c in latest), default=catalog.site.revised_at)
     return html_page(

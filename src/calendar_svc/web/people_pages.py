@@ -6,13 +6,12 @@ A person's page lists their upcoming and past events and offers their feed
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from ..catalog.countries import sort_key
 from ..catalog.languages import Text
 from ..catalog.model import last_modified
 from ..publish import urls as rules
-from ..publish.selection import selection_from_args
 from .calendar_links import GOOGLE_ADD_BY_URL, subscribe_links
 from .context import lang, rendition, today, urls
 from .json_ld import person_document, script_text
@@ -27,7 +26,6 @@ bp = Blueprint("people", __name__)
 def index():
     """Everyone in the register, in the alphabetical order of the page's language, with their events."""
     catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=())
 
     def build() -> dict:
         language = lang()

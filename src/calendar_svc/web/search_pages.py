@@ -62,10 +62,9 @@ def current_order() -> dict[str, int]:
     return current.page_values.get(("search order", today()), lambda: rank_order(current.catalog.events, today()))
 
 
-@route(bp, rules.SEARCH_PAGE)
+@route(bp, rules.SEARCH_PAGE, query=("q",))
 def page():
     catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=("q",))
     query, cut = requested_query(request.args.get("q", ""))
     static = config().static_site
 
@@ -120,7 +119,6 @@ def api():
 def index():
     """The list of events the static site's script searches, in this language (``search_files``)."""
     current = rendition()
-    selection_from_args(request.args, current.catalog, allowed=())
     made = current.page(
         ("search index", today()),
         lambda: json_resource(index_document(current.catalog, current_index(), current_order(), today(), lang())),
@@ -132,7 +130,6 @@ def index():
 def words_part(key: str):
     """One part of the word index the static site's script searches (``search_files``)."""
     current = rendition()
-    selection_from_args(request.args, current.catalog, allowed=())
     if key not in SHARD_KEYS:
         raise translated(NotFound, gettext("There is no such part of the search index."))
     shards = current.page_values.get(
