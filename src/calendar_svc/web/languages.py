@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
 from .. import i18n
-from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES, Text
+from ..catalog.languages import LANGUAGES, Text
 from ..publish.selection import selection_from_args
 from ..publish.urls import localized_rules
 from .context import lang, rendition
@@ -100,4 +100,4 @@ def init_app(app: Flask) -> None:
 
 def language_context() -> dict:
     """What every page's layout shows of its languages: its own, and its twins in the others."""
-    return {"lang": lang(), "alternates": alternates(), "default_language": DEFAULT_LANGUAGE}
+    return {"lang": lang(), "alternates": alternates()}

@@ -222,12 +222,6 @@ def events_by_month(events: Iterable[Event], bounds: tuple[Month, Month]) -> dic
     return {month: tuple(months[month]) for month in sorted(months)}
 
 
-def nearest_busy_months(busy: Iterable[Month], month: Month) -> tuple[Month | None, Month | None]:
-    """The nearest months before and after ``month`` among ``busy`` (months with events); None: none."""
-    busy = tuple(busy)
-    return max((m for m in busy if m < month), default=None), min((m for m in busy if m > month), default=None)
-
-
 def months_between(first: Month, last: Month) -> Iterable[Month]:
     """`first`, the months after it, and `last`."""
     month = first

@@ -48,7 +48,6 @@ from .page_data import (
     listing,
     month_range,
     month_view,
-    nearest_busy_months,
 )
 from .page_digest import page_etag
 from .when import event_when, month_text, weekday_name
@@ -120,10 +119,8 @@ def page_context(build: Callable[[], dict]) -> dict:
 def requested_selection() -> tuple[Selection, Response | None]:
     """The validated filter, and a redirect when the query is not written the canonical way."""
     selection = selection_from_args(request.args, rendition().catalog)
-    canonical = [("category", c) for c in sorted(selection.categories)]
-    canonical += [("country", c) for c in sorted(selection.countries)]
-    if list(request.args.items(multi=True)) != canonical:
-        args = {"category": sorted(selection.categories), "country": sorted(selection.countries)}
+    args = selection.args
+    if list(request.args.items(multi=True)) != [(name, value) for name, values in args.items() for value in values]:
         return selection, redirect(url_for(request.endpoint, **(request.view_args or {}), **args))
     return selection, None
 
@@ -262,7 +259,6 @@ def calendar_now():
     """This month's page, or the month picked in the "go to month" form (?month=2023-06)."""
     picked = request.args.get("month", "").strip()
     selection = selection_from_args(request.args, rendition().catalog, allowed=(*FILTER_PARAMETERS, "month"))
-    args = {"category": sorted(selection.categories), "country": sorted(selection.countries)}
     if picked:
         try:
             year, month = (int(part) for part in picked.split("-"))
@@ -272,7 +268,7 @@ def calendar_now():
             raise translated(BadRequest, message) from None
     else:
         year, month = today().year, today().month
-    return redirect(url_for("pages.month", year=year, month=month, **args))
+    return redirect(url_for("pages.month", year=year, month=month, **selection.args))
 
 
 @route(bp, rules.MONTH, query=None)
@@ -296,14 +292,13 @@ def month(year: int, month: int):
     )
 
     def build() -> dict:
-        earlier, later = nearest_busy_months(by_month, (year, month))
         return dict(
             view=month_view(by_month.get((year, month), ()), catalog, (year, month), today(), (first, last), lang()),
             weekdays=[(weekday_name(i, lang()), weekday_name(i, lang(), "abbreviated")) for i in range(7)],
             bounds=(first, last),
             this_month=(today().year, today().month),
-            earlier=earlier,
-            later=later,
+            earlier=max((busy for busy in by_month if busy < (year, month)), default=None),
+            later=min((busy for busy in by_month if busy > (year, month)), default=None),
             filters=filters(catalog, selection, lang()),
             selection_feed=selection_feed(catalog, selection),
         )
@@ -322,13 +317,19 @@ def event(event_id: str):
 
     def build() -> dict:
         occurrences = first_occurrences(found, OCCURRENCES_SHOWN + 1) if found.rrule else ()
+        try:
+            links = dict(
+                google=google_add_url(found, page_url, lang()),
+                outlook=outlook_add_url(found, page_url, lang()),
+                outlook_work=outlook_add_url(found, page_url, lang(), OUTLOOK_WORK),
+            )
+        except ValueError:  # an event without a known day has no add-to-calendar links
+            links = dict(google="", outlook="", outlook_work="")
         return dict(
             row=event_row(found, catalog, today(), lang=lang()),
             overdue=found.is_overdue(today()),
             page_url=page_url,
-            google=_link(google_add_url, found, page_url, lang()),
-            outlook=_link(outlook_add_url, found, page_url, lang()),
-            outlook_work=_link(outlook_add_url, found, page_url, lang(), OUTLOOK_WORK),
+            **links,
             occurrences=[event_when(found, day, lang()) for day in occurrences[:OCCURRENCES_SHOWN]],
             more_occurrences=len(occurrences) > OCCURRENCES_SHOWN,
             calendar_feed=feed_choices(catalog)[found.category],
@@ -336,14 +337,6 @@ def event(event_id: str):
         )
 
     return html_page("pages/event.html", found.last_modified(catalog.site), build)
-
-
-def _link(make: Callable[..., str], *args) -> str:
-    """An add-to-calendar link, or "" for an event that cannot have one (no known day)."""
-    try:
-        return make(*args)
-    except ValueError:
-        return ""
 
 
 @route(bp, rules.SUBSCRIBE)

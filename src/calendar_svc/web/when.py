@@ -49,10 +49,6 @@ class When:
     end: str = ""  # timed events with an end: the end instant
 
     @property
-    def is_timed(self) -> bool:
-        return self.precision is Precision.TIME
-
-    @property
     def is_dated(self) -> bool:
         return self.precision in (Precision.DAY, Precision.TIME)
 
