@@ -81,11 +81,9 @@ def entry(row: EventRow, urls: Urls) -> list[str]:
 
 
 def status_suffix(event: Event) -> str:
-    if event.status is Status.TENTATIVE:
-        return f" [{gettext('Tentative')}]"
-    if event.status is Status.CANCELLED:
-        return f" [{gettext('Cancelled')}]"
-    return ""
+    """' [Tentative]' or ' [Cancelled]' in the agenda's language; '' for a confirmed event."""
+    names = {Status.TENTATIVE: gettext("Tentative"), Status.CANCELLED: gettext("Cancelled")}
+    return f" [{names[event.status]}]" if event.status in names else ""
 
 
 def wrapped(text: str, indent: str) -> list[str]:

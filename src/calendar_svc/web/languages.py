@@ -48,14 +48,6 @@ def gettext(message: str, **variables) -> str:
     return i18n.translate(lang(), message, **variables)
 
 
-def _template_gettext(message: str) -> str:
-    return i18n.translations(lang()).gettext(message)  # Jinja fills in the variables
-
-
-def _template_ngettext(singular: str, plural: str, number: int) -> str:
-    return i18n.translations(lang()).ngettext(singular, plural, number)
-
-
 def say(text: Text | str) -> Markup:
     """A text for a page: marked with its own ``lang`` where it is not in the page's language."""
     if isinstance(text, Text) and text.lang != lang():
@@ -94,7 +86,11 @@ def init_app(app: Flask) -> None:
             values["lang"] = lang()
 
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)
+    app.jinja_env.install_gettext_callables(  # Jinja fills in the variables
+        lambda message: i18n.translations(lang()).gettext(message),
+        lambda singular, plural, number: i18n.translations(lang()).ngettext(singular, plural, number),
+        newstyle=True,
+    )
     app.jinja_env.globals["say"] = say
 
 

@@ -212,22 +212,14 @@ def events_by_month(events: Iterable[Event], bounds: tuple[Month, Month]) -> dic
             covered.add((event.start.year, event.start.month))
         span = span_days(event) if event.is_dated else 0
         for start in occurrence_days(event, first, last):
-            covered.add((start.year, start.month))
-            if span:  # the months of every day it covers
-                end = add_days(start, span)
-                covered.update(months_between((start.year, start.month), (end.year, end.month)))
+            end, month = add_days(start, span), (start.year, start.month)
+            while month <= (end.year, end.month):  # the months of every day it covers
+                covered.add(month)
+                month = add_months(month, 1)
         for month in covered:
             if bounds[0] <= month <= bounds[1]:
                 months.setdefault(month, {})[event] = None
     return {month: tuple(months[month]) for month in sorted(months)}
-
-
-def months_between(first: Month, last: Month) -> Iterable[Month]:
-    """`first`, the months after it, and `last`."""
-    month = first
-    while month <= last:
-        yield month
-        month = add_months(month, 1)
 
 
 def add_months(month: Month, count: int) -> Month:
