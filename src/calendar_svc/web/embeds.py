@@ -1,10 +1,7 @@
-"""Compact lists of events that other sites may show in an <iframe>: /embed/ and its kin.
+"""Compact lists of upcoming and recent events that other sites may show in an <iframe>: /embed/ and its kin.
 
-Each lists upcoming events and the most recent past ones (date, title, status),
-every title linking to the event's page on this site in a new tab. No script,
-one small stylesheet that follows the light or dark scheme. These are the only
-pages that may be framed: ``serving.security`` gives them ``frame-ancestors``
-from ``CALENDAR_SVC_FRAME_ANCESTORS`` and no ``X-Frame-Options``.
+Every title links to the event's page here in a new tab; no script. These are the only pages that may be
+framed: ``serving.security`` gives them ``frame-ancestors`` from ``CALENDAR_SVC_FRAME_ANCESTORS``.
 """
 
 from __future__ import annotations

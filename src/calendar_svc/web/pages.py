@@ -1,11 +1,5 @@
-"""HTML pages: the event list, the month view, one page per event, and subscribing.
-
-Each page is rendered from (base URL, today, path and query) of one
-rendition, kept with that rendition (so a new catalog version starts afresh),
-and answered conditionally (ETag, Last-Modified, 304) like the feeds. A page's
-ETag is the digest of its template and the whole context it receives
-(``page_digest``), so a current copy is confirmed without rendering.
-"""
+"""HTML pages: the event list (also per calendar and country), the month view, one page per event,
+subscribing and changes; each kept with its rendition and answered conditionally (``html_page``)."""
 
 from __future__ import annotations
 
@@ -75,13 +69,13 @@ class RenderedPage(Resource):
 
 
 def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dict], keep: bool = True) -> Response:
-    """Render the page for this request (``build`` gives its own context) or reuse it; answer conditionally.
+    """Render the page for this request (``build`` gives its own context) or reuse the one kept with
+    the rendition for this day, path and query; answer conditionally.
 
-    The template receives the layout's context, the page's links and ``build()``,
-    and nothing else; the page's ETag is their digest (``page_etag``). A request
-    whose If-None-Match names it is answered 304 without rendering. With ``keep`` False the page
-    is not kept (pages with free text in their query, which would crowd the others out), and its
-    ETag is the digest of its bytes.
+    The page's ETag is the digest of its whole context (``page_etag``), so a request whose
+    If-None-Match names it is answered 304 without rendering. With ``keep`` False the page is not
+    kept (pages with free text in their query, which would crowd the others out), and its ETag is
+    the digest of its bytes.
     """
     current = rendition()
     key = (today(), request.path, request.query_string)

@@ -1,8 +1,5 @@
-"""The people register as pages: everyone named in the calendar, and one page per person.
-
-A person's page lists their upcoming and past events and offers their feed
-(/people/<id>.ics), whose events are the same VEVENTs as in the full feed.
-"""
+"""The people register as pages: everyone named in the calendar, and one page per person with
+their events and their feed (/people/<id>.ics)."""
 
 from __future__ import annotations
 
