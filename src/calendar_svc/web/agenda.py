@@ -18,7 +18,6 @@ from ..catalog.model import Catalog, Event, Status
 from ..i18n import translate_plural
 from ..publish import urls as rules
 from ..publish.resource import TEXT_TYPE, Resource
-from ..publish.selection import selection_from_args
 from ..publish.urls import Urls, webcal
 from ..serving.conditional import PAGE_MAX_AGE, resource_response
 from .context import config, lang, rendition, today
@@ -36,7 +35,6 @@ PAST_SHOWN = 10
 @route(bp, rules.AGENDA)
 def agenda():
     current = rendition()
-    selection_from_args(request.args, current.catalog, allowed=())
     day, language = today(), lang()
     modified = max(current.catalog.last_modified, day_start(day, config().zone))
 
@@ -83,11 +81,9 @@ def entry(row: EventRow, urls: Urls) -> list[str]:
 
 
 def status_suffix(event: Event) -> str:
-    if event.status is Status.TENTATIVE:
-        return f" [{gettext('Tentative')}]"
-    if event.status is Status.CANCELLED:
-        return f" [{gettext('Cancelled')}]"
-    return ""
+    """' [Tentative]' or ' [Cancelled]' in the agenda's language; '' for a confirmed event."""
+    names = {Status.TENTATIVE: gettext("Tentative"), Status.CANCELLED: gettext("Cancelled")}
+    return f" [{names[event.status]}]" if event.status in names else ""
 
 
 def wrapped(text: str, indent: str) -> list[str]:

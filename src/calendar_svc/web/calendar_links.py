@@ -51,26 +51,30 @@ class SubscribeLinks:
 
 
 def subscribe_links(feed_url: str, name: str) -> SubscribeLinks:
-    return SubscribeLinks(
-        name=name,
-        https=feed_url,
-        webcal=webcal(feed_url),
-        google=f"{GOOGLE_SUBSCRIBE}?{_query([('cid', feed_url)])}",
-        outlook_personal=_outlook_subscribe(OUTLOOK_PERSONAL, feed_url, name),
-        outlook_work=_outlook_subscribe(OUTLOOK_WORK, feed_url, name),
-    )
+    def outlook(host: str) -> str:
+        return f"https://{host}/calendar/0/addfromweb?{_query([('url', feed_url), ('name', name)])}"
+
+    google = f"{GOOGLE_SUBSCRIBE}?{_query([('cid', feed_url)])}"
+    return SubscribeLinks(name, feed_url, webcal(feed_url), google, outlook(OUTLOOK_PERSONAL), outlook(OUTLOOK_WORK))
 
 
-def _outlook_subscribe(host: str, feed_url: str, name: str) -> str:
-    return f"https://{host}/calendar/0/addfromweb?{_query([('url', feed_url), ('name', name)])}"
-
-
-def link_details(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The description sent along: the event's own text in ``lang`` (shortened) and a link back to its page."""
-    text = event.text("description", lang).value.strip()
-    if len(text) > DETAILS_LIMIT:
-        text = text[:DETAILS_LIMIT].rsplit(" ", 1)[0] + " …"
-    return f"{text}\n\n{page_url}" if text else page_url
+def _event_params(event: Event, page_url: str, lang: str, title: str, body: str) -> list[tuple[str, str]]:
+    """The title, the description (the event's own text, shortened, and a link back to its page) and the
+    location, under the names a service gives them; ValueError for an event that cannot have a link."""
+    if not event.is_dated:
+        raise ValueError(f"event {event.id!r} has no known day")
+    try:
+        event.last_day + dt.timedelta(days=1)
+        for moment in (event.start_local, event.end_local):
+            if isinstance(moment, dt.datetime):
+                moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError(f"event {event.id!r} is too close to the end of the calendar for a link") from None
+    details = event.text("description", lang).value.strip()
+    if len(details) > DETAILS_LIMIT:
+        details = details[:DETAILS_LIMIT].rsplit(" ", 1)[0] + " …"
+    params = [(title, event.text("title", lang).value), (body, f"{details}\n\n{page_url}" if details else page_url)]
+    return params + ([("location", event.text("location", lang).value)] if event.location else [])
 
 
 def google_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -78,20 +82,13 @@ def google_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE) ->
 
     Raises ValueError for an event without a known day, or one at the very edge of year 1 or 9999.
     """
-    _check_linkable(event)
+    title, details, *location = _event_params(event, page_url, lang, "text", "details")
     if event.is_timed:
         end = event.end if event.end is not None else event.start
         dates = f"{event.start:%Y%m%dT%H%M%S}/{end:%Y%m%dT%H%M%S}"
     else:
         dates = f"{event.first_day:%Y%m%d}/{event.last_day + dt.timedelta(days=1):%Y%m%d}"
-    params = [
-        ("action", "TEMPLATE"),
-        ("text", event.text("title", lang).value),
-        ("dates", dates),
-        ("details", link_details(event, page_url, lang)),
-    ]
-    if event.location:
-        params.append(("location", event.text("location", lang).value))
+    params = [("action", "TEMPLATE"), title, ("dates", dates), details, *location]
     if event.timezone:
         params.append(("ctz", event.timezone))
     if event.rrule:
@@ -104,7 +101,7 @@ def outlook_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE, h
 
     Raises ValueError as google_add_url does.
     """
-    _check_linkable(event)
+    title, body, *location = _event_params(event, page_url, lang, "subject", "body")
     if event.is_timed:
         start = event.start_local.astimezone(dt.UTC)
         end = event.end_local.astimezone(dt.UTC) if event.end is not None else start
@@ -116,23 +113,8 @@ def outlook_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE, h
     else:
         exclusive_end = event.last_day + dt.timedelta(days=1)
         times = [("startdt", event.first_day.isoformat()), ("enddt", exclusive_end.isoformat()), ("allday", "true")]
-    params = [("subject", event.text("title", lang).value), *times, ("body", link_details(event, page_url, lang))]
-    if event.location:
-        params.append(("location", event.text("location", lang).value))
-    params += [("path", "/calendar/action/compose"), ("rru", "addevent")]
+    params = [title, *times, body, *location, ("path", "/calendar/action/compose"), ("rru", "addevent")]
     return f"https://{host}/calendar/0/action/compose?{_query(params)}"
-
-
-def _check_linkable(event: Event) -> None:
-    if not event.is_dated:
-        raise ValueError(f"event {event.id!r} has no known day")
-    try:
-        event.last_day + dt.timedelta(days=1)
-        for moment in (event.start_local, event.end_local):
-            if isinstance(moment, dt.datetime):
-                moment.astimezone(dt.UTC)
-    except OverflowError:
-        raise ValueError(f"event {event.id!r} is too close to the end of the calendar for a link") from None
 
 
 def _query(params: list[tuple[str, str]]) -> str:

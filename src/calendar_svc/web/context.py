@@ -20,11 +20,6 @@ def store() -> CatalogStore:
     return current_app.extensions["calendar_svc"]
 
 
-def base_url() -> str:
-    """The public origin for absolute links: configured, else the request's own."""
-    return config().base_url or request.host_url.rstrip("/")
-
-
 def lang() -> str:
     """The language of this request: from its route, else from its path's prefix (for errors)."""
     if "lang" not in g:
@@ -33,9 +28,10 @@ def lang() -> str:
 
 
 def rendition() -> Rendition:
-    """This request's rendition: one catalog version, in this request's language, for the whole request."""
+    """This request's rendition: one catalog version, in this request's language, for the whole request,
+    with absolute links to the configured public origin, else the request's own."""
     if "rendition" not in g:
-        g.rendition = store().rendition(base_url(), lang())
+        g.rendition = store().rendition(config().base_url or request.host_url.rstrip("/"), lang())
     return g.rendition
 
 

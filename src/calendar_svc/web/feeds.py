@@ -1,11 +1,10 @@
-"""iCalendar feeds: the full calendar, one per calendar, one per event."""
+"""iCalendar feeds: the full calendar, one per calendar, country and person, one per event, and Atom changes."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, request
 
 from ..publish import urls
-from ..publish.rendition import Rendition
 from ..publish.resource import Resource
 from ..publish.selection import selection_from_args
 from ..serving.conditional import resource_response
@@ -15,7 +14,7 @@ from .languages import route
 bp = Blueprint("feeds", __name__)
 
 
-@route(bp, urls.FULL_FEED)
+@route(bp, urls.FULL_FEED, query=None)
 def full_feed():
     current = rendition()
     return resource_response(current.feed(selection_from_args(request.args, current.catalog)))
@@ -23,13 +22,12 @@ def full_feed():
 
 @route(bp, urls.CALENDAR_FEED)
 def calendar_feed(slug: str):
-    current = without_query()
-    return answer(current.calendar_feeds.get(slug), f"no calendar {slug!r}")
+    return answer(rendition().calendar_feeds.get(slug), f"no calendar {slug!r}")
 
 
 @route(bp, urls.EVENT_FILE)
 def event_file(event_id: str):
-    current = without_query()
+    current = rendition()
     if event_id in current.event_files:
         return resource_response(current.event_files[event_id])
     if current.catalog.find(event_id) is None:
@@ -40,7 +38,7 @@ def event_file(event_id: str):
 @route(bp, urls.COUNTRY_FEED)
 def country_feed(code: str):
     """The events involving one country; the code is lower case in the path (/countries/kz.ics)."""
-    current = without_query()
+    current = rendition()
     if code != code.lower() or code.upper() not in current.catalog.countries:
         abort(404, f"no events involve the country {code!r}")
     return resource_response(current.country_feed(code.upper()))
@@ -49,7 +47,7 @@ def country_feed(code: str):
 @route(bp, urls.PERSON_FEED)
 def person_feed(person_id: str):
     """The events that name one registered person (/people/viktor-orban.ics)."""
-    current = without_query()
+    current = rendition()
     if current.catalog.person(person_id) is None:
         abort(404, f"no person {person_id!r} in the register")
     return resource_response(current.person_feed(person_id))
@@ -58,17 +56,17 @@ def person_feed(person_id: str):
 @route(bp, urls.CHANGES_FEED)
 def changes_feed():
     """The latest changes to the whole calendar, as Atom."""
-    return resource_response(without_query().changes_feed)
+    return resource_response(rendition().changes_feed)
 
 
 @route(bp, urls.CALENDAR_CHANGES_FEED)
 def calendar_changes_feed(slug: str):
-    return answer(without_query().calendar_changes_feeds.get(slug), f"no calendar {slug!r}")
+    return answer(rendition().calendar_changes_feeds.get(slug), f"no calendar {slug!r}")
 
 
 @route(bp, urls.FULL_FEED_ARCHIVE)
 def full_feed_archive(year: int):
-    archive = without_query().archives.get(year)
+    archive = rendition().archives.get(year)
     return answer(
         archive and archive.resource, f"no archive for {year}: the full feed holds every event of that year, if any"
     )
@@ -76,7 +74,7 @@ def full_feed_archive(year: int):
 
 @route(bp, urls.CALENDAR_FEED_ARCHIVE)
 def calendar_feed_archive(slug: str, year: int):
-    current = without_query()
+    current = rendition()
     if slug not in current.calendar_archives:
         abort(404, f"no calendar {slug!r}")
     archive = current.calendar_archives[slug].get(year)
@@ -84,13 +82,6 @@ def calendar_feed_archive(slug: str, year: int):
         archive and archive.resource,
         f"no archive of {slug!r} for {year}: its feed holds every event of that year, if any",
     )
-
-
-def without_query() -> Rendition:
-    """This request's rendition; these URLs take no query parameters (400 otherwise)."""
-    current = rendition()
-    selection_from_args(request.args, current.catalog, allowed=())
-    return current
 
 
 def answer(resource: Resource | None, missing: str):

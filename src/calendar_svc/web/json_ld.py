@@ -32,9 +32,10 @@ def event_document(event: Event, site: Site, page_url: str, lang: str = DEFAULT_
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "url": page_url,
     }
-    end = end_date(event)
-    if end:
-        document["endDate"] = end
+    if event.precision is Precision.DAY:  # the last day, inclusive
+        document["endDate"] = event.last_day.isoformat()
+    elif event.precision is Precision.TIME and event.end is not None:
+        document["endDate"] = event.end_local.isoformat()
     if event.location:
         place = event.text("location", lang).value
         document["location"] = {"@type": "Place", "name": place, "address": place}
@@ -55,15 +56,6 @@ def person_document(person: Person, page_url: str, lang: str = DEFAULT_LANGUAGE)
         document["jobTitle"] = person.text("role", lang).value
     document["url"] = page_url
     return document
-
-
-def end_date(event: Event) -> str | None:
-    """The last day (all-day events, inclusive) or the end instant (timed); None when unknown."""
-    if event.precision is Precision.DAY:
-        return event.last_day.isoformat()
-    if event.precision is Precision.TIME and event.end is not None:
-        return event.end_local.isoformat()
-    return None
 
 
 def script_text(document: dict) -> str:

@@ -9,26 +9,35 @@ bytes, and sharing a link shares its language.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 
 from flask import Blueprint, Flask, g, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
 from .. import i18n
-from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES, Text
+from ..catalog.languages import LANGUAGES, Text
+from ..publish.selection import selection_from_args
 from ..publish.urls import localized_rules
-from .context import lang
+from .context import lang, rendition
 
 # Each language's name in itself, for the switcher.
 NATIVE_NAMES = {"en": "English", "kk": "Қазақша", "ru": "Русский"}
 
 
-def route(bp: Blueprint, rule: str) -> Callable:
-    """Register a GET view at ``rule`` in every language: "/x/", "/kk/x/" and "/ru/x/"."""
+def route(bp: Blueprint, rule: str, query: tuple[str, ...] | None = ()) -> Callable:
+    """Register a GET view at ``rule`` in every language: "/x/", "/kk/x/" and "/ru/x/". A request with
+    a query parameter other than ``query`` is a 400 before the view runs (None: the view reads its own)."""
 
     def register(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(**values):
+            if query is not None:
+                selection_from_args(request.args, rendition().catalog, allowed=query)
+            return view(**values)
+
         for path, language in localized_rules(rule):
-            bp.add_url_rule(path, view_func=view, methods=["GET"], defaults={"lang": language})
+            bp.add_url_rule(path, view_func=checked, methods=["GET"], defaults={"lang": language})
         return view
 
     return register
@@ -37,14 +46,6 @@ def route(bp: Blueprint, rule: str) -> Callable:
 def gettext(message: str, **variables) -> str:
     """``message`` in the request's language, with ``variables`` filled in."""
     return i18n.translate(lang(), message, **variables)
-
-
-def _template_gettext(message: str) -> str:
-    return i18n.translations(lang()).gettext(message)  # Jinja fills in the variables
-
-
-def _template_ngettext(singular: str, plural: str, number: int) -> str:
-    return i18n.translations(lang()).ngettext(singular, plural, number)
 
 
 def say(text: Text | str) -> Markup:
@@ -85,10 +86,14 @@ def init_app(app: Flask) -> None:
             values["lang"] = lang()
 
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)
+    app.jinja_env.install_gettext_callables(  # Jinja fills in the variables
+        lambda message: i18n.translations(lang()).gettext(message),
+        lambda singular, plural, number: i18n.translations(lang()).ngettext(singular, plural, number),
+        newstyle=True,
+    )
     app.jinja_env.globals["say"] = say
 
 
 def language_context() -> dict:
     """What every page's layout shows of its languages: its own, and its twins in the others."""
-    return {"lang": lang(), "alternates": alternates(), "default_language": DEFAULT_LANGUAGE}
+    return {"lang": lang(), "alternates": alternates()}

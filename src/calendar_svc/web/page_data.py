@@ -95,23 +95,17 @@ class Listing:
 def event_row(
     event: Event, catalog: Catalog, today: dt.date, first_day: dt.date | None = None, lang: str = DEFAULT_LANGUAGE
 ) -> EventRow:
-    """A row for the event; with `first_day`, for its occurrence starting that day."""
+    """A row for the event; with `first_day`, for its occurrence starting that day (else its first one)."""
+    day = first_day or (event.first_day if event.is_dated else None)
     return EventRow(
         event,
         catalog.calendar(event.category),
         event_when(event, first_day, lang),
         country_names(event.countries, lang),
         recurrence_text(event, lang),
-        is_happening(event, today, first_day),
+        day is not None and day <= today <= add_days(day, span_days(event)),  # happening today
         lang,
     )
-
-
-def is_happening(event: Event, today: dt.date, first_day: dt.date | None = None) -> bool:
-    """Whether ``today`` falls within the event (with ``first_day``: its occurrence starting that day;
-    else its first one): what an event's row marks as happening now."""
-    day = first_day or (event.first_day if event.is_dated else None)
-    return day is not None and day <= today <= add_days(day, span_days(event))
 
 
 def listing(
@@ -141,27 +135,31 @@ def listing(
     upcoming.sort(key=lambda pair: (pair[0], pair[1].sort_key))
     past.sort(key=lambda pair: (pair[0], pair[1].sort_key), reverse=True)
     undated.sort(key=lambda e: (e.start, e.precision is Precision.MONTH, e.id), reverse=True)
-    later, earlier = upcoming[upcoming_shown:], past[past_shown:]
     return Listing(
-        upcoming=_by_month(
-            [
-                (day, event_row(e, catalog, today, day if e.rrule else None, lang))
-                for day, e in upcoming[:upcoming_shown]
-            ],
-            lang,
-        ),
-        past=_by_month([(day, event_row(e, catalog, today, lang=lang)) for day, e in past[:past_shown]], lang),
+        upcoming=_by_month(upcoming[:upcoming_shown], catalog, today, lang),
+        past=_by_month(past[:past_shown], catalog, today, lang),
         undated=tuple(event_row(e, catalog, today, lang=lang) for e in undated),
-        later=(len(later), (later[0][0].year, later[0][0].month) if later else None),
-        earlier=(len(earlier), (earlier[0][0].year, earlier[0][0].month) if earlier else None),
+        later=_rest(upcoming[upcoming_shown:]),
+        earlier=_rest(past[past_shown:]),
     )
 
 
-def _by_month(pairs: list[tuple[dt.date, EventRow]], lang: str) -> tuple[MonthGroup, ...]:
+def _by_month(
+    pairs: list[tuple[dt.date, Event]], catalog: Catalog, today: dt.date, lang: str
+) -> tuple[MonthGroup, ...]:
+    """Rows of (first day, event) pairs, grouped by month; a series's row is for the occurrence on that day."""
     return tuple(
-        MonthGroup(month_piece(*key, lang), tuple(row for _, row in group))
+        MonthGroup(
+            month_piece(*key, lang),
+            tuple(event_row(e, catalog, today, day if e.rrule else None, lang) for day, e in group),
+        )
         for key, group in groupby(pairs, key=lambda pair: (pair[0].year, pair[0].month))
     )
+
+
+def _rest(pairs: list[tuple[dt.date, Event]]) -> tuple[int, Month | None]:
+    """How many events are not listed, and the month of the first of them."""
+    return len(pairs), (pairs[0][0].year, pairs[0][0].month) if pairs else None
 
 
 # The month view -------------------------------------------------------------------------
@@ -184,17 +182,6 @@ class MonthView:
     undated: tuple[EventRow, ...]  # events known only to be in this month
     previous: Month | None
     following: Month | None
-
-
-def month_weeks(year: int, month: int) -> list[list[dt.date | None]]:
-    """The month's weeks, Monday first, padded with neighbouring days (None beyond year 1 or 9999)."""
-    first = dt.date(year, month, 1).toordinal() - dt.date(year, month, 1).weekday()
-    last = dt.date(year, month, calendar.monthrange(year, month)[1]).toordinal()
-    days = [
-        dt.date.fromordinal(n) if 1 <= n <= dt.date.max.toordinal() else None
-        for n in range(first, last + 7 - (last - first) % 7)
-    ]
-    return [days[i : i + 7] for i in range(0, len(days), 7)]
 
 
 def month_range(events: Iterable[Event], today: dt.date) -> tuple[Month, Month]:
@@ -225,52 +212,19 @@ def events_by_month(events: Iterable[Event], bounds: tuple[Month, Month]) -> dic
             covered.add((event.start.year, event.start.month))
         span = span_days(event) if event.is_dated else 0
         for start in occurrence_days(event, first, last):
-            covered.add((start.year, start.month))
-            if span:  # the months of every day it covers
-                end = add_days(start, span)
-                covered.update(months_between((start.year, start.month), (end.year, end.month)))
+            end, month = add_days(start, span), (start.year, start.month)
+            while month <= (end.year, end.month):  # the months of every day it covers
+                covered.add(month)
+                month = add_months(month, 1)
         for month in covered:
             if bounds[0] <= month <= bounds[1]:
                 months.setdefault(month, {})[event] = None
     return {month: tuple(months[month]) for month in sorted(months)}
 
 
-def nearest_busy_months(busy: Iterable[Month], month: Month) -> tuple[Month | None, Month | None]:
-    """The nearest months before and after ``month`` among ``busy`` (months with events); None: none."""
-    busy = tuple(busy)
-    return max((m for m in busy if m < month), default=None), min((m for m in busy if m > month), default=None)
-
-
-def months_between(first: Month, last: Month) -> Iterable[Month]:
-    """`first`, the months after it, and `last`."""
-    month = first
-    while month <= last:
-        yield month
-        month = add_months(month, 1)
-
-
 def add_months(month: Month, count: int) -> Month:
     index = month[0] * 12 + month[1] - 1 + count
     return index // 12, index % 12 + 1
-
-
-def month_rows(
-    events: Iterable[Event], month: Month
-) -> tuple[list[tuple[dt.date, Event, dt.date | None]], list[Event]]:
-    """What the month view of ``month`` lists: each occurrence that covers a day of it, as (its first
-    day, the event, the first day its row is for: None for an event that does not repeat), and the
-    events known only to be in that month."""
-    year, number = month
-    first = dt.date(year, number, 1)
-    last = dt.date(year, number, calendar.monthrange(year, number)[1])
-    events = list(events)
-    occurrences = [
-        (start, event, start if event.rrule else None)
-        for event in events
-        for start in occurrence_days(event, first, last)
-    ]
-    undated = [e for e in events if e.precision is Precision.MONTH and (e.start.year, e.start.month) == month]
-    return occurrences, undated
 
 
 def month_view(
@@ -281,32 +235,34 @@ def month_view(
     bounds: tuple[Month, Month],
     lang: str = DEFAULT_LANGUAGE,
 ) -> MonthView:
-    """The grid of `month` (weeks from Monday) with the selected events on each day they cover."""
+    """The grid of `month` (weeks from Monday, padded with neighbouring days) with the selected events
+    on each day they cover, every occurrence touching the month in order, and the events known only
+    to be in that month."""
     year, number = month
-    occurrences, undated_events = month_rows(events, month)
+    first, last = dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
+    events = list(events)
     covering: dict[dt.date, list[EventRow]] = {}
     agenda: list[tuple[dt.date, EventRow]] = []
-    for start, event, first_day in occurrences:
-        row = event_row(event, catalog, today, first_day, lang)
-        agenda.append((start, row))
-        for offset in range(span_days(event) + 1):
-            covering.setdefault(add_days(start, offset), []).append(row)
+    for event in events:
+        for start in occurrence_days(event, first, last):
+            row = event_row(event, catalog, today, start if event.rrule else None, lang)
+            agenda.append((start, row))
+            for offset in range(span_days(event) + 1):
+                covering.setdefault(add_days(start, offset), []).append(row)
     agenda.sort(key=lambda pair: (pair[0], pair[1].event.sort_key))
-    weeks = tuple(
-        tuple(
-            GridDay(day, day is not None and day.month == number, day == today, tuple(covering.get(day, ())))
-            for day in week
-        )
-        for week in month_weeks(year, number)
-    )
-    undated = tuple(event_row(e, catalog, today, lang=lang) for e in undated_events)
+    days = [dt.date(*day) if day[0] <= dt.MAXYEAR else None for day in calendar.Calendar().itermonthdays3(year, number)]
+    grid = [
+        GridDay(day, day is not None and day.month == number, day == today, tuple(covering.get(day, ())))
+        for day in days
+    ]
+    undated = [e for e in events if e.precision is Precision.MONTH and (e.start.year, e.start.month) == month]
     previous, following = add_months(month, -1), add_months(month, 1)
     return MonthView(
         month=month,
         heading=month_piece(year, number, lang),
-        weeks=weeks,
+        weeks=tuple(tuple(grid[i : i + 7]) for i in range(0, len(grid), 7)),
         agenda=tuple(row for _, row in agenda),
-        undated=undated,
+        undated=tuple(event_row(e, catalog, today, lang=lang) for e in undated),
         previous=previous if previous >= bounds[0] else None,
         following=following if following <= bounds[1] else None,
     )
@@ -366,8 +322,3 @@ class Feed:
     count: int  # dated events in it
     links: SubscribeLinks
     archives: tuple[tuple[int, str, int], ...] = ()  # (year, feed URL, events) moved out to fit the size budget
-
-
-def selection_label(catalog: Catalog, selection: Selection, lang: str = DEFAULT_LANGUAGE) -> str:
-    """'Astana International Forum, Germany' for a filtered feed."""
-    return ", ".join(filters(catalog, selection, lang).summary)

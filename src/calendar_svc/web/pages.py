@@ -1,11 +1,5 @@
-"""HTML pages: the event list, the month view, one page per event, and subscribing.
-
-Each page is rendered from (base URL, today, path and query) of one
-rendition, kept with that rendition (so a new catalog version starts afresh),
-and answered conditionally (ETag, Last-Modified, 304) like the feeds. A page's
-ETag is the digest of its template and the whole context it receives
-(``page_digest``), so a current copy is confirmed without rendering.
-"""
+"""HTML pages: the event list (also per calendar and country), the month view, one page per event,
+subscribing and changes; each kept with its rendition and answered conditionally (``html_page``)."""
 
 from __future__ import annotations
 
@@ -18,13 +12,13 @@ from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
 from ..catalog.countries import country_name, sort_key
 from ..catalog.languages import Text
-from ..catalog.model import Catalog
+from ..catalog.model import Catalog, Event
 from ..catalog.recurrence import first_occurrences
 from ..errors import EventNotFound
 from ..publish import urls as rules
 from ..publish.atom import kind_name, latest_changes, summary_text
 from ..publish.resource import HTML_TYPE, Resource
-from ..publish.selection import Selection, selection_from_args
+from ..publish.selection import FILTER_PARAMETERS, Selection, selection_from_args
 from ..publish.sitemap import XML_TYPE, sitemap_bytes
 from ..publish.urls import is_public_origin
 from ..serving.conditional import PAGE_MAX_AGE, names_etag, resource_response, validated_response
@@ -48,8 +42,6 @@ from .page_data import (
     listing,
     month_range,
     month_view,
-    nearest_busy_months,
-    selection_label,
 )
 from .page_digest import page_etag
 from .when import event_when, month_text, weekday_name
@@ -77,13 +69,13 @@ class RenderedPage(Resource):
 
 
 def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dict], keep: bool = True) -> Response:
-    """Render the page for this request (``build`` gives its own context) or reuse it; answer conditionally.
+    """Render the page for this request (``build`` gives its own context) or reuse the one kept with
+    the rendition for this day, path and query; answer conditionally.
 
-    The template receives the layout's context, the page's links and ``build()``,
-    and nothing else; the page's ETag is their digest (``page_etag``). A request
-    whose If-None-Match names it is answered 304 without rendering. With ``keep`` False the page
-    is not kept (pages with free text in their query, which would crowd the others out), and its
-    ETag is the digest of its bytes.
+    The page's ETag is the digest of its whole context (``page_etag``), so a request whose
+    If-None-Match names it is answered 304 without rendering. With ``keep`` False the page is not
+    kept (pages with free text in their query, which would crowd the others out), and its ETag is
+    the digest of its bytes.
     """
     current = rendition()
     key = (today(), request.path, request.query_string)
@@ -121,10 +113,8 @@ def page_context(build: Callable[[], dict]) -> dict:
 def requested_selection() -> tuple[Selection, Response | None]:
     """The validated filter, and a redirect when the query is not written the canonical way."""
     selection = selection_from_args(request.args, rendition().catalog)
-    canonical = [("category", c) for c in sorted(selection.categories)]
-    canonical += [("country", c) for c in sorted(selection.countries)]
-    if list(request.args.items(multi=True)) != canonical:
-        args = {"category": sorted(selection.categories), "country": sorted(selection.countries)}
+    args = selection.args
+    if list(request.args.items(multi=True)) != [(name, value) for name, values in args.items() for value in values]:
         return selection, redirect(url_for(request.endpoint, **(request.view_args or {}), **args))
     return selection, None
 
@@ -136,34 +126,20 @@ def feed_choices(catalog: Catalog) -> dict[str, Feed]:
 
 
 def _feed_choices(catalog: Catalog) -> dict[str, Feed]:
-    site, language = catalog.site, lang()
-    links = urls()
-    counts = rendition().feed_counts
-    title = site.text("title", language)
+    site, language, links = catalog.site, lang(), urls()
+    title = site.text("title", language).value
 
-    def archives(slug: str | None) -> tuple:
-        return tuple((year, links.archive(year, slug), count) for year, count in sorted(counts[slug][1].items()))
+    def feed(slug: str | None, name: Text, about: Text, url: str, feed_name: str) -> Feed:
+        count, archives = rendition().feed_counts[slug]
+        years = tuple((year, links.archive(year, slug), n) for year, n in sorted(archives.items()))
+        return Feed(slug or "all", name, about, count, subscribe_links(url, feed_name), years)
 
-    feeds = {
-        "": Feed(
-            "all",
-            Text(gettext("All events"), language),
-            site.text("description", language),
-            counts[None][0],
-            subscribe_links(links.full_feed(), title.value),
-            archives(None),
-        )
-    }
+    everything = Text(gettext("All events"), language)
+    feeds = {"": feed(None, everything, site.text("description", language), links.full_feed(), title)}
     for calendar in catalog.calendars:
         name = calendar.text("name", language)
-        feeds[calendar.slug] = Feed(
-            calendar.slug,
-            name,
-            calendar.text("description", language),
-            counts[calendar.slug][0],
-            subscribe_links(links.calendar_feed(calendar.slug), f"{name.value} · {title.value}"),
-            archives(calendar.slug),
-        )
+        about, url = calendar.text("description", language), links.calendar_feed(calendar.slug)
+        feeds[calendar.slug] = feed(calendar.slug, name, about, url, f"{name.value} · {title}")
     return feeds
 
 
@@ -174,7 +150,7 @@ def selection_feed(catalog: Catalog, selection: Selection) -> Feed:
     if len(selection.categories) == 1 and not selection.countries:
         return feed_choices(catalog)[next(iter(selection.categories))]
     language = lang()
-    label = selection_label(catalog, selection, language)
+    label = ", ".join(filters(catalog, selection, language).summary)
     if len(selection.countries) == 1 and not selection.categories:  # a country's feed has a path of its own
         url = urls().country_feed(next(iter(selection.countries)))
     else:
@@ -199,18 +175,15 @@ def layout_context() -> dict:
     }
 
 
-@route(bp, rules.HOME)
+@route(bp, rules.HOME, query=None)
 def home():
     selection, canonical = requested_selection()
-    if canonical:
-        return canonical
-    return listing_page(selection)
+    return canonical or listing_page(selection, rendition().selected(selection))
 
 
-def listing_page(selection: Selection, topic: dict | None = None) -> Response:
-    """The event list for ``selection``; ``topic`` names a calendar's or a country's own page."""
+def listing_page(selection: Selection, events: tuple[Event, ...], topic: dict | None = None) -> Response:
+    """The list of ``events`` (those ``selection`` selects); ``topic`` names a calendar's or a country's own page."""
     catalog = rendition().catalog
-    events = rendition().selected(selection)
 
     def build() -> dict:
         shown = listing(events, catalog, today(), lang=lang())
@@ -242,36 +215,44 @@ def browse_links(catalog: Catalog) -> dict:
     return {"calendars": calendars, "countries": countries}
 
 
+def topic(slug: str = "", code: str = "", person_id: str = "") -> tuple[Text, tuple[Event, ...]]:
+    """The name and the events of the calendar (``slug``), country (``code``, lower case) or person
+    that a page or an embed without query parameters is about; 404 when there is none."""
+    catalog, language = rendition().catalog, lang()
+    if slug:
+        if not catalog.has_calendar(slug):
+            raise translated(NotFound, gettext("There is no calendar %(slug)s.", slug=repr(slug)))
+        return catalog.calendar(slug).text("name", language), catalog.select(categories=frozenset({slug}))
+    if code:
+        if code != code.lower() or code.upper() not in catalog.countries:
+            raise translated(NotFound, gettext("No event involves the country %(code)s.", code=repr(code)))
+        name = Text(country_name(code.upper(), language), language)
+        return name, catalog.select(countries=frozenset({code.upper()}))
+    if catalog.person(person_id) is None:
+        raise translated(NotFound, gettext("There is no person %(id)s in the calendar.", id=repr(person_id)))
+    return catalog.person(person_id).text("name", language), catalog.events_by_person[person_id]
+
+
 @route(bp, rules.CALENDAR_PAGE)
 def calendar_page(slug: str):
-    catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=())
-    if not catalog.has_calendar(slug):
-        raise translated(NotFound, gettext("There is no calendar %(slug)s.", slug=repr(slug)))
-    calendar = catalog.calendar(slug)
-    topic = {"name": calendar.text("name", lang()), "description": calendar.text("description", lang())}
-    return listing_page(Selection(categories=frozenset({slug})), topic)
+    name, events = topic(slug=slug)
+    about = rendition().catalog.calendar(slug).text("description", lang())
+    return listing_page(Selection(categories=frozenset({slug})), events, {"name": name, "description": about})
 
 
 @route(bp, rules.COUNTRY_PAGE)
 def country_page(code: str):
-    catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=())
-    if code != code.lower() or code.upper() not in catalog.countries:
-        raise translated(NotFound, gettext("No event involves the country %(code)s.", code=repr(code)))
-    name = country_name(code.upper(), lang())
-    about = Text(gettext("Visits, talks, meetings and other events involving %(country)s.", country=name), lang())
-    return listing_page(
-        Selection(countries=frozenset({code.upper()})), {"name": Text(name, lang()), "description": about}
-    )
+    name, events = topic(code=code)
+    about = gettext("Visits, talks, meetings and other events involving %(country)s.", country=name.value)
+    selection = Selection(countries=frozenset({code.upper()}))
+    return listing_page(selection, events, {"name": name, "description": Text(about, lang())})
 
 
-@route(bp, rules.MONTH_PICKER)
+@route(bp, rules.MONTH_PICKER, query=None)
 def calendar_now():
     """This month's page, or the month picked in the "go to month" form (?month=2023-06)."""
     picked = request.args.get("month", "").strip()
-    selection = selection_from_args(request.args, rendition().catalog, allowed=("category", "country", "month"))
-    args = {"category": sorted(selection.categories), "country": sorted(selection.countries)}
+    selection = selection_from_args(request.args, rendition().catalog, allowed=(*FILTER_PARAMETERS, "month"))
     if picked:
         try:
             year, month = (int(part) for part in picked.split("-"))
@@ -281,10 +262,10 @@ def calendar_now():
             raise translated(BadRequest, message) from None
     else:
         year, month = today().year, today().month
-    return redirect(url_for("pages.month", year=year, month=month, **args))
+    return redirect(url_for("pages.month", year=year, month=month, **selection.args))
 
 
-@route(bp, rules.MONTH)
+@route(bp, rules.MONTH, query=None)
 def month(year: int, month: int):
     catalog = rendition().catalog
     shared = rendition().page_values  # worked out once for every month view
@@ -305,14 +286,13 @@ def month(year: int, month: int):
     )
 
     def build() -> dict:
-        earlier, later = nearest_busy_months(by_month, (year, month))
         return dict(
             view=month_view(by_month.get((year, month), ()), catalog, (year, month), today(), (first, last), lang()),
             weekdays=[(weekday_name(i, lang()), weekday_name(i, lang(), "abbreviated")) for i in range(7)],
             bounds=(first, last),
             this_month=(today().year, today().month),
-            earlier=earlier,
-            later=later,
+            earlier=max((busy for busy in by_month if busy < (year, month)), default=None),
+            later=min((busy for busy in by_month if busy > (year, month)), default=None),
             filters=filters(catalog, selection, lang()),
             selection_feed=selection_feed(catalog, selection),
         )
@@ -322,7 +302,6 @@ def month(year: int, month: int):
 
 @route(bp, rules.EVENT_PAGE)
 def event(event_id: str):
-    selection_from_args(request.args, rendition().catalog, allowed=())
     catalog = rendition().catalog
     try:
         found = catalog.event(event_id)
@@ -332,13 +311,19 @@ def event(event_id: str):
 
     def build() -> dict:
         occurrences = first_occurrences(found, OCCURRENCES_SHOWN + 1) if found.rrule else ()
+        try:
+            links = dict(
+                google=google_add_url(found, page_url, lang()),
+                outlook=outlook_add_url(found, page_url, lang()),
+                outlook_work=outlook_add_url(found, page_url, lang(), OUTLOOK_WORK),
+            )
+        except ValueError:  # an event without a known day has no add-to-calendar links
+            links = dict(google="", outlook="", outlook_work="")
         return dict(
             row=event_row(found, catalog, today(), lang=lang()),
             overdue=found.is_overdue(today()),
             page_url=page_url,
-            google=_link(google_add_url, found, page_url, lang()),
-            outlook=_link(outlook_add_url, found, page_url, lang()),
-            outlook_work=_link(outlook_add_url, found, page_url, lang(), OUTLOOK_WORK),
+            **links,
             occurrences=[event_when(found, day, lang()) for day in occurrences[:OCCURRENCES_SHOWN]],
             more_occurrences=len(occurrences) > OCCURRENCES_SHOWN,
             calendar_feed=feed_choices(catalog)[found.category],
@@ -348,17 +333,8 @@ def event(event_id: str):
     return html_page("pages/event.html", found.last_modified(catalog.site), build)
 
 
-def _link(make: Callable[..., str], *args) -> str:
-    """An add-to-calendar link, or "" for an event that cannot have one (no known day)."""
-    try:
-        return make(*args)
-    except ValueError:
-        return ""
-
-
 @route(bp, rules.SUBSCRIBE)
 def subscribe():
-    selection_from_args(request.args, rendition().catalog, allowed=())
     catalog = rendition().catalog
     return html_page(
         "pages/subscribe.html",
@@ -372,7 +348,6 @@ def subscribe():
 @route(bp, rules.CHANGES_PAGE)
 def changes():
     """The latest revisions, grouped by day, for people (the Atom feed's twin)."""
-    selection_from_args(request.args, rendition().catalog, allowed=())
     catalog = rendition().catalog
     latest = latest_changes(catalog)
     newest = max((c.revision.time for c in latest), default=catalog.site.revised_at)
@@ -389,9 +364,9 @@ def robots():
 @bp.get(rules.SITEMAP)
 def sitemap():
     """Every page in every language, for search engines (see ``publish.sitemap``)."""
-    selection_from_args(request.args, rendition().catalog, allowed=())
     current = rendition()
     catalog = current.catalog
+    selection_from_args(request.args, catalog, allowed=())
     made = current.page(
         "sitemap", lambda: Resource(sitemap_bytes(catalog, current.base_url), XML_TYPE, catalog.last_modified)
     )

@@ -1,25 +1,20 @@
-"""The people register as pages: everyone named in the calendar, and one page per person.
-
-A person's page lists their upcoming and past events and offers their feed
-(/people/<id>.ics), whose events are the same VEVENTs as in the full feed.
-"""
+"""The people register as pages: everyone named in the calendar, and one page per person with
+their events and their feed (/people/<id>.ics)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, request
-from werkzeug.exceptions import NotFound
+from flask import Blueprint
 
 from ..catalog.countries import sort_key
 from ..catalog.languages import Text
 from ..catalog.model import last_modified
 from ..publish import urls as rules
-from ..publish.selection import selection_from_args
 from .calendar_links import GOOGLE_ADD_BY_URL, subscribe_links
 from .context import lang, rendition, today, urls
 from .json_ld import person_document, script_text
 from .languages import gettext, route
 from .page_data import Feed, listing
-from .pages import html_page, translated
+from .pages import html_page, topic
 
 bp = Blueprint("people", __name__)
 
@@ -28,7 +23,6 @@ bp = Blueprint("people", __name__)
 def index():
     """Everyone in the register, in the alphabetical order of the page's language, with their events."""
     catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=())
 
     def build() -> dict:
         language = lang()
@@ -44,22 +38,17 @@ def index():
 
 @route(bp, rules.PERSON_PAGE)
 def person(person_id: str):
+    name, events = topic(person_id=person_id)
     catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=())
     found = catalog.person(person_id)
-    if found is None:
-        raise translated(NotFound, gettext("There is no person %(id)s in the calendar.", id=repr(person_id)))
-    events = catalog.events_by_person[person_id]
 
     def build() -> dict:
         language = lang()
-        name = found.text("name", language)
         feed_name = f"{name.value} · {catalog.site.text('title', language).value}"
         dated = sum(1 for event in events if event.is_dated)
         about = Text(gettext("Every dated event that names %(name)s.", name=name.value), language)
         page_url = urls().person_page(person_id)
         return dict(
-            person=found,
             name=name,
             role=found.text("role", language) if found.role else None,
             listing=listing(events, catalog, today(), len(events), len(events), language),

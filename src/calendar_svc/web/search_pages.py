@@ -1,20 +1,29 @@
 """Search: the results page (/search/?q=…), its JSON twin (/api/search.json) and the index the
-static site's script searches (/search/index.json). Thin views over ``catalog.search``.
+static site's script (web/static/search.js) searches. Thin views over ``catalog.search``.
 
 The index of each catalog version and language is built once and kept with the rendition;
 the order of events by day once per day. On the live service the results page is rendered on
 the server and works without script; in a static copy (``Config.static_site``) the same page
-holds the form and an empty list that web/static/search.js fills from the index.
+holds the form and an empty list that the script fills from the index.
+
+``/search/index.json`` lists every event in the day's order (``catalog.search.rank_order``) with
+what a result shows: [page path, title, title's language, when, calendar (its place in
+"calendars"), status]. The words are in parts by their first letter (``shard_key``),
+``/search/words/<key>.json``: {"words": {word: positions}, "titles": {word: positions}}, each
+list of positions into "events" written as differences from the one before (the first as is),
+so a query downloads the list and only the parts its words begin in.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 
 from flask import Blueprint, Response, g, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound
 
 from ..catalog.languages import LANGUAGES
+from ..catalog.model import Catalog
 from ..catalog.search import (
     MAX_QUERY_LENGTH,
     SHARD_KEYS,
@@ -24,17 +33,18 @@ from ..catalog.search import (
     rank_order,
     search,
     search_index,
+    shard_key,
 )
 from ..publish import urls as rules
 from ..publish.documents import json_bytes, start_text
 from ..publish.resource import JSON_TYPE, Resource
 from ..publish.selection import selection_from_args
+from ..publish.urls import Urls
 from ..serving.conditional import resource_response
 from .context import config, lang, rendition, today, urls
 from .languages import gettext, route
 from .page_data import event_row
 from .pages import browse_links, html_page, translated
-from .search_files import index_document, shard_documents
 
 bp = Blueprint("search", __name__)
 
@@ -62,10 +72,9 @@ def current_order() -> dict[str, int]:
     return current.page_values.get(("search order", today()), lambda: rank_order(current.catalog.events, today()))
 
 
-@route(bp, rules.SEARCH_PAGE)
+@route(bp, rules.SEARCH_PAGE, query=("q",))
 def page():
     catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=("q",))
     query, cut = requested_query(request.args.get("q", ""))
     static = config().static_site
 
@@ -118,9 +127,8 @@ def api():
 
 @route(bp, rules.SEARCH_INDEX)
 def index():
-    """The list of events the static site's script searches, in this language (``search_files``)."""
+    """The list of events the static site's script searches, in this language."""
     current = rendition()
-    selection_from_args(request.args, current.catalog, allowed=())
     made = current.page(
         ("search index", today()),
         lambda: json_resource(index_document(current.catalog, current_index(), current_order(), today(), lang())),
@@ -130,9 +138,8 @@ def index():
 
 @route(bp, rules.SEARCH_WORDS)
 def words_part(key: str):
-    """One part of the word index the static site's script searches (``search_files``)."""
+    """One part of the word index the static site's script searches."""
     current = rendition()
-    selection_from_args(request.args, current.catalog, allowed=())
     if key not in SHARD_KEYS:
         raise translated(NotFound, gettext("There is no such part of the search index."))
     shards = current.page_values.get(
@@ -143,3 +150,38 @@ def words_part(key: str):
 
 def json_resource(document: dict) -> Resource:
     return Resource(json_bytes(document), JSON_TYPE, rendition().catalog.last_modified)
+
+
+def index_document(catalog: Catalog, built: SearchIndex, order: dict[str, int], today: dt.date, lang: str) -> dict:
+    """The list of events, in ``order``, with what their results show."""
+    position = {calendar.slug: place for place, calendar in enumerate(catalog.calendars)}
+    paths = Urls(lang=lang)
+    events = []
+    for event in sorted(built.events, key=lambda event: order[event.id]):
+        row = event_row(event, catalog, today, lang=lang)
+        events.append([
+            paths.event_page(event.id), row.title.value, row.title.lang, row.when.text, position[event.category],
+            str(event.status),
+        ])  # fmt: skip
+    return {
+        "lang": lang,
+        "today": today.isoformat(),
+        "calendars": [calendar.text("name", lang).value for calendar in catalog.calendars],
+        "words": {key: paths.search_words(key) for key in SHARD_KEYS},
+        "events": events,
+    }
+
+
+def shard_documents(built: SearchIndex, order: dict[str, int]) -> dict[str, dict]:
+    """Every part of the word index by its key (``SHARD_KEYS``; a part no word begins in is empty)."""
+    places = [order[event.id] for event in built.events]
+    shards: dict[str, dict] = {key: {"words": {}, "titles": {}} for key in SHARD_KEYS}
+    for name, words in (("words", built.everything), ("titles", built.titles)):
+        for word, postings in zip(words.vocabulary, words.postings, strict=True):
+            shards[shard_key(word)][name][word] = differences(sorted(places[p] for p in postings))
+    return shards
+
+
+def differences(numbers: list[int]) -> list[int]:
+    """[3, 5, 9] -> [3, 2, 4]."""
+    return [number - before for number, before in zip(numbers, [0, *numbers], strict=False)]

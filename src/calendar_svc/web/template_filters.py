@@ -44,10 +44,7 @@ def colour_dot(colour: str) -> str:
 def display_url(url: str) -> str:
     """A URL as link text: without the scheme and a trailing slash."""
     parts = urlsplit(url)
-    text = parts.netloc + parts.path
-    if parts.query:
-        text += "?" + parts.query
-    return text.removesuffix("/") if not parts.query else text
+    return f"{parts.netloc}{parts.path}?{parts.query}" if parts.query else (parts.netloc + parts.path).removesuffix("/")
 
 
 def in_page_language(function):

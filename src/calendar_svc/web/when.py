@@ -49,10 +49,6 @@ class When:
     end: str = ""  # timed events with an end: the end instant
 
     @property
-    def is_timed(self) -> bool:
-        return self.precision is Precision.TIME
-
-    @property
     def is_dated(self) -> bool:
         return self.precision in (Precision.DAY, Precision.TIME)
 
@@ -137,12 +133,15 @@ def clock(moment: dt.datetime, lang: str = "en") -> str:
     return format_time(moment.time(), "HH:mm" if moment.second == 0 else "HH:mm:ss", locale=locale(lang))
 
 
+def clock_piece(moment: dt.datetime, lang: str) -> Piece:
+    return Piece(clock(moment, lang), instant_value(moment))
+
+
 def event_when(event: Event, first_day: dt.date | None = None, lang: str = "en") -> When:
     """When the event happens; with `first_day`, the occurrence of a series starting that day."""
     if event.precision is Precision.YEAR:
-        return When(
-            event.precision, (Piece(format_skeleton("y", event.start, locale=locale(lang)), f"{event.start.year:04d}"),)
-        )
+        year = format_skeleton("y", event.start, locale=locale(lang))
+        return When(event.precision, (Piece(year, f"{event.start.year:04d}"),))
     if event.precision is Precision.MONTH:
         return When(event.precision, (month_piece(event.start.year, event.start.month, lang),))
     shift = dt.timedelta(days=(first_day - event.first_day).days) if first_day else dt.timedelta()
@@ -150,13 +149,7 @@ def event_when(event: Event, first_day: dt.date | None = None, lang: str = "en")
         return When(event.precision, date_range(event.first_day + shift, event.last_day + shift, lang))
     start = (event.start + shift).replace(tzinfo=event.zone)
     end = (event.end + shift).replace(tzinfo=event.zone) if event.end is not None else None
-    return _timed_when(event.timezone, start, end, lang)
-
-
-def _timed_when(zone_name: str, start: dt.datetime, end: dt.datetime | None, lang: str) -> When:
-    last = end if end is not None else start
-    date = date_range(start.date(), last.date(), lang)
-    time = [Piece(clock(start, lang), instant_value(start))]
+    time = [clock_piece(start, lang)]
     if end is not None and end != start:
         time += [
             Piece("–" if end.date() == start.date() else " – "),
@@ -165,7 +158,8 @@ def _timed_when(zone_name: str, start: dt.datetime, end: dt.datetime | None, lan
     offsets = offset_text(start.utcoffset())
     if end is not None and end.utcoffset() != start.utcoffset():
         offsets = translate(lang, "%(offset)s, then %(later)s", offset=offsets, later=offset_text(end.utcoffset()))
-    time.append(Piece(f" {zone_name} ({offsets})"))
+    time.append(Piece(f" {event.timezone} ({offsets})"))
+    date = date_range(start.date(), (end or start).date(), lang)
     end_value = instant_value(end) if end is not None else ""
     return When(Precision.TIME, date, tuple(time), _utc_pieces(start, end, lang), instant_value(start), end_value)
 
@@ -184,16 +178,12 @@ def _utc_pieces(start: dt.datetime, end: dt.datetime | None, lang: str) -> tuple
         start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC) if end is not None else None
     except OverflowError:
         return ()
-    pieces = [day_piece(start.date(), lang), Piece(", "), Piece(clock(start, lang), instant_value(start))]
-    if end is not None and end != start:
-        if end.date() == start.date():
-            pieces += [Piece("–"), Piece(clock(end, lang), instant_value(end))]
-        else:
-            pieces += [
-                Piece(" – "), day_piece(end.date(), lang), Piece(", "), Piece(clock(end, lang), instant_value(end))
-            ]  # fmt: skip
-    pieces.append(Piece(" UTC"))
-    return tuple(pieces)
+    pieces = [day_piece(start.date(), lang), Piece(", "), clock_piece(start, lang)]
+    if end is not None and end != start and end.date() == start.date():
+        pieces += [Piece("–"), clock_piece(end, lang)]
+    elif end is not None and end != start:
+        pieces += [Piece(" – "), day_piece(end.date(), lang), Piece(", "), clock_piece(end, lang)]
+    return (*pieces, Piece(" UTC"))
 
 
 # Recurrence ---------------------------------------------------------------------------
@@ -202,11 +192,6 @@ def _utc_pieces(start: dt.datetime, end: dt.datetime | None, lang: str) -> tuple
 def weekday_name(index: int, lang: str = "en", width: str = "wide") -> str:
     """Monday is 0: 'Monday', 'понедельник', 'дүйсенбі' (CLDR's standalone forms)."""
     return locale(lang).days["stand-alone"][width][index]
-
-
-def _and(items: list[str], lang: str) -> str:
-    """'Monday and Wednesday', 'понедельник и среда', as CLDR joins a list."""
-    return format_list(items, locale=locale(lang))
 
 
 def recurrence_text(event: Event, lang: str = "en") -> str:
@@ -232,7 +217,7 @@ def recurrence_text(event: Event, lang: str = "en") -> str:
         text = every.get(frequency, translate(lang, "Repeats regularly"))
     days = [weekday_name(_WEEKDAY_CODES[c], lang) for c in parts.get("BYDAY", "").split(",") if c in _WEEKDAY_CODES]
     if days:
-        text = translate(lang, "%(rule)s on %(days)s", rule=text, days=_and(days, lang))
+        text = translate(lang, "%(rule)s on %(days)s", rule=text, days=format_list(days, locale=locale(lang)))
     if "COUNT" in parts and parts["COUNT"].isdigit():
         count = int(parts["COUNT"])
         text += ", " + (
@@ -245,5 +230,5 @@ def recurrence_text(event: Event, lang: str = "en") -> str:
             text += ", " + translate(lang, "until %(day)s", day=day_text(day, lang))
     if event.exdates:
         skipped = [day_text(x.date() if isinstance(x, dt.datetime) else x, lang) for x in event.exdates]
-        text += ", " + translate(lang, "except %(days)s", days=_and(skipped, lang))
+        text += ", " + translate(lang, "except %(days)s", days=format_list(skipped, locale=locale(lang)))
     return text
