@@ -10,12 +10,13 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable
+from functools import partial
 
 from dateutil.rrule import rrulestr
 
 from ..errors import Problem
 from .countries import is_country_code
-from .fields import SLUG, FieldError, one_line_text, text, text_list, translations, type_name, unknown_language, web_url
+from .fields import SLUG, FieldError, TableCheck, items, one_line_text, text, text_list, type_name, web_url
 from .languages import TRANSLATIONS
 from .model import Event, Precision, Status
 from .zones import zone, zone_names
@@ -159,33 +160,19 @@ def category_value(value: object, categories: frozenset[str]) -> str:
 
 
 def url_list(value: object) -> tuple[str, ...]:
-    return tuple(web_url(url) for url in _list(value))
+    return tuple(web_url(url) for url in items(value))
 
 
 def date_list(value: object, precision: Precision) -> tuple[dt.date | dt.datetime, ...]:
-    return tuple(same_kind(item, precision) for item in _list(value))
+    return tuple(same_kind(item, precision) for item in items(value))
 
 
-class Findings:
-    """What checking one event's table has found so far: the good values and the problems."""
-
-    def __init__(self, path: str, table: dict):
-        self.path = path
-        self.table = table
-        self.values: dict[str, object] = {}
-        self.problems: list[Problem] = []
-
-    def add(self, name: str, message: str) -> None:
-        self.problems.append(Problem(self.path, name, message))
-
-    def check(self, name: str, fn, *args) -> None:
-        """Keep ``fn(table[name], *args)`` as the field's value, or its FieldError as a problem."""
-        if name not in self.table:
-            return
-        try:
-            self.values[name] = fn(self.table[name], *args)
-        except FieldError as e:
-            self.add(name, str(e))
+# Each field whose value stands on its own (the category's needs the calendars; the rest need the start).
+FIELD_CHECKS = {
+    "title": one_line_text, "status": status_value, "start": start_value, "timezone": timezone_name,
+    "location": text, "countries": country_list, "people": person_ids, "description": text, "url": web_url,
+    "sources": url_list, "uid": uid_value, "sequence": sequence_value, "updated": updated_value,
+}  # fmt: skip
 
 
 def parse_event(
@@ -193,11 +180,12 @@ def parse_event(
 ) -> Event | list[Problem]:
     """Validate one event's table; return the Event or every problem found. ``source``: the digest
     of the file's bytes, for the Event."""
-    found = Findings(path, table)
-    check_names(found, event_id)
-    check_fields(found, categories)
-    english = {name: table.get(name) for name in TRANSLATABLE}
-    found.values["translations"] = translations(path, "", table, TRANSLATABLE, english, found.problems)
+    found = TableCheck(path, table, [])
+    if not SLUG.fullmatch(event_id):
+        found.add("", "file name must be lowercase letters, digits and hyphens, ending in .toml")
+    found.refuse_unknown((*EVENT_FIELDS, *TRANSLATIONS), hint=did_you_mean)
+    found.check_all({**FIELD_CHECKS, "category": partial(category_value, categories=categories)}, REQUIRED_FIELDS)
+    found.values["translations"] = found.translations(TRANSLATABLE)
     check_dates(found)
     if found.problems:
         return found.problems
@@ -206,36 +194,7 @@ def parse_event(
     return Event(id=event_id, path=path, source=source, **values)
 
 
-def check_names(found: Findings, event_id: str) -> None:
-    """The file's name, fields with names no event has, and required fields left out."""
-    if not SLUG.fullmatch(event_id):
-        found.add("", "file name must be lowercase letters, digits and hyphens, ending in .toml")
-    for name in sorted(set(found.table) - set(EVENT_FIELDS) - set(TRANSLATIONS)):
-        found.add(name, unknown_language(name, found.table[name]) or "unknown field" + did_you_mean(name))
-    for name in REQUIRED_FIELDS:
-        if name not in found.table:
-            found.add(name, "is required")
-
-
-def check_fields(found: Findings, categories: frozenset[str]) -> None:
-    """Each field whose value stands on its own: text, lists, the start, the zone, the record's fields."""
-    found.check("title", one_line_text)
-    found.check("category", category_value, categories)
-    found.check("status", status_value)
-    found.check("start", start_value)
-    found.check("timezone", timezone_name)
-    found.check("location", text)
-    found.check("countries", country_list)
-    found.check("people", person_ids)
-    found.check("description", text)
-    found.check("url", web_url)
-    found.check("sources", url_list)
-    found.check("uid", uid_value)
-    found.check("sequence", sequence_value)
-    found.check("updated", updated_value)
-
-
-def check_dates(found: Findings) -> None:
+def check_dates(found: TableCheck) -> None:
     """The fields that depend on the start: end, exdates and rrule, local times in the zone, the end's order."""
     start, precision = found.values.get("start", (None, None))
     if precision in (Precision.MONTH, Precision.YEAR):
@@ -255,7 +214,7 @@ def check_dates(found: Findings) -> None:
         found.add("end", "must not be before start")
 
 
-def check_local_times(found: Findings, start: dt.datetime) -> None:
+def check_local_times(found: TableCheck, start: dt.datetime) -> None:
     """A timed event names its zone, and its start and end are times that zone's clocks show once."""
     if "timezone" not in found.table:
         found.add("timezone", "is required for an event with a time of day")
@@ -268,12 +227,6 @@ def check_local_times(found: Findings, start: dt.datetime) -> None:
                 check_wall_time(when, zone_name)
             except FieldError as e:
                 found.add(name, str(e))
-
-
-def _list(value: object) -> list:
-    if not isinstance(value, list):
-        raise FieldError(f"must be a list, not {type_name(value)}")
-    return value
 
 
 def did_you_mean(name: str, known: Iterable[str] = EVENT_FIELDS) -> str:
