@@ -115,6 +115,11 @@ class CatalogStore:
         listing = folder_listing(self.directory)
         return listing if listing != self._snapshot.listing else None
 
+    def reload_if_changed(self) -> None:
+        """Reload when the files differ from those last read."""
+        if (changed := self.needs_reload()) is not None:
+            self.reload(changed)
+
     def reload(self, listing: Listing | None = None) -> ReloadResult:
         """Read the directory again; swap in the new catalog or keep the last good one.
 

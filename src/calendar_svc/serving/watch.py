@@ -157,8 +157,7 @@ class CatalogWatcher:
 
     def _reload_if_changed(self) -> None:
         try:
-            if (changed := self.store.needs_reload()) is not None:
-                self.store.reload(changed)
+            self.store.reload_if_changed()
         except Exception:  # keep watching: one bad reload must not end reloading for good
             log.exception("reloading %s failed", self.store.directory)
 
@@ -186,8 +185,8 @@ def start_watching(app: Flask) -> CatalogWatcher | None:
     if running is not None and running.pid == os.getpid() and running.is_alive():
         return running
     recent = store.read_within(CAUGHT_UP_WITHIN)
-    if not recent and (changed := store.needs_reload()) is not None:
-        store.reload(changed)
+    if not recent:
+        store.reload_if_changed()
     watcher = CatalogWatcher(store, interval, config.watch, catch_up=recent).start()
     app.extensions[EXTENSION] = watcher
     how = "as the kernel reports them" if watcher.method == "notify" else f"every {interval:g}s"
