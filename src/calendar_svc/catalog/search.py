@@ -43,6 +43,7 @@ _LATIN_MARK = re.compile(r"(?<![\u0400-\u04ff])[\u0300-\u036f]")
 _FOLDED = str.maketrans(FOLDED_LETTERS)
 # A word: letters and digits (Unicode categories L and N); anything else separates words.
 _WORD = re.compile(r"[^\W_]+")
+_WORD_SPLIT = re.compile(r"([^\W_]+)")
 
 
 def fold(text: str) -> str:
@@ -51,20 +52,6 @@ def fold(text: str) -> str:
         return text.lower()
     decomposed = _LATIN_MARK.sub("", unicodedata.normalize("NFKD", text.lower()))
     return unicodedata.normalize("NFC", decomposed).translate(_FOLDED)
-
-
-def runs(text: str) -> list[tuple[str, bool]]:
-    """``text`` cut into (piece, is a word) runs that join back into it."""
-    pieces: list[tuple[str, bool]] = []
-    position = 0
-    for match in _WORD.finditer(text):
-        if match.start() > position:
-            pieces.append((text[position : match.start()], False))
-        pieces.append((match.group(), True))
-        position = match.end()
-    if position < len(text):
-        pieces.append((text[position:], False))
-    return pieces
 
 
 def words(text: str) -> list[str]:
@@ -173,8 +160,11 @@ def search(index: SearchIndex, words_sought: Sequence[str], order: dict[str, int
 def marked(text: str, words_sought: Sequence[str]) -> list[tuple[str, bool]]:
     """``text`` in pieces, each word that begins with a word sought marked: ("Orbán", True)."""
     pieces: list[tuple[str, bool]] = []
-    for piece, word in runs(unicodedata.normalize("NFC", text)):
-        hit = word and any(folded.startswith(sought) for folded in words(piece) for sought in words_sought)
+    # Split on a captured word: the words are every other piece, from the second on.
+    for i, piece in enumerate(_WORD_SPLIT.split(unicodedata.normalize("NFC", text))):
+        if not piece:
+            continue
+        hit = i % 2 == 1 and any(folded.startswith(sought) for folded in words(piece) for sought in words_sought)
         if pieces and pieces[-1][1] == hit:
             pieces[-1] = (pieces[-1][0] + piece, hit)
         else:
@@ -191,8 +181,7 @@ def shard_key(word: str) -> str:
     return "other"
 
 
-SHARD_KEYS = tuple(
-    [shard_key(chr(code)) for code in [*range(ord("0"), ord("9") + 1), *range(ord("a"), ord("z") + 1)]]
-    + [shard_key(chr(code)) for code in range(ord("а"), ord("я") + 1)]
-    + ["other"]
+SHARD_KEYS = (
+    *(shard_key(letter) for letter in "0123456789abcdefghijklmnopqrstuvwxyzабвгдежзийклмнопрстуфхцчшщъыьэюя"),
+    "other",
 )
