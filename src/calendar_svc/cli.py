@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, create_app
+from . import Catalog, __version__, create_app
 from .catalog.files import REVISIONS_FILE
 from .catalog.loading import load_catalog
 from .catalog.revisions import read_record, write_record
@@ -17,10 +17,11 @@ from .errors import CatalogError, ExportError
 from .progress import ProgressReport
 
 
-def load_or_exit(directory: Path):
-    """Load the catalog, or print every problem (one per line) and exit 1."""
+def load_or_exit(directory: Path | None) -> tuple[Path, Catalog]:
+    """The directory (default: the configured one) and its catalog; or print every problem and exit 1."""
+    directory = directory or config_or_exit().events_dir
     try:
-        return load_catalog(directory)
+        return directory, load_catalog(directory)
     except CatalogError as error:
         raise problems_exit(error, directory) from None
 
@@ -43,10 +44,9 @@ def main() -> None:
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def validate(directory: Path | None) -> None:
     """Check every event file in DIRECTORY (default: $CALENDAR_SVC_EVENTS_DIR or ./events)."""
-    directory = directory or Config.from_env().events_dir
-    catalog = load_or_exit(directory)
-    config = Config.from_env()
-    for warning in (*catalog.warnings, *catalog.overdue(config.today_at(dt.datetime.now(dt.UTC)))):
+    directory, catalog = load_or_exit(directory)
+    today = config_or_exit().today_at(dt.datetime.now(dt.UTC))
+    for warning in (*catalog.warnings, *catalog.overdue(today)):
         click.echo(f"warning: {warning}", err=True)
     if catalog.unstamped:
         raise problems_exit(CatalogError(list(catalog.unstamped)), directory)
@@ -72,8 +72,7 @@ def stamp(directory: Path | None, forget: tuple[str, ...]) -> None:
     and its last-change time set to now; new events start at sequence 0. Prints
     one line per change; running it again changes nothing.
     """
-    directory = directory or Config.from_env().events_dir
-    catalog = load_or_exit(directory)
+    directory, catalog = load_or_exit(directory)
     path = directory / REVISIONS_FILE
     record = read_record(path)
     unknown = sorted(set(forget) - set(record.entries))

@@ -8,7 +8,7 @@ import re
 from icalendar import vDuration
 
 from ..errors import Problem
-from .fields import FieldError, TableCheck, one_line_text, slug, text, type_name
+from .fields import FieldError, TableCheck, matching, one_line_text, slug, text, type_name
 from .languages import TRANSLATIONS
 from .model import CalendarInfo, Site
 
@@ -16,6 +16,7 @@ SITE_TRANSLATABLE = {"title": one_line_text, "description": text}
 CALENDAR_TRANSLATABLE = {"name": one_line_text, "description": text}
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+URI = re.compile(r"(mailto:[^\s@]+@[^\s@]+|https?://\S+)")
 
 
 def parse_settings(path: str, table: dict, problems: list[Problem]) -> tuple[Site | None, tuple[CalendarInfo, ...]]:
@@ -73,24 +74,15 @@ def plain_date(value: object) -> dt.date:
 
 
 def colour(value: object) -> str:
-    name = one_line_text(value)
-    if not COLOUR.fullmatch(name):
-        raise FieldError(f"{name!r} is not a colour like '#1f6feb'")
-    return name.lower()
+    return matching(value, COLOUR.fullmatch, "{!r} is not a colour like '#1f6feb'").lower()
 
 
 def domain(value: object) -> str:
-    name = one_line_text(value)
-    if not DOMAIN.fullmatch(name):
-        raise FieldError(f"{name!r} is not a domain name")
-    return name
+    return matching(value, DOMAIN.fullmatch, "{!r} is not a domain name")
 
 
 def uri(value: object) -> str:
-    name = one_line_text(value)
-    if not re.fullmatch(r"(mailto:[^\s@]+@[^\s@]+|https?://\S+)", name):
-        raise FieldError(f"{name!r} must be a mailto: or http(s) URI")
-    return name
+    return matching(value, URI.fullmatch, "{!r} must be a mailto: or http(s) URI")
 
 
 SITE_CHECKS = {

@@ -16,7 +16,7 @@ from dateutil.rrule import rrulestr
 
 from ..errors import Problem
 from .countries import is_country_code
-from .fields import SLUG, FieldError, TableCheck, items, one_line_text, text, text_list, type_name, web_url
+from .fields import SLUG, FieldError, TableCheck, distinct, items, matching, one_line_text, text, type_name, web_url
 from .languages import TRANSLATIONS
 from .model import Event, Precision, Status
 from .zones import zone, zone_names
@@ -34,34 +34,20 @@ TRANSLATABLE = {"title": one_line_text, "location": text, "description": text}
 
 
 def status_value(value: object) -> Status:
-    name = one_line_text(value)
-    if name not in set(Status):
-        raise FieldError(f"{name!r} is not one of confirmed, tentative, cancelled")
-    return Status(name)
+    return Status(matching(value, set(Status).__contains__, "{!r} is not one of confirmed, tentative, cancelled"))
 
 
 def country_list(value: object) -> tuple[str, ...]:
-    codes = text_list(value)
-    for code in codes:
-        if not is_country_code(code):
-            raise FieldError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
-    return tuple(dict.fromkeys(codes))
+    return distinct(value, is_country_code, "{!r} is not an ISO 3166-1 alpha-2 country code")
 
 
 def person_ids(value: object) -> tuple[str, ...]:
     """Ids in the people register (``people.toml``); the loader checks that each is registered."""
-    ids = text_list(value)
-    for person_id in ids:
-        if not SLUG.fullmatch(person_id):
-            raise FieldError(f"{person_id!r} is not a person's id (lowercase letters, digits and hyphens)")
-    return tuple(dict.fromkeys(ids))
+    return distinct(value, SLUG.fullmatch, "{!r} is not a person's id (lowercase letters, digits and hyphens)")
 
 
 def timezone_name(value: object) -> str:
-    name = text(value, one_line=True, required=True)
-    if name not in zone_names():
-        raise FieldError(f"unknown time zone {name!r} (use an IANA name such as 'Asia/Almaty')")
-    return name
+    return matching(value, zone_names().__contains__, "unknown time zone {!r} (use an IANA name such as 'Asia/Almaty')")
 
 
 def check_wall_time(when: dt.datetime, zone_name: str) -> None:
@@ -153,10 +139,7 @@ def uid_value(value: object) -> str:
 
 
 def category_value(value: object, categories: frozenset[str]) -> str:
-    name = one_line_text(value)
-    if name not in categories:
-        raise FieldError(f"unknown category {name!r} (known: {', '.join(sorted(categories))})")
-    return name
+    return matching(value, categories.__contains__, f"unknown category {{!r}} (known: {', '.join(sorted(categories))})")
 
 
 def url_list(value: object) -> tuple[str, ...]:

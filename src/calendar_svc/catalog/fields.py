@@ -81,11 +81,25 @@ def web_url(value: object) -> str:
     return url
 
 
-def slug(value: object) -> str:
+def matching(value: object, valid: Callable[[str], object], problem: str) -> str:
+    """The one-line text ``value`` when ``valid``; else a FieldError, ``problem`` with the text for "{!r}"."""
     name = one_line_text(value)
-    if not SLUG.fullmatch(name):
-        raise FieldError(f"{name!r} must be lowercase letters, digits and hyphens")
+    if not valid(name):
+        raise FieldError(problem.format(name))
     return name
+
+
+def distinct(value: object, valid: Callable[[str], object], problem: str) -> tuple[str, ...]:
+    """A list of texts, each ``valid`` (else ``problem`` as in ``matching``), each kept once."""
+    names = text_list(value)
+    for name in names:
+        if not valid(name):
+            raise FieldError(problem.format(name))
+    return tuple(dict.fromkeys(names))
+
+
+def slug(value: object) -> str:
+    return matching(value, SLUG.fullmatch, "{!r} must be lowercase letters, digits and hyphens")
 
 
 class TableCheck:

@@ -10,7 +10,7 @@ source gives a spelling.
 from __future__ import annotations
 
 from ..errors import Problem
-from .fields import FieldError, TableCheck, items, one_line_text, slug, type_name, web_url
+from .fields import TableCheck, items, matching, one_line_text, slug, type_name, web_url
 from .languages import TRANSLATIONS
 from .model import Person
 
@@ -76,7 +76,4 @@ def url_list(value: object) -> tuple[str, ...]:
 
 
 def spelling(value: object) -> str:
-    found = one_line_text(value)
-    if found not in SPELLINGS:
-        raise FieldError(f"{found!r} must be one of: {', '.join(SPELLINGS)}")
-    return found
+    return matching(value, SPELLINGS.__contains__, f"{{!r}} must be one of: {', '.join(SPELLINGS)}")
