@@ -24,11 +24,6 @@ from .zones import zone, zone_names
 MIN_YEAR, MAX_YEAR = 1000, 9000
 PARTIAL_DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2]))?")
 
-EVENT_FIELDS = (
-    "title", "category", "status", "start", "end", "timezone", "location",
-    "countries", "people", "description", "url", "sources", "rrule", "exdates",
-    "uid", "sequence", "updated",
-)  # fmt: skip
 REQUIRED_FIELDS = ("title", "category", "start")
 TRANSLATABLE = {"title": one_line_text, "location": text, "description": text}
 
@@ -156,6 +151,7 @@ FIELD_CHECKS = {
     "location": text, "countries": country_list, "people": person_ids, "description": text, "url": web_url,
     "sources": url_list, "uid": uid_value, "sequence": sequence_value, "updated": updated_value,
 }  # fmt: skip
+EVENT_FIELDS = (*FIELD_CHECKS, "category", "end", "exdates", "rrule")
 
 
 def parse_event(
