@@ -64,17 +64,6 @@ def query_words(query: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(words(query)))
 
 
-def event_texts(event: Event, catalog: Catalog, lang: str) -> tuple[str, list[str]]:
-    """The title in ``lang``, and every other text a query may match: description, location, people
-    (in ``lang`` and in English), countries and calendar name."""
-    others = [event.text("description", lang).value, event.text("location", lang).value]
-    others += [name.value for name in event.people_names(lang)]
-    others += [name.value for name in event.people_names(DEFAULT_LANGUAGE)]
-    others += [country_name(code, lang) for code in event.countries]
-    others.append(catalog.calendar(event.category).text("name", lang).value)
-    return event.text("title", lang).value, others
-
-
 @dataclass(frozen=True)
 class WordIndex:
     """Sorted distinct words, each with the positions of the events that hold it (an array of
@@ -115,10 +104,13 @@ def search_index(catalog: Catalog, lang: str) -> SearchIndex:
     """The index of ``catalog``'s events in ``lang``."""
     title_words, all_words = [], []
     for event in catalog.events:
-        title, others = event_texts(event, catalog, lang)
-        in_title = set(words(title))
+        # Besides the title: description, location, people (in ``lang`` and in English), countries, calendar.
+        texts = [event.text("description", lang), event.text("location", lang), *event.people_names(lang)]
+        texts += [*event.people_names(DEFAULT_LANGUAGE), *(country_name(code, lang) for code in event.countries)]
+        texts.append(catalog.calendar(event.category).text("name", lang))
+        in_title = set(words(event.text("title", lang).value))
         title_words.append(in_title)
-        all_words.append(in_title.union(*(words(text) for text in others)))
+        all_words.append(in_title.union(*(words(str(text)) for text in texts)))
     return SearchIndex(catalog.events, WordIndex.of(all_words), WordIndex.of(title_words))
 
 
