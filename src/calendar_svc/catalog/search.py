@@ -122,14 +122,10 @@ def rank_order(events: Iterable[Event], today: dt.date) -> dict[str, int]:
         following = next_occurrence_day(event, today) if event.is_dated else None
         if following is not None:
             upcoming.append(((following, event.sort_key), event.id))
-        elif event.is_dated:
-            past.append(((event.first_day, event.sort_key), event.id))
         else:
-            undated.append(((event.first_day, event.sort_key), event.id))
-    upcoming.sort()
-    past.sort(reverse=True)
-    undated.sort(reverse=True)
-    return {event_id: place for place, (_, event_id) in enumerate(upcoming + past + undated)}
+            (past if event.is_dated else undated).append(((event.first_day, event.sort_key), event.id))
+    ranked = sorted(upcoming) + sorted(past, reverse=True) + sorted(undated, reverse=True)
+    return {event_id: place for place, (_, event_id) in enumerate(ranked)}
 
 
 class Hit(NamedTuple):
