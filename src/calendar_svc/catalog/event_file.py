@@ -94,7 +94,7 @@ def same_kind(value: object, precision: Precision) -> dt.date | dt.datetime:
 
 
 def recurrence_rule(value: object, start: dt.date | dt.datetime, zone_name: str | None) -> str:
-    rule = text(value, one_line=True, required=True)
+    rule = one_line_text(value)
     if rule.upper().startswith("RRULE:"):
         rule = rule[len("RRULE:") :]
     if re.search(r"(?i)(?:^|;)FREQ=(SECONDLY|MINUTELY|HOURLY)\b", rule):
@@ -127,7 +127,7 @@ def sequence_value(value: object) -> int:
 
 
 def uid_value(value: object) -> str:
-    uid = text(value, one_line=True, required=True)
+    uid = one_line_text(value)
     if re.search(r"\s", uid) or len(uid) > 255:
         raise FieldError("must be at most 255 characters without spaces")
     return uid

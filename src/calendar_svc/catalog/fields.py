@@ -34,11 +34,12 @@ def type_name(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def text(value: object, *, one_line: bool = False, required: bool = False) -> str:
+def text(value: object, *, one_line: bool = False) -> str:
+    """A string, its line ends as "\\n"; ``one_line``: one line, not empty, stripped."""
     if not isinstance(value, str):
         raise FieldError(f"must be a string, not {type_name(value)}")
     value = value.replace("\r\n", "\n")
-    if required and not value.strip():
+    if one_line and not value.strip():
         raise FieldError("must not be empty")
     pattern = CONTROL_CHARS_ONE_LINE if one_line else CONTROL_CHARS
     if pattern.search(value):
@@ -49,7 +50,7 @@ def text(value: object, *, one_line: bool = False, required: bool = False) -> st
 
 
 def one_line_text(value: object) -> str:
-    return text(value, one_line=True, required=True)
+    return text(value, one_line=True)
 
 
 def items(value: object, kind: str = "a list") -> list:
@@ -62,14 +63,14 @@ def text_list(value: object) -> tuple[str, ...]:
     found = []
     for i, item in enumerate(items(value, "a list of strings")):
         try:
-            found.append(text(item, one_line=True, required=True))
+            found.append(one_line_text(item))
         except FieldError as e:
             raise FieldError(f"item {i + 1} {e}") from None
     return tuple(found)
 
 
 def web_url(value: object) -> str:
-    url = text(value, one_line=True, required=True)
+    url = one_line_text(value)
     if " " in url:
         raise FieldError(f"{url!r} must not contain spaces")
     try:
