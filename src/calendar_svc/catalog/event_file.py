@@ -23,6 +23,7 @@ from .zones import zone, zone_names
 
 MIN_YEAR, MAX_YEAR = 1000, 9000
 PARTIAL_DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2]))?")
+UID = re.compile(r"\S{1,255}")
 
 REQUIRED_FIELDS = ("title", "category", "start")
 TRANSLATABLE = {"title": one_line_text, "location": text, "description": text}
@@ -127,10 +128,7 @@ def sequence_value(value: object) -> int:
 
 
 def uid_value(value: object) -> str:
-    uid = one_line_text(value)
-    if re.search(r"\s", uid) or len(uid) > 255:
-        raise FieldError("must be at most 255 characters without spaces")
-    return uid
+    return matching(value, UID.fullmatch, "must be at most 255 characters without spaces")
 
 
 def category_value(value: object, categories: frozenset[str]) -> str:
