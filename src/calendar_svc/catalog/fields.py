@@ -91,12 +91,8 @@ def matching(value: object, valid: Callable[[str], object], problem: str) -> str
 
 
 def distinct(value: object, valid: Callable[[str], object], problem: str) -> tuple[str, ...]:
-    """A list of texts, each ``valid`` (else ``problem`` as in ``matching``), each kept once."""
-    names = text_list(value)
-    for name in names:
-        if not valid(name):
-            raise FieldError(problem.format(name))
-    return tuple(dict.fromkeys(names))
+    """A list of texts, each ``matching``, each kept once."""
+    return tuple(dict.fromkeys(matching(name, valid, problem) for name in text_list(value)))
 
 
 def slug(value: object) -> str:
