@@ -117,8 +117,7 @@ def serve(host: str, port: int, events_dir: Path | None, base_url: str | None, w
     except CatalogError as error:
         raise problems_exit(error, config.events_dir) from None
     # Render before the workers fork, so they start ready and share these pages of memory.
-    rendition = app.extensions["calendar_svc"].rendition(config.base_url or f"http://{host}:{port}")
-    rendition.warm()
+    app.extensions["calendar_svc"].rendition(config.base_url or f"http://{host}:{port}").warm()
     from .serving.server import run_granian
 
     run_granian(app, host=host, port=port, workers=workers, threads=threads)
