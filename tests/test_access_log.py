@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from calendar_svc.serving.access_log import AccessLog
+from calendar_svc.serving.server import AccessLog
 
 
 def answer(status: str = "200 OK"):

@@ -339,7 +339,7 @@ def test_putting_a_build_in_place_turns_files_into_folders_and_back(tmp_path):
 def test_the_build_reports_progress_a_line_every_few_seconds_when_not_on_a_terminal(tmp_path):
     import io
 
-    from calendar_svc.progress import ProgressReport
+    from calendar_svc.cli import ProgressReport
 
     now = [0.0]
     stream = io.StringIO()  # not a terminal

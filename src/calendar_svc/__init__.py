@@ -37,10 +37,7 @@ def create_app(config: Config | None = None, catalog: Catalog | None = None) -> 
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
 
     render = rendering(Memo(), config.feed_budget, lambda: config.today_at(dt.datetime.now(dt.UTC)).year)
-    if catalog is not None:
-        store = CatalogStore(catalog, render=render)
-    else:
-        store = CatalogStore.load(config.events_dir, render)
+    store = CatalogStore(catalog, render) if catalog is not None else CatalogStore.load(config.events_dir, render)
 
     app.config["CALENDAR_SVC"] = config
     app.config["JSON_SORT_KEYS"] = False

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import time
 from pathlib import Path
+from typing import TextIO
 
 import click
 
-from . import __version__, create_app
+from . import Catalog, __version__, create_app
 from .catalog.files import REVISIONS_FILE
 from .catalog.loading import load_catalog
 from .catalog.revisions import read_record, write_record
 from .catalog.revisions import stamp as stamp_record
 from .config import Config
 from .errors import CatalogError, ExportError
-from .progress import ProgressReport
+
+BAR_WIDTH = 24  # characters of the progress bar
 
 
-def load_or_exit(directory: Path):
-    """Load the catalog, or print every problem (one per line) and exit 1."""
+def load_or_exit(directory: Path | None) -> tuple[Path, Catalog]:
+    """The directory (default: the configured one) and its catalog; or print every problem and exit 1."""
+    directory = directory or config_or_exit().events_dir
     try:
-        return load_catalog(directory)
+        return directory, load_catalog(directory)
     except CatalogError as error:
         raise problems_exit(error, directory) from None
 
@@ -43,10 +48,9 @@ def main() -> None:
 @click.argument("directory", required=False, type=click.Path(path_type=Path))
 def validate(directory: Path | None) -> None:
     """Check every event file in DIRECTORY (default: $CALENDAR_SVC_EVENTS_DIR or ./events)."""
-    directory = directory or Config.from_env().events_dir
-    catalog = load_or_exit(directory)
-    config = Config.from_env()
-    for warning in (*catalog.warnings, *catalog.overdue(config.today_at(dt.datetime.now(dt.UTC)))):
+    directory, catalog = load_or_exit(directory)
+    today = config_or_exit().today_at(dt.datetime.now(dt.UTC))
+    for warning in (*catalog.warnings, *catalog.overdue(today)):
         click.echo(f"warning: {warning}", err=True)
     if catalog.unstamped:
         raise problems_exit(CatalogError(list(catalog.unstamped)), directory)
@@ -72,8 +76,7 @@ def stamp(directory: Path | None, forget: tuple[str, ...]) -> None:
     and its last-change time set to now; new events start at sequence 0. Prints
     one line per change; running it again changes nothing.
     """
-    directory = directory or Config.from_env().events_dir
-    catalog = load_or_exit(directory)
+    directory, catalog = load_or_exit(directory)
     path = directory / REVISIONS_FILE
     record = read_record(path)
     unknown = sorted(set(forget) - set(record.entries))
@@ -114,8 +117,7 @@ def serve(host: str, port: int, events_dir: Path | None, base_url: str | None, w
     except CatalogError as error:
         raise problems_exit(error, config.events_dir) from None
     # Render before the workers fork, so they start ready and share these pages of memory.
-    rendition = app.extensions["calendar_svc"].rendition(config.base_url or f"http://{host}:{port}")
-    rendition.warm()
+    app.extensions["calendar_svc"].rendition(config.base_url or f"http://{host}:{port}").warm()
     from .serving.server import run_granian
 
     run_granian(app, host=host, port=port, workers=workers, threads=threads)
@@ -174,3 +176,48 @@ def config_or_exit(**overrides) -> Config:
         return Config.from_env(**overrides)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+
+
+class ProgressReport:
+    """A long command's progress on standard error: called with (done, known) after each step;
+    ``finish()`` ends the bar's line.
+
+    On a terminal the bar is redrawn at most ten times a second; in a log
+    (not a terminal) a line is written every ``every`` seconds, so a long
+    build is never silent and the log stays short.
+    """
+
+    def __init__(self, what: str, stream: TextIO | None = None, every: float = 5.0, clock=time.monotonic):
+        self.what = what
+        self.stream = stream or sys.stderr
+        self.terminal = self.stream.isatty()
+        self.every = every
+        self.clock = clock
+        self.started = clock()
+        self.last = self.started
+        self.done = 0
+        self.known = 0
+
+    def __call__(self, done: int, known: int) -> None:
+        self.done, self.known = done, max(known, done)
+        now = self.clock()
+        if now - self.last < (0.1 if self.terminal else self.every):
+            return
+        self.last = now
+        self._write()
+
+    def _write(self, end: str = "") -> None:
+        elapsed = max(self.clock() - self.started, 1e-9)
+        rate = self.done / elapsed
+        text = f"{self.what}: {self.done:,} / {self.known:,} files, {rate:,.0f} files/s"
+        if self.terminal:
+            filled = round(BAR_WIDTH * self.done / self.known) if self.known else 0
+            bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+            self.stream.write(f"\r[{bar}] {text}\x1b[K{end}")
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.done and self.terminal:
+            self._write(end="\n")

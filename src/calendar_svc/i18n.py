@@ -17,12 +17,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from .catalog.languages import DEFAULT_LANGUAGE, LANGUAGES
+from .catalog.languages import CLDR_LOCALES, DEFAULT_LANGUAGE, LANGUAGES
 
 CATALOGS = Path(__file__).parent / "translations"
 DOMAIN = "messages"
-# The CLDR locale each language's dates and names follow: British English writes "8 June 2023".
-LOCALES = {"en": "en_GB", "kk": "kk", "ru": "ru"}
 
 
 def catalog_path(lang: str) -> Path:
@@ -56,4 +54,4 @@ def translate_plural(lang: str, singular: str, plural: str, number: int, **varia
 
 @cache
 def locale(lang: str) -> Locale:
-    return Locale.parse(LOCALES[lang])
+    return Locale.parse(CLDR_LOCALES[lang])

@@ -8,64 +8,51 @@ import re
 from icalendar import vDuration
 
 from ..errors import Problem
-from .fields import FieldError, one_line_text, slug, text, translations, type_name, unknown_language
+from .fields import FieldError, TableCheck, matching, one_line_text, slug, text, type_name
 from .languages import TRANSLATIONS
 from .model import CalendarInfo, Site
 
-SITE_FIELDS = (
-    "title", "description", "uid_domain", "publisher_name", "publisher_uri",
-    "refresh_interval", "revised",
-)  # fmt: skip
-CALENDAR_FIELDS = ("slug", "name", "description", "colour")
 SITE_TRANSLATABLE = {"title": one_line_text, "description": text}
 CALENDAR_TRANSLATABLE = {"name": one_line_text, "description": text}
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+URI = re.compile(r"(mailto:[^\s@]+@[^\s@]+|https?://\S+)")
 
 
 def parse_settings(path: str, table: dict, problems: list[Problem]) -> tuple[Site | None, tuple[CalendarInfo, ...]]:
     before = len(problems)
-    for name in sorted(set(table) - {"site", "calendars"}):
-        problems.append(Problem(path, name, "unknown section (expected [site] and [[calendars]])"))
+    top = TableCheck(path, table, problems)
+    top.refuse_unknown(("site", "calendars"), "unknown section (expected [site] and [[calendars]])")
     site_table = table.get("site")
     if not isinstance(site_table, dict):
-        problems.append(Problem(path, "site", "a [site] table is required"))
+        top.add("site", "a [site] table is required")
         site_table = {}
-    values = checked_fields(path, "site.", site_table, SITE_FIELDS, SITE_CHECKS, problems)
-    values["translations"] = translations(path, "site.", site_table, SITE_TRANSLATABLE, site_table, problems)
+    site = checked_fields(path, "site.", site_table, SITE_CHECKS, SITE_TRANSLATABLE, problems)
 
     calendars: list[CalendarInfo] = []
     entries = table.get("calendars")
     if not isinstance(entries, list) or not entries or not all(isinstance(c, dict) for c in entries):
-        problems.append(Problem(path, "calendars", "at least one [[calendars]] entry is required"))
+        top.add("calendars", "at least one [[calendars]] entry is required")
         entries = []
     seen: set[str] = set()
     for i, entry in enumerate(entries, 1):
-        prefix = f"calendars[{i}]."
-        fields = checked_fields(path, prefix, entry, CALENDAR_FIELDS, CALENDAR_CHECKS, problems)
-        fields["translations"] = translations(path, prefix, entry, CALENDAR_TRANSLATABLE, entry, problems)
-        if len(fields) == len(CALENDAR_FIELDS) + 1:
+        fields = checked_fields(path, f"calendars[{i}].", entry, CALENDAR_CHECKS, CALENDAR_TRANSLATABLE, problems)
+        if len(fields) == len(CALENDAR_CHECKS) + 1:
             if fields["slug"] in seen:
-                problems.append(Problem(path, f"calendars[{i}].slug", f"duplicate slug {fields['slug']!r}"))
+                top.add(f"calendars[{i}].slug", f"duplicate slug {fields['slug']!r}")
             seen.add(fields["slug"])
             calendars.append(CalendarInfo(**fields))
     if len(problems) > before:
         return None, ()
-    return Site(**values), tuple(calendars)
+    return Site(**site), tuple(calendars)
 
 
-def checked_fields(path, prefix, table, names, checks, problems) -> dict:
-    values = {}
-    for name in sorted(set(table) - set(names) - set(TRANSLATIONS)):
-        problems.append(Problem(path, prefix + name, unknown_language(name, table[name]) or "unknown field"))
-    for name in names:
-        if name not in table:
-            problems.append(Problem(path, prefix + name, "is required"))
-            continue
-        try:
-            values[name] = checks.get(name, one_line_text)(table[name])
-        except FieldError as e:
-            problems.append(Problem(path, prefix + name, str(e)))
+def checked_fields(path: str, prefix: str, table: dict, checks: dict, translatable: dict, problems: list) -> dict:
+    """Every field of ``checks`` (each one required), and the translations of those in ``translatable``."""
+    found = TableCheck(path, table, problems, prefix)
+    found.refuse_unknown((*checks, *TRANSLATIONS))
+    values = found.check_all(checks, required=checks)
+    values["translations"] = found.translations(translatable)
     return values
 
 
@@ -87,28 +74,19 @@ def plain_date(value: object) -> dt.date:
 
 
 def colour(value: object) -> str:
-    name = one_line_text(value)
-    if not COLOUR.fullmatch(name):
-        raise FieldError(f"{name!r} is not a colour like '#1f6feb'")
-    return name.lower()
+    return matching(value, COLOUR.fullmatch, "{!r} is not a colour like '#1f6feb'").lower()
 
 
 def domain(value: object) -> str:
-    name = one_line_text(value)
-    if not DOMAIN.fullmatch(name):
-        raise FieldError(f"{name!r} is not a domain name")
-    return name
+    return matching(value, DOMAIN.fullmatch, "{!r} is not a domain name")
 
 
 def uri(value: object) -> str:
-    name = one_line_text(value)
-    if not re.fullmatch(r"(mailto:[^\s@]+@[^\s@]+|https?://\S+)", name):
-        raise FieldError(f"{name!r} must be a mailto: or http(s) URI")
-    return name
+    return matching(value, URI.fullmatch, "{!r} must be a mailto: or http(s) URI")
 
 
 SITE_CHECKS = {
-    "description": text, "uid_domain": domain, "publisher_uri": uri,
-    "refresh_interval": duration, "revised": plain_date,
+    "title": one_line_text, "description": text, "uid_domain": domain, "publisher_name": one_line_text,
+    "publisher_uri": uri, "refresh_interval": duration, "revised": plain_date,
 }  # fmt: skip
-CALENDAR_CHECKS = {"slug": slug, "description": text, "colour": colour}
+CALENDAR_CHECKS = {"slug": slug, "name": one_line_text, "description": text, "colour": colour}

@@ -13,9 +13,8 @@ from functools import cache, lru_cache
 import pycountry
 from babel import Locale
 
-from .languages import DEFAULT_LANGUAGE
+from .languages import CLDR_LOCALES, DEFAULT_LANGUAGE
 
-CLDR_LOCALES = {"en": "en_GB", "kk": "kk", "ru": "ru"}
 # CLDR 47+ writes Austria "Аустрия" in Kazakh; older CLDR, gov.kz and the Kazakh press write
 # "Австрия", the form readers know. CLDR's Russian "Киргизия" is not what Kazakhstan's and
 # Kyrgyzstan's own Russian-language press and the event texts write: "Кыргызстан".

@@ -10,57 +10,40 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable
+from functools import partial
 
 from dateutil.rrule import rrulestr
 
 from ..errors import Problem
 from .countries import is_country_code
-from .fields import SLUG, FieldError, one_line_text, text, text_list, translations, type_name, unknown_language, web_url
+from .fields import SLUG, FieldError, TableCheck, distinct, items, matching, one_line_text, text, type_name, web_url
 from .languages import TRANSLATIONS
 from .model import Event, Precision, Status
 from .zones import zone, zone_names
 
 MIN_YEAR, MAX_YEAR = 1000, 9000
 PARTIAL_DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2]))?")
+UID = re.compile(r"\S{1,255}")
 
-EVENT_FIELDS = (
-    "title", "category", "status", "start", "end", "timezone", "location",
-    "countries", "people", "description", "url", "sources", "rrule", "exdates",
-    "uid", "sequence", "updated",
-)  # fmt: skip
 REQUIRED_FIELDS = ("title", "category", "start")
 TRANSLATABLE = {"title": one_line_text, "location": text, "description": text}
 
 
 def status_value(value: object) -> Status:
-    name = one_line_text(value)
-    if name not in set(Status):
-        raise FieldError(f"{name!r} is not one of confirmed, tentative, cancelled")
-    return Status(name)
+    return Status(matching(value, set(Status).__contains__, "{!r} is not one of confirmed, tentative, cancelled"))
 
 
 def country_list(value: object) -> tuple[str, ...]:
-    codes = text_list(value)
-    for code in codes:
-        if not is_country_code(code):
-            raise FieldError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
-    return tuple(dict.fromkeys(codes))
+    return distinct(value, is_country_code, "{!r} is not an ISO 3166-1 alpha-2 country code")
 
 
 def person_ids(value: object) -> tuple[str, ...]:
     """Ids in the people register (``people.toml``); the loader checks that each is registered."""
-    ids = text_list(value)
-    for person_id in ids:
-        if not SLUG.fullmatch(person_id):
-            raise FieldError(f"{person_id!r} is not a person's id (lowercase letters, digits and hyphens)")
-    return tuple(dict.fromkeys(ids))
+    return distinct(value, SLUG.fullmatch, "{!r} is not a person's id (lowercase letters, digits and hyphens)")
 
 
 def timezone_name(value: object) -> str:
-    name = text(value, one_line=True, required=True)
-    if name not in zone_names():
-        raise FieldError(f"unknown time zone {name!r} (use an IANA name such as 'Asia/Almaty')")
-    return name
+    return matching(value, zone_names().__contains__, "unknown time zone {!r} (use an IANA name such as 'Asia/Almaty')")
 
 
 def check_wall_time(when: dt.datetime, zone_name: str) -> None:
@@ -112,7 +95,7 @@ def same_kind(value: object, precision: Precision) -> dt.date | dt.datetime:
 
 
 def recurrence_rule(value: object, start: dt.date | dt.datetime, zone_name: str | None) -> str:
-    rule = text(value, one_line=True, required=True)
+    rule = one_line_text(value)
     if rule.upper().startswith("RRULE:"):
         rule = rule[len("RRULE:") :]
     if re.search(r"(?i)(?:^|;)FREQ=(SECONDLY|MINUTELY|HOURLY)\b", rule):
@@ -145,47 +128,28 @@ def sequence_value(value: object) -> int:
 
 
 def uid_value(value: object) -> str:
-    uid = text(value, one_line=True, required=True)
-    if re.search(r"\s", uid) or len(uid) > 255:
-        raise FieldError("must be at most 255 characters without spaces")
-    return uid
+    return matching(value, UID.fullmatch, "must be at most 255 characters without spaces")
 
 
 def category_value(value: object, categories: frozenset[str]) -> str:
-    name = one_line_text(value)
-    if name not in categories:
-        raise FieldError(f"unknown category {name!r} (known: {', '.join(sorted(categories))})")
-    return name
+    return matching(value, categories.__contains__, f"unknown category {{!r}} (known: {', '.join(sorted(categories))})")
 
 
 def url_list(value: object) -> tuple[str, ...]:
-    return tuple(web_url(url) for url in _list(value))
+    return tuple(web_url(url) for url in items(value))
 
 
 def date_list(value: object, precision: Precision) -> tuple[dt.date | dt.datetime, ...]:
-    return tuple(same_kind(item, precision) for item in _list(value))
+    return tuple(same_kind(item, precision) for item in items(value))
 
 
-class Findings:
-    """What checking one event's table has found so far: the good values and the problems."""
-
-    def __init__(self, path: str, table: dict):
-        self.path = path
-        self.table = table
-        self.values: dict[str, object] = {}
-        self.problems: list[Problem] = []
-
-    def add(self, name: str, message: str) -> None:
-        self.problems.append(Problem(self.path, name, message))
-
-    def check(self, name: str, fn, *args) -> None:
-        """Keep ``fn(table[name], *args)`` as the field's value, or its FieldError as a problem."""
-        if name not in self.table:
-            return
-        try:
-            self.values[name] = fn(self.table[name], *args)
-        except FieldError as e:
-            self.add(name, str(e))
+# Each field whose value stands on its own (the category's needs the calendars; the rest need the start).
+FIELD_CHECKS = {
+    "title": one_line_text, "status": status_value, "start": start_value, "timezone": timezone_name,
+    "location": text, "countries": country_list, "people": person_ids, "description": text, "url": web_url,
+    "sources": url_list, "uid": uid_value, "sequence": sequence_value, "updated": updated_value,
+}  # fmt: skip
+EVENT_FIELDS = (*FIELD_CHECKS, "category", "end", "exdates", "rrule")
 
 
 def parse_event(
@@ -193,11 +157,12 @@ def parse_event(
 ) -> Event | list[Problem]:
     """Validate one event's table; return the Event or every problem found. ``source``: the digest
     of the file's bytes, for the Event."""
-    found = Findings(path, table)
-    check_names(found, event_id)
-    check_fields(found, categories)
-    english = {name: table.get(name) for name in TRANSLATABLE}
-    found.values["translations"] = translations(path, "", table, TRANSLATABLE, english, found.problems)
+    found = TableCheck(path, table, [])
+    if not SLUG.fullmatch(event_id):
+        found.add("", "file name must be lowercase letters, digits and hyphens, ending in .toml")
+    found.refuse_unknown((*EVENT_FIELDS, *TRANSLATIONS), hint=did_you_mean)
+    found.check_all({**FIELD_CHECKS, "category": partial(category_value, categories=categories)}, REQUIRED_FIELDS)
+    found.values["translations"] = found.translations(TRANSLATABLE)
     check_dates(found)
     if found.problems:
         return found.problems
@@ -206,36 +171,7 @@ def parse_event(
     return Event(id=event_id, path=path, source=source, **values)
 
 
-def check_names(found: Findings, event_id: str) -> None:
-    """The file's name, fields with names no event has, and required fields left out."""
-    if not SLUG.fullmatch(event_id):
-        found.add("", "file name must be lowercase letters, digits and hyphens, ending in .toml")
-    for name in sorted(set(found.table) - set(EVENT_FIELDS) - set(TRANSLATIONS)):
-        found.add(name, unknown_language(name, found.table[name]) or "unknown field" + did_you_mean(name))
-    for name in REQUIRED_FIELDS:
-        if name not in found.table:
-            found.add(name, "is required")
-
-
-def check_fields(found: Findings, categories: frozenset[str]) -> None:
-    """Each field whose value stands on its own: text, lists, the start, the zone, the record's fields."""
-    found.check("title", one_line_text)
-    found.check("category", category_value, categories)
-    found.check("status", status_value)
-    found.check("start", start_value)
-    found.check("timezone", timezone_name)
-    found.check("location", text)
-    found.check("countries", country_list)
-    found.check("people", person_ids)
-    found.check("description", text)
-    found.check("url", web_url)
-    found.check("sources", url_list)
-    found.check("uid", uid_value)
-    found.check("sequence", sequence_value)
-    found.check("updated", updated_value)
-
-
-def check_dates(found: Findings) -> None:
+def check_dates(found: TableCheck) -> None:
     """The fields that depend on the start: end, exdates and rrule, local times in the zone, the end's order."""
     start, precision = found.values.get("start", (None, None))
     if precision in (Precision.MONTH, Precision.YEAR):
@@ -255,7 +191,7 @@ def check_dates(found: Findings) -> None:
         found.add("end", "must not be before start")
 
 
-def check_local_times(found: Findings, start: dt.datetime) -> None:
+def check_local_times(found: TableCheck, start: dt.datetime) -> None:
     """A timed event names its zone, and its start and end are times that zone's clocks show once."""
     if "timezone" not in found.table:
         found.add("timezone", "is required for an event with a time of day")
@@ -268,12 +204,6 @@ def check_local_times(found: Findings, start: dt.datetime) -> None:
                 check_wall_time(when, zone_name)
             except FieldError as e:
                 found.add(name, str(e))
-
-
-def _list(value: object) -> list:
-    if not isinstance(value, list):
-        raise FieldError(f"must be a list, not {type_name(value)}")
-    return value
 
 
 def did_you_mean(name: str, known: Iterable[str] = EVENT_FIELDS) -> str:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 DEFAULT_LANGUAGE = "en"
 TRANSLATIONS = ("kk", "ru")  # languages other than English, in the order pages offer them
 LANGUAGES = (DEFAULT_LANGUAGE, *TRANSLATIONS)
+# The CLDR locale each language's dates and names follow: British English writes "8 June 2023".
+CLDR_LOCALES = {"en": "en_GB", "kk": "kk", "ru": "ru"}
 
 # (language, field, text) for every translated field, sorted: hashable and comparable.
 Translations = tuple[tuple[str, str, str], ...]

@@ -10,7 +10,7 @@ source gives a spelling.
 from __future__ import annotations
 
 from ..errors import Problem
-from .fields import FieldError, one_line_text, slug, type_name, web_url
+from .fields import TableCheck, items, matching, one_line_text, slug, type_name, web_url
 from .languages import TRANSLATIONS
 from .model import Person
 
@@ -21,11 +21,11 @@ SPELLINGS = ("sourced", "transliterated")
 
 def parse_people(path: str, table: dict, problems: list[Problem]) -> tuple[Person, ...]:
     """The register's people, sorted by id; every problem (named by entry and field) goes to ``problems``."""
-    for name in sorted(set(table) - {"person"}):
-        problems.append(Problem(path, name, "unknown section (expected [[person]] entries)"))
+    top = TableCheck(path, table, problems)
+    top.refuse_unknown(("person",), "unknown section (expected [[person]] entries)")
     entries = table.get("person", [])
     if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
-        problems.append(Problem(path, "person", "must be [[person]] tables"))
+        top.add("person", "must be [[person]] tables")
         return ()
     people: dict[str, Person] = {}
     for i, entry in enumerate(entries, 1):
@@ -33,75 +33,47 @@ def parse_people(path: str, table: dict, problems: list[Problem]) -> tuple[Perso
         if person is None:
             continue
         if person.id in people:
-            problems.append(Problem(path, f"person[{i}].id", f"duplicate id {person.id!r}"))
+            top.add(f"person[{i}].id", f"duplicate id {person.id!r}")
         people.setdefault(person.id, person)
     return tuple(sorted(people.values(), key=lambda p: p.id))
 
 
 def parse_person(path: str, prefix: str, entry: dict, problems: list[Problem]) -> Person | None:
     before = len(problems)
-    check = checker(path, prefix, problems)
-    for name in sorted(set(entry) - set(PERSON_FIELDS)):
-        problems.append(Problem(path, prefix + name, f"unknown field (expected {', '.join(PERSON_FIELDS)})"))
-    for name in ("id", "name"):
-        if name not in entry:
-            problems.append(Problem(path, prefix + name, "is required"))
-    person_id = check("id", entry.get("id", "-"), slug)
-    name = check("name", entry.get("name", "-"), one_line_text)
-    role = check("role", entry["role"], one_line_text) if "role" in entry else ""
-    sources = check("sources", entry.get("sources", []), url_tuple)
+    found = TableCheck(path, entry, problems, prefix)
+    found.refuse_unknown(PERSON_FIELDS, f"unknown field (expected {', '.join(PERSON_FIELDS)})")
+    values = found.check_all({"name": one_line_text, "role": one_line_text, "sources": url_list}, ("id", "name"))
+    found.check("id", slug, default="-")
+    role = values.get("role", "")
     translations, transliterated = [], []
     for language in TRANSLATIONS:
-        found, spelled = language_table(path, prefix, language, entry.get(language), bool(role), problems)
-        translations += found
-        transliterated += [language] if spelled == "transliterated" else []
+        named, spelling = language_table(found, language, bool(role))
+        translations += named
+        transliterated += [language] if spelling == "transliterated" else []
     if len(problems) > before:
         return None
-    return Person(person_id, name, role, tuple(sorted(translations)), sources, tuple(transliterated))
+    sources = values.get("sources", ())
+    return Person(values["id"], values["name"], role, tuple(sorted(translations)), sources, tuple(transliterated))
 
 
-def language_table(
-    path: str, prefix: str, language: str, section: object, has_role: bool, problems: list[Problem]
-) -> tuple[list[tuple[str, str, str]], str | None]:
+def language_table(person: TableCheck, language: str, has_role: bool) -> tuple[list[tuple[str, str, str]], str]:
     """The name and role in ``language`` as translations, and how the name is spelled."""
-    field = prefix + language
+    section = person.table.get(language)
     if not isinstance(section, dict):
         problem = "is required" if section is None else f"must be a table, not {type_name(section)}"
-        problems.append(Problem(path, field, f"{problem}: the name in that language"))
-        return [], None
-    for key in sorted(set(section) - set(LANGUAGE_FIELDS)):
-        problems.append(Problem(path, f"{field}.{key}", f"unknown field (expected {', '.join(LANGUAGE_FIELDS)})"))
-    required = ("name", "role") if has_role else ("name",)
-    for key in required:
-        if key not in section:
-            problems.append(Problem(path, f"{field}.{key}", "is required" + (" with a role" if key == "role" else "")))
-    check = checker(path, prefix, problems)
-    found = [(language, key, check(f"{language}.{key}", section[key], one_line_text))
-             for key in ("name", "role") if key in section]  # fmt: skip
-    return found, check(f"{language}.spelling", section.get("spelling", "sourced"), spelling)
+        person.add(language, f"{problem}: the name in that language")
+        return [], ""
+    found = TableCheck(person.path, section, person.problems, f"{person.prefix}{language}.")
+    found.refuse_unknown(LANGUAGE_FIELDS, f"unknown field (expected {', '.join(LANGUAGE_FIELDS)})")
+    values = found.check_all({"name": one_line_text, "role": one_line_text, "spelling": spelling}, ("name",))
+    if has_role and "role" not in section:
+        found.add("role", "is required with a role")
+    return [(language, key, values[key]) for key in ("name", "role") if key in values], values.get("spelling", "")
 
 
-def checker(path: str, prefix: str, problems: list[Problem]):
-    """check(field, value, validate): the validated value, or None with the problem added."""
-
-    def check(field: str, value: object, validate) -> object:
-        try:
-            return validate(value)
-        except FieldError as error:
-            problems.append(Problem(path, prefix + field, str(error)))
-            return None
-
-    return check
-
-
-def url_tuple(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise FieldError(f"must be a list of URLs, not {type_name(value)}")
-    return tuple(web_url(item) for item in value)
+def url_list(value: object) -> tuple[str, ...]:
+    return tuple(web_url(item) for item in items(value, "a list of URLs"))
 
 
 def spelling(value: object) -> str:
-    found = one_line_text(value)
-    if found not in SPELLINGS:
-        raise FieldError(f"{found!r} must be one of: {', '.join(SPELLINGS)}")
-    return found
+    return matching(value, SPELLINGS.__contains__, f"{{!r}} must be one of: {', '.join(SPELLINGS)}")

@@ -43,6 +43,7 @@ _LATIN_MARK = re.compile(r"(?<![\u0400-\u04ff])[\u0300-\u036f]")
 _FOLDED = str.maketrans(FOLDED_LETTERS)
 # A word: letters and digits (Unicode categories L and N); anything else separates words.
 _WORD = re.compile(r"[^\W_]+")
+_WORD_SPLIT = re.compile(r"([^\W_]+)")
 
 
 def fold(text: str) -> str:
@@ -53,20 +54,6 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", decomposed).translate(_FOLDED)
 
 
-def runs(text: str) -> list[tuple[str, bool]]:
-    """``text`` cut into (piece, is a word) runs that join back into it."""
-    pieces: list[tuple[str, bool]] = []
-    position = 0
-    for match in _WORD.finditer(text):
-        if match.start() > position:
-            pieces.append((text[position : match.start()], False))
-        pieces.append((match.group(), True))
-        position = match.end()
-    if position < len(text):
-        pieces.append((text[position:], False))
-    return pieces
-
-
 def words(text: str) -> list[str]:
     """The folded words of ``text``, in order: "Orbán, Тоқаев" -> ["orban", "токаев"]."""
     return _WORD.findall(fold(text))
@@ -75,17 +62,6 @@ def words(text: str) -> list[str]:
 def query_words(query: str) -> tuple[str, ...]:
     """The distinct folded words of a query, in the order typed."""
     return tuple(dict.fromkeys(words(query)))
-
-
-def event_texts(event: Event, catalog: Catalog, lang: str) -> tuple[str, list[str]]:
-    """The title in ``lang``, and every other text a query may match: description, location, people
-    (in ``lang`` and in English), countries and calendar name."""
-    others = [event.text("description", lang).value, event.text("location", lang).value]
-    others += [name.value for name in event.people_names(lang)]
-    others += [name.value for name in event.people_names(DEFAULT_LANGUAGE)]
-    others += [country_name(code, lang) for code in event.countries]
-    others.append(catalog.calendar(event.category).text("name", lang).value)
-    return event.text("title", lang).value, others
 
 
 @dataclass(frozen=True)
@@ -128,10 +104,13 @@ def search_index(catalog: Catalog, lang: str) -> SearchIndex:
     """The index of ``catalog``'s events in ``lang``."""
     title_words, all_words = [], []
     for event in catalog.events:
-        title, others = event_texts(event, catalog, lang)
-        in_title = set(words(title))
+        # Besides the title: description, location, people (in ``lang`` and in English), countries, calendar.
+        texts = [event.text("description", lang), event.text("location", lang), *event.people_names(lang)]
+        texts += [*event.people_names(DEFAULT_LANGUAGE), *(country_name(code, lang) for code in event.countries)]
+        texts.append(catalog.calendar(event.category).text("name", lang))
+        in_title = set(words(event.text("title", lang).value))
         title_words.append(in_title)
-        all_words.append(in_title.union(*(words(text) for text in others)))
+        all_words.append(in_title.union(*(words(str(text)) for text in texts)))
     return SearchIndex(catalog.events, WordIndex.of(all_words), WordIndex.of(title_words))
 
 
@@ -143,14 +122,10 @@ def rank_order(events: Iterable[Event], today: dt.date) -> dict[str, int]:
         following = next_occurrence_day(event, today) if event.is_dated else None
         if following is not None:
             upcoming.append(((following, event.sort_key), event.id))
-        elif event.is_dated:
-            past.append(((event.first_day, event.sort_key), event.id))
         else:
-            undated.append(((event.first_day, event.sort_key), event.id))
-    upcoming.sort()
-    past.sort(reverse=True)
-    undated.sort(reverse=True)
-    return {event_id: place for place, (_, event_id) in enumerate(upcoming + past + undated)}
+            (past if event.is_dated else undated).append(((event.first_day, event.sort_key), event.id))
+    ranked = sorted(upcoming) + sorted(past, reverse=True) + sorted(undated, reverse=True)
+    return {event_id: place for place, (_, event_id) in enumerate(ranked)}
 
 
 class Hit(NamedTuple):
@@ -173,8 +148,11 @@ def search(index: SearchIndex, words_sought: Sequence[str], order: dict[str, int
 def marked(text: str, words_sought: Sequence[str]) -> list[tuple[str, bool]]:
     """``text`` in pieces, each word that begins with a word sought marked: ("Orbán", True)."""
     pieces: list[tuple[str, bool]] = []
-    for piece, word in runs(unicodedata.normalize("NFC", text)):
-        hit = word and any(folded.startswith(sought) for folded in words(piece) for sought in words_sought)
+    # Split on a captured word: the words are every other piece, from the second on.
+    for i, piece in enumerate(_WORD_SPLIT.split(unicodedata.normalize("NFC", text))):
+        if not piece:
+            continue
+        hit = i % 2 == 1 and any(folded.startswith(sought) for folded in words(piece) for sought in words_sought)
         if pieces and pieces[-1][1] == hit:
             pieces[-1] = (pieces[-1][0] + piece, hit)
         else:
@@ -191,8 +169,7 @@ def shard_key(word: str) -> str:
     return "other"
 
 
-SHARD_KEYS = tuple(
-    [shard_key(chr(code)) for code in [*range(ord("0"), ord("9") + 1), *range(ord("a"), ord("z") + 1)]]
-    + [shard_key(chr(code)) for code in range(ord("а"), ord("я") + 1)]
-    + ["other"]
+SHARD_KEYS = (
+    *(shard_key(letter) for letter in "0123456789abcdefghijklmnopqrstuvwxyzабвгдежзийклмнопрстуфхцчшщъыьэюя"),
+    "other",
 )

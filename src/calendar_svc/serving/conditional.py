@@ -62,7 +62,5 @@ def resource_response(resource: Resource, max_age: int = FEED_MAX_AGE) -> Respon
         response.headers["Content-Disposition"] = f'{kind}; filename="{resource.filename}"'
     if gz:
         response.headers["Content-Encoding"] = "gzip"
-        response.set_data(resource.gzipped)
-    else:
-        response.set_data(resource.body)
+    response.set_data(resource.gzipped if gz else resource.body)
     return response

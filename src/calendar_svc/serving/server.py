@@ -4,7 +4,7 @@ The parent process loads and renders the data once, then granian forks its
 workers, which share those pages of memory; each worker starts its own data
 watcher (threads do not survive a fork). granian stops gracefully on SIGTERM
 or SIGINT, finishing the requests in flight. One access line per request
-(``access_log``) goes to standard output with granian's own lines; the app's
+(``AccessLog``) goes to standard output with granian's own lines; the app's
 log lines (reloads, problems) go there too.
 
 ``wsgi.py`` serves the app under any other WSGI server, without these
@@ -17,7 +17,12 @@ import copy
 import logging
 import logging.config
 import multiprocessing
+import os
+import re
 import sys
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from time import perf_counter
 
 from flask import Flask
 from granian.constants import Interfaces
@@ -26,7 +31,6 @@ from granian.log import LOGGING_CONFIG
 from granian.server import Server
 
 from .. import __version__
-from .access_log import AccessLog
 from .watch import start_watching
 
 log = logging.getLogger("calendar_svc.server")
@@ -34,6 +38,7 @@ log = logging.getLogger("calendar_svc.server")
 # still starting when the signal came can miss it, and granian would otherwise wait for it for
 # ever. Below the systemd unit's TimeoutStopSec, so the server stops by itself first.
 WORKERS_KILL_TIMEOUT = 30
+UNSAFE = re.compile(rb'[^\x20-\x7e]|["\\]')
 
 
 def logging_config() -> dict:
@@ -85,7 +90,7 @@ def run_granian(app: Flask, *, host: str, port: int, workers: int, threads: int)
         blocking_threads=threads,
         websockets=False,
         log_dictconfig=logging_config(),
-        log_access=False,  # the app writes its own access lines, at a fraction of the cost (access_log.py)
+        log_access=False,  # the app writes its own access lines, at a fraction of the cost (AccessLog)
         respawn_failed_workers=True,
         workers_kill_timeout=WORKERS_KILL_TIMEOUT,
         # A request's head may take at most 10 s and 64 KiB, ahead of the app's own bounds
@@ -93,3 +98,55 @@ def run_granian(app: Flask, *, host: str, port: int, workers: int, threads: int)
         http1_settings=HTTP1Settings(header_read_timeout=10_000, max_buffer_size=65_536),
     )
     server.serve(target_loader=lambda _target: worker_app(app))
+
+
+def escaped(text: str) -> str:
+    """``text`` (as a WSGI server hands it over: one character per byte) with unsafe bytes escaped."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return text
+    raw = text.encode("latin-1", "backslashreplace")
+    return UNSAFE.sub(lambda match: b"\\x%02X" % match[0][0], raw).decode("ascii")
+
+
+def access_line(environ: dict, status: str, seconds: float) -> str:
+    query = environ.get("QUERY_STRING")
+    target = environ.get("PATH_INFO", "") + ("?" + query if query else "")
+    return (
+        f"{environ.get('REMOTE_ADDR') or '-'} "
+        f'"{escaped(environ.get("REQUEST_METHOD", "-"))} {escaped(target)} {environ.get("SERVER_PROTOCOL", "-")}" '
+        f'{status} {seconds * 1000:.1f}ms "{escaped(environ.get("HTTP_USER_AGENT") or "-")}"\n'
+    )
+
+
+class AccessLog:
+    """WSGI middleware: after each request, its access line on file descriptor ``fd``, written with one
+    system call (never split or mixed with another process's line), at a fraction of the cost of
+    granian's own access log (a time stamp and a dictionary per request through Python's logging):
+
+        127.0.0.1 "GET /calendar.ics?category=visits HTTP/1.1" 200 0.4ms "DAVx5/4.3"
+
+    Client address, request line, status, the time the app took to answer, and the user agent ("-" when
+    there is none). The request's own text is the client's: anything outside printable ASCII, and the
+    quote and backslash, are written as ``\\xHH`` escapes of the bytes received, as nginx does, so a
+    request cannot forge a line or break one in two.
+    """
+
+    def __init__(self, app: Callable, fd: int = 1):
+        self.app = app
+        self.fd = fd
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        started = perf_counter()
+        status = "500"  # what the client gets if the app raises before it answers
+
+        def respond(status_line: str, headers: list, exc_info=None):
+            nonlocal status
+            status = status_line[:3]
+            return start_response(status_line, headers, exc_info) if exc_info else start_response(status_line, headers)
+
+        try:
+            return self.app(environ, respond)
+        finally:
+            line = access_line(environ, status, perf_counter() - started)
+            with suppress(OSError):  # a closed or full standard output must not fail the request
+                os.write(self.fd, line.encode("ascii", "backslashreplace"))

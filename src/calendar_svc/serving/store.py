@@ -56,17 +56,12 @@ class ReloadResult:
 class CatalogStore:
     """Holds the current catalog; swapping it in is one atomic assignment."""
 
-    def __init__(
-        self,
-        catalog: Catalog,
-        directory: str | Path | None = None,
-        listing: Listing | None = None,
-        render: Render | None = None,
-        read_at: float = -math.inf,
-    ):
-        """``listing``, ``read_at``: of the files ``catalog`` was read from, and when (``Snapshot``)."""
-        self.directory = Path(directory) if directory is not None else None
-        self.loader = CatalogLoader(self.directory) if self.directory is not None else None
+    def __init__(self, catalog: Catalog, render: Render | None = None, loader: CatalogLoader | None = None,
+                 listing: Listing | None = None, read_at: float = -math.inf):  # fmt: skip
+        """``loader``: the one that read ``catalog``, to reload with (parsing only the files that changed);
+        ``listing``, ``read_at``: of the files it read, and when (``Snapshot``)."""
+        self.loader = loader
+        self.directory = loader.root if loader is not None else None
         self.render = render or rendering(Memo())
         self._snapshot = Snapshot(catalog, (), listing, read_at)
         self._renditions: RenderCache[Rendition] = RenderCache(RENDITIONS_KEPT)  # by (version, base URL, language)
@@ -80,9 +75,7 @@ class CatalogStore:
         loader = CatalogLoader(directory)
         catalog = loader.load(listing=listing)
         log_unstamped(catalog)
-        store = cls(catalog, directory, listing, render, read_at)
-        store.loader = loader  # reloads parse only the files that changed since
-        return store
+        return cls(catalog, render, loader, listing, read_at)
 
     @property
     def catalog(self) -> Catalog:
@@ -114,6 +107,11 @@ class CatalogStore:
             return None
         listing = folder_listing(self.directory)
         return listing if listing != self._snapshot.listing else None
+
+    def reload_if_changed(self) -> None:
+        """Reload when the files differ from those last read."""
+        if (changed := self.needs_reload()) is not None:
+            self.reload(changed)
 
     def reload(self, listing: Listing | None = None) -> ReloadResult:
         """Read the directory again; swap in the new catalog or keep the last good one.

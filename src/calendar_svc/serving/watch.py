@@ -1,18 +1,13 @@
 """Reload the catalog when the files under the events directory change.
 
-Each server process runs one watcher thread. By default the kernel says when
-something changed (inotify, through watchfiles): an idle watcher costs no CPU
-however many files there are. A batch of changes is loaded once nothing more
-has changed for a moment, so an editor or ``git checkout`` writing several
-files is read as one change, and only the changed files are parsed again.
-
-Where the kernel cannot notify (some network and container file systems, or
-when the system's inotify limit is used up), the watcher polls instead: it
-compares the directory's listing (names, sizes, mtimes: no file is read)
-every ``reload_interval`` seconds. ``Config.watch`` ("auto", the default, or
-"poll"; CALENDAR_SVC_WATCH) forces polling; "auto" polls only when the
-notifier cannot start. Threads do not survive ``fork``: a pre-forking server
-starts the watcher in each worker, after the fork (``start_watching``).
+Each server process runs one watcher thread (threads do not survive ``fork``: a pre-forking server
+starts one in each worker, ``start_watching``). By default the kernel says when something changed
+(inotify, through watchfiles), so an idle watcher costs no CPU however many files there are; a batch
+of changes is loaded once nothing more has changed for a moment, so an editor or ``git checkout``
+writing several files is read as one change. Where the kernel cannot notify (some network and
+container file systems, an inotify limit used up), or when ``Config.watch`` is "poll"
+(CALENDAR_SVC_WATCH), the watcher compares the directory's listing (no file is read) every
+``reload_interval`` seconds instead.
 
 A worker forked from data read less than ``CAUGHT_UP_WITHIN`` ago (every
 worker of a server that has just started) answers at once, and its watcher
@@ -33,7 +28,7 @@ import time
 import watchfiles
 from flask import Flask
 
-from ..catalog.files import IGNORED_PREFIXES, REVISIONS_FILE, Listing, folder_listing
+from ..catalog.files import IGNORED_PREFIXES, REVISIONS_FILE, Listing
 from .store import CatalogStore
 
 log = logging.getLogger("calendar_svc.reload")
@@ -83,13 +78,10 @@ class CatalogWatcher:
     def check(self) -> bool:
         """Look once; reload when the files changed and have held still since the last look."""
         started = time.thread_time()  # this thread's own CPU time: not inflated by waiting for busy threads
-        current = folder_listing(self.store.directory)
+        changed = self.store.needs_reload()
         self.look_seconds = time.thread_time() - started
-        if current == self.store.snapshot.listing:
-            self._pending = None
-            return False
-        if current != self._pending:
-            self._pending = current  # still being written, perhaps: look again next time
+        if changed is None or changed != self._pending:
+            self._pending = changed  # unchanged, or still being written perhaps: look again next time
             return False
         self._pending = None
         self.store.reload()
@@ -157,8 +149,7 @@ class CatalogWatcher:
 
     def _reload_if_changed(self) -> None:
         try:
-            if (changed := self.store.needs_reload()) is not None:
-                self.store.reload(changed)
+            self.store.reload_if_changed()
         except Exception:  # keep watching: one bad reload must not end reloading for good
             log.exception("reloading %s failed", self.store.directory)
 
@@ -186,8 +177,8 @@ def start_watching(app: Flask) -> CatalogWatcher | None:
     if running is not None and running.pid == os.getpid() and running.is_alive():
         return running
     recent = store.read_within(CAUGHT_UP_WITHIN)
-    if not recent and (changed := store.needs_reload()) is not None:
-        store.reload(changed)
+    if not recent:
+        store.reload_if_changed()
     watcher = CatalogWatcher(store, interval, config.watch, catch_up=recent).start()
     app.extensions[EXTENSION] = watcher
     how = "as the kernel reports them" if watcher.method == "notify" else f"every {interval:g}s"
