@@ -215,9 +215,6 @@ class Urls:
     def people_json(self) -> str:
         return self._shared(PEOPLE_JSON)
 
-    def search_json(self, query: str, lang: str) -> str:
-        return self._shared(SEARCH_JSON, urlencode({"q": query, "lang": lang}, quote_via=quote))
-
     def health(self) -> str:
         return self._shared(HEALTH)
 
