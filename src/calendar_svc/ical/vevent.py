@@ -134,7 +134,6 @@ class EventRenderer:
         self._organizer = property_line("organizer", vCalAddress(site.publisher_uri), {"CN": site.publisher_name})
         self._transp = property_line("transp", "TRANSPARENT")
         self._stamps: dict[dt.datetime, bytes] = {}
-        self._tzids: dict[str, str] = {}  # zone -> its DTSTART parameters
 
     def block(self, event: Event, page_url: str) -> bytes:
         """The VEVENT; ``page_url`` is its URL unless the event names its own."""
@@ -201,10 +200,8 @@ class EventRenderer:
         """DTSTART or DTEND: in UTC for UTC's own names, else the local digits with the zone's TZID."""
         if tzid in UTC_NAMES:
             return fold(f"{name}:" + vDDDTypes(when.replace(tzinfo=dt.UTC)).to_ical().decode())
-        if tzid not in self._tzids:
-            sample = property_line("dtstart", dt.datetime(2000, 1, 1), {"TZID": tzid}).decode()
-            self._tzids[tzid] = sample[len("DTSTART") : sample.index(":")]  # ";TZID=...", quoted if need be
-        return fold(f"{name}{self._tzids[tzid]}:" + vDDDTypes(when).to_ical().decode())
+        # No zone name in tzdata holds a character that a parameter value must quote (, ; :).
+        return fold(f"{name};TZID={tzid}:" + vDDDTypes(when).to_ical().decode())
 
 
 def property_line(name: str, value, parameters: dict | None = None) -> bytes:
