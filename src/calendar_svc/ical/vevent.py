@@ -186,15 +186,13 @@ class EventRenderer:
     def _text_lines(self, event: Event) -> dict[str, bytes]:
         """SUMMARY, LOCATION and DESCRIPTION in the feed's language, each with the LANGUAGE it is in, by name."""
         lang = self.labels.lang
-        title = event.text("title", lang)
-        lines = {"SUMMARY": fold(f"SUMMARY;LANGUAGE={title.lang}:" + escape_text(title.value))}
+        texts = {"SUMMARY": event.text("title", lang)}
         if event.location:
-            location = event.text("location", lang)
-            lines["LOCATION"] = fold(f"LOCATION;LANGUAGE={location.lang}:" + escape_text(location.value))
+            texts["LOCATION"] = event.text("location", lang)
         description = event_description(event, self.labels)
         if description.value:
-            lines["DESCRIPTION"] = fold(f"DESCRIPTION;LANGUAGE={description.lang}:" + escape_text(description.value))
-        return lines
+            texts["DESCRIPTION"] = description
+        return {name: fold(f"{name};LANGUAGE={text.lang}:" + escape_text(text.value)) for name, text in texts.items()}
 
     def _local_time(self, name: str, when: dt.datetime, tzid: str) -> bytes:
         """DTSTART or DTEND: in UTC for UTC's own names, else the local digits with the zone's TZID."""
