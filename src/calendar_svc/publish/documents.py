@@ -138,15 +138,11 @@ def calendar_dict(calendar: CalendarInfo, urls: Urls, count: int, archives: dict
 
 
 def calendars_document(
-    catalog: Catalog,
-    urls: Urls,
-    counts: dict[str | None, tuple[int, dict[int, int]]],
-    country_counts: dict[str, int] | None = None,
+    catalog: Catalog, urls: Urls, counts: dict[str | None, tuple[int, dict[int, int]]], country_counts: dict[str, int]
 ) -> dict:
-    """Every calendar's feed, plus the full feed; ``counts``: events in each feed and its archives
-    (None: the full feed, else by slug; see ``Rendition.feed_counts``)."""
+    """Every calendar's feed, plus the full feed and each country's; ``counts``: events in each feed and its
+    archives (None: the full feed, else by slug; see ``Rendition.feed_counts``), and in each country's."""
     count, archives = counts[None]
-    country_counts = country_counts or {}
     countries = [
         {"code": code, "name": country_name(code), **feed_urls(urls.country_feed(code)),
          "page_url": urls.country_page(code), "count": country_counts.get(code, 0)}

@@ -54,14 +54,14 @@ class BudgetedFeed:
     kept: frozenset[str]
 
 
+@dataclass(eq=False, repr=False)  # no repr of every block
 class FeedJoiner:
     """Feeds of one rendition, joined from its events' blocks."""
 
-    def __init__(self, site: Site, blocks: dict[str, Piece], budget: int, this_year: int | None):
-        self.site = site
-        self.blocks = blocks  # by event id
-        self.budget = budget
-        self.this_year = this_year
+    site: Site
+    blocks: dict[str, Piece]  # by event id
+    budget: int
+    this_year: int | None
 
     def feed(self, info: FeedInfo, events: list[Event], filename: str, attachment: bool = False) -> Resource:
         body = feed_bytes(self.site, info, events, [self.blocks[e.id] for e in events])

@@ -222,8 +222,7 @@ def public_paths(
     for lang in LANGUAGES:
         urls = Urls(lang=lang)
         yield from (urls.home(), urls.subscribe(), urls.full_feed(), urls.changes_page(), urls.changes_feed())
-        yield urls.agenda()
-        yield urls.embed()
+        yield from (urls.agenda(), urls.embed())
         yield from (urls.embed(calendar=c.slug) for c in catalog.calendars)
         yield from (urls.embed(country=code) for code in catalog.countries)
         yield from (urls.embed(person=person.id) for person in catalog.people)
