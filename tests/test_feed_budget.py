@@ -8,7 +8,7 @@ import pytest
 from benchmarks.generate import generate
 
 from calendar_svc.catalog.loading import load_catalog
-from calendar_svc.publish.budget import archive_year_limit
+from calendar_svc.publish.feeds import archive_year_limit
 from calendar_svc.publish.memo import Memo
 from calendar_svc.publish.rendition import Rendition
 

@@ -9,7 +9,7 @@ import pytest
 from calendar_svc.catalog.model import Event, Precision
 from calendar_svc.catalog.recurrence import MAX_EXPANDED, last_occurrence_day, series_end
 from calendar_svc.ical.feed import zone_windows
-from calendar_svc.publish.budget import archive_year_limit
+from calendar_svc.publish.feeds import archive_year_limit
 from calendar_svc.web.page_data import month_range
 
 TODAY = dt.date(2026, 11, 30)

@@ -65,11 +65,7 @@ def zone_windows(events: Iterable[Event]) -> dict[str, tuple[int, int | None]]:
     rendered once and shared by every feed that needs them.
     """
     windows: dict[str, tuple[int, int | None]] = {}
-    for event in events:
-        window = event_window(event)
-        if window is None:
-            continue
-        zone, first, last = window
+    for zone, first, last in filter(None, map(event_window, events)):
         if zone in windows:
             old_first, old_last = windows[zone]
             first = min(first, old_first)

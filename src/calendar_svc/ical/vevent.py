@@ -134,7 +134,6 @@ class EventRenderer:
         self._organizer = property_line("organizer", vCalAddress(site.publisher_uri), {"CN": site.publisher_name})
         self._transp = property_line("transp", "TRANSPARENT")
         self._stamps: dict[dt.datetime, bytes] = {}
-        self._tzids: dict[str, str] = {}  # zone -> its DTSTART parameters
 
     def block(self, event: Event, page_url: str) -> bytes:
         """The VEVENT; ``page_url`` is its URL unless the event names its own."""
@@ -187,24 +186,20 @@ class EventRenderer:
     def _text_lines(self, event: Event) -> dict[str, bytes]:
         """SUMMARY, LOCATION and DESCRIPTION in the feed's language, each with the LANGUAGE it is in, by name."""
         lang = self.labels.lang
-        title = event.text("title", lang)
-        lines = {"SUMMARY": fold(f"SUMMARY;LANGUAGE={title.lang}:" + escape_text(title.value))}
+        texts = {"SUMMARY": event.text("title", lang)}
         if event.location:
-            location = event.text("location", lang)
-            lines["LOCATION"] = fold(f"LOCATION;LANGUAGE={location.lang}:" + escape_text(location.value))
+            texts["LOCATION"] = event.text("location", lang)
         description = event_description(event, self.labels)
         if description.value:
-            lines["DESCRIPTION"] = fold(f"DESCRIPTION;LANGUAGE={description.lang}:" + escape_text(description.value))
-        return lines
+            texts["DESCRIPTION"] = description
+        return {name: fold(f"{name};LANGUAGE={text.lang}:" + escape_text(text.value)) for name, text in texts.items()}
 
     def _local_time(self, name: str, when: dt.datetime, tzid: str) -> bytes:
         """DTSTART or DTEND: in UTC for UTC's own names, else the local digits with the zone's TZID."""
         if tzid in UTC_NAMES:
             return fold(f"{name}:" + vDDDTypes(when.replace(tzinfo=dt.UTC)).to_ical().decode())
-        if tzid not in self._tzids:
-            sample = property_line("dtstart", dt.datetime(2000, 1, 1), {"TZID": tzid}).decode()
-            self._tzids[tzid] = sample[len("DTSTART") : sample.index(":")]  # ";TZID=...", quoted if need be
-        return fold(f"{name}{self._tzids[tzid]}:" + vDDDTypes(when).to_ical().decode())
+        # No zone name in tzdata holds a character that a parameter value must quote (, ; :).
+        return fold(f"{name};TZID={tzid}:" + vDDDTypes(when).to_ical().decode())
 
 
 def property_line(name: str, value, parameters: dict | None = None) -> bytes:

@@ -18,7 +18,7 @@ from ..catalog.model import Catalog, Event, Revision
 from ..catalog.revisions import utc_text
 from ..i18n import translate
 from .resource import Resource
-from .urls import Urls
+from .urls import Urls, language_prefix
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
@@ -85,8 +85,7 @@ def latest_changes(catalog: Catalog, category: str | None = None, limit: int = E
 
 def entry_id(domain: str, revision: Revision, lang: str = DEFAULT_LANGUAGE) -> str:
     """A tag URI (RFC 4151) for the revision in ``lang``: the same in every rendering, process and export."""
-    suffix = "" if lang == DEFAULT_LANGUAGE else f"/{lang}"
-    return f"tag:{domain},{revision.time:%Y-%m-%d}:{revision.event_id}/{revision.sequence}{suffix}"
+    return f"tag:{domain},{revision.time:%Y-%m-%d}:{revision.event_id}/{revision.sequence}{language_prefix(lang)}"
 
 
 def atom_bytes(catalog: Catalog, urls: Urls, changes: Iterable[Change], title: Text, slug: str | None = None) -> bytes:
@@ -110,8 +109,7 @@ def atom_bytes(catalog: Catalog, urls: Urls, changes: Iterable[Change], title: T
         element.text = text
         return element
 
-    language_part = "" if lang == DEFAULT_LANGUAGE else f"/{lang}"
-    add(feed, "id", f"tag:{site.uid_domain},{TAG_DATE}:changes" + (f"/{slug}" if slug else "") + language_part)
+    add(feed, "id", f"tag:{site.uid_domain},{TAG_DATE}:changes" + (f"/{slug}" if slug else "") + language_prefix(lang))
     add(feed, "title", title)
     site_title = site.text("title", lang).value
     add(

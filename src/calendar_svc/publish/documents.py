@@ -17,12 +17,6 @@ def start_text(event: Event) -> str:
     return event.start_local.isoformat() if event.is_timed else event.known_start
 
 
-def end_text(event: Event) -> str | None:
-    if event.end is None:
-        return None
-    return event.end_local.isoformat()
-
-
 def event_dict(event: Event, catalog: Catalog, urls: Urls) -> dict:
     return {
         "id": event.id,
@@ -31,7 +25,7 @@ def event_dict(event: Event, catalog: Catalog, urls: Urls) -> dict:
         "category": event.category,
         "status": str(event.status),
         "start": start_text(event),
-        "end": end_text(event),
+        "end": None if event.end is None else event.end_local.isoformat(),
         "precision": str(event.precision),
         "timezone": event.timezone,
         "rrule": event.rrule or None,
@@ -118,22 +112,24 @@ def events_json_stream(parts: Iterable[bytes]) -> Iterator[bytes]:
     yield EVENTS_TAIL
 
 
+def feed_urls(url: str) -> dict[str, str]:
+    """A feed's URL and its webcal:// twin."""
+    return {"url": url, "webcal_url": webcal(url)}
+
+
 def archive_list(urls: Urls, slug: str | None, years: dict[int, int]) -> list[dict]:
     return [
-        {"year": year, "url": urls.archive(year, slug), "webcal_url": webcal(urls.archive(year, slug)), "count": count}
-        for year, count in sorted(years.items())
+        {"year": year, **feed_urls(urls.archive(year, slug)), "count": count} for year, count in sorted(years.items())
     ]
 
 
 def calendar_dict(calendar: CalendarInfo, urls: Urls, count: int, archives: dict[int, int]) -> dict:
-    url = urls.calendar_feed(calendar.slug)
     return {
         "slug": calendar.slug,
         "name": calendar.name,
         "description": calendar.description,
         "colour": calendar.colour,
-        "url": url,
-        "webcal_url": webcal(url),
+        **feed_urls(urls.calendar_feed(calendar.slug)),
         "page_url": urls.calendar_page(calendar.slug),
         "count": count,
         "archives": archive_list(urls, calendar.slug, archives),
@@ -142,29 +138,19 @@ def calendar_dict(calendar: CalendarInfo, urls: Urls, count: int, archives: dict
 
 
 def calendars_document(
-    catalog: Catalog,
-    urls: Urls,
-    counts: dict[str | None, tuple[int, dict[int, int]]],
-    country_counts: dict[str, int] | None = None,
+    catalog: Catalog, urls: Urls, counts: dict[str | None, tuple[int, dict[int, int]]], country_counts: dict[str, int]
 ) -> dict:
-    """Every calendar's feed, plus the full feed; ``counts``: events in each feed and its archives
-    (None: the full feed, else by slug; see ``Rendition.feed_counts``)."""
+    """Every calendar's feed, plus the full feed and each country's; ``counts``: events in each feed and its
+    archives (None: the full feed, else by slug; see ``Rendition.feed_counts``), and in each country's."""
     count, archives = counts[None]
-    country_counts = country_counts or {}
     countries = [
-        {"code": code, "name": country_name(code), "url": urls.country_feed(code),
-         "webcal_url": webcal(urls.country_feed(code)), "page_url": urls.country_page(code),
-         "count": country_counts.get(code, 0)}
+        {"code": code, "name": country_name(code), **feed_urls(urls.country_feed(code)),
+         "page_url": urls.country_page(code), "count": country_counts.get(code, 0)}
         for code in catalog.countries
     ]  # fmt: skip
     return {
         "calendars": [calendar_dict(c, urls, *counts[c.slug]) for c in catalog.calendars],
-        "all": {
-            "url": urls.full_feed(),
-            "webcal_url": webcal(urls.full_feed()),
-            "count": count,
-            "archives": archive_list(urls, None, archives),
-        },
+        "all": {**feed_urls(urls.full_feed()), "count": count, "archives": archive_list(urls, None, archives)},
         "countries": countries,
     }
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from ..catalog.languages import Text
 from ..catalog.model import Event, Site, last_modified
+from ..catalog.recurrence import series_end
 from ..ical.feed import END_CALENDAR, FeedInfo, calendar_head, feed_bytes, timezone_blocks
-from .budget import split_for_budget
 from .memo import Piece
 from .render_cache import RenderCache
 from .resource import ICS_TYPE, Resource
@@ -22,29 +22,21 @@ from .resource import ICS_TYPE, Resource
 EVENT_FILES_KEPT = 1024  # single-event files kept per rendition (the others are joined again when asked for)
 
 
+@dataclass(eq=False, slots=True)
 class Archive:
-    """One year of past events moved out of a feed that would not fit its budget.
+    """One year of past events moved out of a feed that would not fit its budget: its feed is joined
+    when first asked for (past years are asked for rarely) and kept until ``forget``."""
 
-    Its feed is joined when first asked for (past years are asked for rarely)
-    and kept until ``forget``.
-    """
-
-    __slots__ = ("_make", "_resource", "count", "year")
-
-    def __init__(self, year: int, count: int, make: Callable[[], Resource]):
-        self.year, self.count = year, count
-        self._make = make
-        self._resource: Resource | None = None
-
-    @property
-    def made(self) -> bool:
-        return self._resource is not None
+    year: int
+    count: int
+    make: Callable[[], Resource]
+    _resource: Resource | None = None
 
     @property
     def resource(self) -> Resource:
         resource = self._resource
         if resource is None:  # two threads may both make it: the same bytes, one kept
-            resource = self._resource = self._make()
+            resource = self._resource = self.make()
         return resource
 
     def forget(self) -> None:
@@ -62,14 +54,14 @@ class BudgetedFeed:
     kept: frozenset[str]
 
 
+@dataclass(eq=False, repr=False)  # no repr of every block
 class FeedJoiner:
     """Feeds of one rendition, joined from its events' blocks."""
 
-    def __init__(self, site: Site, blocks: dict[str, Piece], budget: int, this_year: int | None):
-        self.site = site
-        self.blocks = blocks  # by event id
-        self.budget = budget
-        self.this_year = this_year
+    site: Site
+    blocks: dict[str, Piece]  # by event id
+    budget: int
+    this_year: int | None
 
     def feed(self, info: FeedInfo, events: list[Event], filename: str, attachment: bool = False) -> Resource:
         body = feed_bytes(self.site, info, events, [self.blocks[e.id] for e in events])
@@ -79,7 +71,7 @@ class FeedJoiner:
         self, info: FeedInfo, events: list[Event], name: str, archive_url: Callable[[int], str]
     ) -> BudgetedFeed:
         """The feed ``name``.ics of ``events``, with past years that do not fit its budget moved to
-        yearly archives (``budget``); ``archive_url(year)`` is each archive's own URL."""
+        yearly archives (``split_for_budget``); ``archive_url(year)`` is each archive's own URL."""
         sizes = {e.id: len(self.blocks[e.id]) for e in events}
         overhead = len(calendar_head(self.site, info)) + len(timezone_blocks(events)) + len(END_CALENDAR)
         kept, archived = split_for_budget(events, sizes, overhead, self.budget, self.this_year)
@@ -121,6 +113,50 @@ class EventFiles(Mapping):
     def __len__(self) -> int:
         return len(self._events)
 
-    def made(self) -> list[str]:
-        """The ids whose file is kept, least recently asked for first."""
-        return self._made.keys_by_use()
+
+def archive_year_limit(event: Event) -> int | None:
+    """The year an event's last occurrence falls in; None for open-ended recurrences."""
+    last = series_end(event)
+    return None if last is None else last.year
+
+
+def split_for_budget(
+    events: list[Event], sizes: dict[str, int], overhead: int, budget: int, this_year: int | None
+) -> tuple[list[Event], dict[int, list[Event]]]:
+    """The events the feed keeps, in their order, and the others by year.
+
+    Google Calendar stops reading a feed at about 1 MB and silently drops the
+    rest. So a feed that would exceed its budget keeps whole years, nearest to
+    ``this_year`` (default: the latest year) first (this year, next year, last
+    year, the year after next, …) in one unbroken run that the first year that
+    does not fit ends, and every other year gets its own yearly feed, listed on
+    /subscribe/ and in /api/calendars.json: no event is out of reach of a
+    subscription. An event belongs to the year of its last day (a series, to the
+    year of its last occurrence); a series without end always stays in the feed.
+    """
+    if overhead + sum(sizes[e.id] for e in events) <= budget:
+        return events, {}
+    year_of = {e.id: archive_year_limit(e) for e in events}
+    totals: dict[int, int] = {}
+    used = overhead
+    for event in events:
+        year = year_of[event.id]
+        if year is None:
+            used += sizes[event.id]  # open-ended series always stay
+        else:
+            totals[year] = totals.get(year, 0) + sizes[event.id]
+    centre = this_year if this_year is not None else max(totals)
+    kept_years: set[int] = set()
+    for year in sorted(totals, key=lambda y: (abs(y - centre), y < centre)):
+        if used + totals[year] > budget:
+            break
+        kept_years.add(year)
+        used += totals[year]
+    kept, yearly = [], {}
+    for event in events:
+        year = year_of[event.id]
+        if year is None or year in kept_years:
+            kept.append(event)
+        else:
+            yearly.setdefault(year, []).append(event)
+    return kept, dict(sorted(yearly.items()))

@@ -62,9 +62,6 @@ class RenderCache(Generic[V]):
         with self._lock:
             self._values = OrderedDict(items)
 
-    def __len__(self) -> int:
-        return len(self._values)
-
     def _lookup(self, key: Hashable) -> V | None:
         found = self._values.get(key)
         if found is not None:

@@ -9,8 +9,10 @@ are kept with it (``pages``), so they go when a new catalog version replaces it.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 
 from ..catalog.languages import DEFAULT_LANGUAGE, Text, joined
@@ -36,7 +38,6 @@ from .render_cache import RenderCache
 from .resource import JSON_TYPE, Resource
 from .selection import Selection
 from .urls import Urls
-from .warming import made_like, with_gzip_copies
 
 FILTERED_KEPT = 256  # filtered feeds and JSON documents kept per rendition
 PAGES_KEPT = 256  # rendered pages kept per rendition
@@ -243,10 +244,45 @@ class Rendition:
         """Make now, with their gzip copies, what is otherwise made on first request: everything
         ``made`` lists (before a server forks), or what ``like`` had made (before a reload swaps
         this rendition in for ``like``), so no request waits for what was ready before."""
-        with_gzip_copies(self.made() if like is None else made_like(self, like))
+        with_gzip_copies(self.made() if like is None else self._made_like(like))
         return self
 
     def made(self) -> Iterator[Resource]:
         """What a server makes before its workers fork, so that they share it: the full feed, which
         every subscriber without a filter polls. Everything else is made where first asked for."""
         yield self.full_feed
+
+    def _made_like(self, like: Rendition) -> Iterator[Resource]:
+        """The counterpart of each feed and document ``like`` has made, but archives and single-event
+        files, which are asked for rarely and joined when they are."""
+        made = like.__dict__  # its cached properties made so far
+        if "events_json" in made:
+            yield self.events_json
+        if "calendars_json" in made:
+            yield self.calendars_json
+        yield from self._filtered_like(like)
+        yield from self.made()
+        if "_calendars" in made:
+            yield from self.calendar_feeds.values()
+        if "changes_feed" in made:
+            yield self.changes_feed
+        if "calendar_changes_feeds" in made:
+            yield from self.calendar_changes_feeds.values()
+
+    def _filtered_like(self, like: Rendition) -> Iterator[Resource]:
+        """The filtered feeds and documents ``like`` keeps, in its order of use, JSON documents first."""
+        kept = like._filtered.keys_by_use()
+        for kind, what in [key for key in kept if key[0] == "json"] + [key for key in kept if key[0] != "json"]:
+            if kind == "country":
+                if what in self.catalog.countries:
+                    yield self.country_feed(what)
+            elif all(self.catalog.has_calendar(slug) for slug in what.categories):  # a calendar gone has no feed
+                yield self.feed(what) if kind == "ics" else self.events_document(what)
+
+
+def with_gzip_copies(resources: Iterable[Resource]) -> None:
+    """Make each resource and its gzip copy; the copies on every core while this thread makes the
+    rest (compressing lets other threads run; joining and encoding do not)."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="gzip") as pool:
+        for done in [pool.submit(lambda r: r.gzipped, resource) for resource in resources]:
+            done.result()

@@ -9,7 +9,7 @@ give the same bytes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from ..catalog.languages import LANGUAGES
 from ..catalog.model import Catalog
@@ -50,10 +50,6 @@ def sitemap_bytes(catalog: Catalog, origin: str) -> bytes:
         )
         for urls in every:
             lastmod = f"    <lastmod>{changed}</lastmod>\n" if changed else ""
-            parts.append(f"  <url>\n    <loc>{escape_text(url_of(urls))}</loc>\n{lastmod}{twins}  </url>\n")
+            parts.append(f"  <url>\n    <loc>{escape(url_of(urls))}</loc>\n{lastmod}{twins}  </url>\n")
     parts.append("</urlset>\n")
     return "".join(parts).encode()
-
-
-def escape_text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

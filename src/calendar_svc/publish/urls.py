@@ -13,7 +13,7 @@ import ipaddress
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partialmethod
 from urllib.parse import quote, urlencode, urlsplit
 
 from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES
@@ -33,7 +33,7 @@ PEOPLE_PAGE = "/people/"
 PERSON_PAGE = "/people/<slug:person_id>/"
 PERSON_FEED = "/people/<slug:person_id>.ics"
 SUBSCRIBE = "/subscribe/"
-AGENDA = "/agenda.txt"
+AGENDA = "/agenda.txt"  # upcoming and recent events as plain text, for terminals
 # Compact lists other sites may show in an <iframe>: the only pages that may be framed.
 EMBED = "/embed/"
 EMBED_CALENDAR = "/embed/calendars/<slug:slug>/"
@@ -124,6 +124,19 @@ class Urls:
     def _shared(self, rule: str, query: str = "") -> str:
         return self.origin + rule + (f"?{query}" if query else "")
 
+    # Fixed paths: pages and feeds in ``lang``, then the paths every language shares.
+    people_page = partialmethod(_url, PEOPLE_PAGE)
+    subscribe = partialmethod(_url, SUBSCRIBE)
+    agenda = partialmethod(_url, AGENDA)
+    search_page = partialmethod(_url, SEARCH_PAGE)
+    search_index = partialmethod(_url, SEARCH_INDEX)
+    changes_page = partialmethod(_url, CHANGES_PAGE)
+    calendars_json = partialmethod(_shared, CALENDARS_JSON)
+    people_json = partialmethod(_shared, PEOPLE_JSON)
+    health = partialmethod(_shared, HEALTH)
+    robots = partialmethod(_shared, ROBOTS)
+    sitemap = partialmethod(_shared, SITEMAP)
+
     def home(self, categories: Iterable[str] = (), countries: Iterable[str] = ()) -> str:
         return self._url(HOME, filter_query(categories, countries))
 
@@ -144,18 +157,12 @@ class Urls:
     def country_feed(self, code: str) -> str:
         return self._url(COUNTRY_FEED, code=code.lower())
 
-    def people_page(self) -> str:
-        return self._url(PEOPLE_PAGE)
-
     def person_page(self, person_id: str) -> str:
         return self._url(PERSON_PAGE, person_id=person_id)
 
     def person_feed(self, person_id: str) -> str:
         """The events that name one person, with their VEVENTs as in the full feed."""
         return self._url(PERSON_FEED, person_id=person_id)
-
-    def subscribe(self) -> str:
-        return self._url(SUBSCRIBE)
 
     def embed(self, calendar: str | None = None, country: str | None = None, person: str | None = None) -> str:
         """The embeddable list of every event, or of one calendar's, country's or person's."""
@@ -166,17 +173,6 @@ class Urls:
         if person:
             return self._url(EMBED_PERSON, person_id=person)
         return self._url(EMBED)
-
-    def agenda(self) -> str:
-        """Upcoming and recent events as plain text, for terminals."""
-        return self._url(AGENDA)
-
-    def search_page(self) -> str:
-        return self._url(SEARCH_PAGE)
-
-    def search_index(self) -> str:
-        """The events as the static site's search script reads them, in this language."""
-        return self._url(SEARCH_INDEX)
 
     def search_words(self, key: str) -> str:
         """One part of the static site's word index (``catalog.search.shard_key``)."""
@@ -197,9 +193,6 @@ class Urls:
             return self._url(FULL_FEED_ARCHIVE, year=year)
         return self._url(CALENDAR_FEED_ARCHIVE, slug=slug, year=year)
 
-    def changes_page(self) -> str:
-        return self._url(CHANGES_PAGE)
-
     def changes_feed(self, slug: str | None = None) -> str:
         """The Atom feed of changes: to the whole calendar (``slug`` None) or to one calendar."""
         if slug is None:
@@ -208,24 +201,6 @@ class Urls:
 
     def events_json(self, categories: Iterable[str] = (), countries: Iterable[str] = ()) -> str:
         return self._shared(EVENTS_JSON, filter_query(categories, countries))
-
-    def calendars_json(self) -> str:
-        return self._shared(CALENDARS_JSON)
-
-    def people_json(self) -> str:
-        return self._shared(PEOPLE_JSON)
-
-    def search_json(self, query: str, lang: str) -> str:
-        return self._shared(SEARCH_JSON, urlencode({"q": query, "lang": lang}, quote_via=quote))
-
-    def health(self) -> str:
-        return self._shared(HEALTH)
-
-    def robots(self) -> str:
-        return self._shared(ROBOTS)
-
-    def sitemap(self) -> str:
-        return self._shared(SITEMAP)
 
     def static(self, filename: str) -> str:
         return f"{self.origin}{STATIC}/{quote(filename)}"
@@ -247,8 +222,7 @@ def public_paths(
     for lang in LANGUAGES:
         urls = Urls(lang=lang)
         yield from (urls.home(), urls.subscribe(), urls.full_feed(), urls.changes_page(), urls.changes_feed())
-        yield urls.agenda()
-        yield urls.embed()
+        yield from (urls.agenda(), urls.embed())
         yield from (urls.embed(calendar=c.slug) for c in catalog.calendars)
         yield from (urls.embed(country=code) for code in catalog.countries)
         yield from (urls.embed(person=person.id) for person in catalog.people)
