@@ -73,13 +73,10 @@ class WordIndex:
     postings: tuple[array, ...]
 
     @classmethod
-    def of(cls, word_sets: Sequence[Iterable[str]]) -> WordIndex:
-        found: dict[str, list[int]] = {}
-        for position, event_words in enumerate(word_sets):
-            for word in event_words:
-                found.setdefault(word, []).append(position)
+    def of(cls, found: dict[str, array]) -> WordIndex:
+        """The index of ``found``: each word with the positions of the events that hold it."""
         vocabulary = tuple(sorted(found))
-        return cls(vocabulary, tuple(array("i", found[word]) for word in vocabulary))
+        return cls(vocabulary, tuple(found[word] for word in vocabulary))
 
     def starting_with(self, prefix: str) -> set[int]:
         """Positions of the events with a word that begins with ``prefix``."""
@@ -101,17 +98,28 @@ class SearchIndex:
 
 
 def search_index(catalog: Catalog, lang: str) -> SearchIndex:
-    """The index of ``catalog``'s events in ``lang``."""
-    title_words, all_words = [], []
-    for event in catalog.events:
+    """The index of ``catalog``'s events in ``lang``, built an event at a time: each event's words go
+    into the postings at once, so no list of every event's words is ever held."""
+    in_titles: dict[str, array] = {}
+    in_texts: dict[str, array] = {}
+    for position, event in enumerate(catalog.events):
         # Besides the title: description, location, people (in ``lang`` and in English), countries, calendar.
         texts = [event.text("description", lang), event.text("location", lang), *event.people_names(lang)]
         texts += [*event.people_names(DEFAULT_LANGUAGE), *(country_name(code, lang) for code in event.countries)]
         texts.append(catalog.calendar(event.category).text("name", lang))
-        in_title = set(words(event.text("title", lang).value))
-        title_words.append(in_title)
-        all_words.append(in_title.union(*(words(str(text)) for text in texts)))
-    return SearchIndex(catalog.events, WordIndex.of(all_words), WordIndex.of(title_words))
+        title_words = set(words(event.text("title", lang).value))
+        post(in_titles, title_words, position)
+        post(in_texts, title_words.union(*(words(str(text)) for text in texts)), position)
+    return SearchIndex(catalog.events, WordIndex.of(in_texts), WordIndex.of(in_titles))
+
+
+def post(found: dict[str, array], event_words: Iterable[str], position: int) -> None:
+    """Add the event at ``position`` to the postings of each of its words."""
+    for word in event_words:
+        postings = found.get(word)
+        if postings is None:
+            postings = found[word] = array("i")
+        postings.append(position)
 
 
 def rank_order(events: Iterable[Event], today: dt.date) -> dict[str, int]:

@@ -28,6 +28,7 @@ from ..catalog.search import (
     MAX_QUERY_LENGTH,
     SHARD_KEYS,
     SearchIndex,
+    WordIndex,
     marked,
     query_words,
     rank_order,
@@ -145,7 +146,11 @@ def words_part(key: str):
     shards = current.page_values.get(
         ("search words", today()), lambda: shard_documents(current_index(), current_order())
     )
-    return resource_response(current.page(("search words", key, today()), lambda: json_resource(shards[key])))
+    return resource_response(
+        current.page(
+            ("search words", key, today()), lambda: Resource(shards[key], JSON_TYPE, current.catalog.last_modified)
+        )
+    )
 
 
 def json_resource(document: dict) -> Resource:
@@ -172,14 +177,25 @@ def index_document(catalog: Catalog, built: SearchIndex, order: dict[str, int], 
     }
 
 
-def shard_documents(built: SearchIndex, order: dict[str, int]) -> dict[str, dict]:
-    """Every part of the word index by its key (``SHARD_KEYS``; a part no word begins in is empty)."""
+def shard_documents(built: SearchIndex, order: dict[str, int]) -> dict[str, bytes]:
+    """Every part of the word index by its key (``SHARD_KEYS``; a part no word begins in is empty), as
+    JSON bytes: each part is made and written out before the next, so the index is never held whole
+    as lists of numbers."""
     places = [order[event.id] for event in built.events]
-    shards: dict[str, dict] = {key: {"words": {}, "titles": {}} for key in SHARD_KEYS}
-    for name, words in (("words", built.everything), ("titles", built.titles)):
-        for word, postings in zip(words.vocabulary, words.postings, strict=True):
-            shards[shard_key(word)][name][word] = differences(sorted(places[p] for p in postings))
-    return shards
+    parts = {name: {key: [] for key in SHARD_KEYS} for name in ("words", "titles")}  # word numbers by key
+    for name, index in (("words", built.everything), ("titles", built.titles)):
+        for number, word in enumerate(index.vocabulary):
+            parts[name][shard_key(word)].append(number)
+
+    def part(name: str, index: WordIndex, key: str) -> dict[str, list[int]]:
+        return {
+            index.vocabulary[n]: differences(sorted(places[p] for p in index.postings[n])) for n in parts[name][key]
+        }
+
+    return {
+        key: json_bytes({"words": part("words", built.everything, key), "titles": part("titles", built.titles, key)})
+        for key in SHARD_KEYS
+    }
 
 
 def differences(numbers: list[int]) -> list[int]:
