@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from icalendar import Event as VEvent
-from icalendar import vCalAddress, vDDDTypes, vRecur, vText
+from icalendar import vCalAddress, vRecur, vText
 from icalendar.caselessdict import canonsort_keys
 
 from ..catalog.languages import DEFAULT_LANGUAGE, Text
@@ -114,10 +114,12 @@ VEVENT_ORDER = canonsort_keys([
 class EventRenderer:
     """Renders VEVENT blocks quickly, byte for byte as icalendar's components would.
 
-    Content lines are written with icalendar's own value types (so date
-    formats are icalendar's), in icalendar's property order, but without
-    building a component per event; the lines every event shares (ORGANIZER,
-    CATEGORIES, TRANSP) are rendered once.
+    Content lines are written as icalendar's own value types write them (dates
+    and times by ``ical_date`` and ``ical_time``, recurrence rules and escaped
+    text by icalendar), in icalendar's property order, but without building a
+    component per event; the lines every event shares (ORGANIZER, CATEGORIES,
+    TRANSP) are rendered once. The writer in tests/ical_oracle.py builds the
+    components, and a property test holds the two to the same bytes.
 
     Zones: a timed event in one of ``UTC_NAMES`` is written in UTC (...Z);
     any other zone with its TZID and VTIMEZONE, even one at UTC today (such
@@ -151,9 +153,7 @@ class EventRenderer:
             "TRANSP": self._transp,
         }
         if event.updated is not None:
-            lines["LAST-MODIFIED"] = fold(
-                "LAST-MODIFIED:" + vDDDTypes(event.updated.astimezone(dt.UTC)).to_ical().decode()
-            )
+            lines["LAST-MODIFIED"] = fold("LAST-MODIFIED:" + ical_time(event.updated.astimezone(dt.UTC)))
         if event.sequence is not None:
             lines["SEQUENCE"] = fold(f"SEQUENCE:{event.sequence}")
         ordered = [lines[name] for name in VEVENT_ORDER if name in lines]
@@ -162,7 +162,7 @@ class EventRenderer:
     def _stamp(self, when: dt.datetime) -> bytes:
         """The DTSTAMP line (kept: most events share their site's revision)."""
         if when not in self._stamps:
-            self._stamps[when] = fold("DTSTAMP:" + vDDDTypes(when).to_ical().decode())
+            self._stamps[when] = fold("DTSTAMP:" + ical_time(when))
         return self._stamps[when]
 
     def _date_lines(self, event: Event) -> dict[str, bytes]:
@@ -174,8 +174,8 @@ class EventRenderer:
         else:
             end = event.last_day + dt.timedelta(days=1)
             lines = {
-                "DTSTART": fold("DTSTART;VALUE=DATE:" + vDDDTypes(event.start).to_ical().decode()),
-                "DTEND": fold("DTEND;VALUE=DATE:" + vDDDTypes(end).to_ical().decode()),
+                "DTSTART": fold("DTSTART;VALUE=DATE:" + ical_date(event.start)),
+                "DTEND": fold("DTEND;VALUE=DATE:" + ical_date(end)),
             }
         if event.rrule:
             lines["RRULE"] = fold("RRULE:" + vRecur.from_ical(event.rrule).to_ical().decode())
@@ -197,9 +197,20 @@ class EventRenderer:
     def _local_time(self, name: str, when: dt.datetime, tzid: str) -> bytes:
         """DTSTART or DTEND: in UTC for UTC's own names, else the local digits with the zone's TZID."""
         if tzid in UTC_NAMES:
-            return fold(f"{name}:" + vDDDTypes(when.replace(tzinfo=dt.UTC)).to_ical().decode())
+            return fold(f"{name}:" + ical_time(when.replace(tzinfo=dt.UTC)))
         # No zone name in tzdata holds a character that a parameter value must quote (, ; :).
-        return fold(f"{name};TZID={tzid}:" + vDDDTypes(when).to_ical().decode())
+        return fold(f"{name};TZID={tzid}:" + ical_time(when))
+
+
+def ical_date(day: dt.date) -> str:
+    """A DATE value, as icalendar's vDate writes it: "20250529"."""
+    return f"{day.year:04}{day.month:02}{day.day:02}"
+
+
+def ical_time(when: dt.datetime) -> str:
+    """A DATE-TIME value, as icalendar's vDatetime writes it: a naive time as its local digits
+    ("20250529T150000"), a time in UTC (the only aware one written) with "Z"."""
+    return f"{ical_date(when)}T{when.hour:02}{when.minute:02}{when.second:02}" + ("Z" if when.tzinfo else "")
 
 
 def property_line(name: str, value, parameters: dict | None = None) -> bytes:
