@@ -218,8 +218,10 @@ class Rendition:
         return document
 
     def events_json_stream(self) -> Iterator[bytes]:
-        """The bytes of ``events_json`` in pieces, without joining them (what the static build writes)."""
-        return events_json_stream(self._event_objects[e.id] for e in self.catalog.events)
+        """The bytes of ``events_json`` in pieces, without joining them (what the static build writes,
+        once): each event's object rendered as it is written and not kept, unless it was already made."""
+        made = self.__dict__.get("_event_objects", {})  # the cached property, when made
+        return events_json_stream(made.get(e.id) or event_json(e, self.catalog, self.urls) for e in self.catalog.events)
 
     def events_document(self, selection: Selection) -> Resource:
         if not selection:
