@@ -32,8 +32,18 @@ class Precision(StrEnum):
     YEAR = "year"  # only the year: "2022"
 
 
+class Translated:
+    """Something with text in English and, in ``translations``, in Kazakh and Russian."""
+
+    __slots__ = ()
+
+    def text(self, field: str, lang: str) -> Text:
+        """The text field ``field`` (a title, name, description …) in ``lang``, else in English."""
+        return pick(getattr(self, field), self.translations, field, lang)
+
+
 @dataclass(frozen=True)
-class Site:
+class Site(Translated):
     title: str
     description: str
     uid_domain: str
@@ -43,10 +53,6 @@ class Site:
     revised: dt.date
     translations: Translations = ()  # title and description in Kazakh and Russian
 
-    def text(self, field: str, lang: str) -> Text:
-        """``title`` or ``description`` in ``lang``, else in English."""
-        return pick(getattr(self, field), self.translations, field, lang)
-
     @cached_property
     def revised_at(self) -> dt.datetime:
         """The revision date as a UTC instant (midnight): the Last-Modified of documents with no event."""
@@ -54,7 +60,7 @@ class Site:
 
 
 @dataclass(frozen=True)
-class CalendarInfo:
+class CalendarInfo(Translated):
     """One calendar (a category of events) with its own feed."""
 
     slug: str
@@ -63,13 +69,9 @@ class CalendarInfo:
     colour: str
     translations: Translations = ()  # name and description in Kazakh and Russian
 
-    def text(self, field: str, lang: str) -> Text:
-        """``name`` or ``description`` in ``lang``, else in English."""
-        return pick(getattr(self, field), self.translations, field, lang)
-
 
 @dataclass(frozen=True)
-class Person:
+class Person(Translated):
     """One person in the register (``people.toml``): events name people by ``id``."""
 
     id: str
@@ -79,13 +81,9 @@ class Person:
     sources: tuple[str, ...] = ()  # where the Kazakh and Russian spellings were seen
     transliterated: tuple[str, ...] = ()  # languages whose spelling no source gives
 
-    def text(self, field: str, lang: str) -> Text:
-        """``name`` or ``role`` in ``lang``, else in English."""
-        return pick(getattr(self, field), self.translations, field, lang)
-
 
 @dataclass(frozen=True, slots=True)  # slots: 10,000s of events, without a dictionary each
-class Event:
+class Event(Translated):
     """One event as written in its file, validated.
 
     For all-day events ``start`` and ``end`` are dates and ``end`` is the last
@@ -121,10 +119,6 @@ class Event:
     # SHA-256 of the bytes of the file the event was read from (b"": not read from a file). Not
     # published and not compared; with the path, it stands for every field as read.
     source: bytes = field(default=b"", compare=False, repr=False)
-
-    def text(self, field: str, lang: str) -> Text:
-        """``title``, ``location`` or ``description`` in ``lang``, else in English."""
-        return pick(getattr(self, field), self.translations, field, lang)
 
     def people_names(self, lang: str) -> list[Text]:
         """The names of the event's people in ``lang`` (each in English where it has no translation)."""
