@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from operator import attrgetter
 from pathlib import Path
 
 from ..errors import Problem
@@ -52,11 +53,6 @@ class RecordedEvent:
 class Record:
     entries: dict[str, RecordedEvent]
 
-    @property
-    def newest(self) -> dt.datetime | None:
-        """The time of the latest change the record knows of."""
-        return max((e.last_changed for e in self.entries.values()), default=None)
-
 
 EMPTY = Record({})
 
@@ -66,21 +62,15 @@ EMPTY = Record({})
 
 # Each field of an Event that a subscriber or visitor sees, as the text the record holds under its name.
 FIELD_TEXTS: dict[str, Callable[[Event], str]] = {
-    "title": lambda event: event.title,
-    "category": lambda event: event.category,
+    **{name: attrgetter(name) for name in ("title", "category", "rrule", "location", "description", "url", "uid")},
     "status": lambda event: str(event.status),
     "start": lambda event: event.known_start,
     "end": lambda event: event.end.isoformat() if event.end is not None else "",
     "timezone": lambda event: event.timezone or "",
-    "rrule": lambda event: event.rrule,
     "exdates": lambda event: " ".join(x.isoformat() for x in event.exdates),
-    "location": lambda event: event.location,
     "countries": lambda event: " ".join(event.countries),
     "people": lambda event: "\n".join(event.people),
-    "description": lambda event: event.description,
-    "url": lambda event: event.url,
     "sources": lambda event: "\n".join(event.sources),
-    "uid": lambda event: event.uid,
 }
 # Every Event field the fingerprint covers: those above, the precision (within the start's text),
 # the translations (each as "kk.title", "ru.description" …) and the people's names from the register
@@ -158,8 +148,8 @@ def unstamped_time(record: Record, site: Site) -> dt.datetime:
     Derived from the files alone, so every process and every restart serve the
     same bytes, and later than anything published before, so Last-Modified rises.
     """
-    newest = record.newest
-    return (newest or site.revised_at) + dt.timedelta(seconds=1)
+    newest = max((e.last_changed for e in record.entries.values()), default=site.revised_at)
+    return newest + dt.timedelta(seconds=1)
 
 
 def published(
@@ -269,14 +259,11 @@ def stamp(events: list[Event], record: Record, now: dt.datetime, forget: frozens
             changes.append(Stamped(event.id, entry.sequence, sequence, tuple(changed_fields(entry, fields))))
         else:
             continue
+        facts = {name: fields[name] for name in FACTS}
         entries[event.id] = RecordedEvent(
-            sequence, first_published, now, digest, field_hashes(fields), facts(fields), (*history, revision)
+            sequence, first_published, now, digest, field_hashes(fields), facts, (*history, revision)
         )
     return Record(dict(sorted(entries.items()))), changes
-
-
-def facts(fields: dict[str, str]) -> dict[str, str]:
-    return {name: fields[name] for name in FACTS}
 
 
 def all_revisions(record: Record) -> list[Revision]:
