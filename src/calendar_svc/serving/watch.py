@@ -52,19 +52,17 @@ class CatalogWatcher:
             raise ValueError("the store was not loaded from a directory, so there is nothing to watch")
         self.store = store
         self.interval = interval
-        self.mode = mode  # "auto": kernel notification, polling if it cannot start; "poll": always poll
-        self.method = ""  # what the running watcher does: "notify" or "poll"
+        # How it watches: "notify" (``mode`` "auto"; polling instead if the kernel cannot notify) or "poll".
+        self.method = "poll" if mode == "poll" else "notify"
         self.pid = os.getpid()
         self.catch_up = catch_up
         self._pending: Listing | None = None
         self.look_seconds = 0.0  # the CPU time the last look took
         self._stopped = threading.Event()
-        self._started = threading.Event()
         self._thread = threading.Thread(target=self._run, name="calendar-svc-watcher", daemon=True)
 
     def start(self) -> CatalogWatcher:
         self._thread.start()
-        self._started.wait(5)  # so that ``method`` is known when start returns
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -88,21 +86,17 @@ class CatalogWatcher:
         return True
 
     def _run(self) -> None:
-        if self.mode != "poll":
+        if self.catch_up:
+            self._reload_if_changed()
+        if self.method == "notify":
             try:
                 self._notified()
                 return
             except OSError as error:  # no inotify here, or its limit is used up
                 log.warning("process %d cannot be notified of changes in %s (%s): polling instead",
                             os.getpid(), self.store.directory, error)  # fmt: skip
+                self.method = "poll"
         self._poll()
-
-    def _begin(self, method: str) -> None:
-        """Say how this watcher watches (``start`` waits for that), and catch up if asked to."""
-        self.method = method
-        self._started.set()
-        if self.catch_up:
-            self._reload_if_changed()
 
     def _notified(self) -> None:
         """Have the kernel report changes to data files; reload after each settled batch.
@@ -112,7 +106,6 @@ class CatalogWatcher:
         which folder the path names (one ``stat``); when that changes, it looks at the files
         (a missing folder is a problem, a returned one is loaded) and watches the folder there.
         """
-        self._begin("notify")
         folder = folder_identity(self.store.directory)
         while not self._stopped.is_set():
             if folder is None:
@@ -154,7 +147,6 @@ class CatalogWatcher:
             log.exception("reloading %s failed", self.store.directory)
 
     def _poll(self) -> None:
-        self._begin("poll")
         pause = self.interval
         while not self._stopped.wait(pause):
             try:
