@@ -89,7 +89,7 @@ def stamp(directory: Path | None, forget: tuple[str, ...]) -> None:
     for event_id in forget:
         click.echo(f"{event_id}: forgotten")
     for change in changes:
-        click.echo(str(change))
+        click.echo(change)
     if new_record != record:
         write_record(path, new_record)
     else:
@@ -193,10 +193,8 @@ class ProgressReport:
         self.terminal = self.stream.isatty()
         self.every = every
         self.clock = clock
-        self.started = clock()
-        self.last = self.started
-        self.done = 0
-        self.known = 0
+        self.started = self.last = clock()
+        self.done = self.known = 0
 
     def __call__(self, done: int, known: int) -> None:
         self.done, self.known = done, max(known, done)

@@ -6,8 +6,9 @@ No I/O and no Flask here: the loader builds these, renderers read them.
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -124,10 +125,6 @@ class Event(Translated):
         """The names of the event's people in ``lang`` (each in English where it has no translation)."""
         return [person.text("name", lang) for person in self.persons]
 
-    def as_published(self, sequence: int, updated: dt.datetime) -> Event:
-        """This event with the sequence and last change it is published with."""
-        return replace(self, sequence=sequence, updated=updated)
-
     def __hash__(self) -> int:
         # Equal events have equal ids and paths; hashing two fields instead of twenty keeps
         # the caches keyed by event (occurrences, rendered blocks) cheap.
@@ -186,8 +183,7 @@ class Event(Translated):
         if self.precision is Precision.YEAR:
             return dt.date(self.start.year, 12, 31)
         if self.precision is Precision.MONTH:
-            following = dt.date(self.start.year + self.start.month // 12, self.start.month % 12 + 1, 1)
-            return following - dt.timedelta(days=1)
+            return self.start.replace(day=monthrange(self.start.year, self.start.month)[1])
         return self.last_day
 
     def is_overdue(self, today: dt.date) -> bool:
