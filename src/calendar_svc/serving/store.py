@@ -90,11 +90,6 @@ class CatalogStore:
     def problems(self) -> tuple[Problem, ...]:
         return self._snapshot.problems
 
-    def read_within(self, seconds: float) -> bool:
-        """Whether the files served were read less than ``seconds`` ago (by this process, or by the one
-        it was forked from)."""
-        return time.monotonic() - self._snapshot.read_at < seconds
-
     def replace(self, catalog: Catalog) -> None:
         """Serve ``catalog`` from now on, rendered first for every base URL in use."""
         with self._reload_lock:
@@ -157,9 +152,7 @@ class CatalogStore:
         # Render for every base URL in use (least recently used first), and make what the
         # rendition it replaces had made, before anyone can see the new catalog; renditions
         # of older catalogs are never asked for again, so they go.
-        in_use = {
-            (url, lang): self._renditions.peek(key) for key in self._renditions.keys_by_use() for _, url, lang in [key]
-        }
+        in_use = {key[1:]: self._renditions.peek(key) for key in self._renditions.keys_by_use()}  # (URL, language)
         fresh = []
         for (url, lang), previous in in_use.items():
             rendition = self.render(catalog, url, lang)

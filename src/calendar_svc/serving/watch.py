@@ -37,9 +37,7 @@ LOOKS_AT_MOST = 20  # the pause between looks is at least 20 times as long as a 
 # Seconds since the data was read within which a new worker catches up in its watcher, not before it
 # answers: looking takes a tenth of a second at 10,000 files, and an edit is served within a second.
 CAUGHT_UP_WITHIN = 1.0
-# Seconds between looks at which folder the events path names, while the kernel reports changes
-# (a stat: the kernel cannot say when a folder comes back to a path it no longer watches).
-FOLDER_LOOKS_EVERY = 1.0
+FOLDER_LOOKS_EVERY = 1.0  # seconds between looks at which folder the events path names (``_notified``)
 FolderIdentity = tuple[int, int]  # device and inode
 
 
@@ -168,7 +166,7 @@ def start_watching(app: Flask) -> CatalogWatcher | None:
     running: CatalogWatcher | None = app.extensions.get(EXTENSION)
     if running is not None and running.pid == os.getpid() and running.is_alive():
         return running
-    recent = store.read_within(CAUGHT_UP_WITHIN)
+    recent = time.monotonic() - store.snapshot.read_at < CAUGHT_UP_WITHIN  # read by this process or its parent
     if not recent:
         store.reload_if_changed()
     watcher = CatalogWatcher(store, interval, config.watch, catch_up=recent).start()
