@@ -1,13 +1,9 @@
 """The catalog the running app serves, its renditions per base URL, and reloading it.
 
-A reload either swaps in a complete new catalog, already rendered for every
-base URL and language in use, or changes nothing but the list of problems:
-requests never see a half-loaded catalog and never wait for a reload's
-rendering. Each new rendition has made, before it is swapped in, everything
-the one it replaces had made of what is asked for often (the feeds
-subscribers poll, filtered feeds, JSON documents, gzip copies;
-``Rendition.warm``), so no request waits after the swap for what was ready
-before it. Pages are rendered again on first request.
+A reload either swaps in a complete new catalog, already rendered for every base URL and language in
+use and warmed with what the renditions it replaces had made (``Rendition.warm``), or changes nothing
+but the list of problems: requests never see a half-loaded catalog, nor wait after the swap for what
+was ready before it. Pages are rendered again on first request.
 """
 
 from __future__ import annotations
@@ -149,9 +145,8 @@ class CatalogStore:
             return ReloadResult(False, problems)
 
     def _swap(self, catalog: Catalog, listing: Listing | None, read_at: float) -> None:
-        # Render for every base URL in use (least recently used first), and make what the
-        # rendition it replaces had made, before anyone can see the new catalog; renditions
-        # of older catalogs are never asked for again, so they go.
+        # Render for every base URL in use (least recently used first) before anyone can see the
+        # new catalog; renditions of older catalogs are never asked for again, so they go.
         in_use = {key[1:]: self._renditions.peek(key) for key in self._renditions.keys_by_use()}  # (URL, language)
         fresh = []
         for (url, lang), previous in in_use.items():

@@ -1,19 +1,11 @@
-"""Reload the catalog when the files under the events directory change.
+"""Reload the catalog when the files under the events directory change (docs/deploying.md, "Live data reload").
 
 Each server process runs one watcher thread (threads do not survive ``fork``: a pre-forking server
-starts one in each worker, ``start_watching``). By default the kernel says when something changed
-(inotify, through watchfiles), so an idle watcher costs no CPU however many files there are; a batch
-of changes is loaded once nothing more has changed for a moment, so an editor or ``git checkout``
-writing several files is read as one change. Where the kernel cannot notify (some network and
-container file systems, an inotify limit used up), or when ``Config.watch`` is "poll"
-(CALENDAR_SVC_WATCH), the watcher compares the directory's listing (no file is read) every
-``reload_interval`` seconds instead.
-
-A worker forked from data read less than ``CAUGHT_UP_WITHIN`` ago (every
-worker of a server that has just started) answers at once, and its watcher
-first looks whether the files changed since; one forked from older data (a
-worker started again long after the server) catches up before it answers.
-Either way no worker serves data older than an edit takes to be served.
+starts one in each worker, ``start_watching``). By default the kernel reports changes (inotify, through
+watchfiles) and a batch is loaded once it holds still; where it cannot, or when ``Config.watch`` is
+"poll", the watcher compares the directory's listing (no file is read) every ``reload_interval``
+seconds. A worker forked from data read less than ``CAUGHT_UP_WITHIN`` ago answers at once and its
+watcher catches up; one forked from older data catches up before it answers.
 """
 
 from __future__ import annotations
