@@ -1,13 +1,9 @@
 """The production server: granian (a Rust HTTP server with a WSGI interface) running the app.
 
-The parent process loads and renders the data once, then granian forks its
-workers, which share those pages of memory; each worker starts its own data
-watcher (threads do not survive a fork). granian stops gracefully on SIGTERM
-or SIGINT, finishing the requests in flight. One access line per request
-(``AccessLog``) goes to standard output with granian's own lines; the app's
-log lines (reloads, problems) go there too.
-
-``wsgi.py`` serves the app under any other WSGI server, without these
+The parent process loads and renders the data once, then granian forks its workers, which share those
+pages of memory; each worker starts its own data watcher (threads do not survive a fork). granian stops
+gracefully on SIGTERM or SIGINT. Access lines (``AccessLog``), granian's lines and the app's (reloads,
+problems) go to standard output. ``wsgi.py`` serves the app under any other WSGI server, without these
 start-up lines and without a data watcher (docs/deploying.md).
 """
 
