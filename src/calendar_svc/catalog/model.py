@@ -134,11 +134,7 @@ class Event(Translated):
     def known_start(self) -> str:
         """The start as precisely as it is known, as written: "2023", "2023-06", "2023-06-08" or
         "2023-06-08T10:00:00" (local, without its zone)."""
-        if self.precision is Precision.YEAR:
-            return f"{self.start.year:04d}"
-        if self.precision is Precision.MONTH:
-            return f"{self.start.year:04d}-{self.start.month:02d}"
-        return self.start.isoformat()
+        return self.start.isoformat()[: {Precision.YEAR: 4, Precision.MONTH: 7}.get(self.precision)]
 
     @property
     def is_dated(self) -> bool:
@@ -156,15 +152,11 @@ class Event(Translated):
     @property
     def start_local(self) -> dt.date | dt.datetime:
         """Start as an aware local date-time (timed events) or a date."""
-        if self.is_timed:
-            return self.start.replace(tzinfo=self.zone)
-        return self.start
+        return self.start.replace(tzinfo=self.zone) if self.is_timed else self.start
 
     @property
     def end_local(self) -> dt.date | dt.datetime | None:
-        if self.is_timed and self.end is not None:
-            return self.end.replace(tzinfo=self.zone)
-        return self.end
+        return self.end.replace(tzinfo=self.zone) if self.is_timed and self.end is not None else self.end
 
     @property
     def first_day(self) -> dt.date:
