@@ -62,9 +62,7 @@ def series_end(event: Event) -> dt.date | None:
 
 def next_occurrence_day(event: Event, today: dt.date) -> dt.date | None:
     """First day of the earliest occurrence still running on or after `today`."""
-    days, _ = _days(event)
-    index = bisect_left(days, add_days(today, -span_days(event)))
-    return days[index] if index < len(days) else None
+    return next(iter(occurrence_days(event, today, dt.date.max)), None)
 
 
 def first_occurrences(event: Event, limit: int) -> tuple[dt.date, ...]:
