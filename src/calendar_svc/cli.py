@@ -79,11 +79,9 @@ def stamp(directory: Path | None, forget: tuple[str, ...]) -> None:
     directory, catalog = load_or_exit(directory)
     path = directory / REVISIONS_FILE
     record = read_record(path)
-    unknown = sorted(set(forget) - set(record.entries))
-    if unknown:
+    if unknown := sorted(set(forget) - set(record.entries)):
         raise click.ClickException(f"not in {path}: {', '.join(unknown)}")
-    present = sorted(set(forget) & {e.id for e in catalog.events})
-    if present:
+    if present := sorted(set(forget) & {e.id for e in catalog.events}):
         raise click.ClickException(f"still has a file, so it cannot be forgotten: {', '.join(present)}")
     new_record, changes = stamp_record(list(catalog.events), record, dt.datetime.now(dt.UTC), frozenset(forget))
     for event_id in forget:
