@@ -156,8 +156,7 @@ def published(
         # so every process and restart serve the same bytes; later than anything before, so Last-Modified rises.
         changed = max((e.last_changed for e in record.entries.values()), default=site.revised_at)
         changed += dt.timedelta(seconds=1)
-    if event.sequence is not None:
-        sequence = max(sequence, event.sequence)
+    sequence = max(sequence, event.sequence or 0)
     if event.updated is not None:
         changed = max(changed, event.updated.astimezone(dt.UTC))
     return sequence, changed
