@@ -79,17 +79,15 @@ def stamp(directory: Path | None, forget: tuple[str, ...]) -> None:
     directory, catalog = load_or_exit(directory)
     path = directory / REVISIONS_FILE
     record = read_record(path)
-    unknown = sorted(set(forget) - set(record.entries))
-    if unknown:
+    if unknown := sorted(set(forget) - set(record.entries)):
         raise click.ClickException(f"not in {path}: {', '.join(unknown)}")
-    present = sorted(set(forget) & {e.id for e in catalog.events})
-    if present:
+    if present := sorted(set(forget) & {e.id for e in catalog.events}):
         raise click.ClickException(f"still has a file, so it cannot be forgotten: {', '.join(present)}")
     new_record, changes = stamp_record(list(catalog.events), record, dt.datetime.now(dt.UTC), frozenset(forget))
     for event_id in forget:
         click.echo(f"{event_id}: forgotten")
     for change in changes:
-        click.echo(str(change))
+        click.echo(change)
     if new_record != record:
         write_record(path, new_record)
     else:
@@ -193,10 +191,8 @@ class ProgressReport:
         self.terminal = self.stream.isatty()
         self.every = every
         self.clock = clock
-        self.started = clock()
-        self.last = self.started
-        self.done = 0
-        self.known = 0
+        self.started = self.last = clock()
+        self.done = self.known = 0
 
     def __call__(self, done: int, known: int) -> None:
         self.done, self.known = done, max(known, done)

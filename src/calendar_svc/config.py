@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -99,15 +100,10 @@ def normalise_base_url(value: str | None) -> str | None:
 
 def seconds(value: str) -> float:
     """'2', '0.5' -> seconds; reject anything that is not a finite number >= 0."""
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not 0 <= number < float("inf"):
-        raise ValueError(
-            f"CALENDAR_SVC_RELOAD_INTERVAL must be a number of seconds (0 turns reloading off), not {value!r}"
-        )
-    return number
+    with suppress(ValueError):
+        if 0 <= (number := float(value)) < float("inf"):
+            return number
+    raise ValueError(f"CALENDAR_SVC_RELOAD_INTERVAL must be a number of seconds (0 turns reloading off), not {value!r}")
 
 
 def byte_count(value: str) -> int:

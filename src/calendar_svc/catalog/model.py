@@ -6,8 +6,9 @@ No I/O and no Flask here: the loader builds these, renderers read them.
 from __future__ import annotations
 
 import datetime as dt
+from calendar import monthrange
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -32,8 +33,18 @@ class Precision(StrEnum):
     YEAR = "year"  # only the year: "2022"
 
 
+class Translated:
+    """Something with text in English and, in ``translations``, in Kazakh and Russian."""
+
+    __slots__ = ()
+
+    def text(self, field: str, lang: str) -> Text:
+        """The text field ``field`` (a title, name, description …) in ``lang``, else in English."""
+        return pick(getattr(self, field), self.translations, field, lang)
+
+
 @dataclass(frozen=True)
-class Site:
+class Site(Translated):
     title: str
     description: str
     uid_domain: str
@@ -43,10 +54,6 @@ class Site:
     revised: dt.date
     translations: Translations = ()  # title and description in Kazakh and Russian
 
-    def text(self, field: str, lang: str) -> Text:
-        """``title`` or ``description`` in ``lang``, else in English."""
-        return pick(getattr(self, field), self.translations, field, lang)
-
     @cached_property
     def revised_at(self) -> dt.datetime:
         """The revision date as a UTC instant (midnight): the Last-Modified of documents with no event."""
@@ -54,7 +61,7 @@ class Site:
 
 
 @dataclass(frozen=True)
-class CalendarInfo:
+class CalendarInfo(Translated):
     """One calendar (a category of events) with its own feed."""
 
     slug: str
@@ -63,13 +70,9 @@ class CalendarInfo:
     colour: str
     translations: Translations = ()  # name and description in Kazakh and Russian
 
-    def text(self, field: str, lang: str) -> Text:
-        """``name`` or ``description`` in ``lang``, else in English."""
-        return pick(getattr(self, field), self.translations, field, lang)
-
 
 @dataclass(frozen=True)
-class Person:
+class Person(Translated):
     """One person in the register (``people.toml``): events name people by ``id``."""
 
     id: str
@@ -79,13 +82,9 @@ class Person:
     sources: tuple[str, ...] = ()  # where the Kazakh and Russian spellings were seen
     transliterated: tuple[str, ...] = ()  # languages whose spelling no source gives
 
-    def text(self, field: str, lang: str) -> Text:
-        """``name`` or ``role`` in ``lang``, else in English."""
-        return pick(getattr(self, field), self.translations, field, lang)
-
 
 @dataclass(frozen=True, slots=True)  # slots: 10,000s of events, without a dictionary each
-class Event:
+class Event(Translated):
     """One event as written in its file, validated.
 
     For all-day events ``start`` and ``end`` are dates and ``end`` is the last
@@ -122,17 +121,9 @@ class Event:
     # published and not compared; with the path, it stands for every field as read.
     source: bytes = field(default=b"", compare=False, repr=False)
 
-    def text(self, field: str, lang: str) -> Text:
-        """``title``, ``location`` or ``description`` in ``lang``, else in English."""
-        return pick(getattr(self, field), self.translations, field, lang)
-
     def people_names(self, lang: str) -> list[Text]:
         """The names of the event's people in ``lang`` (each in English where it has no translation)."""
         return [person.text("name", lang) for person in self.persons]
-
-    def as_published(self, sequence: int, updated: dt.datetime) -> Event:
-        """This event with the sequence and last change it is published with."""
-        return replace(self, sequence=sequence, updated=updated)
 
     def __hash__(self) -> int:
         # Equal events have equal ids and paths; hashing two fields instead of twenty keeps
@@ -143,11 +134,7 @@ class Event:
     def known_start(self) -> str:
         """The start as precisely as it is known, as written: "2023", "2023-06", "2023-06-08" or
         "2023-06-08T10:00:00" (local, without its zone)."""
-        if self.precision is Precision.YEAR:
-            return f"{self.start.year:04d}"
-        if self.precision is Precision.MONTH:
-            return f"{self.start.year:04d}-{self.start.month:02d}"
-        return self.start.isoformat()
+        return self.start.isoformat()[: {Precision.YEAR: 4, Precision.MONTH: 7}.get(self.precision)]
 
     @property
     def is_dated(self) -> bool:
@@ -165,15 +152,11 @@ class Event:
     @property
     def start_local(self) -> dt.date | dt.datetime:
         """Start as an aware local date-time (timed events) or a date."""
-        if self.is_timed:
-            return self.start.replace(tzinfo=self.zone)
-        return self.start
+        return self.start.replace(tzinfo=self.zone) if self.is_timed else self.start
 
     @property
     def end_local(self) -> dt.date | dt.datetime | None:
-        if self.is_timed and self.end is not None:
-            return self.end.replace(tzinfo=self.zone)
-        return self.end
+        return self.end.replace(tzinfo=self.zone) if self.is_timed and self.end is not None else self.end
 
     @property
     def first_day(self) -> dt.date:
@@ -192,8 +175,7 @@ class Event:
         if self.precision is Precision.YEAR:
             return dt.date(self.start.year, 12, 31)
         if self.precision is Precision.MONTH:
-            following = dt.date(self.start.year + self.start.month // 12, self.start.month % 12 + 1, 1)
-            return following - dt.timedelta(days=1)
+            return self.start.replace(day=monthrange(self.start.year, self.start.month)[1])
         return self.last_day
 
     def is_overdue(self, today: dt.date) -> bool:

@@ -47,16 +47,10 @@ def occurrence_days(event: Event, first: dt.date, last: dt.date) -> tuple[dt.dat
 
 def last_occurrence_day(event: Event) -> dt.date | None:
     """First day of the series' last occurrence; None when it is open-ended (see the module docstring)."""
-    if not event.is_dated:
-        return None
-    if not event.rrule:
-        return event.first_day
-    if not _is_bounded(event.rrule):
+    if not event.is_dated or (event.rrule and not _is_bounded(event.rrule)):
         return None
     days, cut = _days(event)
-    if cut:
-        return None
-    return days[-1] if days else event.first_day
+    return None if cut else max(days, default=event.first_day)
 
 
 @lru_cache(maxsize=65_536)
@@ -68,9 +62,7 @@ def series_end(event: Event) -> dt.date | None:
 
 def next_occurrence_day(event: Event, today: dt.date) -> dt.date | None:
     """First day of the earliest occurrence still running on or after `today`."""
-    days, _ = _days(event)
-    index = bisect_left(days, add_days(today, -span_days(event)))
-    return days[index] if index < len(days) else None
+    return next(iter(occurrence_days(event, today, dt.date.max)), None)
 
 
 def first_occurrences(event: Event, limit: int) -> tuple[dt.date, ...]:

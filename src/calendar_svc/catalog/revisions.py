@@ -21,8 +21,9 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
+from operator import attrgetter
 from pathlib import Path
 
 from ..errors import Problem
@@ -52,11 +53,6 @@ class RecordedEvent:
 class Record:
     entries: dict[str, RecordedEvent]
 
-    @property
-    def newest(self) -> dt.datetime | None:
-        """The time of the latest change the record knows of."""
-        return max((e.last_changed for e in self.entries.values()), default=None)
-
 
 EMPTY = Record({})
 
@@ -66,21 +62,15 @@ EMPTY = Record({})
 
 # Each field of an Event that a subscriber or visitor sees, as the text the record holds under its name.
 FIELD_TEXTS: dict[str, Callable[[Event], str]] = {
-    "title": lambda event: event.title,
-    "category": lambda event: event.category,
+    **{name: attrgetter(name) for name in ("title", "category", "rrule", "location", "description", "url", "uid")},
     "status": lambda event: str(event.status),
     "start": lambda event: event.known_start,
     "end": lambda event: event.end.isoformat() if event.end is not None else "",
     "timezone": lambda event: event.timezone or "",
-    "rrule": lambda event: event.rrule,
     "exdates": lambda event: " ".join(x.isoformat() for x in event.exdates),
-    "location": lambda event: event.location,
     "countries": lambda event: " ".join(event.countries),
     "people": lambda event: "\n".join(event.people),
-    "description": lambda event: event.description,
-    "url": lambda event: event.url,
     "sources": lambda event: "\n".join(event.sources),
-    "uid": lambda event: event.uid,
 }
 # Every Event field the fingerprint covers: those above, the precision (within the start's text),
 # the translations (each as "kk.title", "ru.description" …) and the people's names from the register
@@ -152,16 +142,6 @@ def summary(entry: RecordedEvent, fields: dict[str, str]) -> str:
 # Comparing a catalog with the record ---------------------------------------------------------
 
 
-def unstamped_time(record: Record, site: Site) -> dt.datetime:
-    """The time an edit not yet stamped is published with: one second after the record's latest change.
-
-    Derived from the files alone, so every process and every restart serve the
-    same bytes, and later than anything published before, so Last-Modified rises.
-    """
-    newest = record.newest
-    return (newest or site.revised_at) + dt.timedelta(seconds=1)
-
-
 def published(
     event: Event, record: Record, site: Site, fingerprint_of: Fingerprinter = event_fingerprint
 ) -> tuple[int, dt.datetime]:
@@ -172,9 +152,11 @@ def published(
         sequence, changed = entry.sequence, entry.last_changed
     else:
         sequence = entry.sequence + 1 if entry is not None else 0
-        changed = unstamped_time(record, site)
-    if event.sequence is not None:
-        sequence = max(sequence, event.sequence)
+        # An edit not yet stamped: one second after the record's latest change. Derived from the files alone,
+        # so every process and restart serve the same bytes; later than anything before, so Last-Modified rises.
+        changed = max((e.last_changed for e in record.entries.values()), default=site.revised_at)
+        changed += dt.timedelta(seconds=1)
+    sequence = max(sequence, event.sequence or 0)
     if event.updated is not None:
         changed = max(changed, event.updated.astimezone(dt.UTC))
     return sequence, changed
@@ -199,7 +181,7 @@ def apply_record(
         if before is not None and before[0] is event and (before[1].sequence, before[1].updated) == found:
             result.append(before[1])
         else:
-            result.append(event.as_published(*found))
+            result.append(replace(event, sequence=found[0], updated=found[1]))
     return result
 
 
@@ -230,26 +212,12 @@ def record_problems(
 # Stamping -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Stamped:
-    """One event the stamp changed in the record."""
-
-    event_id: str
-    old_sequence: int | None  # None: new to the record
-    new_sequence: int
-    fields: tuple[str, ...]
-
-    def __str__(self) -> str:
-        if self.old_sequence is None:
-            return f"{self.event_id}: new, sequence {self.new_sequence}"
-        return f"{self.event_id}: sequence {self.old_sequence} → {self.new_sequence}: {', '.join(self.fields)}"
-
-
 def stamp(events: list[Event], record: Record, now: dt.datetime, forget: frozenset[str] = frozenset()):
-    """The next record for ``events`` at ``now`` (UTC), and what changed; unchanged events keep their entry."""
+    """The next record for ``events`` at ``now`` (UTC), and a line per event it changed ("aif-2025: sequence
+    1 → 2: start, title"); unchanged events keep their entry."""
     now = now.astimezone(dt.UTC).replace(microsecond=0)
     entries = {event_id: entry for event_id, entry in record.entries.items() if event_id not in forget}
-    changes: list[Stamped] = []
+    changes: list[str] = []
     for event in sorted(events, key=lambda e: e.id):
         fields = published_fields(event)
         digest = fingerprint(fields)
@@ -259,24 +227,22 @@ def stamp(events: list[Event], record: Record, now: dt.datetime, forget: frozens
             first = "; ".join(f"{name} {fields[name]}" for name in ("start", "end", "location") if fields[name])
             revision = Revision(event.id, sequence, now, "new", first or "new")
             first_published, history = now, ()
-            changes.append(Stamped(event.id, None, sequence, ()))
+            changes.append(f"{event.id}: new, sequence {sequence}")
         elif entry.fingerprint != digest:
             sequence = max(entry.sequence + 1, event.sequence or 0)
             cancelled = fields["status"] == "cancelled" and entry.facts.get("status") != "cancelled"
             kind = "cancelled" if cancelled else "changed"
             revision = Revision(event.id, sequence, now, kind, summary(entry, fields))
             first_published, history = entry.first_published, entry.history
-            changes.append(Stamped(event.id, entry.sequence, sequence, tuple(changed_fields(entry, fields))))
+            names = ", ".join(changed_fields(entry, fields))
+            changes.append(f"{event.id}: sequence {entry.sequence} → {sequence}: {names}")
         else:
             continue
+        facts = {name: fields[name] for name in FACTS}
         entries[event.id] = RecordedEvent(
-            sequence, first_published, now, digest, field_hashes(fields), facts(fields), (*history, revision)
+            sequence, first_published, now, digest, field_hashes(fields), facts, (*history, revision)
         )
     return Record(dict(sorted(entries.items()))), changes
-
-
-def facts(fields: dict[str, str]) -> dict[str, str]:
-    return {name: fields[name] for name in FACTS}
 
 
 def all_revisions(record: Record) -> list[Revision]:

@@ -38,22 +38,14 @@ NOT_IN_304 = frozenset({"content-disposition"})  # besides the entity headers we
 
 @dataclass(frozen=True)
 class CachedAnswer:
-    """A cached 200: its headers, the resource it was made from, and which copy of the bytes it sends."""
+    """A cached 200: its headers, those of its 304, the resource it was made from, and the copy of the
+    resource's bytes it sends (plain or gzip)."""
 
     headers: list[tuple[str, str]]
-    not_modified_headers: list[tuple[str, str]]
+    not_modified_headers: list[tuple[str, str]]  # as werkzeug writes them
     resource: Resource
-    gzipped: bool
+    body: bytes
     etag: str  # as sent, with quotes: what a client repeats in If-None-Match
-
-    @property
-    def body(self) -> bytes:
-        return self.resource.gzipped if self.gzipped else self.resource.body
-
-
-def not_modified_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The headers of the 304 for a 200 with ``headers``, as werkzeug writes it."""
-    return [(name, value) for name, value in headers if not is_entity_header(name) and name.lower() not in NOT_IN_304]
 
 
 class ResponseCache:
@@ -98,9 +90,8 @@ class ResponseCache:
         resource; None otherwise (the request then goes to Flask as it came)."""
         unconditional = {name: value for name, value in environ.items() if name != "HTTP_IF_NONE_MATCH"}
         answer = self._through_flask(unconditional, lambda status, headers, exc_info=None: None, key, version)
-        close = getattr(answer, "close", None)
-        if close is not None:
-            close()
+        if hasattr(answer, "close"):
+            answer.close()
         return self.entries.get(key)
 
     def _through_flask(self, environ: dict, start_response: Callable, key: tuple, version: str) -> Iterable[bytes]:
@@ -113,7 +104,9 @@ class ResponseCache:
                 if len(self.entries) >= MAX_ENTRIES:
                     self.entries = {}
                 etag = next((value for name, value in headers if name.lower() == "etag"), "")
-                self.entries[key] = CachedAnswer(list(headers), not_modified_headers(headers), resource, gzipped, etag)
+                in_304 = [(n, v) for n, v in headers if not is_entity_header(n) and n.lower() not in NOT_IN_304]
+                body = resource.gzipped if gzipped else resource.body
+                self.entries[key] = CachedAnswer(list(headers), in_304, resource, body, etag)
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
         return self.app(environ, remember)

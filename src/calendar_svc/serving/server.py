@@ -1,13 +1,9 @@
 """The production server: granian (a Rust HTTP server with a WSGI interface) running the app.
 
-The parent process loads and renders the data once, then granian forks its
-workers, which share those pages of memory; each worker starts its own data
-watcher (threads do not survive a fork). granian stops gracefully on SIGTERM
-or SIGINT, finishing the requests in flight. One access line per request
-(``AccessLog``) goes to standard output with granian's own lines; the app's
-log lines (reloads, problems) go there too.
-
-``wsgi.py`` serves the app under any other WSGI server, without these
+The parent process loads and renders the data once, then granian forks its workers, which share those
+pages of memory; each worker starts its own data watcher (threads do not survive a fork). granian stops
+gracefully on SIGTERM or SIGINT. Access lines (``AccessLog``), granian's lines and the app's (reloads,
+problems) go to standard output. ``wsgi.py`` serves the app under any other WSGI server, without these
 start-up lines and without a data watcher (docs/deploying.md).
 """
 
@@ -101,7 +97,9 @@ def run_granian(app: Flask, *, host: str, port: int, workers: int, threads: int)
 
 
 def escaped(text: str) -> str:
-    """``text`` (as a WSGI server hands it over: one character per byte) with unsafe bytes escaped."""
+    """``text`` (as a WSGI server hands it over: one character per byte) with anything outside printable
+    ASCII, and the quote and backslash, as ``\\xHH`` escapes of its bytes, as nginx does: the client's text
+    cannot forge a line or break one in two."""
     if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
         return text
     raw = text.encode("latin-1", "backslashreplace")
@@ -119,17 +117,9 @@ def access_line(environ: dict, status: str, seconds: float) -> str:
 
 
 class AccessLog:
-    """WSGI middleware: after each request, its access line on file descriptor ``fd``, written with one
-    system call (never split or mixed with another process's line), at a fraction of the cost of
-    granian's own access log (a time stamp and a dictionary per request through Python's logging):
-
-        127.0.0.1 "GET /calendar.ics?category=visits HTTP/1.1" 200 0.4ms "DAVx5/4.3"
-
-    Client address, request line, status, the time the app took to answer, and the user agent ("-" when
-    there is none). The request's own text is the client's: anything outside printable ASCII, and the
-    quote and backslash, are written as ``\\xHH`` escapes of the bytes received, as nginx does, so a
-    request cannot forge a line or break one in two.
-    """
+    """WSGI middleware: after each request, its access line (docs/deploying.md, "Logs") on file descriptor
+    ``fd``, written with one system call (never split or mixed with another process's line), at a fraction
+    of the cost of granian's own access log (a time stamp and a dictionary per request through logging)."""
 
     def __init__(self, app: Callable, fd: int = 1):
         self.app = app

@@ -1,13 +1,9 @@
 """The catalog the running app serves, its renditions per base URL, and reloading it.
 
-A reload either swaps in a complete new catalog, already rendered for every
-base URL and language in use, or changes nothing but the list of problems:
-requests never see a half-loaded catalog and never wait for a reload's
-rendering. Each new rendition has made, before it is swapped in, everything
-the one it replaces had made of what is asked for often (the feeds
-subscribers poll, filtered feeds, JSON documents, gzip copies;
-``Rendition.warm``), so no request waits after the swap for what was ready
-before it. Pages are rendered again on first request.
+A reload either swaps in a complete new catalog, already rendered for every base URL and language in
+use and warmed with what the renditions it replaces had made (``Rendition.warm``), or changes nothing
+but the list of problems: requests never see a half-loaded catalog, nor wait after the swap for what
+was ready before it. Pages are rendered again on first request.
 """
 
 from __future__ import annotations
@@ -90,11 +86,6 @@ class CatalogStore:
     def problems(self) -> tuple[Problem, ...]:
         return self._snapshot.problems
 
-    def read_within(self, seconds: float) -> bool:
-        """Whether the files served were read less than ``seconds`` ago (by this process, or by the one
-        it was forked from)."""
-        return time.monotonic() - self._snapshot.read_at < seconds
-
     def replace(self, catalog: Catalog) -> None:
         """Serve ``catalog`` from now on, rendered first for every base URL in use."""
         with self._reload_lock:
@@ -154,12 +145,9 @@ class CatalogStore:
             return ReloadResult(False, problems)
 
     def _swap(self, catalog: Catalog, listing: Listing | None, read_at: float) -> None:
-        # Render for every base URL in use (least recently used first), and make what the
-        # rendition it replaces had made, before anyone can see the new catalog; renditions
-        # of older catalogs are never asked for again, so they go.
-        in_use = {
-            (url, lang): self._renditions.peek(key) for key in self._renditions.keys_by_use() for _, url, lang in [key]
-        }
+        # Render for every base URL in use (least recently used first) before anyone can see the
+        # new catalog; renditions of older catalogs are never asked for again, so they go.
+        in_use = {key[1:]: self._renditions.peek(key) for key in self._renditions.keys_by_use()}  # (URL, language)
         fresh = []
         for (url, lang), previous in in_use.items():
             rendition = self.render(catalog, url, lang)

@@ -1,19 +1,11 @@
-"""Reload the catalog when the files under the events directory change.
+"""Reload the catalog when the files under the events directory change (docs/deploying.md, "Live data reload").
 
 Each server process runs one watcher thread (threads do not survive ``fork``: a pre-forking server
-starts one in each worker, ``start_watching``). By default the kernel says when something changed
-(inotify, through watchfiles), so an idle watcher costs no CPU however many files there are; a batch
-of changes is loaded once nothing more has changed for a moment, so an editor or ``git checkout``
-writing several files is read as one change. Where the kernel cannot notify (some network and
-container file systems, an inotify limit used up), or when ``Config.watch`` is "poll"
-(CALENDAR_SVC_WATCH), the watcher compares the directory's listing (no file is read) every
-``reload_interval`` seconds instead.
-
-A worker forked from data read less than ``CAUGHT_UP_WITHIN`` ago (every
-worker of a server that has just started) answers at once, and its watcher
-first looks whether the files changed since; one forked from older data (a
-worker started again long after the server) catches up before it answers.
-Either way no worker serves data older than an edit takes to be served.
+starts one in each worker, ``start_watching``). By default the kernel reports changes (inotify, through
+watchfiles) and a batch is loaded once it holds still; where it cannot, or when ``Config.watch`` is
+"poll", the watcher compares the directory's listing (no file is read) every ``reload_interval``
+seconds. A worker forked from data read less than ``CAUGHT_UP_WITHIN`` ago answers at once and its
+watcher catches up; one forked from older data catches up before it answers.
 """
 
 from __future__ import annotations
@@ -37,9 +29,7 @@ LOOKS_AT_MOST = 20  # the pause between looks is at least 20 times as long as a 
 # Seconds since the data was read within which a new worker catches up in its watcher, not before it
 # answers: looking takes a tenth of a second at 10,000 files, and an edit is served within a second.
 CAUGHT_UP_WITHIN = 1.0
-# Seconds between looks at which folder the events path names, while the kernel reports changes
-# (a stat: the kernel cannot say when a folder comes back to a path it no longer watches).
-FOLDER_LOOKS_EVERY = 1.0
+FOLDER_LOOKS_EVERY = 1.0  # seconds between looks at which folder the events path names (``_notified``)
 FolderIdentity = tuple[int, int]  # device and inode
 
 
@@ -52,19 +42,17 @@ class CatalogWatcher:
             raise ValueError("the store was not loaded from a directory, so there is nothing to watch")
         self.store = store
         self.interval = interval
-        self.mode = mode  # "auto": kernel notification, polling if it cannot start; "poll": always poll
-        self.method = ""  # what the running watcher does: "notify" or "poll"
+        # How it watches: "notify" (``mode`` "auto"; polling instead if the kernel cannot notify) or "poll".
+        self.method = "poll" if mode == "poll" else "notify"
         self.pid = os.getpid()
         self.catch_up = catch_up
         self._pending: Listing | None = None
         self.look_seconds = 0.0  # the CPU time the last look took
         self._stopped = threading.Event()
-        self._started = threading.Event()
         self._thread = threading.Thread(target=self._run, name="calendar-svc-watcher", daemon=True)
 
     def start(self) -> CatalogWatcher:
         self._thread.start()
-        self._started.wait(5)  # so that ``method`` is known when start returns
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -88,21 +76,17 @@ class CatalogWatcher:
         return True
 
     def _run(self) -> None:
-        if self.mode != "poll":
+        if self.catch_up:
+            self._reload_if_changed()
+        if self.method == "notify":
             try:
                 self._notified()
                 return
             except OSError as error:  # no inotify here, or its limit is used up
                 log.warning("process %d cannot be notified of changes in %s (%s): polling instead",
                             os.getpid(), self.store.directory, error)  # fmt: skip
+                self.method = "poll"
         self._poll()
-
-    def _begin(self, method: str) -> None:
-        """Say how this watcher watches (``start`` waits for that), and catch up if asked to."""
-        self.method = method
-        self._started.set()
-        if self.catch_up:
-            self._reload_if_changed()
 
     def _notified(self) -> None:
         """Have the kernel report changes to data files; reload after each settled batch.
@@ -112,7 +96,6 @@ class CatalogWatcher:
         which folder the path names (one ``stat``); when that changes, it looks at the files
         (a missing folder is a problem, a returned one is loaded) and watches the folder there.
         """
-        self._begin("notify")
         folder = folder_identity(self.store.directory)
         while not self._stopped.is_set():
             if folder is None:
@@ -154,7 +137,6 @@ class CatalogWatcher:
             log.exception("reloading %s failed", self.store.directory)
 
     def _poll(self) -> None:
-        self._begin("poll")
         pause = self.interval
         while not self._stopped.wait(pause):
             try:
@@ -176,7 +158,7 @@ def start_watching(app: Flask) -> CatalogWatcher | None:
     running: CatalogWatcher | None = app.extensions.get(EXTENSION)
     if running is not None and running.pid == os.getpid() and running.is_alive():
         return running
-    recent = store.read_within(CAUGHT_UP_WITHIN)
+    recent = time.monotonic() - store.snapshot.read_at < CAUGHT_UP_WITHIN  # read by this process or its parent
     if not recent:
         store.reload_if_changed()
     watcher = CatalogWatcher(store, interval, config.watch, catch_up=recent).start()
