@@ -20,9 +20,9 @@ from ..publish import urls as rules
 from ..publish.resource import TEXT_TYPE, Resource
 from ..publish.urls import Urls, webcal
 from ..serving.conditional import PAGE_MAX_AGE, resource_response
-from .context import config, lang, rendition, today
+from .context import day_modified, lang, rendition, today
 from .languages import gettext, route
-from .page_data import EventRow, day_start, listing
+from .page_data import EventRow, listing
 
 bp = Blueprint("agenda", __name__)
 
@@ -36,7 +36,7 @@ PAST_SHOWN = 10
 def agenda():
     current = rendition()
     day, language = today(), lang()
-    modified = max(current.catalog.last_modified, day_start(day, config().zone))
+    modified = day_modified(current.catalog.last_modified)
 
     def make() -> Resource:
         text = agenda_text(current.catalog, day, language, current.urls)

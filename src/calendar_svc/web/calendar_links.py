@@ -117,6 +117,15 @@ def outlook_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE, h
     return f"https://{host}/calendar/0/action/compose?{_query(params)}"
 
 
+def add_links(event: Event, page_url: str, lang: str) -> dict[str, str]:
+    """An event page's links to Google Calendar, Outlook and Outlook for work; empty for an event without them."""
+    try:
+        google, outlook = google_add_url(event, page_url, lang), outlook_add_url(event, page_url, lang)
+        return dict(google=google, outlook=outlook, outlook_work=outlook_add_url(event, page_url, lang, OUTLOOK_WORK))
+    except ValueError:  # no known day, or too close to the end of the calendar
+        return dict(google="", outlook="", outlook_work="")
+
+
 def _query(params: list[tuple[str, str]]) -> str:
     """Percent-encode every value (UTF-8; '/' and ':' may stay, as RFC 3986 allows in a query)."""
     return urlencode(params, quote_via=quote, safe="/:")

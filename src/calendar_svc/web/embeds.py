@@ -25,7 +25,7 @@ PAST_SHOWN = 5
 @route(bp, rules.EMBED)
 def everything():
     catalog = rendition().catalog
-    return embed_page(catalog.site.text("title", lang()), catalog.events, urls().home())
+    return embed_page(catalog.events, {"name": catalog.site.text("title", lang())}, urls().home())
 
 
 @route(bp, rules.EMBED_CALENDAR)
@@ -43,12 +43,12 @@ def person(person_id: str):
     return embed_page(*topic(person_id=person_id), urls().person_page(person_id))
 
 
-def embed_page(name: Text, events: tuple[Event, ...], more_url: str):
-    """The list of ``events`` named ``name``, with a link to all of them (``more_url``) on this site."""
+def embed_page(events: tuple[Event, ...], named: dict[str, Text], more_url: str):
+    """The list of ``events`` with their ``named["name"]``, and a link to all of them (``more_url``) on this site."""
     catalog = rendition().catalog
 
     def build() -> dict:
         shown = listing(events, catalog, today(), UPCOMING_SHOWN, PAST_SHOWN, lang())
-        return dict(name=name, listing=shown, more_url=more_url)
+        return dict(name=named["name"], listing=shown, more_url=more_url)
 
     return html_page("embed.html", last_modified(catalog.site, events), build)

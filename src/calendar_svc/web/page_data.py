@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
-from zoneinfo import ZoneInfo
 
 from ..catalog.countries import country_name, country_names, sort_key
 from ..catalog.languages import DEFAULT_LANGUAGE, Text
@@ -28,46 +27,21 @@ UPCOMING_SHOWN = 200  # events listed on the home page before "the rest is in th
 PAST_SHOWN = 100
 
 
-def day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:
-    """The UTC instant `day` begins in `zone`: when pages that depend on "today" last changed."""
-    try:
-        return dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC)
-    except OverflowError:  # the first day of year 1 east of UTC
-        return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-
-
 @dataclass(frozen=True)
 class EventRow:
-    """One event (or one occurrence of a series) as a line in a list."""
+    """One event (or one occurrence of a series) as a line in a list, its texts in the list's language."""
 
     event: Event
     calendar: CalendarInfo
     when: When
     countries: tuple[str, ...]  # names, in the event's order
-    recurrence: str = ""  # "Repeats weekly, 4 times"
-    happening: bool = False  # running today
-    lang: str = DEFAULT_LANGUAGE
-
-    @property
-    def title(self) -> Text:
-        return self.event.text("title", self.lang)
-
-    @property
-    def location(self) -> Text:
-        return self.event.text("location", self.lang)
-
-    @property
-    def description(self) -> Text:
-        return self.event.text("description", self.lang)
-
-    @property
-    def people(self) -> list[tuple[Text, str]]:
-        """(name in the row's language, id) of each of the event's people."""
-        return [(person.text("name", self.lang), person.id) for person in self.event.persons]
-
-    @property
-    def calendar_name(self) -> Text:
-        return self.calendar.text("name", self.lang)
+    recurrence: str  # "Repeats weekly, 4 times"
+    happening: bool  # running today
+    title: Text
+    location: Text
+    description: Text
+    calendar_name: Text
+    people: tuple[tuple[Text, str], ...]  # (name, id) of each of the event's people
 
 
 @dataclass(frozen=True)
@@ -97,14 +71,17 @@ def event_row(
 ) -> EventRow:
     """A row for the event; with `first_day`, for its occurrence starting that day (else its first one)."""
     day = first_day or (event.first_day if event.is_dated else None)
+    calendar = catalog.calendar(event.category)
     return EventRow(
         event,
-        catalog.calendar(event.category),
+        calendar,
         event_when(event, first_day, lang),
         country_names(event.countries, lang),
         recurrence_text(event, lang),
         day is not None and day <= today <= add_days(day, span_days(event)),  # happening today
-        lang,
+        *(event.text(name, lang) for name in ("title", "location", "description")),
+        calendar.text("name", lang),
+        tuple((person.text("name", lang), person.id) for person in event.persons),
     )
 
 

@@ -22,27 +22,11 @@ from ..publish.selection import FILTER_PARAMETERS, Selection, selection_from_arg
 from ..publish.sitemap import XML_TYPE, sitemap_bytes
 from ..publish.urls import is_public_origin
 from ..serving.conditional import PAGE_MAX_AGE, names_etag, resource_response, validated_response
-from .calendar_links import (
-    GOOGLE_ADD_BY_URL,
-    OUTLOOK_WORK,
-    embed_snippets,
-    google_add_url,
-    outlook_add_url,
-    subscribe_links,
-)  # fmt: skip
-from .context import config, lang, rendition, store, today, urls
+from .calendar_links import GOOGLE_ADD_BY_URL, add_links, embed_snippets, subscribe_links
+from .context import day_modified, lang, rendition, store, today, urls
 from .json_ld import event_document, script_text
 from .languages import gettext, language_context, route
-from .page_data import (
-    Feed,
-    day_start,
-    event_row,
-    events_by_month,
-    filters,
-    listing,
-    month_range,
-    month_view,
-)
+from .page_data import Feed, event_row, events_by_month, filters, listing, month_range, month_view
 from .page_digest import page_etag
 from .when import event_when, month_text, weekday_name
 
@@ -79,8 +63,7 @@ def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dic
     """
     current = rendition()
     key = (today(), request.path, request.query_string)
-    # The page can change when the day does, even when the data does not.
-    modified = max(last_modified, day_start(today(), config().zone))
+    modified = day_modified(last_modified)
     context = None
     if request.if_none_match and keep:
         context = page_context(build)
@@ -181,7 +164,7 @@ def home():
     return canonical or listing_page(selection, rendition().selected(selection))
 
 
-def listing_page(selection: Selection, events: tuple[Event, ...], topic: dict | None = None) -> Response:
+def listing_page(selection: Selection, events: tuple[Event, ...], topic: dict[str, Text] | None = None) -> Response:
     """The list of ``events`` (those ``selection`` selects); ``topic`` names a calendar's or a country's own page."""
     catalog = rendition().catalog
 
@@ -215,37 +198,37 @@ def browse_links(catalog: Catalog) -> dict:
     return {"calendars": calendars, "countries": countries}
 
 
-def topic(slug: str = "", code: str = "", person_id: str = "") -> tuple[Text, tuple[Event, ...]]:
-    """The name and the events of the calendar (``slug``), country (``code``, lower case) or person
-    that a page or an embed without query parameters is about; 404 when there is none."""
+def topic(slug: str = "", code: str = "", person_id: str = "") -> tuple[tuple[Event, ...], dict[str, Text]]:
+    """The events, and the name and description, of the calendar (``slug``), country (``code``, lower case)
+    or person that a page or an embed without query parameters is about; 404 when there is none."""
     catalog, language = rendition().catalog, lang()
     if slug:
         if not catalog.has_calendar(slug):
             raise translated(NotFound, gettext("There is no calendar %(slug)s.", slug=repr(slug)))
-        return catalog.calendar(slug).text("name", language), catalog.select(categories=frozenset({slug}))
+        name, about = (catalog.calendar(slug).text(field, language) for field in ("name", "description"))
+        return catalog.select(categories=frozenset({slug})), {"name": name, "description": about}
     if code:
         if code != code.lower() or code.upper() not in catalog.countries:
             raise translated(NotFound, gettext("No event involves the country %(code)s.", code=repr(code)))
-        name = Text(country_name(code.upper(), language), language)
-        return name, catalog.select(countries=frozenset({code.upper()}))
+        name = country_name(code.upper(), language)
+        about = gettext("Visits, talks, meetings and other events involving %(country)s.", country=name)
+        named = {"name": Text(name, language), "description": Text(about, language)}
+        return catalog.select(countries=frozenset({code.upper()})), named
     if catalog.person(person_id) is None:
         raise translated(NotFound, gettext("There is no person %(id)s in the calendar.", id=repr(person_id)))
-    return catalog.person(person_id).text("name", language), catalog.events_by_person[person_id]
+    name = catalog.person(person_id).text("name", language)
+    about = Text(gettext("Every dated event that names %(name)s.", name=name.value), language)
+    return catalog.events_by_person[person_id], {"name": name, "description": about}
 
 
 @route(bp, rules.CALENDAR_PAGE)
 def calendar_page(slug: str):
-    name, events = topic(slug=slug)
-    about = rendition().catalog.calendar(slug).text("description", lang())
-    return listing_page(Selection(categories=frozenset({slug})), events, {"name": name, "description": about})
+    return listing_page(Selection(categories=frozenset({slug})), *topic(slug=slug))
 
 
 @route(bp, rules.COUNTRY_PAGE)
 def country_page(code: str):
-    name, events = topic(code=code)
-    about = gettext("Visits, talks, meetings and other events involving %(country)s.", country=name.value)
-    selection = Selection(countries=frozenset({code.upper()}))
-    return listing_page(selection, events, {"name": name, "description": Text(about, lang())})
+    return listing_page(Selection(countries=frozenset({code.upper()})), *topic(code=code))
 
 
 @route(bp, rules.MONTH_PICKER, query=None)
@@ -311,19 +294,11 @@ def event(event_id: str):
 
     def build() -> dict:
         occurrences = first_occurrences(found, OCCURRENCES_SHOWN + 1) if found.rrule else ()
-        try:
-            links = dict(
-                google=google_add_url(found, page_url, lang()),
-                outlook=outlook_add_url(found, page_url, lang()),
-                outlook_work=outlook_add_url(found, page_url, lang(), OUTLOOK_WORK),
-            )
-        except ValueError:  # an event without a known day has no add-to-calendar links
-            links = dict(google="", outlook="", outlook_work="")
         return dict(
             row=event_row(found, catalog, today(), lang=lang()),
             overdue=found.is_overdue(today()),
             page_url=page_url,
-            **links,
+            **add_links(found, page_url, lang()),
             occurrences=[event_when(found, day, lang()) for day in occurrences[:OCCURRENCES_SHOWN]],
             more_occurrences=len(occurrences) > OCCURRENCES_SHOWN,
             calendar_feed=feed_choices(catalog)[found.category],
