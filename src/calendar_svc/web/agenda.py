@@ -14,7 +14,7 @@ import textwrap
 
 from flask import Blueprint, request
 
-from ..catalog.model import Catalog, Event, Status
+from ..catalog.model import Catalog, Status
 from ..i18n import translate_plural
 from ..publish import urls as rules
 from ..publish.resource import TEXT_TYPE, Resource
@@ -75,15 +75,10 @@ def agenda_text(catalog: Catalog, day: dt.date, language: str, urls: Urls) -> st
 
 
 def entry(row: EventRow, urls: Urls) -> list[str]:
-    """One event: its date and time, its title with its status, its URL, and a blank line."""
-    title = row.title.value + status_suffix(row.event)
+    """One event: its date and time, its title with its status unless confirmed, its URL, and a blank line."""
+    statuses = {Status.TENTATIVE: gettext("Tentative"), Status.CANCELLED: gettext("Cancelled")}
+    title = row.title.value + (f" [{statuses[row.event.status]}]" if row.event.status in statuses else "")
     return [*wrapped(row.when.text, ""), *wrapped(title, INDENT), INDENT + urls.event_page(row.event.id), ""]
-
-
-def status_suffix(event: Event) -> str:
-    """' [Tentative]' or ' [Cancelled]' in the agenda's language; '' for a confirmed event."""
-    names = {Status.TENTATIVE: gettext("Tentative"), Status.CANCELLED: gettext("Cancelled")}
-    return f" [{names[event.status]}]" if event.status in names else ""
 
 
 def wrapped(text: str, indent: str) -> list[str]:

@@ -92,8 +92,3 @@ def init_app(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.globals["say"] = say
-
-
-def language_context() -> dict:
-    """What every page's layout shows of its languages: its own, and its twins in the others."""
-    return {"lang": lang(), "alternates": alternates()}

@@ -69,7 +69,8 @@ class Listing:
 def event_row(
     event: Event, catalog: Catalog, today: dt.date, first_day: dt.date | None = None, lang: str = DEFAULT_LANGUAGE
 ) -> EventRow:
-    """A row for the event; with `first_day`, for its occurrence starting that day (else its first one)."""
+    """A row for the event; with `first_day`, for a series's occurrence starting that day (else its first one)."""
+    first_day = first_day if event.rrule else None
     day = first_day or (event.first_day if event.is_dated else None)
     calendar = catalog.calendar(event.category)
     return EventRow(
@@ -93,12 +94,8 @@ def listing(
     past_shown: int = PAST_SHOWN,
     lang: str = DEFAULT_LANGUAGE,
 ) -> Listing:
-    """Events sorted into upcoming (soonest first), past (newest first) and undated, by month.
-
-    At most ``upcoming_shown`` and ``past_shown`` events are listed; the
-    Listing says how many more there are and from which month the month view
-    shows them.
-    """
+    """Events sorted into upcoming (soonest first), past (newest first) and undated, by month; at most
+    ``upcoming_shown`` and ``past_shown`` are listed, and the Listing says how many more there are and from when."""
     upcoming, past, undated = [], [], []
     for event in events:
         if not event.is_dated:
@@ -126,10 +123,7 @@ def _by_month(
 ) -> tuple[MonthGroup, ...]:
     """Rows of (first day, event) pairs, grouped by month; a series's row is for the occurrence on that day."""
     return tuple(
-        MonthGroup(
-            month_piece(*key, lang),
-            tuple(event_row(e, catalog, today, day if e.rrule else None, lang) for day, e in group),
-        )
+        MonthGroup(month_piece(*key, lang), tuple(event_row(e, catalog, today, day, lang) for day, e in group))
         for key, group in groupby(pairs, key=lambda pair: (pair[0].year, pair[0].month))
     )
 
@@ -222,7 +216,7 @@ def month_view(
     agenda: list[tuple[dt.date, EventRow]] = []
     for event in events:
         for start in occurrence_days(event, first, last):
-            row = event_row(event, catalog, today, start if event.rrule else None, lang)
+            row = event_row(event, catalog, today, start, lang)
             agenda.append((start, row))
             for offset in range(span_days(event) + 1):
                 covering.setdefault(add_days(start, offset), []).append(row)

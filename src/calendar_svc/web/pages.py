@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
-from ..catalog.countries import country_name, sort_key
+from ..catalog.countries import country_name
 from ..catalog.languages import Text
 from ..catalog.model import Catalog, Event
 from ..catalog.recurrence import first_occurrences
@@ -25,7 +25,7 @@ from ..serving.conditional import PAGE_MAX_AGE, names_etag, resource_response, v
 from .calendar_links import GOOGLE_ADD_BY_URL, add_links, embed_snippets, subscribe_links
 from .context import day_modified, lang, rendition, store, today, urls
 from .json_ld import event_document, script_text
-from .languages import gettext, language_context, route
+from .languages import alternates, gettext, route
 from .page_data import Feed, event_row, events_by_month, filters, listing, month_range, month_view
 from .page_digest import page_etag
 from .when import event_when, month_text, weekday_name
@@ -154,7 +154,8 @@ def layout_context() -> dict:
         "site_description": site.text("description", lang()),
         "origin": g.rendition.base_url if "rendition" in g else "",
         "this_month_url": this_month,
-        **language_context(),
+        "lang": lang(),
+        "alternates": alternates(),
     }
 
 
@@ -188,14 +189,11 @@ def browse_links(catalog: Catalog) -> dict:
     """Every calendar's and every country's own page, for lists of links (the filter form needs the live service)."""
     language = lang()
     calendars = [(c.text("name", language), url_for("pages.calendar_page", slug=c.slug)) for c in catalog.calendars]
-    countries = sorted(
-        (
-            (country_name(code, language), url_for("pages.country_page", code=code.lower()))
-            for code in catalog.countries
-        ),
-        key=lambda pair: sort_key(pair[0], language),
-    )
-    return {"calendars": calendars, "countries": countries}
+    countries = filters(catalog, Selection(), language).countries  # in the language's alphabetical order
+    return {
+        "calendars": calendars,
+        "countries": [(c.label, url_for("pages.country_page", code=c.value.lower())) for c in countries],
+    }
 
 
 def topic(slug: str = "", code: str = "", person_id: str = "") -> tuple[tuple[Event, ...], dict[str, Text]]:

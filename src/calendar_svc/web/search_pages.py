@@ -46,6 +46,7 @@ from .context import config, lang, rendition, today, urls
 from .languages import gettext, route
 from .page_data import event_row
 from .pages import browse_links, html_page, translated
+from .when import event_when
 
 bp = Blueprint("search", __name__)
 
@@ -130,11 +131,12 @@ def api():
 def index():
     """The list of events the static site's script searches, in this language."""
     current = rendition()
-    made = current.page(
-        ("search index", today()),
-        lambda: json_resource(index_document(current.catalog, current_index(), current_order(), today(), lang())),
-    )
-    return resource_response(made)
+
+    def make() -> Resource:
+        document = index_document(current.catalog, current_index(), current_order(), today(), lang())
+        return Resource(json_bytes(document), JSON_TYPE, current.catalog.last_modified)
+
+    return resource_response(current.page(("search index", today()), make))
 
 
 @route(bp, rules.SEARCH_WORDS)
@@ -153,20 +155,15 @@ def words_part(key: str):
     )
 
 
-def json_resource(document: dict) -> Resource:
-    return Resource(json_bytes(document), JSON_TYPE, rendition().catalog.last_modified)
-
-
 def index_document(catalog: Catalog, built: SearchIndex, order: dict[str, int], today: dt.date, lang: str) -> dict:
     """The list of events, in ``order``, with what their results show."""
     position = {calendar.slug: place for place, calendar in enumerate(catalog.calendars)}
     paths = Urls(lang=lang)
     events = []
     for event in sorted(built.events, key=lambda event: order[event.id]):
-        row = event_row(event, catalog, today, lang=lang)
+        title, when = event.text("title", lang), event_when(event, lang=lang)
         events.append([
-            paths.event_page(event.id), row.title.value, row.title.lang, row.when.text, position[event.category],
-            str(event.status),
+            paths.event_page(event.id), title.value, title.lang, when.text, position[event.category], str(event.status)
         ])  # fmt: skip
     return {
         "lang": lang,
