@@ -38,13 +38,8 @@ def render_error(error: HTTPException) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        return render_error(error)
-
-    @app.errorhandler(InvalidFilter)
-    def invalid_filter(error: InvalidFilter):
-        return render_error(BadRequest(str(error)))
+    app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(InvalidFilter, lambda error: render_error(BadRequest(str(error))))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -53,13 +53,10 @@ class RenderedPage(Resource):
 
 
 def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dict], keep: bool = True) -> Response:
-    """Render the page for this request (``build`` gives its own context) or reuse the one kept with
-    the rendition for this day, path and query; answer conditionally.
-
-    The page's ETag is the digest of its whole context (``page_etag``), so a request whose
-    If-None-Match names it is answered 304 without rendering. With ``keep`` False the page is not
-    kept (pages with free text in their query, which would crowd the others out), and its ETag is
-    the digest of its bytes.
+    """Render the page for this request (``build`` gives its own context) or reuse the one kept with the
+    rendition for this day, path and query; answer conditionally. Its ETag is the digest of its whole
+    context (``page_etag``), so an If-None-Match naming it is answered 304 without rendering. With ``keep``
+    False (free text in the query, which would crowd the others out) it is not kept and its ETag is its bytes'.
     """
     current = rendition()
     key = (today(), request.path, request.query_string)
@@ -252,11 +249,8 @@ def month(year: int, month: int):
     shared = rendition().page_values  # worked out once for every month view
     first, last = shared.get(("month range", today()), lambda: month_range(catalog.events, today()))
     if not 1 <= month <= 12 or not first <= (year, month) <= last:
-        covers = gettext(
-            "The month view covers %(first)s to %(last)s.",
-            first=month_text(*first, lang()),
-            last=month_text(*last, lang()),
-        )
+        first_text, last_text = month_text(*first, lang()), month_text(*last, lang())
+        covers = gettext("The month view covers %(first)s to %(last)s.", first=first_text, last=last_text)
         raise translated(NotFound, covers)
     selection, canonical = requested_selection()
     if canonical:

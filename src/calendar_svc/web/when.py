@@ -49,10 +49,6 @@ class When:
     end: str = ""  # timed events with an end: the end instant
 
     @property
-    def is_dated(self) -> bool:
-        return self.precision in (Precision.DAY, Precision.TIME)
-
-    @property
     def text(self) -> str:
         """The whole as plain text, e.g. for a title attribute or a test."""
         text = join(self.date)
