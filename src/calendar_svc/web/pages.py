@@ -1,5 +1,9 @@
 """HTML pages: the event list (also per calendar and country), the month view, one page per event,
-subscribing and changes; each kept with its rendition and answered conditionally (``html_page``)."""
+subscribing and changes; each kept with its rendition and answered conditionally (``html_page``).
+
+The embeds (blueprint ``embeds``) are compact lists of upcoming and recent events that other sites may
+show in an <iframe>, every title linking to the event's page here in a new tab, with no script; the only
+pages that may be framed (``serving.security`` gives them ``frame-ancestors``)."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
 from ..catalog.countries import country_name
 from ..catalog.languages import Text
-from ..catalog.model import Catalog, Event
+from ..catalog.model import Catalog, Event, last_modified
 from ..catalog.recurrence import first_occurrences
 from ..errors import EventNotFound
 from ..publish import urls as rules
@@ -31,8 +35,10 @@ from .page_digest import page_etag
 from .when import event_when, month_text, weekday_name
 
 bp = Blueprint("pages", __name__)
+embeds = Blueprint("embeds", __name__)
 
 OCCURRENCES_SHOWN = 12
+EMBED_SHOWN = (10, 5)  # upcoming and past events in an embed
 
 
 def translated(kind: type[HTTPException], message: str) -> HTTPException:
@@ -338,3 +344,35 @@ def sitemap():
         "sitemap", lambda: Resource(sitemap_bytes(catalog, current.base_url), XML_TYPE, catalog.last_modified)
     )
     return resource_response(made)
+
+
+@route(embeds, rules.EMBED)
+def everything():
+    catalog = rendition().catalog
+    return embed_page(catalog.events, {"name": catalog.site.text("title", lang())}, urls().home())
+
+
+@route(embeds, rules.EMBED_CALENDAR)
+def calendar(slug: str):
+    return embed_page(*topic(slug=slug), urls().calendar_page(slug))
+
+
+@route(embeds, rules.EMBED_COUNTRY)
+def country(code: str):
+    return embed_page(*topic(code=code), urls().country_page(code))
+
+
+@route(embeds, rules.EMBED_PERSON)
+def person(person_id: str):
+    return embed_page(*topic(person_id=person_id), urls().person_page(person_id))
+
+
+def embed_page(events: tuple[Event, ...], named: dict[str, Text], more_url: str):
+    """The list of ``events`` with their ``named["name"]``, and a link to all of them (``more_url``) on this site."""
+    catalog = rendition().catalog
+
+    def build() -> dict:
+        shown = listing(events, catalog, today(), *EMBED_SHOWN, lang())
+        return dict(name=named["name"], listing=shown, more_url=more_url)
+
+    return html_page("embed.html", last_modified(catalog.site, events), build)
