@@ -1,11 +1,9 @@
 """The agenda as plain text, for terminals: ``curl …/kk/agenda.txt``.
 
-Upcoming events first (the 50 soonest, how many more there are, then those known only
-by month or year), then the ten most recent past ones, each as its date (and time with zone) in
-the language, its title wrapped to the line width, its status when it is not
-confirmed, and its URL; a footer gives the feed to subscribe to. Lines stay
-within ``WIDTH`` characters, except a URL longer than that, which is never cut.
-"""
+Upcoming events (the 50 soonest, how many more there are, then those known only by month or year), then
+the ten most recent: each its date (and time with zone) in the language, its title wrapped with its status
+unless confirmed, and its URL; then the feed to subscribe to. Lines stay within ``WIDTH`` characters, but
+a longer URL is never cut."""
 
 from __future__ import annotations
 

@@ -1,22 +1,19 @@
-"""Links that hand an event or a feed to Google Calendar and Outlook on the web, and the <iframe>
-code that shows an embeddable list on another site.
+"""Links that hand an event or a feed to Google Calendar and Outlook on the web, and the <iframe> code that
+shows an embeddable list on another site.
 
-None of these URL forms is formally documented by its vendor; they are the
-forms those services have accepted for years, written in one place so a
-change on their side is a change here only.
+None of these URL forms is formally documented by its vendor; they are the forms those services have accepted
+for years, written in one place so a change on their side is a change here only.
 
-- Google "add event": ``calendar/render?action=TEMPLATE&text=…&dates=…``;
-  all-day dates are ``YYYYMMDD`` with an exclusive end, timed ones local
-  ``YYYYMMDDTHHMMSS`` read in the ``ctz`` zone.
-- Outlook "add event": ``calendar/0/action/compose?…&rru=addevent``; all-day
-  dates are ``YYYY-MM-DD`` with an exclusive end, timed ones in UTC.
-- Google "subscribe": ``calendar/r?cid=<feed URL>``. The form Google accepts
-  for an outside feed has changed over time (``webcal://`` once worked where
-  ``https://`` failed, later reports say the reverse, and some say Google
-  rejects ``cid`` for outside feeds), so pages also offer Google's own
-  "From URL" settings page, where the copied address can be pasted.
-- Outlook "subscribe": ``calendar/0/addfromweb?url=…&name=…`` on
-  ``outlook.live.com`` (personal) or ``outlook.office.com`` (work or school).
+- Google "add event": ``calendar/render?action=TEMPLATE&text=…&dates=…``; all-day dates are ``YYYYMMDD`` with
+  an exclusive end, timed ones local ``YYYYMMDDTHHMMSS`` read in the ``ctz`` zone.
+- Outlook "add event": ``calendar/0/action/compose?…&rru=addevent``; all-day dates are ``YYYY-MM-DD`` with an
+  exclusive end, timed ones in UTC.
+- Google "subscribe": ``calendar/r?cid=<feed URL>``. The form Google accepts for an outside feed has changed
+  over time (``webcal://`` once worked where ``https://`` failed, later reports say the reverse, and some say
+  Google rejects ``cid`` for outside feeds), so pages also offer Google's own "From URL" settings page, where
+  the copied address can be pasted.
+- Outlook "subscribe": ``calendar/0/addfromweb?url=…&name=…`` on ``outlook.live.com`` (personal) or
+  ``outlook.office.com`` (work or school).
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
-"""What the web pages show, built from the catalog: pure, no Flask, no clock.
-
-"Today" and the language are arguments everywhere, so the same catalog, base
-URL, language and today always give the same page.
-"""
+"""What the web pages show, built from the catalog: pure, no Flask, no clock. "Today" and the language are
+arguments everywhere, so the same catalog, base URL, language and today always give the same page."""
 
 from __future__ import annotations
 
