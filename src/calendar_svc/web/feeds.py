@@ -70,9 +70,8 @@ def calendar_changes_feed(slug: str):
 @route(bp, urls.FULL_FEED_ARCHIVE)
 def full_feed_archive(year: int):
     archive = rendition().archives.get(year)
-    return answer(
-        archive and archive.resource, f"no archive for {year}: the full feed holds every event of that year, if any"
-    )
+    missing = f"no archive for {year}: the full feed holds every event of that year, if any"
+    return answer(archive and archive.resource, missing)
 
 
 @route(bp, urls.CALENDAR_FEED_ARCHIVE)
@@ -81,10 +80,8 @@ def calendar_feed_archive(slug: str, year: int):
     if slug not in current.calendar_archives:
         abort(404, f"no calendar {slug!r}")
     archive = current.calendar_archives[slug].get(year)
-    return answer(
-        archive and archive.resource,
-        f"no archive of {slug!r} for {year}: its feed holds every event of that year, if any",
-    )
+    missing = f"no archive of {slug!r} for {year}: its feed holds every event of that year, if any"
+    return answer(archive and archive.resource, missing)
 
 
 def answer(resource: Resource | None, missing: str):

@@ -155,16 +155,13 @@ class MonthView:
 def month_range(events: Iterable[Event], today: dt.date) -> tuple[Month, Month]:
     """The months the month view covers: from the earliest event (or today) to the latest (or today)."""
     first = last = (today.year, today.month)
+    open_end = min(add_months(first, OPEN_SERIES_MONTHS), (dt.MAXYEAR, 12))  # of a series without end
     for event in events:
         if event.precision is Precision.YEAR:
             continue
         first = min(first, (event.start.year, event.start.month))
         end = series_end(event) if event.is_dated else event.first_day
-        if end is None:
-            end = min(add_months((today.year, today.month), OPEN_SERIES_MONTHS), (dt.MAXYEAR, 12))
-        else:
-            end = (end.year, end.month)
-        last = max(last, end)
+        last = max(last, open_end if end is None else (end.year, end.month))
     return first, last
 
 

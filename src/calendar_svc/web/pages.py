@@ -64,7 +64,6 @@ def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dic
     context (``page_etag``), so an If-None-Match naming it is answered 304 without rendering. With ``keep``
     False (free text in the query, which would crowd the others out) it is not kept and its ETag is its bytes'.
     """
-    current = rendition()
     key = (today(), request.path, request.query_string)
     modified = day_modified(last_modified)
     context = None
@@ -81,7 +80,7 @@ def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dic
             return Resource(body, HTML_TYPE, modified)
         return RenderedPage(body, HTML_TYPE, modified, inputs=page_etag(template, shown))
 
-    return resource_response(current.page(key, make) if keep else make(), max_age=PAGE_MAX_AGE)
+    return resource_response(rendition().page(key, make) if keep else make(), max_age=PAGE_MAX_AGE)
 
 
 def page_context(build: Callable[[], dict]) -> dict:
@@ -148,15 +147,13 @@ def selection_feed(catalog: Catalog, selection: Selection) -> Feed:
 
 def layout_context() -> dict:
     """What every page's layout shows (error pages' too): the site, its languages, a link to this month."""
-    this_month = url_for("pages.month", year=today().year, month=today().month)
-    catalog = g.rendition.catalog if "rendition" in g else store().catalog
-    site = catalog.site
+    site = (g.rendition.catalog if "rendition" in g else store().catalog).site
     return {
         "site": site,
         "site_title": site.text("title", lang()),
         "site_description": site.text("description", lang()),
         "origin": g.rendition.base_url if "rendition" in g else "",
-        "this_month_url": this_month,
+        "this_month_url": url_for("pages.month", year=today().year, month=today().month),
         "lang": lang(),
         "alternates": alternates(),
     }

@@ -83,15 +83,12 @@ def page():
     def build() -> dict:
         sought = query_words(query)
         hits = [] if static else search(current_index(), sought, current_order())
-        shown = []
-        for hit in hits[:RESULTS_SHOWN]:
-            title = hit.event.text("title", lang())
-            shown.append((event_row(hit.event, catalog, today(), lang=lang()), title.lang, marked(title.value, sought)))
+        rows = [event_row(hit.event, catalog, today(), lang=lang()) for hit in hits[:RESULTS_SHOWN]]
         return dict(
             query=query,
             cut=cut,
             max_length=MAX_QUERY_LENGTH,
-            results=shown,
+            results=[(row, row.title.lang, marked(row.title.value, sought)) for row in rows],
             count=len(hits),
             static=static,
             index_url=url_for("search.index") if static else "",  # a path: the site may be served elsewhere
