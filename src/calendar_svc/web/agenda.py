@@ -32,13 +32,11 @@ PAST_SHOWN = 10
 
 @route(bp, rules.AGENDA)
 def agenda():
-    current = rendition()
-    day, language = today(), lang()
-    modified = day_modified(current.catalog.last_modified)
+    current, day = rendition(), today()
 
     def make() -> Resource:
-        text = agenda_text(current.catalog, day, language, current.urls)
-        return Resource(text.encode(), TEXT_TYPE, modified)
+        text = agenda_text(current.catalog, day, lang(), current.urls)
+        return Resource(text.encode(), TEXT_TYPE, day_modified(current.catalog.last_modified))
 
     return resource_response(current.page((day, request.path), make), max_age=PAGE_MAX_AGE)
 
@@ -51,8 +49,7 @@ def agenda_text(catalog: Catalog, day: dt.date, language: str, urls: Urls) -> st
     vague = [row for row in shown.undated if row.event.latest_day >= day]  # known by month or year
     past = [row for group in shown.past for row in group.rows]
     title = catalog.site.text("title", language).value
-    lines = [*wrapped(title, ""), "=" * min(len(title), WIDTH), ""]
-    lines += [gettext("Upcoming events").upper(), ""]
+    lines = [*wrapped(title, ""), "=" * min(len(title), WIDTH), "", gettext("Upcoming events").upper(), ""]
     if upcoming or vague:
         for row in upcoming:
             lines += entry(row, urls)

@@ -144,5 +144,4 @@ class EmbedSnippet:
 def embed_snippets(catalog: Catalog, lang: str, urls: Urls) -> list[EmbedSnippet]:
     """The embeddable list of every event, then each calendar's, named in ``lang``."""
     snippets = [EmbedSnippet(catalog.site.text("title", lang), urls.embed())]
-    snippets += [EmbedSnippet(c.text("name", lang), urls.embed(calendar=c.slug)) for c in catalog.calendars]
-    return snippets
+    return snippets + [EmbedSnippet(c.text("name", lang), urls.embed(calendar=c.slug)) for c in catalog.calendars]

@@ -17,7 +17,6 @@ from urllib.parse import quote, urlsplit
 from babel.dates import format_timedelta
 from babel.lists import format_list
 from flask import Blueprint, Flask, g, request, url_for
-from jinja2 import pass_context
 from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
@@ -114,14 +113,9 @@ def display_url(url: str) -> str:
     return f"{parts.netloc}{parts.path}?{parts.query}" if parts.query else (parts.netloc + parts.path).removesuffix("/")
 
 
-def in_page_language(function):
-    """A filter that takes the page's language from the template context."""
-
-    @pass_context
-    def filter_(context, value):
-        return function(value, context.get("lang", "en"))
-
-    return filter_
+def in_page_language(function: Callable) -> Callable:
+    """A filter in the page's language (the request's, which every page's context holds as ``lang``)."""
+    return lambda value: function(value, lang())
 
 
 FILTERS = {

@@ -44,14 +44,13 @@ def person(person_id: str):
     def build() -> dict:
         language = lang()
         feed_name = f"{name.value} · {catalog.site.text('title', language).value}"
-        dated = sum(1 for event in events if event.is_dated)
         links = subscribe_links(urls().person_feed(person_id), feed_name)
         page_url = urls().person_page(person_id)
         return dict(
             name=name,
             role=found.text("role", language) if found.role else None,
             listing=listing(events, catalog, today(), len(events), len(events), language),
-            feed=Feed("person", name, named["description"], dated, links),
+            feed=Feed("person", name, named["description"], sum(event.is_dated for event in events), links),
             add_by_url=GOOGLE_ADD_BY_URL,
             page_url=page_url,
             json_ld=script_text(person_document(found, page_url, language)),

@@ -106,8 +106,7 @@ def api():
     if language not in LANGUAGES:
         raise BadRequest(f"unknown language {language!r} for 'lang' (known: {', '.join(LANGUAGES)})")
     g.lang = language  # this request's rendition is the one in that language
-    catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=("q", "lang"))
+    selection_from_args(request.args, rendition().catalog, allowed=("q", "lang"))
     query, _ = requested_query(request.args.get("q", ""))
     links = urls()
     results = [
@@ -120,8 +119,7 @@ def api():
         }
         for hit in search(current_index(), query_words(query), current_order())
     ]
-    document = {"query": query, "lang": language, "results": results}
-    return Response(json_bytes(document), mimetype=JSON_TYPE)
+    return Response(json_bytes({"query": query, "lang": language, "results": results}), mimetype=JSON_TYPE)
 
 
 @route(bp, rules.SEARCH_INDEX)
