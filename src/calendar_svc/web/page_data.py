@@ -97,9 +97,7 @@ def listing(
     for event in events:
         if not event.is_dated:
             undated.append(event)
-            continue
-        following = next_occurrence_day(event, today)
-        if following is not None:
+        elif (following := next_occurrence_day(event, today)) is not None:
             upcoming.append((following, event))
         else:
             past.append((event.first_day, event))
@@ -267,7 +265,7 @@ def filters(catalog: Catalog, selection: Selection, lang: str = DEFAULT_LANGUAGE
         (Option(code, country_name(code, lang), code in selection.countries) for code in catalog.countries),
         key=lambda option: sort_key(option.label, lang),
     )
-    summary = tuple(c.text("name", lang).value for c in catalog.calendars if c.slug in selection.categories)
+    summary = tuple(option.label for option in calendars if option.selected)
     summary += tuple(
         sorted((country_name(code, lang) for code in selection.countries), key=lambda n: sort_key(n, lang))
     )
