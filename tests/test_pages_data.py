@@ -17,6 +17,7 @@ from calendar_svc.publish.selection import Selection
 from calendar_svc.publish.urls import is_public_origin
 from calendar_svc.web.calendar_links import google_add_url, outlook_add_url, subscribe_links
 from calendar_svc.web.json_ld import event_document, script_text
+from calendar_svc.web.languages import colour_dot, display_url, duration_text
 from calendar_svc.web.page_data import (
     add_months,
     events_by_month,
@@ -25,7 +26,6 @@ from calendar_svc.web.page_data import (
     month_range,
     month_view,
 )
-from calendar_svc.web.template_filters import colour_dot, display_url, duration_text
 from calendar_svc.web.when import date_range, event_when, join, offset_text, recurrence_text
 
 from .conftest import BUNDLED_EVENTS, SMALL

@@ -47,12 +47,12 @@ def create_app(config: Config | None = None, catalog: Catalog | None = None) -> 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
 
     from .serving import security
-    from .web import agenda, api, embeds, errors, feeds, languages, pages, people_pages, search_pages, template_filters
+    from .web import agenda, errors, feeds, languages, pages, people_pages, search_pages
 
     app.url_map.converters["slug"] = languages.SlugConverter  # before the rules that use it
-    for blueprint in (feeds.bp, api.bp, pages.bp, people_pages.bp, search_pages.bp, agenda.bp, embeds.bp):
+    for blueprint in (feeds.bp, feeds.api, pages.bp, people_pages.bp, search_pages.bp, agenda.bp, pages.embeds):
         app.register_blueprint(blueprint)
-    for module in (errors, security, template_filters, languages):
+    for module in (errors, security, languages):
         module.init_app(app)
     # Outermost: repeat GET/HEAD requests for feeds and JSON are answered without Flask.
     app.wsgi_app = ResponseCache(app.wsgi_app, store)

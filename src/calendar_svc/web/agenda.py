@@ -1,11 +1,9 @@
 """The agenda as plain text, for terminals: ``curl …/kk/agenda.txt``.
 
-Upcoming events first (the 50 soonest, how many more there are, then those known only
-by month or year), then the ten most recent past ones, each as its date (and time with zone) in
-the language, its title wrapped to the line width, its status when it is not
-confirmed, and its URL; a footer gives the feed to subscribe to. Lines stay
-within ``WIDTH`` characters, except a URL longer than that, which is never cut.
-"""
+Upcoming events (the 50 soonest, how many more there are, then those known only by month or year), then
+the ten most recent: each its date (and time with zone) in the language, its title wrapped with its status
+unless confirmed, and its URL; then the feed to subscribe to. Lines stay within ``WIDTH`` characters, but
+a longer URL is never cut."""
 
 from __future__ import annotations
 
@@ -14,15 +12,15 @@ import textwrap
 
 from flask import Blueprint, request
 
-from ..catalog.model import Catalog, Event, Status
+from ..catalog.model import Catalog, Status
 from ..i18n import translate_plural
 from ..publish import urls as rules
 from ..publish.resource import TEXT_TYPE, Resource
 from ..publish.urls import Urls, webcal
 from ..serving.conditional import PAGE_MAX_AGE, resource_response
-from .context import config, lang, rendition, today
+from .context import day_modified, lang, rendition, today
 from .languages import gettext, route
-from .page_data import EventRow, day_start, listing
+from .page_data import EventRow, listing
 
 bp = Blueprint("agenda", __name__)
 
@@ -34,13 +32,11 @@ PAST_SHOWN = 10
 
 @route(bp, rules.AGENDA)
 def agenda():
-    current = rendition()
-    day, language = today(), lang()
-    modified = max(current.catalog.last_modified, day_start(day, config().zone))
+    current, day = rendition(), today()
 
     def make() -> Resource:
-        text = agenda_text(current.catalog, day, language, current.urls)
-        return Resource(text.encode(), TEXT_TYPE, modified)
+        text = agenda_text(current.catalog, day, lang(), current.urls)
+        return Resource(text.encode(), TEXT_TYPE, day_modified(current.catalog.last_modified))
 
     return resource_response(current.page((day, request.path), make), max_age=PAGE_MAX_AGE)
 
@@ -53,8 +49,7 @@ def agenda_text(catalog: Catalog, day: dt.date, language: str, urls: Urls) -> st
     vague = [row for row in shown.undated if row.event.latest_day >= day]  # known by month or year
     past = [row for group in shown.past for row in group.rows]
     title = catalog.site.text("title", language).value
-    lines = [*wrapped(title, ""), "=" * min(len(title), WIDTH), ""]
-    lines += [gettext("Upcoming events").upper(), ""]
+    lines = [*wrapped(title, ""), "=" * min(len(title), WIDTH), "", gettext("Upcoming events").upper(), ""]
     if upcoming or vague:
         for row in upcoming:
             lines += entry(row, urls)
@@ -75,15 +70,10 @@ def agenda_text(catalog: Catalog, day: dt.date, language: str, urls: Urls) -> st
 
 
 def entry(row: EventRow, urls: Urls) -> list[str]:
-    """One event: its date and time, its title with its status, its URL, and a blank line."""
-    title = row.title.value + status_suffix(row.event)
+    """One event: its date and time, its title with its status unless confirmed, its URL, and a blank line."""
+    statuses = {Status.TENTATIVE: gettext("Tentative"), Status.CANCELLED: gettext("Cancelled")}
+    title = row.title.value + (f" [{statuses[row.event.status]}]" if row.event.status in statuses else "")
     return [*wrapped(row.when.text, ""), *wrapped(title, INDENT), INDENT + urls.event_page(row.event.id), ""]
-
-
-def status_suffix(event: Event) -> str:
-    """' [Tentative]' or ' [Cancelled]' in the agenda's language; '' for a confirmed event."""
-    names = {Status.TENTATIVE: gettext("Tentative"), Status.CANCELLED: gettext("Cancelled")}
-    return f" [{names[event.status]}]" if event.status in names else ""
 
 
 def wrapped(text: str, indent: str) -> list[str]:

@@ -1,22 +1,19 @@
-"""Links that hand an event or a feed to Google Calendar and Outlook on the web, and the <iframe>
-code that shows an embeddable list on another site.
+"""Links that hand an event or a feed to Google Calendar and Outlook on the web, and the <iframe> code that
+shows an embeddable list on another site.
 
-None of these URL forms is formally documented by its vendor; they are the
-forms those services have accepted for years, written in one place so a
-change on their side is a change here only.
+None of these URL forms is formally documented by its vendor; they are the forms those services have accepted
+for years, written in one place so a change on their side is a change here only.
 
-- Google "add event": ``calendar/render?action=TEMPLATE&text=…&dates=…``;
-  all-day dates are ``YYYYMMDD`` with an exclusive end, timed ones local
-  ``YYYYMMDDTHHMMSS`` read in the ``ctz`` zone.
-- Outlook "add event": ``calendar/0/action/compose?…&rru=addevent``; all-day
-  dates are ``YYYY-MM-DD`` with an exclusive end, timed ones in UTC.
-- Google "subscribe": ``calendar/r?cid=<feed URL>``. The form Google accepts
-  for an outside feed has changed over time (``webcal://`` once worked where
-  ``https://`` failed, later reports say the reverse, and some say Google
-  rejects ``cid`` for outside feeds), so pages also offer Google's own
-  "From URL" settings page, where the copied address can be pasted.
-- Outlook "subscribe": ``calendar/0/addfromweb?url=…&name=…`` on
-  ``outlook.live.com`` (personal) or ``outlook.office.com`` (work or school).
+- Google "add event": ``calendar/render?action=TEMPLATE&text=…&dates=…``; all-day dates are ``YYYYMMDD`` with
+  an exclusive end, timed ones local ``YYYYMMDDTHHMMSS`` read in the ``ctz`` zone.
+- Outlook "add event": ``calendar/0/action/compose?…&rru=addevent``; all-day dates are ``YYYY-MM-DD`` with an
+  exclusive end, timed ones in UTC.
+- Google "subscribe": ``calendar/r?cid=<feed URL>``. The form Google accepts for an outside feed has changed
+  over time (``webcal://`` once worked where ``https://`` failed, later reports say the reverse, and some say
+  Google rejects ``cid`` for outside feeds), so pages also offer Google's own "From URL" settings page, where
+  the copied address can be pasted.
+- Outlook "subscribe": ``calendar/0/addfromweb?url=…&name=…`` on ``outlook.live.com`` (personal) or
+  ``outlook.office.com`` (work or school).
 """
 
 from __future__ import annotations
@@ -117,6 +114,15 @@ def outlook_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE, h
     return f"https://{host}/calendar/0/action/compose?{_query(params)}"
 
 
+def add_links(event: Event, page_url: str, lang: str) -> dict[str, str]:
+    """An event page's links to Google Calendar, Outlook and Outlook for work; empty for an event without them."""
+    try:
+        google, outlook = google_add_url(event, page_url, lang), outlook_add_url(event, page_url, lang)
+        return dict(google=google, outlook=outlook, outlook_work=outlook_add_url(event, page_url, lang, OUTLOOK_WORK))
+    except ValueError:  # no known day, or too close to the end of the calendar
+        return dict(google="", outlook="", outlook_work="")
+
+
 def _query(params: list[tuple[str, str]]) -> str:
     """Percent-encode every value (UTF-8; '/' and ':' may stay, as RFC 3986 allows in a query)."""
     return urlencode(params, quote_via=quote, safe="/:")
@@ -138,5 +144,4 @@ class EmbedSnippet:
 def embed_snippets(catalog: Catalog, lang: str, urls: Urls) -> list[EmbedSnippet]:
     """The embeddable list of every event, then each calendar's, named in ``lang``."""
     snippets = [EmbedSnippet(catalog.site.text("title", lang), urls.embed())]
-    snippets += [EmbedSnippet(c.text("name", lang), urls.embed(calendar=c.slug)) for c in catalog.calendars]
-    return snippets
+    return snippets + [EmbedSnippet(c.text("name", lang), urls.embed(calendar=c.slug)) for c in catalog.calendars]

@@ -45,3 +45,12 @@ def today() -> dt.date:
     if "today" not in g:
         g.today = config().today_at(dt.datetime.now(dt.UTC))
     return g.today
+
+
+def day_modified(last_modified: dt.datetime) -> dt.datetime:
+    """The Last-Modified of a page of data changed at ``last_modified``: the page changes when the day does too."""
+    try:
+        day_start = dt.datetime.combine(today(), dt.time(), tzinfo=config().zone).astimezone(dt.UTC)
+    except OverflowError:  # the first day of year 1 east of UTC
+        day_start = dt.datetime.combine(today(), dt.time(), tzinfo=dt.UTC)
+    return max(last_modified, day_start)

@@ -12,15 +12,6 @@ from .languages import gettext
 from .pages import layout_context
 
 
-def status_title(status: int, english: str) -> str:
-    """The status's name in the page's language ("Not Found", "Не найдено")."""
-    titles = {
-        400: gettext("Bad Request"), 404: gettext("Not Found"), 405: gettext("Method Not Allowed"),
-        414: gettext("URI Too Long"), 500: gettext("Internal Server Error"),
-    }  # fmt: skip
-    return titles.get(status, english)
-
-
 def render_error(error: HTTPException) -> Response:
     status = error.code or 500
     title = error.name
@@ -31,11 +22,13 @@ def render_error(error: HTTPException) -> Response:
     elif kind == "text":
         response = Response(f"{status} {title}: {message}\n", mimetype="text/plain")
     else:
-        # ``lang`` is set where the message was written in the page's language
-        message_lang = getattr(error, "lang", DEFAULT_LANGUAGE)
-        title = status_title(status, title)
-        page = render_template("errors/error.html", **layout_context(), status=status, title=title, message=message,
-                               message_lang=message_lang)  # fmt: skip
+        titles = {
+            400: gettext("Bad Request"), 404: gettext("Not Found"), 405: gettext("Method Not Allowed"),
+            414: gettext("URI Too Long"), 500: gettext("Internal Server Error"),
+        }  # fmt: skip
+        # The status's name in the page's language; ``error.lang`` is set where the message is in it too.
+        page = render_template("errors/error.html", **layout_context(), status=status, title=titles.get(status, title),
+                               message=message, message_lang=getattr(error, "lang", DEFAULT_LANGUAGE))  # fmt: skip
         response = Response(page)
     response.status_code = status
     response.headers["Cache-Control"] = "no-store"
@@ -45,13 +38,8 @@ def render_error(error: HTTPException) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        return render_error(error)
-
-    @app.errorhandler(InvalidFilter)
-    def invalid_filter(error: InvalidFilter):
-        return render_error(BadRequest(str(error)))
+    app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(InvalidFilter, lambda error: render_error(BadRequest(str(error))))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -1,17 +1,20 @@
-"""iCalendar feeds: the full calendar, one per calendar, country and person, one per event, and Atom changes."""
+"""What the rendition holds ready, answered as is: iCalendar feeds (the full calendar, one per calendar,
+country and person, one per event), Atom changes, the JSON API, and the health check."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, request
 
 from ..publish import urls
+from ..publish.documents import health_document
 from ..publish.resource import Resource
 from ..publish.selection import selection_from_args
 from ..serving.conditional import resource_response
-from .context import rendition
+from .context import rendition, store, today
 from .languages import route
 
 bp = Blueprint("feeds", __name__)
+api = Blueprint("api", __name__)
 
 
 @route(bp, urls.FULL_FEED, query=None)
@@ -67,9 +70,8 @@ def calendar_changes_feed(slug: str):
 @route(bp, urls.FULL_FEED_ARCHIVE)
 def full_feed_archive(year: int):
     archive = rendition().archives.get(year)
-    return answer(
-        archive and archive.resource, f"no archive for {year}: the full feed holds every event of that year, if any"
-    )
+    missing = f"no archive for {year}: the full feed holds every event of that year, if any"
+    return answer(archive and archive.resource, missing)
 
 
 @route(bp, urls.CALENDAR_FEED_ARCHIVE)
@@ -78,10 +80,8 @@ def calendar_feed_archive(slug: str, year: int):
     if slug not in current.calendar_archives:
         abort(404, f"no calendar {slug!r}")
     archive = current.calendar_archives[slug].get(year)
-    return answer(
-        archive and archive.resource,
-        f"no archive of {slug!r} for {year}: its feed holds every event of that year, if any",
-    )
+    missing = f"no archive of {slug!r} for {year}: its feed holds every event of that year, if any"
+    return answer(archive and archive.resource, missing)
 
 
 def answer(resource: Resource | None, missing: str):
@@ -89,3 +89,34 @@ def answer(resource: Resource | None, missing: str):
     if resource is None:
         abort(404, missing)
     return resource_response(resource)
+
+
+@api.get(urls.EVENTS_JSON)
+def events():
+    current = rendition()
+    return resource_response(current.events_document(selection_from_args(request.args, current.catalog)))
+
+
+@api.get(urls.CALENDARS_JSON)
+def calendars():
+    current = rendition()
+    selection_from_args(request.args, current.catalog, allowed=())
+    return resource_response(current.calendars_json)
+
+
+@api.get(urls.PEOPLE_JSON)
+def people():
+    current = rendition()
+    selection_from_args(request.args, current.catalog, allowed=())
+    return resource_response(current.people_json)
+
+
+@api.get(urls.HEALTH)
+def health():
+    """200 while a catalog is served; "degraded" with every problem while newer data is bad."""
+    snapshot = store().snapshot
+    document = health_document(snapshot.catalog, today())
+    if snapshot.problems:
+        document["status"] = "degraded"
+        document["problems"] = [str(problem) for problem in snapshot.problems]
+    return document, 200, {"Cache-Control": "no-store"}

@@ -1,5 +1,6 @@
 """Every page and feed in every language: routes under /kk/ and /ru/, the request's language,
-interface text through gettext, and links to the same page in the other languages.
+interface text through gettext, links to the same page in the other languages, and the Jinja
+filters that write dates and durations in the page's language.
 
 English lives at the unprefixed paths. Nothing here looks at Accept-Language
 or cookies: the language is part of the URL, so a URL always gives the same
@@ -8,9 +9,13 @@ bytes, and sharing a link shares its language.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import quote, urlsplit
 
+from babel.dates import format_timedelta
+from babel.lists import format_list
 from flask import Blueprint, Flask, g, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
@@ -20,6 +25,7 @@ from ..catalog.languages import LANGUAGES, Text
 from ..publish.selection import selection_from_args
 from ..publish.urls import localized_rules
 from .context import lang, rendition
+from .when import day_text, month_text
 
 # Each language's name in itself, for the switcher.
 NATIVE_NAMES = {"en": "English", "kk": "Қазақша", "ru": "Русский"}
@@ -74,6 +80,53 @@ class SlugConverter(BaseConverter):
     regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 
 
+def month_name(value: dt.date | tuple[int, int], lang: str = "en") -> str:
+    """'June 2023', 'июнь 2023 г.', '2023 ж. маусым' for a date or a (year, month) pair."""
+    year, month = (value.year, value.month) if isinstance(value, dt.date) else value
+    return month_text(year, month, lang)
+
+
+def duration_text(value: dt.timedelta, lang: str = "en") -> str:
+    """'12 hours', '1 day and 6 hours', '12 часов', as CLDR writes units and lists."""
+    minutes = int(value.total_seconds()) // 60
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [
+        format_timedelta(dt.timedelta(**{unit: n}), granularity=unit[:-1], threshold=10**9, locale=i18n.locale(lang))
+        for n, unit in ((days, "days"), (hours, "hours"), (minutes, "minutes"))
+        if n
+    ]
+    if not parts:
+        return format_timedelta(dt.timedelta(0), granularity="minute", locale=i18n.locale(lang))
+    return format_list(parts, locale=i18n.locale(lang))
+
+
+def colour_dot(colour: str) -> str:
+    """A data: URL of a small SVG disc in `colour` ('#1f6feb'), for a calendar's marker."""
+    svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 10'><circle cx='5' cy='5' r='5' fill='{colour}'/></svg>"
+    return "data:image/svg+xml," + quote(svg, safe="/:='")
+
+
+def display_url(url: str) -> str:
+    """A URL as link text: without the scheme and a trailing slash."""
+    parts = urlsplit(url)
+    return f"{parts.netloc}{parts.path}?{parts.query}" if parts.query else (parts.netloc + parts.path).removesuffix("/")
+
+
+def in_page_language(function: Callable) -> Callable:
+    """A filter in the page's language (the request's, which every page's context holds as ``lang``)."""
+    return lambda value: function(value, lang())
+
+
+FILTERS = {
+    "day": in_page_language(day_text),
+    "month_name": in_page_language(month_name),
+    "duration": in_page_language(duration_text),
+    "colour_dot": colour_dot,
+    "display_url": display_url,
+}
+
+
 def init_app(app: Flask) -> None:
     @app.url_value_preprocessor
     def take_language(endpoint, values) -> None:
@@ -92,8 +145,4 @@ def init_app(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.globals["say"] = say
-
-
-def language_context() -> dict:
-    """What every page's layout shows of its languages: its own, and its twins in the others."""
-    return {"lang": lang(), "alternates": alternates()}
+    app.jinja_env.filters.update(FILTERS)

@@ -1,8 +1,5 @@
-"""What the web pages show, built from the catalog: pure, no Flask, no clock.
-
-"Today" and the language are arguments everywhere, so the same catalog, base
-URL, language and today always give the same page.
-"""
+"""What the web pages show, built from the catalog: pure, no Flask, no clock. "Today" and the language are
+arguments everywhere, so the same catalog, base URL, language and today always give the same page."""
 
 from __future__ import annotations
 
@@ -11,7 +8,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
-from zoneinfo import ZoneInfo
 
 from ..catalog.countries import country_name, country_names, sort_key
 from ..catalog.languages import DEFAULT_LANGUAGE, Text
@@ -28,46 +24,21 @@ UPCOMING_SHOWN = 200  # events listed on the home page before "the rest is in th
 PAST_SHOWN = 100
 
 
-def day_start(day: dt.date, zone: ZoneInfo) -> dt.datetime:
-    """The UTC instant `day` begins in `zone`: when pages that depend on "today" last changed."""
-    try:
-        return dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC)
-    except OverflowError:  # the first day of year 1 east of UTC
-        return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-
-
 @dataclass(frozen=True)
 class EventRow:
-    """One event (or one occurrence of a series) as a line in a list."""
+    """One event (or one occurrence of a series) as a line in a list, its texts in the list's language."""
 
     event: Event
     calendar: CalendarInfo
     when: When
     countries: tuple[str, ...]  # names, in the event's order
-    recurrence: str = ""  # "Repeats weekly, 4 times"
-    happening: bool = False  # running today
-    lang: str = DEFAULT_LANGUAGE
-
-    @property
-    def title(self) -> Text:
-        return self.event.text("title", self.lang)
-
-    @property
-    def location(self) -> Text:
-        return self.event.text("location", self.lang)
-
-    @property
-    def description(self) -> Text:
-        return self.event.text("description", self.lang)
-
-    @property
-    def people(self) -> list[tuple[Text, str]]:
-        """(name in the row's language, id) of each of the event's people."""
-        return [(person.text("name", self.lang), person.id) for person in self.event.persons]
-
-    @property
-    def calendar_name(self) -> Text:
-        return self.calendar.text("name", self.lang)
+    recurrence: str  # "Repeats weekly, 4 times"
+    happening: bool  # running today
+    title: Text
+    location: Text
+    description: Text
+    calendar_name: Text
+    people: tuple[tuple[Text, str], ...]  # (name, id) of each of the event's people
 
 
 @dataclass(frozen=True)
@@ -95,16 +66,20 @@ class Listing:
 def event_row(
     event: Event, catalog: Catalog, today: dt.date, first_day: dt.date | None = None, lang: str = DEFAULT_LANGUAGE
 ) -> EventRow:
-    """A row for the event; with `first_day`, for its occurrence starting that day (else its first one)."""
+    """A row for the event; with `first_day`, for a series's occurrence starting that day (else its first one)."""
+    first_day = first_day if event.rrule else None
     day = first_day or (event.first_day if event.is_dated else None)
+    calendar = catalog.calendar(event.category)
     return EventRow(
         event,
-        catalog.calendar(event.category),
+        calendar,
         event_when(event, first_day, lang),
         country_names(event.countries, lang),
         recurrence_text(event, lang),
         day is not None and day <= today <= add_days(day, span_days(event)),  # happening today
-        lang,
+        *(event.text(name, lang) for name in ("title", "location", "description")),
+        calendar.text("name", lang),
+        tuple((person.text("name", lang), person.id) for person in event.persons),
     )
 
 
@@ -116,19 +91,13 @@ def listing(
     past_shown: int = PAST_SHOWN,
     lang: str = DEFAULT_LANGUAGE,
 ) -> Listing:
-    """Events sorted into upcoming (soonest first), past (newest first) and undated, by month.
-
-    At most ``upcoming_shown`` and ``past_shown`` events are listed; the
-    Listing says how many more there are and from which month the month view
-    shows them.
-    """
+    """Events sorted into upcoming (soonest first), past (newest first) and undated, by month; at most
+    ``upcoming_shown`` and ``past_shown`` are listed, and the Listing says how many more there are and from when."""
     upcoming, past, undated = [], [], []
     for event in events:
         if not event.is_dated:
             undated.append(event)
-            continue
-        following = next_occurrence_day(event, today)
-        if following is not None:
+        elif (following := next_occurrence_day(event, today)) is not None:
             upcoming.append((following, event))
         else:
             past.append((event.first_day, event))
@@ -149,10 +118,7 @@ def _by_month(
 ) -> tuple[MonthGroup, ...]:
     """Rows of (first day, event) pairs, grouped by month; a series's row is for the occurrence on that day."""
     return tuple(
-        MonthGroup(
-            month_piece(*key, lang),
-            tuple(event_row(e, catalog, today, day if e.rrule else None, lang) for day, e in group),
-        )
+        MonthGroup(month_piece(*key, lang), tuple(event_row(e, catalog, today, day, lang) for day, e in group))
         for key, group in groupby(pairs, key=lambda pair: (pair[0].year, pair[0].month))
     )
 
@@ -187,16 +153,13 @@ class MonthView:
 def month_range(events: Iterable[Event], today: dt.date) -> tuple[Month, Month]:
     """The months the month view covers: from the earliest event (or today) to the latest (or today)."""
     first = last = (today.year, today.month)
+    open_end = min(add_months(first, OPEN_SERIES_MONTHS), (dt.MAXYEAR, 12))  # of a series without end
     for event in events:
         if event.precision is Precision.YEAR:
             continue
         first = min(first, (event.start.year, event.start.month))
         end = series_end(event) if event.is_dated else event.first_day
-        if end is None:
-            end = min(add_months((today.year, today.month), OPEN_SERIES_MONTHS), (dt.MAXYEAR, 12))
-        else:
-            end = (end.year, end.month)
-        last = max(last, end)
+        last = max(last, open_end if end is None else (end.year, end.month))
     return first, last
 
 
@@ -245,7 +208,7 @@ def month_view(
     agenda: list[tuple[dt.date, EventRow]] = []
     for event in events:
         for start in occurrence_days(event, first, last):
-            row = event_row(event, catalog, today, start if event.rrule else None, lang)
+            row = event_row(event, catalog, today, start, lang)
             agenda.append((start, row))
             for offset in range(span_days(event) + 1):
                 covering.setdefault(add_days(start, offset), []).append(row)
@@ -302,7 +265,7 @@ def filters(catalog: Catalog, selection: Selection, lang: str = DEFAULT_LANGUAGE
         (Option(code, country_name(code, lang), code in selection.countries) for code in catalog.countries),
         key=lambda option: sort_key(option.label, lang),
     )
-    summary = tuple(c.text("name", lang).value for c in catalog.calendars if c.slug in selection.categories)
+    summary = tuple(option.label for option in calendars if option.selected)
     summary += tuple(
         sorted((country_name(code, lang) for code in selection.countries), key=lambda n: sort_key(n, lang))
     )

@@ -1,17 +1,13 @@
 """A page's ETag from what it is rendered from, known before it is rendered.
 
-A page's bytes are a function of its template, the context the template
-receives, and the code, templates, translations and libraries that render it
-(``code_digest``). ``page_etag`` digests exactly these, so a client (or a
-rebuild of the static export) whose copy is current is answered 304 without
-rendering, and a page whose context changes in any way gets a new ETag: no
-second list of what a page shows can be forgotten.
+A page's bytes are a function of its template, the context the template receives, and the code, templates,
+translations and libraries that render it (``code_digest``). ``page_etag`` digests exactly these, so a client
+(or a rebuild of the static export) whose copy is current is answered 304 without rendering, and a page whose
+context changes in any way gets a new ETag: no second list of what a page shows can be forgotten.
 
-``canonical`` writes a context as text that is the same in every process
-(hash seeds differ): plain values and enums by their ``repr`` (which names
-their type), dataclasses by their compared fields, dicts in their order, sets
-sorted, functions of this package by name. It refuses any other value rather
-than guess at its text.
+``canonical`` writes a context as text that is the same in every process (hash seeds differ): plain values and
+enums by their ``repr`` (which names their type), dataclasses by their compared fields, dicts in their order,
+sets sorted, functions of this package by name. It refuses any other value rather than guess at its text.
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """HTML pages: the event list (also per calendar and country), the month view, one page per event,
-subscribing and changes; each kept with its rendition and answered conditionally (``html_page``)."""
+subscribing and changes; each kept with its rendition and answered conditionally (``html_page``).
+
+The embeds (blueprint ``embeds``) are compact lists of upcoming and recent events that other sites may
+show in an <iframe>, every title linking to the event's page here in a new tab, with no script; the only
+pages that may be framed (``serving.security`` gives them ``frame-ancestors``)."""
 
 from __future__ import annotations
 
@@ -10,9 +14,9 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
-from ..catalog.countries import country_name, sort_key
+from ..catalog.countries import country_name
 from ..catalog.languages import Text
-from ..catalog.model import Catalog, Event
+from ..catalog.model import Catalog, Event, last_modified
 from ..catalog.recurrence import first_occurrences
 from ..errors import EventNotFound
 from ..publish import urls as rules
@@ -22,33 +26,19 @@ from ..publish.selection import FILTER_PARAMETERS, Selection, selection_from_arg
 from ..publish.sitemap import XML_TYPE, sitemap_bytes
 from ..publish.urls import is_public_origin
 from ..serving.conditional import PAGE_MAX_AGE, names_etag, resource_response, validated_response
-from .calendar_links import (
-    GOOGLE_ADD_BY_URL,
-    OUTLOOK_WORK,
-    embed_snippets,
-    google_add_url,
-    outlook_add_url,
-    subscribe_links,
-)  # fmt: skip
-from .context import config, lang, rendition, store, today, urls
+from .calendar_links import GOOGLE_ADD_BY_URL, add_links, embed_snippets, subscribe_links
+from .context import day_modified, lang, rendition, store, today, urls
 from .json_ld import event_document, script_text
-from .languages import gettext, language_context, route
-from .page_data import (
-    Feed,
-    day_start,
-    event_row,
-    events_by_month,
-    filters,
-    listing,
-    month_range,
-    month_view,
-)
+from .languages import alternates, gettext, route
+from .page_data import Feed, event_row, events_by_month, filters, listing, month_range, month_view
 from .page_digest import page_etag
 from .when import event_when, month_text, weekday_name
 
 bp = Blueprint("pages", __name__)
+embeds = Blueprint("embeds", __name__)
 
 OCCURRENCES_SHOWN = 12
+EMBED_SHOWN = (10, 5)  # upcoming and past events in an embed
 
 
 def translated(kind: type[HTTPException], message: str) -> HTTPException:
@@ -69,18 +59,13 @@ class RenderedPage(Resource):
 
 
 def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dict], keep: bool = True) -> Response:
-    """Render the page for this request (``build`` gives its own context) or reuse the one kept with
-    the rendition for this day, path and query; answer conditionally.
-
-    The page's ETag is the digest of its whole context (``page_etag``), so a request whose
-    If-None-Match names it is answered 304 without rendering. With ``keep`` False the page is not
-    kept (pages with free text in their query, which would crowd the others out), and its ETag is
-    the digest of its bytes.
+    """Render the page for this request (``build`` gives its own context) or reuse the one kept with the
+    rendition for this day, path and query; answer conditionally. Its ETag is the digest of its whole
+    context (``page_etag``), so an If-None-Match naming it is answered 304 without rendering. With ``keep``
+    False (free text in the query, which would crowd the others out) it is not kept and its ETag is its bytes'.
     """
-    current = rendition()
     key = (today(), request.path, request.query_string)
-    # The page can change when the day does, even when the data does not.
-    modified = max(last_modified, day_start(today(), config().zone))
+    modified = day_modified(last_modified)
     context = None
     if request.if_none_match and keep:
         context = page_context(build)
@@ -95,7 +80,7 @@ def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dic
             return Resource(body, HTML_TYPE, modified)
         return RenderedPage(body, HTML_TYPE, modified, inputs=page_etag(template, shown))
 
-    return resource_response(current.page(key, make) if keep else make(), max_age=PAGE_MAX_AGE)
+    return resource_response(rendition().page(key, make) if keep else make(), max_age=PAGE_MAX_AGE)
 
 
 def page_context(build: Callable[[], dict]) -> dict:
@@ -162,16 +147,15 @@ def selection_feed(catalog: Catalog, selection: Selection) -> Feed:
 
 def layout_context() -> dict:
     """What every page's layout shows (error pages' too): the site, its languages, a link to this month."""
-    this_month = url_for("pages.month", year=today().year, month=today().month)
-    catalog = g.rendition.catalog if "rendition" in g else store().catalog
-    site = catalog.site
+    site = (g.rendition.catalog if "rendition" in g else store().catalog).site
     return {
         "site": site,
         "site_title": site.text("title", lang()),
         "site_description": site.text("description", lang()),
         "origin": g.rendition.base_url if "rendition" in g else "",
-        "this_month_url": this_month,
-        **language_context(),
+        "this_month_url": url_for("pages.month", year=today().year, month=today().month),
+        "lang": lang(),
+        "alternates": alternates(),
     }
 
 
@@ -181,7 +165,7 @@ def home():
     return canonical or listing_page(selection, rendition().selected(selection))
 
 
-def listing_page(selection: Selection, events: tuple[Event, ...], topic: dict | None = None) -> Response:
+def listing_page(selection: Selection, events: tuple[Event, ...], topic: dict[str, Text] | None = None) -> Response:
     """The list of ``events`` (those ``selection`` selects); ``topic`` names a calendar's or a country's own page."""
     catalog = rendition().catalog
 
@@ -205,47 +189,44 @@ def browse_links(catalog: Catalog) -> dict:
     """Every calendar's and every country's own page, for lists of links (the filter form needs the live service)."""
     language = lang()
     calendars = [(c.text("name", language), url_for("pages.calendar_page", slug=c.slug)) for c in catalog.calendars]
-    countries = sorted(
-        (
-            (country_name(code, language), url_for("pages.country_page", code=code.lower()))
-            for code in catalog.countries
-        ),
-        key=lambda pair: sort_key(pair[0], language),
-    )
-    return {"calendars": calendars, "countries": countries}
+    countries = filters(catalog, Selection(), language).countries  # in the language's alphabetical order
+    return {
+        "calendars": calendars,
+        "countries": [(c.label, url_for("pages.country_page", code=c.value.lower())) for c in countries],
+    }
 
 
-def topic(slug: str = "", code: str = "", person_id: str = "") -> tuple[Text, tuple[Event, ...]]:
-    """The name and the events of the calendar (``slug``), country (``code``, lower case) or person
-    that a page or an embed without query parameters is about; 404 when there is none."""
+def topic(slug: str = "", code: str = "", person_id: str = "") -> tuple[tuple[Event, ...], dict[str, Text]]:
+    """The events, and the name and description, of the calendar (``slug``), country (``code``, lower case)
+    or person that a page or an embed without query parameters is about; 404 when there is none."""
     catalog, language = rendition().catalog, lang()
     if slug:
         if not catalog.has_calendar(slug):
             raise translated(NotFound, gettext("There is no calendar %(slug)s.", slug=repr(slug)))
-        return catalog.calendar(slug).text("name", language), catalog.select(categories=frozenset({slug}))
+        name, about = (catalog.calendar(slug).text(field, language) for field in ("name", "description"))
+        return catalog.select(categories=frozenset({slug})), {"name": name, "description": about}
     if code:
         if code != code.lower() or code.upper() not in catalog.countries:
             raise translated(NotFound, gettext("No event involves the country %(code)s.", code=repr(code)))
-        name = Text(country_name(code.upper(), language), language)
-        return name, catalog.select(countries=frozenset({code.upper()}))
+        name = country_name(code.upper(), language)
+        about = gettext("Visits, talks, meetings and other events involving %(country)s.", country=name)
+        named = {"name": Text(name, language), "description": Text(about, language)}
+        return catalog.select(countries=frozenset({code.upper()})), named
     if catalog.person(person_id) is None:
         raise translated(NotFound, gettext("There is no person %(id)s in the calendar.", id=repr(person_id)))
-    return catalog.person(person_id).text("name", language), catalog.events_by_person[person_id]
+    name = catalog.person(person_id).text("name", language)
+    about = Text(gettext("Every dated event that names %(name)s.", name=name.value), language)
+    return catalog.events_by_person[person_id], {"name": name, "description": about}
 
 
 @route(bp, rules.CALENDAR_PAGE)
 def calendar_page(slug: str):
-    name, events = topic(slug=slug)
-    about = rendition().catalog.calendar(slug).text("description", lang())
-    return listing_page(Selection(categories=frozenset({slug})), events, {"name": name, "description": about})
+    return listing_page(Selection(categories=frozenset({slug})), *topic(slug=slug))
 
 
 @route(bp, rules.COUNTRY_PAGE)
 def country_page(code: str):
-    name, events = topic(code=code)
-    about = gettext("Visits, talks, meetings and other events involving %(country)s.", country=name.value)
-    selection = Selection(countries=frozenset({code.upper()}))
-    return listing_page(selection, events, {"name": name, "description": Text(about, lang())})
+    return listing_page(Selection(countries=frozenset({code.upper()})), *topic(code=code))
 
 
 @route(bp, rules.MONTH_PICKER, query=None)
@@ -271,11 +252,8 @@ def month(year: int, month: int):
     shared = rendition().page_values  # worked out once for every month view
     first, last = shared.get(("month range", today()), lambda: month_range(catalog.events, today()))
     if not 1 <= month <= 12 or not first <= (year, month) <= last:
-        covers = gettext(
-            "The month view covers %(first)s to %(last)s.",
-            first=month_text(*first, lang()),
-            last=month_text(*last, lang()),
-        )
+        first_text, last_text = month_text(*first, lang()), month_text(*last, lang())
+        covers = gettext("The month view covers %(first)s to %(last)s.", first=first_text, last=last_text)
         raise translated(NotFound, covers)
     selection, canonical = requested_selection()
     if canonical:
@@ -311,19 +289,11 @@ def event(event_id: str):
 
     def build() -> dict:
         occurrences = first_occurrences(found, OCCURRENCES_SHOWN + 1) if found.rrule else ()
-        try:
-            links = dict(
-                google=google_add_url(found, page_url, lang()),
-                outlook=outlook_add_url(found, page_url, lang()),
-                outlook_work=outlook_add_url(found, page_url, lang(), OUTLOOK_WORK),
-            )
-        except ValueError:  # an event without a known day has no add-to-calendar links
-            links = dict(google="", outlook="", outlook_work="")
         return dict(
             row=event_row(found, catalog, today(), lang=lang()),
             overdue=found.is_overdue(today()),
             page_url=page_url,
-            **links,
+            **add_links(found, page_url, lang()),
             occurrences=[event_when(found, day, lang()) for day in occurrences[:OCCURRENCES_SHOWN]],
             more_occurrences=len(occurrences) > OCCURRENCES_SHOWN,
             calendar_feed=feed_choices(catalog)[found.category],
@@ -371,3 +341,35 @@ def sitemap():
         "sitemap", lambda: Resource(sitemap_bytes(catalog, current.base_url), XML_TYPE, catalog.last_modified)
     )
     return resource_response(made)
+
+
+@route(embeds, rules.EMBED)
+def everything():
+    catalog = rendition().catalog
+    return embed_page(catalog.events, {"name": catalog.site.text("title", lang())}, urls().home())
+
+
+@route(embeds, rules.EMBED_CALENDAR)
+def calendar(slug: str):
+    return embed_page(*topic(slug=slug), urls().calendar_page(slug))
+
+
+@route(embeds, rules.EMBED_COUNTRY)
+def country(code: str):
+    return embed_page(*topic(code=code), urls().country_page(code))
+
+
+@route(embeds, rules.EMBED_PERSON)
+def person(person_id: str):
+    return embed_page(*topic(person_id=person_id), urls().person_page(person_id))
+
+
+def embed_page(events: tuple[Event, ...], named: dict[str, Text], more_url: str):
+    """The list of ``events`` with their ``named["name"]``, and a link to all of them (``more_url``) on this site."""
+    catalog = rendition().catalog
+
+    def build() -> dict:
+        shown = listing(events, catalog, today(), *EMBED_SHOWN, lang())
+        return dict(name=named["name"], listing=shown, more_url=more_url)
+
+    return html_page("embed.html", last_modified(catalog.site, events), build)

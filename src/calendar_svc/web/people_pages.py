@@ -6,13 +6,12 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ..catalog.countries import sort_key
-from ..catalog.languages import Text
 from ..catalog.model import last_modified
 from ..publish import urls as rules
 from .calendar_links import GOOGLE_ADD_BY_URL, subscribe_links
 from .context import lang, rendition, today, urls
 from .json_ld import person_document, script_text
-from .languages import gettext, route
+from .languages import route
 from .page_data import Feed, listing
 from .pages import html_page, topic
 
@@ -38,21 +37,20 @@ def index():
 
 @route(bp, rules.PERSON_PAGE)
 def person(person_id: str):
-    name, events = topic(person_id=person_id)
+    events, named = topic(person_id=person_id)
     catalog = rendition().catalog
-    found = catalog.person(person_id)
+    found, name = catalog.person(person_id), named["name"]
 
     def build() -> dict:
         language = lang()
         feed_name = f"{name.value} · {catalog.site.text('title', language).value}"
-        dated = sum(1 for event in events if event.is_dated)
-        about = Text(gettext("Every dated event that names %(name)s.", name=name.value), language)
+        links = subscribe_links(urls().person_feed(person_id), feed_name)
         page_url = urls().person_page(person_id)
         return dict(
             name=name,
             role=found.text("role", language) if found.role else None,
             listing=listing(events, catalog, today(), len(events), len(events), language),
-            feed=Feed("person", name, about, dated, subscribe_links(urls().person_feed(person_id), feed_name)),
+            feed=Feed("person", name, named["description"], sum(event.is_dated for event in events), links),
             add_by_url=GOOGLE_ADD_BY_URL,
             page_url=page_url,
             json_ld=script_text(person_document(found, page_url, language)),

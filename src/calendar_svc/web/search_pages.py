@@ -1,17 +1,17 @@
 """Search: the results page (/search/?q=…), its JSON twin (/api/search.json) and the index the
 static site's script (web/static/search.js) searches. Thin views over ``catalog.search``.
 
-The index of each catalog version and language is built once and kept with the rendition;
-the order of events by day once per day. On the live service the results page is rendered on
-the server and works without script; in a static copy (``Config.static_site``) the same page
-holds the form and an empty list that the script fills from the index.
+The index of each catalog version and language is built once and kept with the rendition; the order of
+events by day once per day. On the live service the results page is rendered on the server and works
+without script; in a static copy (``Config.static_site``) the same page holds the form and an empty list
+that the script fills from the index.
 
-``/search/index.json`` lists every event in the day's order (``catalog.search.rank_order``) with
-what a result shows: [page path, title, title's language, when, calendar (its place in
-"calendars"), status]. The words are in parts by their first letter (``shard_key``),
-``/search/words/<key>.json``: {"words": {word: positions}, "titles": {word: positions}}, each
-list of positions into "events" written as differences from the one before (the first as is),
-so a query downloads the list and only the parts its words begin in.
+``/search/index.json`` lists every event in the day's order (``catalog.search.rank_order``) with what a
+result shows: [page path, title, title's language, when, calendar (its place in "calendars"), status].
+The words are in parts by their first letter (``shard_key``), ``/search/words/<key>.json``: {"words":
+{word: positions}, "titles": {word: positions}}, each list of positions into "events" written as
+differences from the one before (the first as is), so a query downloads the list and only the parts its
+words begin in.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from .context import config, lang, rendition, today, urls
 from .languages import gettext, route
 from .page_data import event_row
 from .pages import browse_links, html_page, translated
+from .when import event_when
 
 bp = Blueprint("search", __name__)
 
@@ -82,15 +83,12 @@ def page():
     def build() -> dict:
         sought = query_words(query)
         hits = [] if static else search(current_index(), sought, current_order())
-        shown = []
-        for hit in hits[:RESULTS_SHOWN]:
-            title = hit.event.text("title", lang())
-            shown.append((event_row(hit.event, catalog, today(), lang=lang()), title.lang, marked(title.value, sought)))
+        rows = [event_row(hit.event, catalog, today(), lang=lang()) for hit in hits[:RESULTS_SHOWN]]
         return dict(
             query=query,
             cut=cut,
             max_length=MAX_QUERY_LENGTH,
-            results=shown,
+            results=[(row, row.title.lang, marked(row.title.value, sought)) for row in rows],
             count=len(hits),
             static=static,
             index_url=url_for("search.index") if static else "",  # a path: the site may be served elsewhere
@@ -108,8 +106,7 @@ def api():
     if language not in LANGUAGES:
         raise BadRequest(f"unknown language {language!r} for 'lang' (known: {', '.join(LANGUAGES)})")
     g.lang = language  # this request's rendition is the one in that language
-    catalog = rendition().catalog
-    selection_from_args(request.args, catalog, allowed=("q", "lang"))
+    selection_from_args(request.args, rendition().catalog, allowed=("q", "lang"))
     query, _ = requested_query(request.args.get("q", ""))
     links = urls()
     results = [
@@ -122,19 +119,19 @@ def api():
         }
         for hit in search(current_index(), query_words(query), current_order())
     ]
-    document = {"query": query, "lang": language, "results": results}
-    return Response(json_bytes(document), mimetype=JSON_TYPE)
+    return Response(json_bytes({"query": query, "lang": language, "results": results}), mimetype=JSON_TYPE)
 
 
 @route(bp, rules.SEARCH_INDEX)
 def index():
     """The list of events the static site's script searches, in this language."""
     current = rendition()
-    made = current.page(
-        ("search index", today()),
-        lambda: json_resource(index_document(current.catalog, current_index(), current_order(), today(), lang())),
-    )
-    return resource_response(made)
+
+    def make() -> Resource:
+        document = index_document(current.catalog, current_index(), current_order(), today(), lang())
+        return Resource(json_bytes(document), JSON_TYPE, current.catalog.last_modified)
+
+    return resource_response(current.page(("search index", today()), make))
 
 
 @route(bp, rules.SEARCH_WORDS)
@@ -153,20 +150,15 @@ def words_part(key: str):
     )
 
 
-def json_resource(document: dict) -> Resource:
-    return Resource(json_bytes(document), JSON_TYPE, rendition().catalog.last_modified)
-
-
 def index_document(catalog: Catalog, built: SearchIndex, order: dict[str, int], today: dt.date, lang: str) -> dict:
     """The list of events, in ``order``, with what their results show."""
     position = {calendar.slug: place for place, calendar in enumerate(catalog.calendars)}
     paths = Urls(lang=lang)
     events = []
     for event in sorted(built.events, key=lambda event: order[event.id]):
-        row = event_row(event, catalog, today, lang=lang)
+        title, when = event.text("title", lang), event_when(event, lang=lang)
         events.append([
-            paths.event_page(event.id), row.title.value, row.title.lang, row.when.text, position[event.category],
-            str(event.status),
+            paths.event_page(event.id), title.value, title.lang, when.text, position[event.category], str(event.status)
         ])  # fmt: skip
     return {
         "lang": lang,

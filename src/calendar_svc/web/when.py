@@ -1,14 +1,13 @@
 """Dates and times as people read them in each language, each piece with its machine-readable twin.
 
-A ``When`` is a few ``Piece``s: text such as "8–9 June 2023", "8—9 июня 2023 г."
-or "2023 ж. 8–9 маусым", and "15:00 Asia/Almaty (UTC+06:00)", where every
-piece that names a date or time carries the value for ``<time datetime="…">``.
+A ``When`` is a few ``Piece``s: text such as "8–9 June 2023", "8—9 июня 2023 г." or "2023 ж. 8–9 маусым",
+and "15:00 Asia/Almaty (UTC+06:00)", where every piece that names a date or time carries the value for
+``<time datetime="…">``.
 
-Every date, range, month and weekday name follows CLDR through Babel, in the
-language's own order and words; nothing here pastes an English pattern with
-translated words. CLDR's range patterns abbreviate month names ("8–9 Jun");
-we widen them to full names the way ICU widens a pattern to a requested
-skeleton. Pure: no clock; the language is an argument.
+Every date, range, month and weekday name follows CLDR through Babel, in the language's own order and words;
+nothing here pastes an English pattern with translated words. CLDR's range patterns abbreviate month names
+("8–9 Jun"); we widen them to full names the way ICU widens a pattern to a requested skeleton. Pure: no
+clock; the language is an argument.
 """
 
 from __future__ import annotations
@@ -47,10 +46,6 @@ class When:
     utc: tuple[Piece, ...] = ()  # timed events: "20 March 2023, 09:00 UTC"
     start: str = ""  # timed events: the start instant, "2023-03-20T15:00+06:00"
     end: str = ""  # timed events with an end: the end instant
-
-    @property
-    def is_dated(self) -> bool:
-        return self.precision in (Precision.DAY, Precision.TIME)
 
     @property
     def text(self) -> str:
@@ -179,10 +174,10 @@ def _utc_pieces(start: dt.datetime, end: dt.datetime | None, lang: str) -> tuple
     except OverflowError:
         return ()
     pieces = [day_piece(start.date(), lang), Piece(", "), clock_piece(start, lang)]
-    if end is not None and end != start and end.date() == start.date():
-        pieces += [Piece("–"), clock_piece(end, lang)]
-    elif end is not None and end != start:
-        pieces += [Piece(" – "), day_piece(end.date(), lang), Piece(", "), clock_piece(end, lang)]
+    if end is not None and end != start:
+        same_day = end.date() == start.date()
+        pieces += [Piece("–")] if same_day else [Piece(" – "), day_piece(end.date(), lang), Piece(", ")]
+        pieces.append(clock_piece(end, lang))
     return (*pieces, Piece(" UTC"))
 
 
@@ -200,21 +195,19 @@ def recurrence_text(event: Event, lang: str = "en") -> str:
         return ""
     parts = dict(part.split("=", 1) for part in event.rrule.upper().split(";") if "=" in part)
     interval = int(parts.get("INTERVAL", "1") or 1)
-    frequency = parts.get("FREQ", "")
     if interval == 1:
-        once = {
+        texts = {
             "YEARLY": translate(lang, "Repeats yearly"), "MONTHLY": translate(lang, "Repeats monthly"),
             "WEEKLY": translate(lang, "Repeats weekly"), "DAILY": translate(lang, "Repeats daily"),
         }  # fmt: skip
-        text = once.get(frequency, translate(lang, "Repeats regularly"))
     else:
-        every = {
+        texts = {
             "YEARLY": translate_plural(lang, "Repeats every %(num)d year", "Repeats every %(num)d years", interval),
             "MONTHLY": translate_plural(lang, "Repeats every %(num)d month", "Repeats every %(num)d months", interval),
             "WEEKLY": translate_plural(lang, "Repeats every %(num)d week", "Repeats every %(num)d weeks", interval),
             "DAILY": translate_plural(lang, "Repeats every %(num)d day", "Repeats every %(num)d days", interval),
         }
-        text = every.get(frequency, translate(lang, "Repeats regularly"))
+    text = texts.get(parts.get("FREQ", ""), translate(lang, "Repeats regularly"))
     days = [weekday_name(_WEEKDAY_CODES[c], lang) for c in parts.get("BYDAY", "").split(",") if c in _WEEKDAY_CODES]
     if days:
         text = translate(lang, "%(rule)s on %(days)s", rule=text, days=format_list(days, locale=locale(lang)))
