@@ -111,6 +111,7 @@ class Service:
                 lambda: (
                     len(self.worker_pids()) == workers
                     and (not watching or all(f"process {pid} watches" in self.log() for pid in self.worker_pids()))
+                    and accepts_connections(self.port)
                 ),
                 30,
                 f"not every worker started{' watching the data' if watching else ''}:\n{self.log()}",
