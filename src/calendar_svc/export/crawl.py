@@ -29,6 +29,8 @@ from .record import EarlierFiles
 
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
 
+SCHEMES = ("https://", "http://", "webcal://")  # of absolute links, to this site or another
+
 LINKS_KEPT = 4096  # link targets kept per process crawling: the links most pages share, and more
 
 
@@ -67,12 +69,12 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
     origin = urlsplit(base_url)
     prefix = origin.path  # "" or "/calendar" when the site lives under a path
     fetch = Fetcher(app, base_url, crawl.earlier)
-    origins = tuple(f"{scheme}://{origin.netloc}" for scheme in ("https", "http", "webcal"))
+    origins = tuple(f"{scheme}{origin.netloc}" for scheme in SCHEMES)
     # Every page links to the menus, calendars and months: each link's target is worked out once.
     target_of = lru_cache(maxsize=LINKS_KEPT)(partial(quick_target, origins=origins, prefix=prefix))
     off_site = OffSite(origins)
     queue = deque((url, "") for url in dict.fromkeys(seeds))
-    seen = set(queue_url for queue_url, _ in queue) | crawl.elsewhere
+    seen = set(seeds) | crawl.elsewhere
     crawl.known = len(seen)
     while queue:
         url, linked_from = queue.popleft()
@@ -132,7 +134,7 @@ def quick_target(link: str, origins: tuple[str, ...], prefix: str) -> tuple[str,
             link = link[len(own) :]
             break
     else:
-        if link.startswith(("https://", "http://", "webcal://")):
+        if link.startswith(SCHEMES):
             return ()  # another site
     if not link.startswith("/") or link.startswith("//") or "/." in link or "\\" in link:
         return None
@@ -152,13 +154,6 @@ def internal_target(url: str, netloc: str, prefix: str) -> tuple[str, str] | tup
     return target.path[len(prefix) :] or "/", target.query
 
 
-def crawl(app: Flask, base_url: str, seeds: list[str], max_urls: int) -> tuple[list[Page], set[str]]:
-    """Every page ``iter_pages`` finds, in a list, and the internal links with a query string."""
-    found = Crawl(max_urls)
-    pages = list(iter_pages(app, base_url, seeds, found))
-    return pages, found.query_links
-
-
 # The href and src attributes of the pages' own markup: always double-quoted (the templates write
 # them so, and Jinja escapes quotes and ">" inside); much quicker than an HTML parser over 100,000
 # pages. A test holds this to html.parser on every page of the bundled site.
@@ -169,18 +164,16 @@ TAG = re.compile(r"<[a-zA-Z][^>]*>")
 
 @dataclass(frozen=True)
 class OffSite:
-    """Which links ``links_in`` may leave out: those that lead off the site, told by how they are
-    written: to another host, or a ``data:``, ``mailto:`` or ``tel:`` URI. Neither their scheme nor
-    their host needs unescaping, and they are many: every page has the icon as a ``data:`` URI with
-    a dozen escaped quotes, and every event links to Google Calendar and Outlook with a query
-    string full of escaped ampersands."""
+    """Whether a link, as written, leads off the site (to another host, or a ``data:``, ``mailto:`` or
+    ``tel:`` URI), so ``links_in`` may leave it out before unescaping: they are many (every page has
+    the icon as a ``data:`` URI, every event links to Google Calendar and Outlook with escaped queries)."""
 
     origins: tuple[str, ...]  # this site's, in each scheme ("https://host")
 
     def __call__(self, written: str) -> bool:
-        if written.startswith(("data:", "mailto:", "tel:")):
-            return True
-        return written.startswith(("https://", "http://", "webcal://")) and not written.startswith(self.origins)
+        return written.startswith(("data:", "mailto:", "tel:")) or (
+            written.startswith(SCHEMES) and not written.startswith(self.origins)
+        )
 
 
 def links_in(page: Page, skip: Callable[[str], bool] | None = None) -> list[str]:

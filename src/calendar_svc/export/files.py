@@ -14,7 +14,6 @@ from __future__ import annotations
 import filecmp
 import hashlib
 import os
-import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -48,6 +47,8 @@ class ExportedFile:
     path: str  # the file under the output folder, e.g. "events/aif-2023/index.html"
     content_type: str
     size: int
+    etag: str  # as the app sent it ("" for none), recorded with the digest of the bytes (``record``)
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -93,14 +94,11 @@ class Writer:
         self.root = root
         self.resolved_root = root.resolve()
         self.previous = previous
-        self._previous = str(previous)
         self.failures: list[str] = []
         self.files: list[ExportedFile] = []
         self.tally = Tally()
-        self.etags: list[list[str]] = []  # [URL, ETag, digest of the bytes] of each file sent with an ETag
-        self._folders: set[Path] = set()  # made under root, and resolved to a place under it
-        self._urls: dict[str, str] = {}  # file ("events/x/index.html") -> its URL; strings, for 100,000s of files
         self.gone: list[str] = []  # files of the earlier export that this one no longer has (set by finish)
+        self._folders: set[Path] = set()  # made under root, and resolved to a place under it
 
     def add(self, page: Page) -> None:
         problem = problem_of(page)
@@ -110,7 +108,6 @@ class Writer:
         if self.failures:
             return  # the build will fail: check the rest, write nothing more
         relative = file_for(page.url)
-        path = relative.as_posix()
         try:
             size, digest, written = self._write(page, relative)
         except (FileExistsError, IsADirectoryError, NotADirectoryError):
@@ -119,15 +116,13 @@ class Writer:
         self.tally.written += written
         self.tally.kept += not written  # the earlier file stays as it is: bytes and time kept
         self.tally.not_modified += page.earlier
-        if page.etag:
-            self.etags.append([page.url, page.etag, digest])
-        self._urls[path] = page.url
-        self.files.append(ExportedFile(page.url, path, CONTENT_TYPES[relative.suffix], size))
+        path, content_type = relative.as_posix(), CONTENT_TYPES[relative.suffix]
+        self.files.append(ExportedFile(page.url, path, content_type, size, page.etag, digest))
 
     def _write(self, page: Page, relative: PurePosixPath) -> tuple[int, str, bool]:
         """Write the page's file unless the earlier export's holds its bytes: (size, digest of the
         bytes, whether written)."""
-        earlier = os.path.join(self._previous, relative.as_posix())  # a string: pathlib costs more than the check
+        earlier = os.path.join(self.previous, relative.as_posix())  # a string: pathlib costs more than the check
         if page.pieces is not None:
             target = self._target(page.url, relative)
             size, digest = write_pieces(target, page.pieces)
@@ -152,40 +147,32 @@ class Writer:
 
     def result(self) -> dict:
         """What this writer did, as plain values (for another process's ``absorb``)."""
-        return {
-            "files": [[f.url, f.path, f.content_type, f.size] for f in self.files],
-            "tally": [self.tally.written, self.tally.kept, self.tally.not_modified],
-            "failures": self.failures,
-            "etags": self.etags,
-        }
+        files = [[f.url, f.path, f.content_type, f.size, f.etag, f.digest] for f in self.files]
+        return {"files": files, "tally": vars(self.tally), "failures": self.failures}
 
     def absorb(self, result: dict) -> None:
         """Take in what another writer (``result``) wrote under the same root."""
-        files = [ExportedFile(*fields) for fields in result["files"]]
-        self.files += files
+        self.files += [ExportedFile(*fields) for fields in result["files"]]
         self.failures += result["failures"]
-        self.etags += result["etags"]
-        written, kept, not_modified = result["tally"]
-        self.tally.written += written
-        self.tally.kept += kept
-        self.tally.not_modified += not_modified
-        self._urls.update({f.path: f.url for f in files})
+        for name, count in result["tally"].items():
+            setattr(self.tally, name, getattr(self.tally, name) + count)
 
     def finish(self) -> list[ExportedFile]:
         """Raise ExportError listing every failure; else list (in ``gone``) and count the earlier
         export's files this build no longer has, and return this build's files."""
+        urls = {f.path: f.url for f in self.files}
         directories: set[str] = set()
-        for path in self._urls:
+        for path in urls:
             while "/" in path:
                 path = path.rsplit("/", 1)[0]
                 if path in directories:
                     break
                 directories.add(path)
-        self.failures += [f"{self._urls[p]}: is both a file and a folder" for p in self._urls if p in directories]
+        self.failures += [f"{urls[p]}: is both a file and a folder" for p in urls if p in directories]
         if self.failures:
             raise ExportError(list(dict.fromkeys(self.failures)))
         if self.previous.is_dir():
-            self.gone = [p for p in files_under(self.previous) if p not in self._urls and p not in BUILD_RECORDS]
+            self.gone = [p for p in files_under(self.previous) if p not in urls and p not in BUILD_RECORDS]
             self.tally.removed = len(self.gone)
         return sorted(self.files, key=lambda f: f.path)
 
@@ -223,19 +210,6 @@ def files_under(root: Path) -> Iterator[str]:
             yield name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
 
 
-def write_files(root: Path, pages, previous: Path) -> list[ExportedFile]:
-    """Check ``pages`` and write those that differ from ``previous``'s files under a new folder ``root``
-    (see ``Writer``); on failure ``root`` is removed."""
-    writer = Writer(root, previous)
-    try:
-        for page in pages:
-            writer.add(page)
-        return writer.finish()
-    except BaseException:
-        shutil.rmtree(root, ignore_errors=True)
-        raise
-
-
 def write_pieces(target: Path, pieces: Iterable[bytes]) -> tuple[int, str]:
     """Write ``pieces`` to ``target`` one after another; return how many bytes that made, and their digest."""
     size, digest = 0, hashlib.sha256()
@@ -258,10 +232,8 @@ def same_files(earlier: str, written: Path) -> bool:
 def same_as_earlier(earlier: str, body: bytes) -> bool:
     """True when the earlier export has this file with exactly these bytes."""
     try:
-        if not os.path.isfile(earlier) or os.stat(earlier).st_size != len(body):
-            return False
         with open(earlier, "rb") as file:
-            return file.read() == body
+            return os.fstat(file.fileno()).st_size == len(body) and file.read() == body
     except OSError:
         return False
 

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from ..errors import ExportError
-from .files import ETAGS, bytes_digest, file_for
+from .files import ETAGS, ExportedFile, bytes_digest, file_for
 
 RECORD_FORMAT = 1
 
@@ -45,16 +45,14 @@ def recorded_etags(folder: Path) -> dict[str, list[str]]:
     try:
         record = json.loads((folder / ETAGS).read_text(encoding="utf-8"))
         urls = record["urls"] if record.get("format") == RECORD_FORMAT else {}
+        good = all(isinstance(entry, list) and [type(x) for x in entry] == [str, str] for entry in urls.values())
     except (OSError, ValueError, AttributeError, KeyError):
         return {}
-    good = isinstance(urls, dict) and all(
-        isinstance(e, list) and len(e) == 2 and all(isinstance(x, str) for x in e) for e in urls.values()
-    )
     return urls if good else {}
 
 
-def write_etags(folder: Path, etags: list[list[str]]) -> None:
+def write_etags(folder: Path, files: list[ExportedFile]) -> None:
     """Record each file's ETag and the digest of its bytes, one URL a line, in URL order."""
-    lines = sorted(f"{json.dumps(url)}: {json.dumps([etag, digest])}" for url, etag, digest in etags)
+    lines = sorted(f"{json.dumps(f.url)}: {json.dumps([f.etag, f.digest])}" for f in files if f.etag)
     text = ",\n".join(lines)
     (folder / ETAGS).write_text(f'{{"format": {RECORD_FORMAT}, "urls": {{\n{text}\n}}}}\n', encoding="utf-8")
