@@ -5,8 +5,8 @@ process or in pools of forked ones, with plain values in and out; ``crawl``
 fetches pages through the app and follows their links; ``files`` says which
 file serves each URL and writes the changed ones to a staging folder;
 ``placing`` puts a finished build's files in place. A build records each
-file's ETag as the app sent it (``record``); a rebuild asks for each URL with
-that ETag and keeps the earlier file when the app answers 304. A page's ETag
+file's ETag as the app sent it; a rebuild asks for each URL with that ETag and
+keeps the earlier file when the app answers 304. A page's ETag
 is the digest of its template and the context it receives
 (``web.page_digest``), so an unchanged page is not rendered again.
 """

@@ -39,9 +39,8 @@ from ..errors import ExportError
 from ..publish.urls import Urls, language_of, public_paths
 from ..web.page_data import month_range
 from .crawl import Crawl, iter_pages
-from .files import MANIFEST, ExportedFile, Tally, Writer
+from .files import MANIFEST, ExportedFile, Tally, Writer, recorded_etags, write_etags
 from .placing import check_replaceable, put_in_place
-from .record import EarlierFiles, recorded_etags, write_etags
 
 MAX_WORKERS = 4  # processes rendering pages at once (at most one per core)
 
@@ -197,7 +196,7 @@ def export_part(
     store = job.app.extensions["calendar_svc"]
     writer = Writer(job.staging, job.previous)
     archive_feeds = archive_urls(job, archives_of) if archives_of is not None else []
-    crawl = Crawl(job.max_urls, job.fetched, follow, EarlierFiles(job.previous, job.recorded))
+    crawl = Crawl(job.max_urls, job.fetched, follow, job.previous, job.recorded)
     try:
         pages = iter_pages(job.app, job.base_url, archive_feeds + urls, crawl)
         for count, page in enumerate(pages, 1):

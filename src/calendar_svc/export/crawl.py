@@ -1,11 +1,14 @@
 """Fetching a site's pages through the app, and following the internal links they hold.
 
 Every URL is fetched through the app's own WSGI app, as its test client
-would (the same environ), so a page holds the bytes the live service sends; a URL the earlier export has is asked for with
-the ETag recorded for it, and a 304 keeps the earlier file. The links of each HTML and CSS page are read
-with two regular expressions (the templates always write double-quoted
-attributes; a test holds this to an HTML parser on every bundled page), and
-each shared link's target is worked out once.
+would (the same environ), so a page holds the bytes the live service sends.
+A URL the earlier export has is asked for with the ETag recorded for it; when
+the app answers 304, the earlier file is kept if it still holds the bytes the
+earlier build wrote (a record that cannot be read whole only costs
+rendering). The links of each HTML and CSS page are read with two regular
+expressions (the templates always write double-quoted attributes; a test
+holds this to an HTML parser on every bundled page), and each shared link's
+target is worked out once.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask
@@ -24,8 +28,7 @@ from werkzeug.test import run_wsgi_app
 
 from ..errors import ExportError
 from ..publish.urls import Urls
-from .files import CONTENT_TYPES, Page, file_for
-from .record import EarlierFiles
+from .files import CONTENT_TYPES, Page, bytes_digest, file_for
 
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
 
@@ -41,7 +44,8 @@ class Crawl:
     max_urls: int
     elsewhere: frozenset[str] = frozenset()  # fetched by another process: not followed
     follow: bool = True  # False: new links go into ``found`` instead of being fetched
-    earlier: EarlierFiles | None = None  # the earlier export: each URL is asked for with its ETag
+    previous: Path | None = None  # the earlier export: each URL it has is asked for with its ETag
+    recorded: dict[str, list[str]] = field(default_factory=dict)  # its record: URL -> [ETag, digest]
     query_links: set[str] = field(default_factory=set)  # internal links with a query: not fetched
     found: set[str] = field(default_factory=set)
     known: int = 0  # URLs known so far, for progress reports
@@ -68,7 +72,7 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
     """
     origin = urlsplit(base_url)
     prefix = origin.path  # "" or "/calendar" when the site lives under a path
-    fetch = Fetcher(app, base_url, crawl.earlier)
+    fetch = Fetcher(app, base_url, crawl.previous, crawl.recorded)
     origins = tuple(f"{scheme}{origin.netloc}" for scheme in SCHEMES)
     # Every page links to the menus, calendars and months: each link's target is worked out once.
     target_of = lru_cache(maxsize=LINKS_KEPT)(partial(quick_target, origins=origins, prefix=prefix))
@@ -92,12 +96,14 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
 
 
 class Fetcher:
-    """Fetches a URL through the app's own WSGI app, conditionally when ``earlier`` has it."""
+    """Fetches a URL through the app's own WSGI app, conditionally when the earlier export
+    (``previous``, with its record) has it."""
 
-    def __init__(self, app: Flask, base_url: str, earlier: EarlierFiles | None):
+    def __init__(self, app: Flask, base_url: str, previous: Path | None, recorded: dict[str, list[str]]):
         self.app = app
         self.base_url = base_url
-        self.earlier = earlier
+        self.previous = previous
+        self.recorded = recorded
         # Flask's own WSGI app, as the test client calls it but without its response wrapper, and
         # without the middleware that keeps answers for repeat requests: each URL is asked for once,
         # so what it keeps is never used (and a revalidation would make it render the whole answer).
@@ -108,16 +114,23 @@ class Fetcher:
         if url == self.events_json:  # 30 MB at 10,000 events: written as it is made, never held whole
             pieces = self.app.extensions["calendar_svc"].rendition(self.base_url).events_json_stream()
             return Page(url, 200, CONTENT_TYPES[".json"], b"", linked_from, pieces=pieces)
-        etag = self.earlier.etag(url) if self.earlier is not None else None
+        etag, digest = self.recorded.get(url, ("", ""))
         page = self._get(url, linked_from, etag)
         if page.status != 304:
             return page
-        body = self.earlier.body(url)
-        if body is None:  # changed since the earlier build wrote it: ask for the page itself
-            return self._get(url, linked_from, None)
+        body = self._earlier(url)
+        if body is None or bytes_digest(body) != digest:  # changed since the earlier build wrote it
+            return self._get(url, linked_from, "")
         return Page(url, 200, CONTENT_TYPES[file_for(url).suffix], body, linked_from, etag, earlier=True)
 
-    def _get(self, url: str, linked_from: str, etag: str | None) -> Page:
+    def _earlier(self, url: str) -> bytes | None:
+        """The earlier export's file for ``url``; None when it cannot be read."""
+        try:
+            return self.previous.joinpath(*file_for(url).parts).read_bytes()
+        except (OSError, ExportError):
+            return None
+
+    def _get(self, url: str, linked_from: str, etag: str) -> Page:
         headers = {"If-None-Match": etag} if etag else {}
         environ = EnvironBuilder(self.app, url, base_url=self.base_url, headers=headers).get_environ()
         answer, status, sent = run_wsgi_app(self.wsgi, environ, buffered=True)  # buffered: closed already

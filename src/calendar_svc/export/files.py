@@ -3,16 +3,18 @@
 ``Writer`` checks each page as it comes and writes it under a staging
 folder only when its bytes differ from the earlier export's file: an
 unchanged file stays where it is, its time (and so static hosts' ETags)
-kept. It notes each file's ETag (as the app sent it) and the digest of its
-bytes for the build's record (``record``). ``placing`` then moves the staged
-files into the output folder, once the whole build has succeeded. Nothing is
-ever written outside the output folder.
+kept. Each file's ETag (as the app sent it) and the digest of its bytes go
+into the build's record (``write_etags``, one URL a line), which a rebuild
+reads (``recorded_etags``) to ask for each URL with that ETag. ``placing``
+then moves the staged files into the output folder, once the whole build has
+succeeded. Nothing is ever written outside the output folder.
 """
 
 from __future__ import annotations
 
 import filecmp
 import hashlib
+import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from ..errors import ExportError
 
 MANIFEST = ".calendar-svc-build.json"
 ETAGS = ".calendar-svc-etags.json"  # each file's ETag and the digest of its bytes
+RECORD_FORMAT = 1
 BUILD_RECORDS = (MANIFEST, ETAGS)  # a build's own hidden files, beside the site's
 # The type a static host must send for each file extension; deploy/nginx.conf maps the same.
 CONTENT_TYPES = {
@@ -243,3 +246,22 @@ def made_within(folder: Path, resolved_root: Path) -> bool:
     every link on the way is followed."""
     folder.mkdir(parents=True, exist_ok=True)
     return folder.resolve().is_relative_to(resolved_root)
+
+
+def recorded_etags(folder: Path) -> dict[str, list[str]]:
+    """The earlier build's record in ``folder`` (URL -> [ETag, digest of the bytes]); empty when it
+    has none or it cannot be read whole."""
+    try:
+        record = json.loads((folder / ETAGS).read_text(encoding="utf-8"))
+        urls = record["urls"] if record.get("format") == RECORD_FORMAT else {}
+        good = all(isinstance(entry, list) and [type(x) for x in entry] == [str, str] for entry in urls.values())
+    except (OSError, ValueError, AttributeError, KeyError):
+        return {}
+    return urls if good else {}
+
+
+def write_etags(folder: Path, files: list[ExportedFile]) -> None:
+    """Record each file's ETag and the digest of its bytes, one URL a line, in URL order."""
+    lines = sorted(f"{json.dumps(f.url)}: {json.dumps([f.etag, f.digest])}" for f in files if f.etag)
+    text = ",\n".join(lines)
+    (folder / ETAGS).write_text(f'{{"format": {RECORD_FORMAT}, "urls": {{\n{text}\n}}}}\n', encoding="utf-8")
