@@ -81,10 +81,7 @@ JOB: Job | None = None  # the build's, while it runs: what the parts run, and fo
 
 
 def export_site(
-    config: Config,
-    outdir: str | Path,
-    today: dt.date | None = None,
-    progress: Progress | None = None,
+    config: Config, outdir: str | Path, today: dt.date | None = None, progress: Progress | None = None
 ) -> Export:
     """Write every public URL of the site for ``config`` under ``outdir``; return what was written.
 
@@ -180,10 +177,7 @@ def export_in_parts(seeds: list[str], workers: int, progress: Progress | None) -
 
 
 def export_part(
-    urls: list[str],
-    archives_of: str | None = None,
-    follow: bool = False,
-    progress: Progress | None = None,
+    urls: list[str], archives_of: str | None = None, follow: bool = False, progress: Progress | None = None
 ) -> dict:
     """Fetch ``urls`` and write their files; with a language ``archives_of``, its archive feeds first.
 
@@ -206,14 +200,15 @@ def export_part(
             if count % PAGES_BETWEEN_FORGETTING == 0 or count <= len(archive_feeds):
                 store.forget_pages()
             if progress is not None:
-                progress(count, crawl.known)
+                progress(count, len(crawl.seen))
     except ExportError as error:
         writer.failures += error.lines
     writer.failures += [
         f"{link}: an internal link with a query string, which a static host would ignore"
         for link in sorted(crawl.query_links)
     ]  # a static host ignores the query and would serve another page: such a link lies
-    return {**writer.result(), "archive_feeds": archive_feeds, "found": sorted(crawl.found)}
+    found = crawl.seen.difference(job.fetched, archive_feeds, urls)
+    return {**writer.result(), "archive_feeds": archive_feeds, "found": sorted(found)}
 
 
 def archive_urls(job: Job, lang: str) -> list[str]:

@@ -43,24 +43,11 @@ class Crawl:
 
     max_urls: int
     elsewhere: frozenset[str] = frozenset()  # fetched by another process: not followed
-    follow: bool = True  # False: new links go into ``found`` instead of being fetched
+    follow: bool = True  # False: new links are only noted in ``seen``, not fetched
     previous: Path | None = None  # the earlier export: each URL it has is asked for with its ETag
     recorded: dict[str, list[str]] = field(default_factory=dict)  # its record: URL -> [ETag, digest]
     query_links: set[str] = field(default_factory=set)  # internal links with a query: not fetched
-    found: set[str] = field(default_factory=set)
-    known: int = 0  # URLs known so far, for progress reports
-
-    def take(self, path: str, linked_from: str, seen: set[str], queue: deque) -> None:
-        """Note a link to ``path`` found on ``linked_from``: fetch it later, or note it as found."""
-        if path in seen:
-            return
-        if len(seen) >= self.max_urls:
-            raise ExportError([f"more than {self.max_urls} URLs: does a page link to an endless series? ({path})"])
-        seen.add(path)
-        if self.follow:
-            queue.append((path, linked_from))
-        else:
-            self.found.add(path)
+    seen: set[str] = field(default_factory=set)  # every URL known so far: fetched, to fetch, or found
 
 
 def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Iterator[Page]:
@@ -78,8 +65,7 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
     target_of = lru_cache(maxsize=LINKS_KEPT)(partial(quick_target, origins=origins, prefix=prefix))
     off_site = OffSite(origins)
     queue = deque((url, "") for url in dict.fromkeys(seeds))
-    seen = set(seeds) | crawl.elsewhere
-    crawl.known = len(seen)
+    seen = crawl.seen = set(seeds) | crawl.elsewhere
     while queue:
         url, linked_from = queue.popleft()
         page = fetch(url, linked_from)
@@ -87,11 +73,19 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
             internal = target_of(link)
             if internal is None:  # relative to the page
                 internal = internal_target(urljoin(f"{base_url}{url}", link), origin.netloc, prefix)
-            if internal and internal[1]:
-                crawl.query_links.add(f"{internal[0]}?{internal[1]}")
-            elif internal:
-                crawl.take(internal[0], url, seen, queue)
-        crawl.known = len(seen)
+            if not internal:
+                continue
+            path, query = internal
+            if query:
+                crawl.query_links.add(f"{path}?{query}")
+            elif path not in seen:
+                if len(seen) >= crawl.max_urls:
+                    raise ExportError(
+                        [f"more than {crawl.max_urls} URLs: does a page link to an endless series? ({path})"]
+                    )
+                seen.add(path)
+                if crawl.follow:
+                    queue.append((path, url))
         yield page
 
 

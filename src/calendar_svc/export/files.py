@@ -50,7 +50,7 @@ class ExportedFile:
     path: str  # the file under the output folder, e.g. "events/aif-2023/index.html"
     content_type: str
     size: int
-    etag: str  # as the app sent it ("" for none), recorded with the digest of the bytes (``record``)
+    etag: str  # as the app sent it ("" for none), recorded with the digest of the bytes (``write_etags``)
     digest: str
 
 
@@ -129,7 +129,10 @@ class Writer:
         if page.pieces is not None:
             target = self._target(page.url, relative)
             size, digest = write_pieces(target, page.pieces)
-            written = not same_files(earlier, target)
+            try:
+                written = not filecmp.cmp(earlier, target, shallow=False)
+            except OSError:  # the earlier export has no such file
+                written = True
             if not written:
                 target.unlink()
             return size, digest, written
@@ -222,14 +225,6 @@ def write_pieces(target: Path, pieces: Iterable[bytes]) -> tuple[int, str]:
             digest.update(piece)
             size += len(piece)
     return size, digest.hexdigest()[:32]
-
-
-def same_files(earlier: str, written: Path) -> bool:
-    """True when the earlier export has a file with exactly the bytes of the one just ``written``."""
-    try:
-        return filecmp.cmp(earlier, written, shallow=False)
-    except OSError:
-        return False
 
 
 def same_as_earlier(earlier: str, body: bytes) -> bool:
