@@ -181,15 +181,17 @@ def export_part(
 ) -> dict:
     """Fetch ``urls`` and write their files; with a language ``archives_of``, its archive feeds first.
 
-    Each URL the earlier export has is asked for with its recorded ETag. With
-    ``follow``, links to new URLs are fetched too; else they are returned
+    With ``follow``, links to new URLs are fetched too; else they are returned
     (``found``). Returns the writer's ``result`` with the archive feeds and the
     links found, as plain values. ``progress`` is told after each file.
     """
     job = JOB
     store = job.app.extensions["calendar_svc"]
     writer = Writer(job.staging, job.previous)
-    archive_feeds = archive_urls(job, archives_of) if archives_of is not None else []
+    archive_feeds = []
+    if archives_of is not None:  # known once the language's feeds are made
+        years = store.rendition(job.base_url, archives_of).archive_years()
+        archive_feeds = [Urls(lang=archives_of).archive(year, slug) for slug, kept in years.items() for year in kept]
     crawl = Crawl(job.max_urls, job.fetched, follow, job.previous, job.recorded)
     try:
         pages = iter_pages(job.app, job.base_url, archive_feeds + urls, crawl)
@@ -209,13 +211,6 @@ def export_part(
     ]  # a static host ignores the query and would serve another page: such a link lies
     found = crawl.seen.difference(job.fetched, archive_feeds, urls)
     return {**writer.result(), "archive_feeds": archive_feeds, "found": sorted(found)}
-
-
-def archive_urls(job: Job, lang: str) -> list[str]:
-    """The URLs of ``lang``'s archive feeds (known once its feeds are made)."""
-    years = job.app.extensions["calendar_svc"].rendition(job.base_url, lang).archive_years()
-    urls = Urls(lang=lang)
-    return [urls.archive(year, slug) for slug, kept in years.items() for year in kept]
 
 
 def seed_urls(app: Flask, catalog: Catalog, archives: dict, today: dt.date | None = None) -> list[str]:

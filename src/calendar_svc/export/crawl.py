@@ -51,12 +51,8 @@ class Crawl:
 
 
 def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Iterator[Page]:
-    """Fetch the seeds and every internal link they lead to (as ``crawl`` says), one page at a time.
-
-    Only the page being handled is in memory. A URL the earlier export has is
-    asked for with its ETag, and when the app answers 304 the earlier file is
-    the page (its bytes still checked against the record).
-    """
+    """Fetch the seeds and every internal link they lead to (as ``crawl`` says), one page at a time:
+    only the page being handled is in memory."""
     origin = urlsplit(base_url)
     prefix = origin.path  # "" or "/calendar" when the site lives under a path
     fetch = Fetcher(app, base_url, crawl.previous, crawl.recorded)
@@ -112,17 +108,13 @@ class Fetcher:
         page = self._get(url, linked_from, etag)
         if page.status != 304:
             return page
-        body = self._earlier(url)
+        try:
+            body = self.previous.joinpath(*file_for(url).parts).read_bytes()
+        except (OSError, ExportError):
+            body = None
         if body is None or bytes_digest(body) != digest:  # changed since the earlier build wrote it
             return self._get(url, linked_from, "")
         return Page(url, 200, CONTENT_TYPES[file_for(url).suffix], body, linked_from, etag, earlier=True)
-
-    def _earlier(self, url: str) -> bytes | None:
-        """The earlier export's file for ``url``; None when it cannot be read."""
-        try:
-            return self.previous.joinpath(*file_for(url).parts).read_bytes()
-        except (OSError, ExportError):
-            return None
 
     def _get(self, url: str, linked_from: str, etag: str) -> Page:
         headers = {"If-None-Match": etag} if etag else {}
