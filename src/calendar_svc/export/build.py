@@ -43,11 +43,8 @@ from .files import MANIFEST, ExportedFile, Tally, Writer, recorded_etags, write_
 from .placing import check_replaceable, put_in_place
 
 MAX_WORKERS = 4  # processes rendering pages at once (at most one per core)
-
 PARALLEL_FROM_EVENTS = 300  # about 2,000 URLs; smaller sites are quicker in one process than forking
-
 MAX_URLS = 50_000
-
 PAGES_BETWEEN_FORGETTING = 64  # a build worker drops the pages the app keeps this often
 PARTS_PER_WORKER = 8  # of each language's URLs: enough for even shares and progress reports
 

@@ -119,8 +119,9 @@ class Writer:
         self.tally.written += written
         self.tally.kept += not written  # the earlier file stays as it is: bytes and time kept
         self.tally.not_modified += page.earlier
-        path, content_type = relative.as_posix(), CONTENT_TYPES[relative.suffix]
-        self.files.append(ExportedFile(page.url, path, content_type, size, page.etag, digest))
+        self.files.append(
+            ExportedFile(page.url, relative.as_posix(), CONTENT_TYPES[relative.suffix], size, page.etag, digest)
+        )
 
     def _write(self, page: Page, relative: PurePosixPath) -> tuple[int, str, bool]:
         """Write the page's file unless the earlier export's holds its bytes: (size, digest of the
