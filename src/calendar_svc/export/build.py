@@ -124,23 +124,27 @@ def write_every_url(job: Job, seeds: list[str], workers: int, writer: Writer, pr
     the ``seeds`` in parts (``export_in_parts``), each language's archive feeds added by its first
     part, then the links they lead to beyond those, in this process."""
     global JOB
+
+    def tell(count: int, known: int) -> None:  # the files taken in so far, ``count`` more, and the URLs known
+        if progress is not None:
+            progress(len(writer.files) + len(writer.failures) + count, known)
+
     seeds = list(dict.fromkeys(seeds))
     fetched, found = set(seeds), set()
     try:
         JOB = replace(job, fetched=frozenset(seeds))
-        for result in export_in_parts(seeds, workers, progress):
+        for result in export_in_parts(seeds, workers):
             writer.absorb(result)
             found.update(result["found"])
             fetched.update(result["archive_feeds"])
+            tell(0, len(fetched))
         JOB = replace(job, fetched=frozenset(fetched))
-        done = len(writer.files) + len(writer.failures)
-        tell = (lambda count, known: progress(done + count, known)) if progress is not None else None
         writer.absorb(export_part(sorted(found - fetched), follow=True, progress=tell))
     finally:
         JOB = None
 
 
-def export_in_parts(seeds: list[str], workers: int, progress: Progress | None) -> Iterator[dict]:
+def export_in_parts(seeds: list[str], workers: int) -> Iterator[dict]:
     """``export_part`` over each language's seeds, cut into parts, the first of which adds its archive
     feeds; each part's result as it comes. With ``workers`` > 1, in a pool per language that share
     them, each of forked processes; else in this process, one part after another.
@@ -154,7 +158,6 @@ def export_in_parts(seeds: list[str], workers: int, progress: Progress | None) -
         mine = [url for url in seeds if language_of(url) == lang]
         count = min(len(mine), per_language * PARTS_PER_WORKER) or 1
         parts.append([(mine[i::count], None if i else lang) for i in range(count)])
-    done, known = 0, len(seeds)
     with ExitStack() as pools:
         if workers > 1:
             context = multiprocessing.get_context("fork")
@@ -165,12 +168,7 @@ def export_in_parts(seeds: list[str], workers: int, progress: Progress | None) -
             results = (future.result() for future in as_completed(futures))
         else:
             results = (export_part(*part) for mine in parts for part in mine)
-        for result in results:
-            done += len(result["files"]) + len(result["failures"])
-            known += len(result["archive_feeds"])
-            if progress is not None:
-                progress(done, known)
-            yield result
+        yield from results
 
 
 def export_part(
