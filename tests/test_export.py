@@ -17,21 +17,12 @@ from calendar_svc.catalog.languages import LANGUAGES
 from calendar_svc.cli import main
 from calendar_svc.config import Config
 from calendar_svc.errors import CatalogError, ExportError
-from calendar_svc.export import (
-    CONTENT_TYPES,
-    MANIFEST,
-    archive_years,
-    crawl,
-    export_site,
-    file_for,
-    links_in,
-    seed_urls,
-    write_files,
-)
+from calendar_svc.export import CONTENT_TYPES, MANIFEST, export_site, file_for, links_in, seed_urls
 from calendar_svc.publish.urls import Urls
 
 from .conftest import BROKEN, BUNDLED_EVENTS, ROOT, SMALL
 from .html_checks import Links
+from .static_build import archive_years, crawl, write_files
 
 BASE = "https://cal.example.org"
 TODAY = dt.date(2024, 3, 15)

@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 
 from calendar_svc import create_app
 from calendar_svc.config import Config
-from calendar_svc.export import archive_years, crawl, seed_urls
+from calendar_svc.export import seed_urls
 from calendar_svc.serving.security import CONTENT_SECURITY_POLICY
 
 from .conftest import SMALL
 from .servers import Service, fetch, raw_request
+from .static_build import archive_years, crawl
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,

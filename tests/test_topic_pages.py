@@ -106,16 +106,16 @@ def test_the_exported_site_has_no_internal_link_with_a_query_string(tmp_path):
 
 
 def test_the_build_fails_on_an_internal_link_with_a_query_string(tmp_path, monkeypatch):
-    from calendar_svc.export import workers
+    from calendar_svc.export import build
 
     app_dir = tmp_path / "site"
-    original = workers.iter_pages
+    original = build.iter_pages
 
     def pages_with_a_query_link(app, base_url, seeds, crawl):
         crawl.query_links.add("/?sort=date")
         yield from original(app, base_url, seeds, crawl)
 
-    monkeypatch.setattr(workers, "iter_pages", pages_with_a_query_link)
+    monkeypatch.setattr(build, "iter_pages", pages_with_a_query_link)
     with pytest.raises(ExportError) as raised:
         export_site(Config(events_dir=SMALL, base_url=BASE), app_dir, TODAY)
     assert raised.value.lines == ["/?sort=date: an internal link with a query string, which a static host would ignore"]

@@ -2,19 +2,30 @@
 
 ``export_site`` loads the catalog, lists the URLs known without crawling
 (every feed, JSON document, event page, month view and asset), has them
-written (``workers``), follows the links they lead to (``crawl``), and puts the
-result in place (``placing``). Each file holds exactly the bytes the live
-service sends for the same data, base URL and day. Any URL that does not
+fetched and written in parts, follows the links they lead to (``crawl``), and
+puts the result in place (``placing``). Each file holds exactly the bytes the
+live service sends for the same data, base URL and day. Any URL that does not
 answer 200, or whose type a static host would get wrong, stops the build.
+
+A part (``export_part``) takes and returns plain values (URL lists, strings,
+numbers, and dicts and lists of those), so it can run in a worker of a
+``ProcessPoolExecutor``. A large site's parts run in a pool per language,
+forked once ``JOB`` holds the app, so each worker starts with the app, its
+loaded catalog and the earlier build's record and never receives them, and
+no worker holds more than one language's rendered feeds and pages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,18 +36,19 @@ from ..catalog.languages import LANGUAGES
 from ..catalog.model import Catalog
 from ..config import Config
 from ..errors import ExportError
-from ..publish.urls import Urls, public_paths
+from ..publish.urls import Urls, language_of, public_paths
 from ..web.page_data import month_range
-from .files import MANIFEST, ExportedFile, Tally, Writer
+from .crawl import Crawl, iter_pages
+from .files import MANIFEST, ExportedFile, Tally, Writer, recorded_etags, write_etags
 from .placing import check_replaceable, put_in_place
-from .record import recorded_etags, write_etags
-from .workers import Job, Progress, export_in_pools, export_part, recorded_of, shared
 
 MAX_WORKERS = 4  # processes rendering pages at once (at most one per core)
-
 PARALLEL_FROM_EVENTS = 300  # about 2,000 URLs; smaller sites are quicker in one process than forking
-
 MAX_URLS = 50_000
+PAGES_BETWEEN_FORGETTING = 64  # a build worker drops the pages the app keeps this often
+PARTS_PER_WORKER = 8  # of each language's URLs: enough for even shares and progress reports
+
+Progress = Callable[[int, int], None]  # (files done, URLs known so far)
 
 
 @dataclass(frozen=True)
@@ -49,11 +61,24 @@ class Export:
     tally: Tally  # files written, kept from the earlier export, and removed
 
 
+@dataclass(frozen=True)
+class Job:
+    """What every part of a build shares: set in this process before a pool forks from it."""
+
+    app: Flask
+    base_url: str
+    staging: Path  # where new and changed files are written
+    previous: Path  # the earlier export (the output folder)
+    recorded: dict[str, list[str]]  # its record: URL -> [ETag, digest of the bytes]
+    fetched: frozenset[str]  # URLs fetched by some part: a part does not follow links to them
+    max_urls: int
+
+
+JOB: Job | None = None  # the build's, while it runs: what the parts run, and forked workers start with
+
+
 def export_site(
-    config: Config,
-    outdir: str | Path,
-    today: dt.date | None = None,
-    progress: Progress | None = None,
+    config: Config, outdir: str | Path, today: dt.date | None = None, progress: Progress | None = None
 ) -> Export:
     """Write every public URL of the site for ``config`` under ``outdir``; return what was written.
 
@@ -78,15 +103,15 @@ def export_site(
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))  # same file system: rename works
     try:
         writer = Writer(staging, previous=outdir)
-        job = Job(app, config.base_url, staging, outdir, frozenset(), max_urls)
-        write_every_url(job, catalog, today, workers, writer, progress)
+        job = Job(app, config.base_url, staging, outdir, recorded_etags(outdir), frozenset(), max_urls)
+        write_every_url(job, seed_urls(app, catalog, {}, today), workers, writer, progress)
         files = writer.finish()
         manifest = {
             "base_url": config.base_url, "today": today.isoformat(), "data_version": catalog.version,
             "events": len(catalog.events), "files": len(files),
         }  # fmt: skip
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        write_etags(staging, writer.etags)
+        write_etags(staging, files)
         put_in_place(staging, outdir, writer.gone)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -94,48 +119,99 @@ def export_site(
     return Export(outdir, config.base_url, today, catalog.version, tuple(files), writer.tally)
 
 
-def write_every_url(
-    job: Job, catalog: Catalog, today: dt.date, workers: int, writer: Writer, progress: Progress | None
-) -> None:
-    """Fetch and write every URL of the site into ``writer``'s folder, taking in each part's result.
+def write_every_url(job: Job, seeds: list[str], workers: int, writer: Writer, progress: Progress | None) -> None:
+    """Fetch and write every URL of the site into ``writer``'s folder, taking in each part's result:
+    the ``seeds`` in parts (``export_in_parts``), each language's archive feeds added by its first
+    part, then the links they lead to beyond those, in this process."""
+    global JOB
 
-    In one process: the seeds (with every language's archive feeds) and every
-    link they lead to. With ``workers``: the seeds in pools of forked
-    processes, each language's archive feeds added by its first part, then the
-    links they lead to beyond those, in this process.
-    """
-    recorded = recorded_etags(job.previous)
-    if workers <= 1:
-        seeds = list(dict.fromkeys(seed_urls(job.app, catalog, archive_years(job.app, job.base_url), today)))
-        with shared(job):
-            writer.absorb(export_part(seeds, recorded, follow=True, progress=progress))
-        return
-    seeds = list(dict.fromkeys(seed_urls(job.app, catalog, {}, today)))
-    found: set[str] = set()
-    archive_feeds: list[str] = []
-    with shared(replace(job, fetched=frozenset(seeds))):
-        for result in export_in_pools(seeds, recorded, workers, progress):
+    def tell(count: int, known: int) -> None:  # the files taken in so far, ``count`` more, and the URLs known
+        if progress is not None:
+            progress(len(writer.files) + len(writer.failures) + count, known)
+
+    seeds = list(dict.fromkeys(seeds))
+    fetched, found = set(seeds), set()
+    try:
+        JOB = replace(job, fetched=frozenset(seeds))
+        for result in export_in_parts(seeds, workers):
             writer.absorb(result)
             found.update(result["found"])
-            archive_feeds += result["archive_feeds"]
-    fetched = frozenset(seeds).union(archive_feeds)
-    leftovers = sorted(found - fetched)
-    with shared(replace(job, fetched=fetched)):
-        done = len(writer.files) + len(writer.failures)
-        tell = (lambda count, known: progress(done + count, known)) if progress is not None else None
-        writer.absorb(export_part(leftovers, recorded_of(recorded, leftovers), follow=True, progress=tell))
+            fetched.update(result["archive_feeds"])
+            tell(0, len(fetched))
+        JOB = replace(job, fetched=frozenset(fetched))
+        writer.absorb(export_part(sorted(found - fetched), follow=True, progress=tell))
+    finally:
+        JOB = None
 
 
-def archive_years(app: Flask, base_url: str) -> dict[str, dict[str | None, list[int]]]:
-    """Each language's archived years of each feed (see ``Rendition.archive_years``)."""
-    store = app.extensions["calendar_svc"]
-    return {lang: store.rendition(base_url, lang).archive_years() for lang in LANGUAGES}
+def export_in_parts(seeds: list[str], workers: int) -> Iterator[dict]:
+    """``export_part`` over each language's seeds, cut into parts, the first of which adds its archive
+    feeds; each part's result as it comes. With ``workers`` > 1, in a pool per language that share
+    them, each of forked processes; else in this process, one part after another.
+
+    Every pool forks before any result comes back, so no worker starts with what this process
+    gathers from the others (100,000s of file names and ETags), and each language's rendition is
+    made once per worker of its pool: with two cores, once in all."""
+    per_language = -(-workers // len(LANGUAGES))
+    parts = []  # each language's: (URLs, the language whose archive feeds the part adds first, or None)
+    for lang in LANGUAGES:
+        mine = [url for url in seeds if language_of(url) == lang]
+        count = min(len(mine), per_language * PARTS_PER_WORKER) or 1
+        parts.append([(mine[i::count], None if i else lang) for i in range(count)])
+    with ExitStack() as pools:
+        if workers > 1:
+            context = multiprocessing.get_context("fork")
+            futures = []
+            for mine in parts:
+                pool = pools.enter_context(ProcessPoolExecutor(per_language, mp_context=context))
+                futures += [pool.submit(export_part, *part) for part in mine]
+            results = (future.result() for future in as_completed(futures))
+        else:
+            results = (export_part(*part) for mine in parts for part in mine)
+        yield from results
+
+
+def export_part(
+    urls: list[str], archives_of: str | None = None, follow: bool = False, progress: Progress | None = None
+) -> dict:
+    """Fetch ``urls`` and write their files; with a language ``archives_of``, its archive feeds first.
+
+    With ``follow``, links to new URLs are fetched too; else they are returned
+    (``found``). Returns the writer's ``result`` with the archive feeds and the
+    links found, as plain values. ``progress`` is told after each file.
+    """
+    job = JOB
+    store = job.app.extensions["calendar_svc"]
+    writer = Writer(job.staging, job.previous)
+    archive_feeds = []
+    if archives_of is not None:  # known once the language's feeds are made
+        years = store.rendition(job.base_url, archives_of).archive_years()
+        archive_feeds = [Urls(lang=archives_of).archive(year, slug) for slug, kept in years.items() for year in kept]
+    crawl = Crawl(job.max_urls, job.fetched, follow, job.previous, job.recorded)
+    try:
+        pages = iter_pages(job.app, job.base_url, archive_feeds + urls, crawl)
+        for count, page in enumerate(pages, 1):
+            writer.add(page)
+            # Each is asked for once: keeping them would only cost memory. An archive feed is up to the
+            # feed budget (1 MB), so it goes at once.
+            if count % PAGES_BETWEEN_FORGETTING == 0 or count <= len(archive_feeds):
+                store.forget_pages()
+            if progress is not None:
+                progress(count, len(crawl.seen))
+    except ExportError as error:
+        writer.failures += error.lines
+    writer.failures += [
+        f"{link}: an internal link with a query string, which a static host would ignore"
+        for link in sorted(crawl.query_links)
+    ]  # a static host ignores the query and would serve another page: such a link lies
+    found = crawl.seen.difference(job.fetched, archive_feeds, urls)
+    return {**writer.result(), "archive_feeds": archive_feeds, "found": sorted(found)}
 
 
 def seed_urls(app: Flask, catalog: Catalog, archives: dict, today: dt.date | None = None) -> list[str]:
     """The URLs known without crawling: every page, feed, archive (``archives``: by language, see
-    ``archive_years``) and JSON document, and the assets; with ``today``, also every month view in
-    every language (the range the month view covers)."""
+    ``Rendition.archive_years``) and JSON document, and the assets; with ``today``, also every month
+    view in every language (the range the month view covers)."""
     static = Path(app.static_folder)
     assets = [
         p.relative_to(static).as_posix()

@@ -1,11 +1,14 @@
 """Fetching a site's pages through the app, and following the internal links they hold.
 
 Every URL is fetched through the app's own WSGI app, as its test client
-would (the same environ), so a page holds the bytes the live service sends; a URL the earlier export has is asked for with
-the ETag recorded for it, and a 304 keeps the earlier file. The links of each HTML and CSS page are read
-with two regular expressions (the templates always write double-quoted
-attributes; a test holds this to an HTML parser on every bundled page), and
-each shared link's target is worked out once.
+would (the same environ), so a page holds the bytes the live service sends.
+A URL the earlier export has is asked for with the ETag recorded for it; when
+the app answers 304, the earlier file is kept if it still holds the bytes the
+earlier build wrote (a record that cannot be read whole only costs
+rendering). The links of each HTML and CSS page are read with two regular
+expressions (the templates always write double-quoted attributes; a test
+holds this to an HTML parser on every bundled page), and each shared link's
+target is worked out once.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask
@@ -24,10 +28,11 @@ from werkzeug.test import run_wsgi_app
 
 from ..errors import ExportError
 from ..publish.urls import Urls
-from .files import CONTENT_TYPES, Page, file_for
-from .record import EarlierFiles
+from .files import CONTENT_TYPES, Page, bytes_digest, file_for
 
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
+
+SCHEMES = ("https://", "http://", "webcal://")  # of absolute links, to this site or another
 
 LINKS_KEPT = 4096  # link targets kept per process crawling: the links most pages share, and more
 
@@ -38,42 +43,25 @@ class Crawl:
 
     max_urls: int
     elsewhere: frozenset[str] = frozenset()  # fetched by another process: not followed
-    follow: bool = True  # False: new links go into ``found`` instead of being fetched
-    earlier: EarlierFiles | None = None  # the earlier export: each URL is asked for with its ETag
+    follow: bool = True  # False: new links are only noted in ``seen``, not fetched
+    previous: Path | None = None  # the earlier export: each URL it has is asked for with its ETag
+    recorded: dict[str, list[str]] = field(default_factory=dict)  # its record: URL -> [ETag, digest]
     query_links: set[str] = field(default_factory=set)  # internal links with a query: not fetched
-    found: set[str] = field(default_factory=set)
-    known: int = 0  # URLs known so far, for progress reports
-
-    def take(self, path: str, linked_from: str, seen: set[str], queue: deque) -> None:
-        """Note a link to ``path`` found on ``linked_from``: fetch it later, or note it as found."""
-        if path in seen:
-            return
-        if len(seen) >= self.max_urls:
-            raise ExportError([f"more than {self.max_urls} URLs: does a page link to an endless series? ({path})"])
-        seen.add(path)
-        if self.follow:
-            queue.append((path, linked_from))
-        else:
-            self.found.add(path)
+    seen: set[str] = field(default_factory=set)  # every URL known so far: fetched, to fetch, or found
 
 
 def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Iterator[Page]:
-    """Fetch the seeds and every internal link they lead to (as ``crawl`` says), one page at a time.
-
-    Only the page being handled is in memory. A URL the earlier export has is
-    asked for with its ETag, and when the app answers 304 the earlier file is
-    the page (its bytes still checked against the record).
-    """
+    """Fetch the seeds and every internal link they lead to (as ``crawl`` says), one page at a time:
+    only the page being handled is in memory."""
     origin = urlsplit(base_url)
     prefix = origin.path  # "" or "/calendar" when the site lives under a path
-    fetch = Fetcher(app, base_url, crawl.earlier)
-    origins = tuple(f"{scheme}://{origin.netloc}" for scheme in ("https", "http", "webcal"))
+    fetch = Fetcher(app, base_url, crawl.previous, crawl.recorded)
+    origins = tuple(f"{scheme}{origin.netloc}" for scheme in SCHEMES)
     # Every page links to the menus, calendars and months: each link's target is worked out once.
     target_of = lru_cache(maxsize=LINKS_KEPT)(partial(quick_target, origins=origins, prefix=prefix))
     off_site = OffSite(origins)
     queue = deque((url, "") for url in dict.fromkeys(seeds))
-    seen = set(queue_url for queue_url, _ in queue) | crawl.elsewhere
-    crawl.known = len(seen)
+    seen = crawl.seen = set(seeds) | crawl.elsewhere
     while queue:
         url, linked_from = queue.popleft()
         page = fetch(url, linked_from)
@@ -81,21 +69,31 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
             internal = target_of(link)
             if internal is None:  # relative to the page
                 internal = internal_target(urljoin(f"{base_url}{url}", link), origin.netloc, prefix)
-            if internal and internal[1]:
-                crawl.query_links.add(f"{internal[0]}?{internal[1]}")
-            elif internal:
-                crawl.take(internal[0], url, seen, queue)
-        crawl.known = len(seen)
+            if not internal:
+                continue
+            path, query = internal
+            if query:
+                crawl.query_links.add(f"{path}?{query}")
+            elif path not in seen:
+                if len(seen) >= crawl.max_urls:
+                    raise ExportError(
+                        [f"more than {crawl.max_urls} URLs: does a page link to an endless series? ({path})"]
+                    )
+                seen.add(path)
+                if crawl.follow:
+                    queue.append((path, url))
         yield page
 
 
 class Fetcher:
-    """Fetches a URL through the app's own WSGI app, conditionally when ``earlier`` has it."""
+    """Fetches a URL through the app's own WSGI app, conditionally when the earlier export
+    (``previous``, with its record) has it."""
 
-    def __init__(self, app: Flask, base_url: str, earlier: EarlierFiles | None):
+    def __init__(self, app: Flask, base_url: str, previous: Path | None, recorded: dict[str, list[str]]):
         self.app = app
         self.base_url = base_url
-        self.earlier = earlier
+        self.previous = previous
+        self.recorded = recorded
         # Flask's own WSGI app, as the test client calls it but without its response wrapper, and
         # without the middleware that keeps answers for repeat requests: each URL is asked for once,
         # so what it keeps is never used (and a revalidation would make it render the whole answer).
@@ -106,16 +104,19 @@ class Fetcher:
         if url == self.events_json:  # 30 MB at 10,000 events: written as it is made, never held whole
             pieces = self.app.extensions["calendar_svc"].rendition(self.base_url).events_json_stream()
             return Page(url, 200, CONTENT_TYPES[".json"], b"", linked_from, pieces=pieces)
-        etag = self.earlier.etag(url) if self.earlier is not None else None
+        etag, digest = self.recorded.get(url, ("", ""))
         page = self._get(url, linked_from, etag)
         if page.status != 304:
             return page
-        body = self.earlier.body(url)
-        if body is None:  # changed since the earlier build wrote it: ask for the page itself
-            return self._get(url, linked_from, None)
+        try:
+            body = self.previous.joinpath(*file_for(url).parts).read_bytes()
+        except (OSError, ExportError):
+            body = None
+        if body is None or bytes_digest(body) != digest:  # changed since the earlier build wrote it
+            return self._get(url, linked_from, "")
         return Page(url, 200, CONTENT_TYPES[file_for(url).suffix], body, linked_from, etag, earlier=True)
 
-    def _get(self, url: str, linked_from: str, etag: str | None) -> Page:
+    def _get(self, url: str, linked_from: str, etag: str) -> Page:
         headers = {"If-None-Match": etag} if etag else {}
         environ = EnvironBuilder(self.app, url, base_url=self.base_url, headers=headers).get_environ()
         answer, status, sent = run_wsgi_app(self.wsgi, environ, buffered=True)  # buffered: closed already
@@ -132,7 +133,7 @@ def quick_target(link: str, origins: tuple[str, ...], prefix: str) -> tuple[str,
             link = link[len(own) :]
             break
     else:
-        if link.startswith(("https://", "http://", "webcal://")):
+        if link.startswith(SCHEMES):
             return ()  # another site
     if not link.startswith("/") or link.startswith("//") or "/." in link or "\\" in link:
         return None
@@ -152,13 +153,6 @@ def internal_target(url: str, netloc: str, prefix: str) -> tuple[str, str] | tup
     return target.path[len(prefix) :] or "/", target.query
 
 
-def crawl(app: Flask, base_url: str, seeds: list[str], max_urls: int) -> tuple[list[Page], set[str]]:
-    """Every page ``iter_pages`` finds, in a list, and the internal links with a query string."""
-    found = Crawl(max_urls)
-    pages = list(iter_pages(app, base_url, seeds, found))
-    return pages, found.query_links
-
-
 # The href and src attributes of the pages' own markup: always double-quoted (the templates write
 # them so, and Jinja escapes quotes and ">" inside); much quicker than an HTML parser over 100,000
 # pages. A test holds this to html.parser on every page of the bundled site.
@@ -169,18 +163,16 @@ TAG = re.compile(r"<[a-zA-Z][^>]*>")
 
 @dataclass(frozen=True)
 class OffSite:
-    """Which links ``links_in`` may leave out: those that lead off the site, told by how they are
-    written: to another host, or a ``data:``, ``mailto:`` or ``tel:`` URI. Neither their scheme nor
-    their host needs unescaping, and they are many: every page has the icon as a ``data:`` URI with
-    a dozen escaped quotes, and every event links to Google Calendar and Outlook with a query
-    string full of escaped ampersands."""
+    """Whether a link, as written, leads off the site (to another host, or a ``data:``, ``mailto:`` or
+    ``tel:`` URI), so ``links_in`` may leave it out before unescaping: they are many (every page has
+    the icon as a ``data:`` URI, every event links to Google Calendar and Outlook with escaped queries)."""
 
     origins: tuple[str, ...]  # this site's, in each scheme ("https://host")
 
     def __call__(self, written: str) -> bool:
-        if written.startswith(("data:", "mailto:", "tel:")):
-            return True
-        return written.startswith(("https://", "http://", "webcal://")) and not written.startswith(self.origins)
+        return written.startswith(("data:", "mailto:", "tel:")) or (
+            written.startswith(SCHEMES) and not written.startswith(self.origins)
+        )
 
 
 def links_in(page: Page, skip: Callable[[str], bool] | None = None) -> list[str]:

@@ -3,18 +3,19 @@
 ``Writer`` checks each page as it comes and writes it under a staging
 folder only when its bytes differ from the earlier export's file: an
 unchanged file stays where it is, its time (and so static hosts' ETags)
-kept. It notes each file's ETag (as the app sent it) and the digest of its
-bytes for the build's record (``record``). ``placing`` then moves the staged
-files into the output folder, once the whole build has succeeded. Nothing is
-ever written outside the output folder.
+kept. Each file's ETag (as the app sent it) and the digest of its bytes go
+into the build's record (``write_etags``, one URL a line), which a rebuild
+reads (``recorded_etags``) to ask for each URL with that ETag. ``placing``
+then moves the staged files into the output folder, once the whole build has
+succeeded. Nothing is ever written outside the output folder.
 """
 
 from __future__ import annotations
 
 import filecmp
 import hashlib
+import json
 import os
-import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -24,6 +25,7 @@ from ..errors import ExportError
 
 MANIFEST = ".calendar-svc-build.json"
 ETAGS = ".calendar-svc-etags.json"  # each file's ETag and the digest of its bytes
+RECORD_FORMAT = 1
 BUILD_RECORDS = (MANIFEST, ETAGS)  # a build's own hidden files, beside the site's
 # The type a static host must send for each file extension; deploy/nginx.conf maps the same.
 CONTENT_TYPES = {
@@ -48,6 +50,8 @@ class ExportedFile:
     path: str  # the file under the output folder, e.g. "events/aif-2023/index.html"
     content_type: str
     size: int
+    etag: str  # as the app sent it ("" for none), recorded with the digest of the bytes (``write_etags``)
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -93,14 +97,11 @@ class Writer:
         self.root = root
         self.resolved_root = root.resolve()
         self.previous = previous
-        self._previous = str(previous)
         self.failures: list[str] = []
         self.files: list[ExportedFile] = []
         self.tally = Tally()
-        self.etags: list[list[str]] = []  # [URL, ETag, digest of the bytes] of each file sent with an ETag
-        self._folders: set[Path] = set()  # made under root, and resolved to a place under it
-        self._urls: dict[str, str] = {}  # file ("events/x/index.html") -> its URL; strings, for 100,000s of files
         self.gone: list[str] = []  # files of the earlier export that this one no longer has (set by finish)
+        self._folders: set[Path] = set()  # made under root, and resolved to a place under it
 
     def add(self, page: Page) -> None:
         problem = problem_of(page)
@@ -110,7 +111,6 @@ class Writer:
         if self.failures:
             return  # the build will fail: check the rest, write nothing more
         relative = file_for(page.url)
-        path = relative.as_posix()
         try:
             size, digest, written = self._write(page, relative)
         except (FileExistsError, IsADirectoryError, NotADirectoryError):
@@ -119,19 +119,21 @@ class Writer:
         self.tally.written += written
         self.tally.kept += not written  # the earlier file stays as it is: bytes and time kept
         self.tally.not_modified += page.earlier
-        if page.etag:
-            self.etags.append([page.url, page.etag, digest])
-        self._urls[path] = page.url
-        self.files.append(ExportedFile(page.url, path, CONTENT_TYPES[relative.suffix], size))
+        self.files.append(
+            ExportedFile(page.url, relative.as_posix(), CONTENT_TYPES[relative.suffix], size, page.etag, digest)
+        )
 
     def _write(self, page: Page, relative: PurePosixPath) -> tuple[int, str, bool]:
         """Write the page's file unless the earlier export's holds its bytes: (size, digest of the
         bytes, whether written)."""
-        earlier = os.path.join(self._previous, relative.as_posix())  # a string: pathlib costs more than the check
+        earlier = os.path.join(self.previous, relative.as_posix())  # a string: pathlib costs more than the check
         if page.pieces is not None:
             target = self._target(page.url, relative)
             size, digest = write_pieces(target, page.pieces)
-            written = not same_files(earlier, target)
+            try:
+                written = not filecmp.cmp(earlier, target, shallow=False)
+            except OSError:  # the earlier export has no such file
+                written = True
             if not written:
                 target.unlink()
             return size, digest, written
@@ -152,40 +154,32 @@ class Writer:
 
     def result(self) -> dict:
         """What this writer did, as plain values (for another process's ``absorb``)."""
-        return {
-            "files": [[f.url, f.path, f.content_type, f.size] for f in self.files],
-            "tally": [self.tally.written, self.tally.kept, self.tally.not_modified],
-            "failures": self.failures,
-            "etags": self.etags,
-        }
+        files = [[f.url, f.path, f.content_type, f.size, f.etag, f.digest] for f in self.files]
+        return {"files": files, "tally": vars(self.tally), "failures": self.failures}
 
     def absorb(self, result: dict) -> None:
         """Take in what another writer (``result``) wrote under the same root."""
-        files = [ExportedFile(*fields) for fields in result["files"]]
-        self.files += files
+        self.files += [ExportedFile(*fields) for fields in result["files"]]
         self.failures += result["failures"]
-        self.etags += result["etags"]
-        written, kept, not_modified = result["tally"]
-        self.tally.written += written
-        self.tally.kept += kept
-        self.tally.not_modified += not_modified
-        self._urls.update({f.path: f.url for f in files})
+        for name, count in result["tally"].items():
+            setattr(self.tally, name, getattr(self.tally, name) + count)
 
     def finish(self) -> list[ExportedFile]:
         """Raise ExportError listing every failure; else list (in ``gone``) and count the earlier
         export's files this build no longer has, and return this build's files."""
+        urls = {f.path: f.url for f in self.files}
         directories: set[str] = set()
-        for path in self._urls:
+        for path in urls:
             while "/" in path:
                 path = path.rsplit("/", 1)[0]
                 if path in directories:
                     break
                 directories.add(path)
-        self.failures += [f"{self._urls[p]}: is both a file and a folder" for p in self._urls if p in directories]
+        self.failures += [f"{urls[p]}: is both a file and a folder" for p in urls if p in directories]
         if self.failures:
             raise ExportError(list(dict.fromkeys(self.failures)))
         if self.previous.is_dir():
-            self.gone = [p for p in files_under(self.previous) if p not in self._urls and p not in BUILD_RECORDS]
+            self.gone = [p for p in files_under(self.previous) if p not in urls and p not in BUILD_RECORDS]
             self.tally.removed = len(self.gone)
         return sorted(self.files, key=lambda f: f.path)
 
@@ -223,19 +217,6 @@ def files_under(root: Path) -> Iterator[str]:
             yield name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
 
 
-def write_files(root: Path, pages, previous: Path) -> list[ExportedFile]:
-    """Check ``pages`` and write those that differ from ``previous``'s files under a new folder ``root``
-    (see ``Writer``); on failure ``root`` is removed."""
-    writer = Writer(root, previous)
-    try:
-        for page in pages:
-            writer.add(page)
-        return writer.finish()
-    except BaseException:
-        shutil.rmtree(root, ignore_errors=True)
-        raise
-
-
 def write_pieces(target: Path, pieces: Iterable[bytes]) -> tuple[int, str]:
     """Write ``pieces`` to ``target`` one after another; return how many bytes that made, and their digest."""
     size, digest = 0, hashlib.sha256()
@@ -247,21 +228,11 @@ def write_pieces(target: Path, pieces: Iterable[bytes]) -> tuple[int, str]:
     return size, digest.hexdigest()[:32]
 
 
-def same_files(earlier: str, written: Path) -> bool:
-    """True when the earlier export has a file with exactly the bytes of the one just ``written``."""
-    try:
-        return filecmp.cmp(earlier, written, shallow=False)
-    except OSError:
-        return False
-
-
 def same_as_earlier(earlier: str, body: bytes) -> bool:
     """True when the earlier export has this file with exactly these bytes."""
     try:
-        if not os.path.isfile(earlier) or os.stat(earlier).st_size != len(body):
-            return False
         with open(earlier, "rb") as file:
-            return file.read() == body
+            return os.fstat(file.fileno()).st_size == len(body) and file.read() == body
     except OSError:
         return False
 
@@ -271,3 +242,22 @@ def made_within(folder: Path, resolved_root: Path) -> bool:
     every link on the way is followed."""
     folder.mkdir(parents=True, exist_ok=True)
     return folder.resolve().is_relative_to(resolved_root)
+
+
+def recorded_etags(folder: Path) -> dict[str, list[str]]:
+    """The earlier build's record in ``folder`` (URL -> [ETag, digest of the bytes]); empty when it
+    has none or it cannot be read whole."""
+    try:
+        record = json.loads((folder / ETAGS).read_text(encoding="utf-8"))
+        urls = record["urls"] if record.get("format") == RECORD_FORMAT else {}
+        good = all(isinstance(entry, list) and [type(x) for x in entry] == [str, str] for entry in urls.values())
+    except (OSError, ValueError, AttributeError, KeyError):
+        return {}
+    return urls if good else {}
+
+
+def write_etags(folder: Path, files: list[ExportedFile]) -> None:
+    """Record each file's ETag and the digest of its bytes, one URL a line, in URL order."""
+    lines = sorted(f"{json.dumps(f.url)}: {json.dumps([f.etag, f.digest])}" for f in files if f.etag)
+    text = ",\n".join(lines)
+    (folder / ETAGS).write_text(f'{{"format": {RECORD_FORMAT}, "urls": {{\n{text}\n}}}}\n', encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 
 from ..errors import ExportError
@@ -38,7 +39,11 @@ def put_in_place(staging: Path, outdir: Path, gone: Iterable[str]) -> None:
     top = str(outdir)
     for path in gone:
         os.unlink(os.path.join(top, path))
-        remove_empty_folders(outdir, path)
+        folder = os.path.dirname(path)
+        with suppress(OSError):  # remove the folders it leaves empty, innermost first, up to one that is not
+            while folder:
+                os.rmdir(os.path.join(top, folder))
+                folder = os.path.dirname(folder)
     resolved = outdir.resolve()
     checked: set[str] = set()
     changed = sorted(p for p in files_under(staging) if p not in BUILD_RECORDS)
@@ -60,14 +65,3 @@ def put_in_place(staging: Path, outdir: Path, gone: Iterable[str]) -> None:
                 [f"{outdir / path}: is a folder in the earlier export where this one has a file"]
             ) from None
     shutil.rmtree(staging)
-
-
-def remove_empty_folders(root: Path, path: str) -> None:
-    """Remove the folders of ``path`` (relative to ``root``) that are left empty, innermost first."""
-    folder = os.path.dirname(path)
-    while folder:
-        try:
-            os.rmdir(os.path.join(root, folder))
-        except OSError:  # not empty (or already gone)
-            return
-        folder = os.path.dirname(folder)
