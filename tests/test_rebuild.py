@@ -203,10 +203,21 @@ def test_a_file_changed_in_the_earlier_build_is_written_again_not_kept(tmp_path)
     assert again.tally.written == 1
 
 
-def test_an_unreadable_record_of_etags_only_costs_rendering(tmp_path):
+@pytest.mark.parametrize(
+    "rewrite",
+    [
+        lambda text: "{not json",
+        lambda text: json.dumps(json.loads(text), indent=2),  # the same record, laid out otherwise
+        lambda text: text.replace('": ["', '": [1, "', 1),  # an entry that is not two strings
+        lambda text: text[: len(text) // 2],  # cut short
+    ],
+    ids=["not JSON", "laid out otherwise", "a broken entry", "cut short"],
+)
+def test_an_unreadable_record_of_etags_only_costs_rendering(tmp_path, rewrite):
     config = Config(events_dir=SMALL, base_url=BASE)
     export_site(config, tmp_path / "site", TODAY)
-    (tmp_path / "site" / ETAGS).write_text("{not json")
+    record = tmp_path / "site" / ETAGS
+    record.write_text(rewrite(record.read_text()))
 
     again = export_site(config, tmp_path / "site", TODAY)
 

@@ -69,7 +69,7 @@ class Job:
     base_url: str
     staging: Path  # where new and changed files are written
     previous: Path  # the earlier export (the output folder)
-    recorded: dict[str, list[str]]  # its record: URL -> [ETag, digest of the bytes]
+    recorded: dict[str, str]  # its record: URL -> "ETag digest of the bytes"
     fetched: frozenset[str]  # URLs fetched by some part: a part does not follow links to them
     max_urls: int
 

@@ -45,7 +45,7 @@ class Crawl:
     elsewhere: frozenset[str] = frozenset()  # fetched by another process: not followed
     follow: bool = True  # False: new links are only noted in ``seen``, not fetched
     previous: Path | None = None  # the earlier export: each URL it has is asked for with its ETag
-    recorded: dict[str, list[str]] = field(default_factory=dict)  # its record: URL -> [ETag, digest]
+    recorded: dict[str, str] = field(default_factory=dict)  # its record: URL -> "ETag digest"
     query_links: set[str] = field(default_factory=set)  # internal links with a query: not fetched
     seen: set[str] = field(default_factory=set)  # every URL known so far: fetched, to fetch, or found
 
@@ -89,7 +89,7 @@ class Fetcher:
     """Fetches a URL through the app's own WSGI app, conditionally when the earlier export
     (``previous``, with its record) has it."""
 
-    def __init__(self, app: Flask, base_url: str, previous: Path | None, recorded: dict[str, list[str]]):
+    def __init__(self, app: Flask, base_url: str, previous: Path | None, recorded: dict[str, str]):
         self.app = app
         self.base_url = base_url
         self.previous = previous
@@ -104,7 +104,7 @@ class Fetcher:
         if url == self.events_json:  # 30 MB at 10,000 events: written as it is made, never held whole
             pieces = self.app.extensions["calendar_svc"].rendition(self.base_url).events_json_stream()
             return Page(url, 200, CONTENT_TYPES[".json"], b"", linked_from, pieces=pieces)
-        etag, digest = self.recorded.get(url, ("", ""))
+        etag, _, digest = self.recorded.get(url, "").partition(" ")
         page = self._get(url, linked_from, etag)
         if page.status != 304:
             return page
