@@ -27,8 +27,9 @@ log = logging.getLogger("calendar_svc.reload")
 EXTENSION = "calendar_svc.watcher"
 LOOKS_AT_MOST = 20  # the pause between looks is at least 20 times as long as a look
 # Seconds since the data was read within which a new worker catches up in its watcher, not before it
-# answers: looking takes a tenth of a second at 10,000 files, and an edit is served within a second.
-CAUGHT_UP_WITHIN = 1.0
+# answers: looking takes a tenth of a second at 10,000 files, and the workers a server forks after its
+# first load (2-3 s at 10,000 files) should answer at once; a worker started again later catches up first.
+CAUGHT_UP_WITHIN = 5.0
 FOLDER_LOOKS_EVERY = 1.0  # seconds between looks at which folder the events path names (``_notified``)
 FolderIdentity = tuple[int, int]  # device and inode
 
