@@ -128,20 +128,12 @@ def _query(params: list[tuple[str, str]]) -> str:
     return urlencode(params, quote_via=quote, safe="/:")
 
 
-@dataclass(frozen=True)
-class EmbedSnippet:
-    """An <iframe> that shows one of the embeddable lists on another site, as text to copy."""
-
-    name: Text
-    url: str
-
-    @property
-    def code(self) -> str:
-        title = escape(self.name.value, quote=True)
-        return f'<iframe src="{self.url}" title="{title}" width="100%" height="480" style="border:0"></iframe>'
-
-
-def embed_snippets(catalog: Catalog, lang: str, urls: Urls) -> list[EmbedSnippet]:
-    """The embeddable list of every event, then each calendar's, named in ``lang``."""
-    snippets = [EmbedSnippet(catalog.site.text("title", lang), urls.embed())]
-    return snippets + [EmbedSnippet(c.text("name", lang), urls.embed(calendar=c.slug)) for c in catalog.calendars]
+def embed_snippets(catalog: Catalog, lang: str, urls: Urls) -> list[dict[str, Text | str]]:
+    """The <iframe> code, as text to copy, that shows the embeddable list of every event, then each calendar's,
+    on another site: {"name" (in ``lang``), "url", "code"}."""
+    lists = [(catalog.site.text("title", lang), urls.embed())]
+    lists += [(c.text("name", lang), urls.embed(calendar=c.slug)) for c in catalog.calendars]
+    frame = '<iframe src="{}" title="{}" width="100%" height="480" style="border:0"></iframe>'
+    return [
+        {"name": name, "url": url, "code": frame.format(url, escape(name.value, quote=True))} for name, url in lists
+    ]
