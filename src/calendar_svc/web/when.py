@@ -114,11 +114,8 @@ def offset_text(offset: dt.timedelta) -> str:
 
 def instant_value(moment: dt.datetime) -> str:
     """A valid HTML global date and time: '2023-03-20T15:00+06:00', or '…Z' in UTC."""
-    if moment.utcoffset().seconds % 60:  # HTML offsets have no seconds: say it in UTC
-        try:
-            moment = moment.astimezone(dt.UTC)
-        except OverflowError:  # before year 1 in UTC: the local date and time without offset
-            return moment.replace(tzinfo=None).isoformat(timespec="minutes" if moment.second == 0 else "seconds")
+    if moment.utcoffset().seconds % 60:  # HTML offsets have no seconds (a zone's old local mean time): say it in UTC
+        moment = moment.astimezone(dt.UTC)
     text = moment.isoformat(timespec="minutes" if moment.second == 0 else "seconds")
     return text.replace("+00:00", "Z") if moment.tzinfo is dt.UTC else text
 
