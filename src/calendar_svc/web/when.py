@@ -165,7 +165,7 @@ def _end_clock(start: dt.datetime, end: dt.datetime, lang: str) -> str:
 
 
 def _utc_pieces(start: dt.datetime, end: dt.datetime | None, lang: str) -> tuple[Piece, ...]:
-    """'20 March 2023, 09:00–10:30 UTC' (dates written out when they differ); () past year 1 or 9999."""
+    """'20 March 2023, 09:00–10:30 UTC' (dates written out when they differ); () past year 9999 in UTC."""
     try:
         start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC) if end is not None else None
     except OverflowError:
