@@ -15,7 +15,7 @@ from calendar_svc.catalog.recurrence import first_occurrences, last_occurrence_d
 from calendar_svc.config import Config
 from calendar_svc.publish.selection import Selection
 from calendar_svc.publish.urls import is_public_origin
-from calendar_svc.web.calendar_links import google_add_url, outlook_add_url, subscribe_links
+from calendar_svc.web.calendar_links import add_links, google_add_url, outlook_add_url, subscribe_links
 from calendar_svc.web.json_ld import event_document, script_text
 from calendar_svc.web.languages import colour_dot, display_url, duration_text
 from calendar_svc.web.page_data import (
@@ -252,10 +252,10 @@ def test_outlook_links_use_dates_for_all_day_and_utc_for_timed(small):
 
 
 def test_undated_events_have_no_add_links(small):
-    with pytest.raises(ValueError):
-        google_add_url(small.event("month-only"), "http://cal.test/e/")
-    with pytest.raises(ValueError):
-        outlook_add_url(small.event("year-only"), "http://cal.test/e/")
+    for undated in ("month-only", "year-only"):
+        assert add_links(small.event(undated), "http://cal.test/e/", "en") == dict(
+            google="", outlook="", outlook_work=""
+        )
 
 
 def test_subscribe_links_encode_the_feed_url_whole():

@@ -57,16 +57,7 @@ def subscribe_links(feed_url: str, name: str) -> SubscribeLinks:
 
 def _event_params(event: Event, page_url: str, lang: str, title: str, body: str) -> list[tuple[str, str]]:
     """The title, the description (the event's own text, shortened, and a link back to its page) and the
-    location, under the names a service gives them; ValueError for an event that cannot have a link."""
-    if not event.is_dated:
-        raise ValueError(f"event {event.id!r} has no known day")
-    try:
-        event.last_day + dt.timedelta(days=1)
-        for moment in (event.start_local, event.end_local):
-            if isinstance(moment, dt.datetime):
-                moment.astimezone(dt.UTC)
-    except OverflowError:
-        raise ValueError(f"event {event.id!r} is too close to the end of the calendar for a link") from None
+    location, under the names a service gives them."""
     details = event.text("description", lang).value.strip()
     if len(details) > DETAILS_LIMIT:
         details = details[:DETAILS_LIMIT].rsplit(" ", 1)[0] + " …"
@@ -75,10 +66,7 @@ def _event_params(event: Event, page_url: str, lang: str, title: str, body: str)
 
 
 def google_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """'Add to Google Calendar' for a dated event (a series keeps its RRULE).
-
-    Raises ValueError for an event without a known day, or one at the very edge of year 1 or 9999.
-    """
+    """'Add to Google Calendar' for a dated event (a series keeps its RRULE)."""
     title, details, *location = _event_params(event, page_url, lang, "text", "details")
     if event.is_timed:
         end = event.end if event.end is not None else event.start
@@ -94,10 +82,7 @@ def google_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE) ->
 
 
 def outlook_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE, host: str = OUTLOOK_PERSONAL) -> str:
-    """'Add to Outlook' for a dated event; Outlook takes no rule, so a series adds its first occurrence.
-
-    Raises ValueError as google_add_url does.
-    """
+    """'Add to Outlook' for a dated event; Outlook takes no rule, so a series adds its first occurrence."""
     title, body, *location = _event_params(event, page_url, lang, "subject", "body")
     if event.is_timed:
         start = event.start_local.astimezone(dt.UTC)
@@ -115,12 +100,12 @@ def outlook_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE, h
 
 
 def add_links(event: Event, page_url: str, lang: str) -> dict[str, str]:
-    """An event page's links to Google Calendar, Outlook and Outlook for work; empty for an event without them."""
-    try:
-        google, outlook = google_add_url(event, page_url, lang), outlook_add_url(event, page_url, lang)
-        return dict(google=google, outlook=outlook, outlook_work=outlook_add_url(event, page_url, lang, OUTLOOK_WORK))
-    except ValueError:  # no known day, or too close to the end of the calendar
+    """An event page's links to Google Calendar, Outlook and Outlook for work; empty for an event without a known
+    day. (Its dates lie within the years the loader accepts, so every date a link writes exists.)"""
+    if not event.is_dated:
         return dict(google="", outlook="", outlook_work="")
+    google, outlook = google_add_url(event, page_url, lang), outlook_add_url(event, page_url, lang)
+    return dict(google=google, outlook=outlook, outlook_work=outlook_add_url(event, page_url, lang, OUTLOOK_WORK))
 
 
 def _query(params: list[tuple[str, str]]) -> str:
@@ -128,20 +113,12 @@ def _query(params: list[tuple[str, str]]) -> str:
     return urlencode(params, quote_via=quote, safe="/:")
 
 
-@dataclass(frozen=True)
-class EmbedSnippet:
-    """An <iframe> that shows one of the embeddable lists on another site, as text to copy."""
-
-    name: Text
-    url: str
-
-    @property
-    def code(self) -> str:
-        title = escape(self.name.value, quote=True)
-        return f'<iframe src="{self.url}" title="{title}" width="100%" height="480" style="border:0"></iframe>'
-
-
-def embed_snippets(catalog: Catalog, lang: str, urls: Urls) -> list[EmbedSnippet]:
-    """The embeddable list of every event, then each calendar's, named in ``lang``."""
-    snippets = [EmbedSnippet(catalog.site.text("title", lang), urls.embed())]
-    return snippets + [EmbedSnippet(c.text("name", lang), urls.embed(calendar=c.slug)) for c in catalog.calendars]
+def embed_snippets(catalog: Catalog, lang: str, urls: Urls) -> list[dict[str, Text | str]]:
+    """The <iframe> code, as text to copy, that shows the embeddable list of every event, then each calendar's,
+    on another site: {"name" (in ``lang``), "url", "code"}."""
+    lists = [(catalog.site.text("title", lang), urls.embed())]
+    lists += [(c.text("name", lang), urls.embed(calendar=c.slug)) for c in catalog.calendars]
+    frame = '<iframe src="{}" title="{}" width="100%" height="480" style="border:0"></iframe>'
+    return [
+        {"name": name, "url": url, "code": frame.format(url, escape(name.value, quote=True))} for name, url in lists
+    ]

@@ -95,9 +95,7 @@ def duration_text(value: dt.timedelta, lang: str = "en") -> str:
         format_timedelta(dt.timedelta(**{unit: n}), granularity=unit[:-1], threshold=10**9, locale=i18n.locale(lang))
         for n, unit in ((days, "days"), (hours, "hours"), (minutes, "minutes"))
         if n
-    ]
-    if not parts:
-        return format_timedelta(dt.timedelta(0), granularity="minute", locale=i18n.locale(lang))
+    ] or [format_timedelta(dt.timedelta(0), granularity="minute", locale=i18n.locale(lang))]  # under a minute
     return format_list(parts, locale=i18n.locale(lang))
 
 

@@ -245,15 +245,10 @@ class Option:
 class Filters:
     """The filter form's choices and a summary of what is selected."""
 
-    selection: Selection
+    args: dict[str, list[str]]  # query arguments that reproduce the selection (for url_for)
     calendars: tuple[Option, ...]
     countries: tuple[Option, ...]
     summary: tuple[str, ...]  # "Astana International Forum", "Germany"
-
-    @property
-    def args(self) -> dict[str, list[str]]:
-        """Query arguments that reproduce the selection (for url_for)."""
-        return self.selection.args
 
 
 def filters(catalog: Catalog, selection: Selection, lang: str = DEFAULT_LANGUAGE) -> Filters:
@@ -269,7 +264,7 @@ def filters(catalog: Catalog, selection: Selection, lang: str = DEFAULT_LANGUAGE
     summary += tuple(
         sorted((country_name(code, lang) for code in selection.countries), key=lambda n: sort_key(n, lang))
     )
-    return Filters(selection, calendars, tuple(countries), summary)
+    return Filters(selection.args, calendars, tuple(countries), summary)
 
 
 # Subscribing ----------------------------------------------------------------------------

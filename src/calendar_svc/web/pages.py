@@ -114,17 +114,15 @@ def _feed_choices(catalog: Catalog) -> dict[str, Feed]:
     site, language, links = catalog.site, lang(), urls()
     title = site.text("title", language).value
 
-    def feed(slug: str | None, name: Text, about: Text, url: str, feed_name: str) -> Feed:
+    def feed(slug: str | None, name: Text, about: Text) -> Feed:
         count, archives = rendition().feed_counts[slug]
         years = tuple((year, links.archive(year, slug), n) for year, n in sorted(archives.items()))
+        url, feed_name = (links.calendar_feed(slug), f"{name.value} · {title}") if slug else (links.full_feed(), title)
         return Feed(slug or "all", name, about, count, subscribe_links(url, feed_name), years)
 
-    everything = Text(gettext("All events"), language)
-    feeds = {"": feed(None, everything, site.text("description", language), links.full_feed(), title)}
+    feeds = {"": feed(None, Text(gettext("All events"), language), site.text("description", language))}
     for calendar in catalog.calendars:
-        name = calendar.text("name", language)
-        about, url = calendar.text("description", language), links.calendar_feed(calendar.slug)
-        feeds[calendar.slug] = feed(calendar.slug, name, about, url, f"{name.value} · {title}")
+        feeds[calendar.slug] = feed(calendar.slug, *(calendar.text(f, language) for f in ("name", "description")))
     return feeds
 
 

@@ -114,11 +114,8 @@ def offset_text(offset: dt.timedelta) -> str:
 
 def instant_value(moment: dt.datetime) -> str:
     """A valid HTML global date and time: '2023-03-20T15:00+06:00', or '…Z' in UTC."""
-    if moment.utcoffset().seconds % 60:  # HTML offsets have no seconds: say it in UTC
-        try:
-            moment = moment.astimezone(dt.UTC)
-        except OverflowError:  # before year 1 in UTC: the local date and time without offset
-            return moment.replace(tzinfo=None).isoformat(timespec="minutes" if moment.second == 0 else "seconds")
+    if moment.utcoffset().seconds % 60:  # HTML offsets have no seconds (a zone's old local mean time): say it in UTC
+        moment = moment.astimezone(dt.UTC)
     text = moment.isoformat(timespec="minutes" if moment.second == 0 else "seconds")
     return text.replace("+00:00", "Z") if moment.tzinfo is dt.UTC else text
 
@@ -168,7 +165,7 @@ def _end_clock(start: dt.datetime, end: dt.datetime, lang: str) -> str:
 
 
 def _utc_pieces(start: dt.datetime, end: dt.datetime | None, lang: str) -> tuple[Piece, ...]:
-    """'20 March 2023, 09:00–10:30 UTC' (dates written out when they differ); () past year 1 or 9999."""
+    """'20 March 2023, 09:00–10:30 UTC' (dates written out when they differ); () past year 9999 in UTC."""
     try:
         start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC) if end is not None else None
     except OverflowError:
