@@ -78,12 +78,6 @@ class FeedJoiner:
         archives = {year: self._archive(info, year, old, name, archive_url(year)) for year, old in archived.items()}
         return BudgetedFeed(self.feed(info, kept, f"{name}.ics"), archives, frozenset(e.id for e in kept))
 
-    def keep_blocks_in(self, feed: Resource, events: list[Event], share: Callable) -> None:
-        """Have ``share`` (``Memo.share`` in the blocks' scope) point each block of ``events`` at its
-        bytes in ``feed``, which holds exactly their blocks, in this order, ahead of its last line."""
-        start = len(feed.body) - len(END_CALENDAR) - sum(len(self.blocks[e.id]) for e in events)
-        share(self.blocks, events, feed.body, start)
-
     def _archive(self, info: FeedInfo, year: int, events: list[Event], name: str, url: str) -> Archive:
         title = Text(f"{info.name.value} ({year})", info.name.lang)
         archive_info = FeedInfo(title, info.description, url, info.colour)
