@@ -81,8 +81,13 @@ def event_window(event: Event) -> tuple[str, int, int | None] | None:
     Kept, since every feed an event is in asks for it, twice."""
     if not event.is_timed or event.timezone in UTC_NAMES:
         return None
-    last_day = series_end(event)
-    return event.timezone, event.first_day.year, None if last_day is None else last_day.year
+    return event.timezone, event.first_day.year, last_year(event)
+
+
+def last_year(event: Event) -> int | None:
+    """The year an event's last occurrence falls in; None for open-ended recurrences."""
+    last = series_end(event)
+    return None if last is None else last.year
 
 
 def timezone_blocks(events: Iterable[Event]) -> bytes:
