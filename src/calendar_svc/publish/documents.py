@@ -41,22 +41,22 @@ def event_dict(event: Event, catalog: Catalog, urls: Urls) -> dict:
         "updated": event.updated.isoformat() if event.updated else None,
         "ics_url": urls.event_file(event.id) if event.is_dated else None,
         "page_url": urls.event_page(event.id),
-        "texts": texts(event, ("title", "location", "description"), event),
+        "texts": texts(event, ("title", "location", "description")),
     }
 
 
-def texts(item: Event | CalendarInfo, fields: tuple[str, ...], event: Event | None = None) -> dict:
+def texts(item: Event | CalendarInfo, fields: tuple[str, ...]) -> dict:
     """Each field in every language: {"kk": {"title": {"value": …, "lang": "kk"}}}; ``lang`` says which
     language the value is actually in ("en" where a translation is missing), so a fallback is visible.
-    An ``event``'s people are listed by name in each language: {"kk": {"people": ["…", …]}}."""
+    An event's people are listed by name in each language: {"kk": {"people": ["…", …]}}."""
     english = {name: {"value": getattr(item, name), "lang": DEFAULT_LANGUAGE} for name in fields if getattr(item, name)}
     result = {language: dict(english) for language in LANGUAGES}
     for language, name, value in item.translations:
         if name in english:
             result[language][name] = {"value": value, "lang": language}
-    if event is not None:
+    if isinstance(item, Event):
         for language in LANGUAGES:
-            result[language]["people"] = [name.value for name in event.people_names(language)]
+            result[language]["people"] = [name.value for name in item.people_names(language)]
     return result
 
 
