@@ -66,11 +66,8 @@ def zone_windows(events: Iterable[Event]) -> dict[str, tuple[int, int | None]]:
     """
     windows: dict[str, tuple[int, int | None]] = {}
     for zone, first, last in filter(None, map(event_window, events)):
-        if zone in windows:
-            old_first, old_last = windows[zone]
-            first = min(first, old_first)
-            last = None if last is None or old_last is None else max(last, old_last)
-        windows[zone] = (first, last)
+        old_first, old_last = windows.get(zone, (first, last))
+        windows[zone] = (min(first, old_first), None if last is None or old_last is None else max(last, old_last))
     return windows
 
 
