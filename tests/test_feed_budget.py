@@ -8,7 +8,7 @@ import pytest
 from benchmarks.generate import generate
 
 from calendar_svc.catalog.loading import load_catalog
-from calendar_svc.publish.feeds import archive_year_limit
+from calendar_svc.ical.feed import last_year
 from calendar_svc.publish.memo import Memo
 from calendar_svc.publish.rendition import Rendition
 
@@ -35,7 +35,7 @@ def test_a_feed_over_budget_keeps_the_years_nearest_this_year_in_one_run(renditi
     assert len(rendition.full_feed.body) <= BUDGET
     kept = uids_by_icalendar(rendition.full_feed.body)
     site = rendition.catalog.site
-    years = {e.uid_for(site): archive_year_limit(e) for e in rendition.catalog.dated_events}
+    years = {e.uid_for(site): last_year(e) for e in rendition.catalog.dated_events}
     kept_years = {years[uid] for uid in kept if years[uid] is not None}
     assert THIS_YEAR in kept_years
     assert kept_years == set(range(min(kept_years), max(kept_years) + 1))  # one unbroken run
@@ -72,7 +72,7 @@ def test_at_any_budget_every_feed_fits_and_every_year_left_out_has_its_own_feed(
     for event in large_catalog.dated_events:
         uid = event.uid_for(site)
         if uid not in kept:  # upcoming years too, when even they do not fit
-            assert uid in uids_by_icalendar(tiny.archives[archive_year_limit(event)].resource.body)
+            assert uid in uids_by_icalendar(tiny.archives[last_year(event)].resource.body)
 
 
 def test_calendars_json_lists_the_archives_with_working_urls(rendition):
@@ -156,7 +156,7 @@ def test_after_an_edit_a_rendition_renders_only_the_edited_event_and_joins_the_f
     memo = Memo()
     before = Rendition(load_catalog(directory), "https://cal.test", memo=memo, feed_budget=BUDGET, this_year=THIS_YEAR)
     wanted = THIS_YEAR if year == "this year" else min(before.archives)
-    target = next(e for e in before.catalog.dated_events if archive_year_limit(e) == wanted)
+    target = next(e for e in before.catalog.dated_events if last_year(e) == wanted)
     path = directory / target.path
     path.write_text(path.read_text(encoding="utf-8").replace('title = "', 'title = "Edited ', 1), encoding="utf-8")
     edited = load_catalog(directory)

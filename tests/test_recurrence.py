@@ -8,8 +8,7 @@ import pytest
 
 from calendar_svc.catalog.model import Event, Precision
 from calendar_svc.catalog.recurrence import MAX_EXPANDED, last_occurrence_day, series_end
-from calendar_svc.ical.feed import zone_windows
-from calendar_svc.publish.feeds import archive_year_limit
+from calendar_svc.ical.feed import last_year, zone_windows
 from calendar_svc.web.page_data import month_range
 
 TODAY = dt.date(2026, 11, 30)
@@ -35,7 +34,7 @@ def test_excluded_last_occurrences_do_not_count():
 def test_a_series_longer_than_the_cap_counts_as_open_ended_on_pages_and_in_archives(rule):
     event = series(rule)
     assert series_end(event) is None
-    assert archive_year_limit(event) is None  # never moved to a yearly archive
+    assert last_year(event) is None  # never moved to a yearly archive
     _, last = month_range([event], TODAY)
     assert last == (2028, 11)  # the month view runs an open series 24 months past today
 
@@ -49,4 +48,4 @@ def test_a_timed_series_longer_than_the_cap_gets_an_open_ended_vtimezone():
 def test_a_series_at_the_cap_still_has_an_end():
     event = series(f"FREQ=DAILY;COUNT={MAX_EXPANDED}")
     assert series_end(event) == dt.date(2020, 1, 1) + dt.timedelta(days=MAX_EXPANDED - 1)
-    assert archive_year_limit(event) == series_end(event).year
+    assert last_year(event) == series_end(event).year

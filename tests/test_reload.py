@@ -241,7 +241,7 @@ def test_after_a_reload_what_was_served_before_is_ready_new_without_rendering(da
 
     for name in ("event_json", "events_json_joined", "json_bytes"):
         monkeypatch.setattr(f"calendar_svc.publish.rendition.{name}", refuse)
-    monkeypatch.setattr("calendar_svc.publish.atom.atom_bytes", refuse)
+    monkeypatch.setattr("calendar_svc.publish.rendition.changes_resource", refuse)
     monkeypatch.setattr("calendar_svc.publish.feeds.feed_bytes", refuse)
     monkeypatch.setattr("calendar_svc.publish.resource.gzip.compress", refuse)
     for url in SERVED_BEFORE:

@@ -66,11 +66,8 @@ def zone_windows(events: Iterable[Event]) -> dict[str, tuple[int, int | None]]:
     """
     windows: dict[str, tuple[int, int | None]] = {}
     for zone, first, last in filter(None, map(event_window, events)):
-        if zone in windows:
-            old_first, old_last = windows[zone]
-            first = min(first, old_first)
-            last = None if last is None or old_last is None else max(last, old_last)
-        windows[zone] = (first, last)
+        old_first, old_last = windows.get(zone, (first, last))
+        windows[zone] = (min(first, old_first), None if last is None or old_last is None else max(last, old_last))
     return windows
 
 
@@ -81,8 +78,13 @@ def event_window(event: Event) -> tuple[str, int, int | None] | None:
     Kept, since every feed an event is in asks for it, twice."""
     if not event.is_timed or event.timezone in UTC_NAMES:
         return None
-    last_day = series_end(event)
-    return event.timezone, event.first_day.year, None if last_day is None else last_day.year
+    return event.timezone, event.first_day.year, last_year(event)
+
+
+def last_year(event: Event) -> int | None:
+    """The year an event's last occurrence falls in; None for open-ended recurrences."""
+    last = series_end(event)
+    return None if last is None else last.year
 
 
 def timezone_blocks(events: Iterable[Event]) -> bytes:

@@ -10,6 +10,7 @@ for every iCalendar line the service writes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from icalendar import Event as VEvent
@@ -63,15 +64,6 @@ def event_description(event: Event, labels: Labels = ENGLISH) -> Text:
     if event.sources:
         parts.append(f"{labels.sources}:\n" + "\n".join(event.sources))
     return Text("\n\n".join(parts), own.lang if own.value.strip() else labels.lang)
-
-
-def exdates(event: Event) -> tuple[list, dict]:
-    """EXDATE's values and parameters for icalendar: dates, or local date-times as DTSTART has them."""
-    if not event.is_timed:
-        return list(event.exdates), {}
-    if event.timezone in UTC_NAMES:
-        return [x.replace(tzinfo=dt.UTC) for x in event.exdates], {}
-    return list(event.exdates), {"TZID": event.timezone}
 
 
 def fold(line: str, limit: int = 75) -> bytes:
@@ -168,19 +160,21 @@ class EventRenderer:
     def _date_lines(self, event: Event) -> dict[str, bytes]:
         """DTSTART and DTEND (timed, or all-day with an exclusive end), RRULE and EXDATE, by name."""
         if event.is_timed:
-            lines = {"DTSTART": self._local_time("DTSTART", event.start, event.timezone)}
+            lines = {"DTSTART": self._local_time("DTSTART", [event.start], event.timezone)}
             if event.end is not None:
-                lines["DTEND"] = self._local_time("DTEND", event.end, event.timezone)
+                lines["DTEND"] = self._local_time("DTEND", [event.end], event.timezone)
+            if event.exdates:
+                lines["EXDATE"] = self._local_time("EXDATE", event.exdates, event.timezone)
         else:
             end = event.last_day + dt.timedelta(days=1)
             lines = {
                 "DTSTART": fold("DTSTART;VALUE=DATE:" + ical_date(event.start)),
                 "DTEND": fold("DTEND;VALUE=DATE:" + ical_date(end)),
             }
+            if event.exdates:
+                lines["EXDATE"] = fold("EXDATE;VALUE=DATE:" + ",".join(map(ical_date, event.exdates)))
         if event.rrule:
             lines["RRULE"] = fold("RRULE:" + vRecur.from_ical(event.rrule).to_ical().decode())
-        if event.exdates:
-            lines["EXDATE"] = property_line("exdate", *exdates(event))
         return lines
 
     def _text_lines(self, event: Event) -> dict[str, bytes]:
@@ -194,12 +188,12 @@ class EventRenderer:
             texts["DESCRIPTION"] = description
         return {name: fold(f"{name};LANGUAGE={text.lang}:" + escape_text(text.value)) for name, text in texts.items()}
 
-    def _local_time(self, name: str, when: dt.datetime, tzid: str) -> bytes:
-        """DTSTART or DTEND: in UTC for UTC's own names, else the local digits with the zone's TZID."""
+    def _local_time(self, name: str, times: Iterable[dt.datetime], tzid: str) -> bytes:
+        """DTSTART, DTEND or EXDATE: in UTC for UTC's own names, else the local digits with the zone's TZID."""
         if tzid in UTC_NAMES:
-            return fold(f"{name}:" + ical_time(when.replace(tzinfo=dt.UTC)))
+            return fold(f"{name}:" + ",".join(ical_time(when.replace(tzinfo=dt.UTC)) for when in times))
         # No zone name in tzdata holds a character that a parameter value must quote (, ; :).
-        return fold(f"{name};TZID={tzid}:" + ical_time(when))
+        return fold(f"{name};TZID={tzid}:" + ",".join(map(ical_time, times)))
 
 
 def ical_date(day: dt.date) -> str:

@@ -192,9 +192,8 @@ def _compress(transitions: list[_Transition], open_end_year: int | None) -> list
     consecutive years form a run while some yearly rule matches all of them.
     A run still going in `open_end_year` gets no UNTIL.
     """
-    runs: list[list[_Transition]] = []
-    run_rules: list[set[tuple]] = []
-    latest_run_of_kind: dict[tuple, int] = {}
+    runs: list[tuple[list[_Transition], set[tuple]]] = []  # each run's transitions, and the rules all of them match
+    latest_run_of_kind: dict[tuple, tuple[list[_Transition], set[tuple]]] = {}
     for transition in transitions:
         onset = transition.onset
         kind = (
@@ -206,17 +205,14 @@ def _compress(transitions: list[_Transition], open_end_year: int | None) -> list
             onset.time(),
         )
         rules = _yearly_rules(onset)
-        index = latest_run_of_kind.get(kind)
-        if index is not None and runs[index][-1].onset.year == onset.year - 1:
-            common = run_rules[index] & rules
-            if common:
-                runs[index].append(transition)
-                run_rules[index] = common
-                continue
-        latest_run_of_kind[kind] = len(runs)
-        runs.append([transition])
-        run_rules.append(rules)
-    return [(run[0], _rrule(run, min(rules)[1], open_end_year)) for run, rules in zip(runs, run_rules, strict=True)]
+        run = latest_run_of_kind.get(kind)
+        if run is not None and run[0][-1].onset.year == onset.year - 1 and run[1] & rules:
+            run[0].append(transition)
+            run[1].intersection_update(rules)
+            continue
+        latest_run_of_kind[kind] = run = ([transition], rules)
+        runs.append(run)
+    return [(run[0], _rrule(run, min(rules)[1], open_end_year)) for run, rules in runs]
 
 
 def _yearly_rules(onset: datetime.datetime) -> set[tuple[int, _Rule]]:

@@ -9,11 +9,10 @@ summary of what changed, and links to the event's page and ``.ics`` file.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
-from ..catalog.languages import DEFAULT_LANGUAGE, Text
+from ..catalog.languages import Text
 from ..catalog.model import Catalog, Event, Revision
 from ..catalog.revisions import utc_text
 from ..i18n import translate
@@ -27,24 +26,16 @@ TAG_DATE = "2026"  # when these feeds' tag: ids were minted (RFC 4151); ids must
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def field_names(lang: str) -> dict[str, str]:
-    """The words a revision summary starts its parts with, in ``lang``."""
-    return {
+def summary_text(summary: str, lang: str) -> str:
+    """A recorded summary ("start 2025-05-29 → 2025-05-30; text") with its field names in ``lang``."""
+    names = {
         "start": translate(lang, "start"), "end": translate(lang, "end"), "timezone": translate(lang, "time zone"),
         "location": translate(lang, "place"), "status": translate(lang, "status"), "category": translate(lang, "calendar"),
         "text": translate(lang, "text"), "recurrence": translate(lang, "recurrence"), "countries": translate(lang, "countries"),
         "uid": "UID",
     }  # fmt: skip
-
-
-def summary_text(summary: str, lang: str) -> str:
-    """A recorded summary ("start 2025-05-29 → 2025-05-30; text") with its field names in ``lang``."""
-    names = field_names(lang)
-    parts = []
-    for part in summary.split("; "):
-        word, _, rest = part.partition(" ")
-        parts.append(" ".join(filter(None, [names.get(word, word), rest])))
-    return "; ".join(parts)
+    words = (part.partition(" ") for part in summary.split("; "))
+    return "; ".join(" ".join(filter(None, [names.get(word, word), rest])) for word, _, rest in words)
 
 
 def kind_name(kind: str, lang: str) -> str:
@@ -59,11 +50,6 @@ class Change:
 
     revision: Revision
     event: Event
-
-    def title(self, lang: str = DEFAULT_LANGUAGE) -> Text:
-        """ "Changed: Astana International Forum 2025", in ``lang`` (the event's title may fall back to English)."""
-        title = self.event.text("title", lang)
-        return Text(f"{kind_name(self.revision.kind, lang)}: {title.value}", title.lang)
 
     @property
     def day(self) -> dt.date:
@@ -83,20 +69,15 @@ def latest_changes(catalog: Catalog, category: str | None = None, limit: int = E
     return changes
 
 
-def entry_id(domain: str, revision: Revision, lang: str = DEFAULT_LANGUAGE) -> str:
-    """A tag URI (RFC 4151) for the revision in ``lang``: the same in every rendering, process and export."""
-    return f"tag:{domain},{revision.time:%Y-%m-%d}:{revision.event_id}/{revision.sequence}{language_prefix(lang)}"
-
-
-def atom_bytes(catalog: Catalog, urls: Urls, changes: Iterable[Change], title: Text, slug: str | None = None) -> bytes:
-    """The Atom document for ``changes`` (to one calendar if ``slug``) in ``urls.lang``.
+def changes_resource(catalog: Catalog, urls: Urls, title: Text, slug: str | None = None) -> Resource:
+    """The Atom feed of the latest changes (to one calendar, given its ``slug``) in ``urls.lang``.
 
     Texts that fall back to another language carry their own ``xml:lang``;
     the summaries of what changed are recorded in English. The same changes
     always give the same bytes.
     """
-    changes = list(changes)
-    lang = urls.lang
+    changes = latest_changes(catalog, slug)
+    lang, prefix = urls.lang, language_prefix(urls.lang)
     site = catalog.site
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {XML_LANG: lang})
 
@@ -109,7 +90,7 @@ def atom_bytes(catalog: Catalog, urls: Urls, changes: Iterable[Change], title: T
         element.text = text
         return element
 
-    add(feed, "id", f"tag:{site.uid_domain},{TAG_DATE}:changes" + (f"/{slug}" if slug else "") + language_prefix(lang))
+    add(feed, "id", f"tag:{site.uid_domain},{TAG_DATE}:changes" + (f"/{slug}" if slug else "") + prefix)
     add(feed, "title", title)
     site_title = site.text("title", lang).value
     add(
@@ -125,8 +106,11 @@ def atom_bytes(catalog: Catalog, urls: Urls, changes: Iterable[Change], title: T
     for change in changes:
         event, revision = change.event, change.revision
         entry = add(feed, "entry")
-        add(entry, "id", entry_id(site.uid_domain, revision, lang))
-        add(entry, "title", change.title(lang))
+        # A tag URI (RFC 4151) for the revision in this language: the same in every rendering, process and export.
+        tagged = f"{revision.event_id}/{revision.sequence}{prefix}"
+        add(entry, "id", f"tag:{site.uid_domain},{revision.time:%Y-%m-%d}:{tagged}")
+        event_title = event.text("title", lang)  # "Changed: Astana International Forum 2025"
+        add(entry, "title", Text(f"{kind_name(revision.kind, lang)}: {event_title.value}", event_title.lang))
         add(entry, "updated", utc_text(revision.time))
         add(entry, "link", rel="alternate", type="text/html", href=urls.event_page(event.id))
         if event.is_dated:
@@ -135,12 +119,4 @@ def atom_bytes(catalog: Catalog, urls: Urls, changes: Iterable[Change], title: T
         revision_label = translate(lang, "Revision %(number)s", number=revision.sequence)
         add(entry, "summary", f"{revision_label}: {summary_text(revision.summary, lang)}")
     ET.register_namespace("", ATOM_NS)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
-def changes_resource(catalog: Catalog, urls: Urls, title: Text, slug: str | None = None) -> Resource:
-    """The Atom feed of the latest changes (to one calendar, given its ``slug``), ready to send."""
-    changes = latest_changes(catalog, slug)
-    body = atom_bytes(catalog, urls, changes, title, slug)
-    updated = max((c.revision.time for c in changes), default=catalog.site.revised_at)
-    return Resource(body, ATOM_TYPE, updated)
+    return Resource(ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n", ATOM_TYPE, updated)

@@ -41,22 +41,22 @@ def event_dict(event: Event, catalog: Catalog, urls: Urls) -> dict:
         "updated": event.updated.isoformat() if event.updated else None,
         "ics_url": urls.event_file(event.id) if event.is_dated else None,
         "page_url": urls.event_page(event.id),
-        "texts": texts(event, ("title", "location", "description"), event),
+        "texts": texts(event, ("title", "location", "description")),
     }
 
 
-def texts(item: Event | CalendarInfo, fields: tuple[str, ...], event: Event | None = None) -> dict:
+def texts(item: Event | CalendarInfo, fields: tuple[str, ...]) -> dict:
     """Each field in every language: {"kk": {"title": {"value": …, "lang": "kk"}}}; ``lang`` says which
     language the value is actually in ("en" where a translation is missing), so a fallback is visible.
-    An ``event``'s people are listed by name in each language: {"kk": {"people": ["…", …]}}."""
+    An event's people are listed by name in each language: {"kk": {"people": ["…", …]}}."""
     english = {name: {"value": getattr(item, name), "lang": DEFAULT_LANGUAGE} for name in fields if getattr(item, name)}
     result = {language: dict(english) for language in LANGUAGES}
     for language, name, value in item.translations:
         if name in english:
             result[language][name] = {"value": value, "lang": language}
-    if event is not None:
+    if isinstance(item, Event):
         for language in LANGUAGES:
-            result[language]["people"] = [name.value for name in event.people_names(language)]
+            result[language]["people"] = [name.value for name in item.people_names(language)]
     return result
 
 
@@ -79,10 +79,6 @@ def people_document(catalog: Catalog, urls: Urls) -> dict:
     return {"people": people}
 
 
-def events_document(events: tuple[Event, ...], catalog: Catalog, urls: Urls) -> dict:
-    return {"events": [event_dict(e, catalog, urls) for e in events]}
-
-
 EVENTS_HEAD, EVENTS_SEPARATOR, EVENTS_TAIL = b'{"events": [', b", ", b"]}\n"
 
 
@@ -91,14 +87,10 @@ def event_json(event: Event, catalog: Catalog, urls: Urls) -> bytes:
     return _dumps(event_dict(event, catalog, urls)).encode()
 
 
-def events_json_bytes(events: tuple[Event, ...], catalog: Catalog, urls: Urls) -> bytes:
-    """``json_bytes(events_document(...))``, made one event at a time: the whole document as Python
-    objects takes several times the memory of its bytes (hundreds of MB at 10,000 events)."""
-    return events_json_joined([event_json(e, catalog, urls) for e in events])
-
-
 def events_json_joined(parts: Iterable[bytes]) -> bytes:
-    """The events document from its events' objects (``event_json``), in order."""
+    """The events document from its events' objects (``event_json``), in order: the bytes of
+    ``json_bytes({"events": [event_dict(…), …]})``, without the whole document as Python objects,
+    which takes several times the memory of its bytes (hundreds of MB at 10,000 events)."""
     return b"".join(events_json_stream(parts))
 
 
@@ -179,10 +171,4 @@ def json_bytes(document: dict) -> bytes:
 
 
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_default)
-
-
-def _default(value: object) -> str:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
+    return json.dumps(value, ensure_ascii=False)

@@ -8,13 +8,13 @@ takes milliseconds.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ..catalog.languages import Text
 from ..catalog.model import Event, Site, last_modified
-from ..catalog.recurrence import series_end
-from ..ical.feed import END_CALENDAR, FeedInfo, calendar_head, feed_bytes, timezone_blocks
+from ..ical.feed import END_CALENDAR, FeedInfo, calendar_head, feed_bytes, last_year, timezone_blocks
 from .memo import Piece
 from .render_cache import RenderCache
 from .resource import ICS_TYPE, Resource
@@ -78,12 +78,6 @@ class FeedJoiner:
         archives = {year: self._archive(info, year, old, name, archive_url(year)) for year, old in archived.items()}
         return BudgetedFeed(self.feed(info, kept, f"{name}.ics"), archives, frozenset(e.id for e in kept))
 
-    def keep_blocks_in(self, feed: Resource, events: list[Event], share: Callable) -> None:
-        """Have ``share`` (``Memo.share`` in the blocks' scope) point each block of ``events`` at its
-        bytes in ``feed``, which holds exactly their blocks, in this order, ahead of its last line."""
-        start = len(feed.body) - len(END_CALENDAR) - sum(len(self.blocks[e.id]) for e in events)
-        share(self.blocks, events, feed.body, start)
-
     def _archive(self, info: FeedInfo, year: int, events: list[Event], name: str, url: str) -> Archive:
         title = Text(f"{info.name.value} ({year})", info.name.lang)
         archive_info = FeedInfo(title, info.description, url, info.colour)
@@ -114,12 +108,6 @@ class EventFiles(Mapping):
         return len(self._events)
 
 
-def archive_year_limit(event: Event) -> int | None:
-    """The year an event's last occurrence falls in; None for open-ended recurrences."""
-    last = series_end(event)
-    return None if last is None else last.year
-
-
 def split_for_budget(
     events: list[Event], sizes: dict[str, int], overhead: int, budget: int, this_year: int | None
 ) -> tuple[list[Event], dict[int, list[Event]]]:
@@ -136,17 +124,13 @@ def split_for_budget(
     """
     if overhead + sum(sizes[e.id] for e in events) <= budget:
         return events, {}
-    year_of = {e.id: archive_year_limit(e) for e in events}
-    totals: dict[int, int] = {}
-    used = overhead
+    year_of = {e.id: last_year(e) for e in events}
+    totals: Counter[int | None] = Counter()
     for event in events:
-        year = year_of[event.id]
-        if year is None:
-            used += sizes[event.id]  # open-ended series always stay
-        else:
-            totals[year] = totals.get(year, 0) + sizes[event.id]
+        totals[year_of[event.id]] += sizes[event.id]
+    used = overhead + totals.pop(None, 0)  # open-ended series always stay
     centre = this_year if this_year is not None else max(totals)
-    kept_years: set[int] = set()
+    kept_years: set[int | None] = {None}
     for year in sorted(totals, key=lambda y: (abs(y - centre), y < centre)):
         if used + totals[year] > budget:
             break
@@ -155,7 +139,7 @@ def split_for_budget(
     kept, yearly = [], {}
     for event in events:
         year = year_of[event.id]
-        if year is None or year in kept_years:
+        if year in kept_years:
             kept.append(event)
         else:
             yearly.setdefault(year, []).append(event)

@@ -39,8 +39,7 @@ def content_key(event: Event) -> Hashable:
 class Memo:
     """Rendered pieces by scope and content key; only the last generation of each scope is kept."""
 
-    def __init__(self, scopes_kept: int = SCOPES_KEPT):
-        self.scopes_kept = scopes_kept
+    def __init__(self):
         self.rendered = 0  # pieces rendered so far (the others were taken from the memo)
         self._scopes: OrderedDict[Hashable, dict[Hashable, Piece]] = OrderedDict()
         self._lock = Lock()
@@ -61,7 +60,7 @@ class Memo:
         with self._lock:
             self._scopes[scope] = kept
             self._scopes.move_to_end(scope)
-            while len(self._scopes) > self.scopes_kept:
+            while len(self._scopes) > SCOPES_KEPT:
                 self._scopes.popitem(last=False)
         return by_id
 

@@ -19,7 +19,7 @@ from ..catalog.languages import DEFAULT_LANGUAGE, Text, joined
 from ..catalog.model import Catalog, Event, last_modified
 from ..config import DEFAULT_FEED_BUDGET
 from ..i18n import translate
-from ..ical.feed import FeedInfo
+from ..ical.feed import END_CALENDAR, FeedInfo
 from ..ical.vevent import EventRenderer, Labels
 from .atom import changes_resource
 from .documents import (
@@ -86,8 +86,11 @@ class Rendition:
     def _full(self) -> BudgetedFeed:
         info = FeedInfo(self._title, self._description, self.urls.full_feed())
         made = self.feeds.budgeted(info, list(self.catalog.dated_events), "calendar", self.urls.archive)
+        # Point each kept event's block at its bytes in the feed, which holds exactly those blocks, in order,
+        # ahead of its last line: each is kept once.
         kept = [e for e in self.catalog.dated_events if e.id in made.kept]
-        self.feeds.keep_blocks_in(made.feed, kept, lambda *share: self.memo.share(self._scopes["vevent"], *share))
+        start = len(made.feed.body) - len(END_CALENDAR) - sum(len(self.feeds.blocks[e.id]) for e in kept)
+        self.memo.share(self._scopes["vevent"], self.feeds.blocks, kept, made.feed.body, start)
         return made
 
     @property
@@ -123,24 +126,19 @@ class Rendition:
 
     def archive_years(self) -> dict[str | None, list[int]]:
         """Archived years: None for the full feed, else by calendar slug."""
-        return {None: sorted(self.archives), **{slug: sorted(years) for slug, years in self.calendar_archives.items()}}
+        return {slug: sorted(made.archives) for slug, made in {None: self._full, **self._calendars}.items()}
 
     def forget_archives(self) -> None:
-        """Drop every archive feed's bytes (see ``Archive.forget``)."""
-        for archive in self.archives.values():
-            archive.forget()
-        if "_calendars" in self.__dict__:
-            for years in self.calendar_archives.values():
-                for archive in years.values():
-                    archive.forget()
+        """Drop every archive feed's bytes (see ``Archive.forget``), of the calendars' feeds if they are made."""
+        for made in [self._full, *self.__dict__.get("_calendars", {}).values()]:
+            for archive in made.archives.values():
+                archive.forget()
 
     @cached_property
     def feed_counts(self) -> dict[str | None, tuple[int, dict[int, int]]]:
         """Events in each feed and in each of its archives: None for the full feed, else by slug."""
-        counts = {None: (len(self._full.kept), {y: a.count for y, a in self.archives.items()})}
-        for slug, made in self._calendars.items():
-            counts[slug] = (len(made.kept), {y: a.count for y, a in made.archives.items()})
-        return counts
+        feeds = {None: self._full, **self._calendars}
+        return {slug: (len(made.kept), {y: a.count for y, a in made.archives.items()}) for slug, made in feeds.items()}
 
     def selected(self, selection: Selection) -> tuple[Event, ...]:
         return self.catalog.select(selection.categories, selection.countries)
@@ -243,16 +241,12 @@ class Rendition:
         return Resource(json_bytes(document), JSON_TYPE, self.catalog.last_modified)
 
     def warm(self, like: Rendition | None = None) -> Rendition:
-        """Make now, with their gzip copies, what is otherwise made on first request: everything
-        ``made`` lists (before a server forks), or what ``like`` had made (before a reload swaps
-        this rendition in for ``like``), so no request waits for what was ready before."""
-        with_gzip_copies(self.made() if like is None else self._made_like(like))
+        """Make now, with their gzip copies, what is otherwise made on first request, so no request waits
+        for what was ready before: before a server forks, the full feed, which every subscriber without a
+        filter polls, so that its workers share it (everything else is made where first asked for); before
+        a reload swaps this rendition in for ``like``, what ``like`` had made."""
+        with_gzip_copies([self.full_feed] if like is None else self._made_like(like))
         return self
-
-    def made(self) -> Iterator[Resource]:
-        """What a server makes before its workers fork, so that they share it: the full feed, which
-        every subscriber without a filter polls. Everything else is made where first asked for."""
-        yield self.full_feed
 
     def _made_like(self, like: Rendition) -> Iterator[Resource]:
         """The counterpart of each feed and document ``like`` has made, but archives and single-event
@@ -263,7 +257,7 @@ class Rendition:
         if "calendars_json" in made:
             yield self.calendars_json
         yield from self._filtered_like(like)
-        yield from self.made()
+        yield self.full_feed
         if "_calendars" in made:
             yield from self.calendar_feeds.values()
         if "changes_feed" in made:

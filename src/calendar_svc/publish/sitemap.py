@@ -9,6 +9,7 @@ give the same bytes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from xml.sax.saxutils import escape, quoteattr
 
 from ..catalog.languages import LANGUAGES
@@ -28,15 +29,11 @@ def page_builders(catalog: Catalog) -> Iterator[tuple[Callable[[Urls], str], str
     yield Urls.subscribe, None
     yield Urls.changes_page, None
     yield Urls.people_page, None
-    for calendar in catalog.calendars:
-        yield (lambda urls, slug=calendar.slug: urls.calendar_page(slug)), None
-    for code in catalog.countries:
-        yield (lambda urls, code=code: urls.country_page(code)), None
-    for person in catalog.people:
-        yield (lambda urls, person_id=person.id: urls.person_page(person_id)), None
+    yield from ((partial(Urls.calendar_page, slug=calendar.slug), None) for calendar in catalog.calendars)
+    yield from ((partial(Urls.country_page, code=code), None) for code in catalog.countries)
+    yield from ((partial(Urls.person_page, person_id=person.id), None) for person in catalog.people)
     for event in catalog.events:
-        changed = event.last_modified(catalog.site).date().isoformat()
-        yield (lambda urls, event_id=event.id: urls.event_page(event_id)), changed
+        yield partial(Urls.event_page, event_id=event.id), event.last_modified(catalog.site).date().isoformat()
 
 
 def sitemap_bytes(catalog: Catalog, origin: str) -> bytes:
