@@ -272,6 +272,9 @@ class Rendition:
             if kind == "country":
                 if what in self.catalog.countries:
                     yield self.country_feed(what)
+            elif kind == "person":
+                if self.catalog.person(what) is not None:  # a person gone from the register has no feed
+                    yield self.person_feed(what)
             elif all(self.catalog.has_calendar(slug) for slug in what.categories):  # a calendar gone has no feed
                 yield self.feed(what) if kind == "ics" else self.events_document(what)
 
