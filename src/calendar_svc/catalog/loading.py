@@ -74,8 +74,8 @@ class CatalogLoader:
         if any(e.id in record.entries and record.entries[e.id].fingerprint != fingerprints[e] for e in events):
             record = parse_record(record_raw)  # with the field hashes, to name the fields that changed
         record_path = reading.path(REVISIONS_FILE)
-        unstamped = record_problems(events, record, record_path, fingerprints.__getitem__)
-        as_read, events = events, apply_record(events, record, site, fingerprints.__getitem__, self._published)
+        unstamped = record_problems(events, record, record_path, fingerprints)
+        as_read, events = events, apply_record(events, record, site, fingerprints, self._published)
         self._published = {e.path: (e, published) for e, published in zip(as_read, events, strict=True)}
         events.sort(key=lambda e: e.sort_key)
         return Catalog(
