@@ -41,7 +41,7 @@ class CatalogLoader:
 
     def __init__(self, directory: str | Path):
         self.root = Path(directory)
-        # The calendars.toml and people.toml digest the kept parses were validated against.
+        # The calendars.toml and people.toml bytes the kept parses were validated against.
         self._context: tuple[bytes, bytes] | None = None
         self._parsed: dict[str, ParsedFile] = {}  # by path
         # relative name -> ((size, mtime, inode), SHA-256 of its bytes): a file whose stat is unchanged is not read
@@ -60,8 +60,8 @@ class CatalogLoader:
         )
         self._read = reading.read_now
         site, calendars, settings_raw = read_settings(reading, problems)
-        people, people_sha = read_people(reading, problems)
-        context = (settings_raw, people_sha) if site is not None else None
+        people, people_raw = read_people(reading, problems)
+        context = (settings_raw, people_raw) if site is not None else None
         if context is None or context != self._context:  # categories or people may have changed: all again
             self._parsed = {}
         self._context = context
@@ -122,16 +122,15 @@ class CatalogLoader:
 
 
 def read_people(reading: FolderReading, problems: list[Problem]) -> tuple[tuple[Person, ...], bytes]:
-    """The register of people (none when there is no people.toml) and its bytes' digest; its problems
-    go to ``problems``."""
+    """The register of people (none when there is no people.toml) and its bytes; its problems go to
+    ``problems``."""
     if PEOPLE_FILE not in reading.stats:
         return (), b""
-    path = reading.path(PEOPLE_FILE)
-    sha, _ = reading.read(PEOPLE_FILE)
-    table, problem = parse_toml(path, reading.read_bytes(PEOPLE_FILE))
+    path, raw = reading.path(PEOPLE_FILE), reading.read(PEOPLE_FILE)
+    table, problem = parse_toml(path, raw)
     if problem:
         problems.append(problem)
-    return (parse_people(path, table, problems) if table is not None else ()), sha
+    return (parse_people(path, table, problems) if table is not None else ()), raw
 
 
 def unnamed_people(reading: FolderReading, people: tuple[Person, ...], events: list[Event]) -> list[Problem]:
@@ -146,8 +145,7 @@ def read_revisions(reading: FolderReading, problems: list[Problem]) -> tuple[Rec
     its bytes; a broken one adds a problem."""
     if REVISIONS_FILE not in reading.stats:
         return EMPTY, b""
-    _, raw = reading.read(REVISIONS_FILE)
-    raw = raw if raw is not None else reading.read_bytes(REVISIONS_FILE)
+    raw = reading.read(REVISIONS_FILE)
     try:
         return parse_record(raw, details=False), raw
     except RecordError as error:
@@ -162,8 +160,7 @@ def read_settings(reading: FolderReading, problems: list[Problem]) -> tuple[Site
     if SETTINGS_FILE not in reading.stats:
         problems.append(Problem(path, "", "missing: it holds the site settings and calendars"))
         return None, (), None
-    reading.read(SETTINGS_FILE)  # for the version; the settings are parsed on every load
-    raw = reading.read_bytes(SETTINGS_FILE)
+    raw = reading.read(SETTINGS_FILE)
     table, problem = parse_toml(path, raw)
     if problem:
         problems.append(problem)
