@@ -90,22 +90,18 @@ class CatalogLoader:
         """Each event file's event, read, parsed and validated again only when its stat changed (or the
         settings or the register, which drop every parse), with its fingerprint; each file's problems
         go to ``problems``."""
-        kept: dict[str, ParsedFile | None] = {}
-        to_parse: list[str] = []
         names = {
             reading.path(name): name
             for name in reading.stats
             if name not in (SETTINGS_FILE, PEOPLE_FILE, REVISIONS_FILE)
         }
+        kept: dict[str, ParsedFile | None] = {}
         for path, name in names.items():
-            sha, earlier = reading.unchanged(name), self._parsed.get(path)
-            if sha is not None and earlier is not None and earlier[0] == sha:
-                kept[path] = earlier
-            else:
-                kept[path] = None  # in its place in the folder's order: read and parsed below
-                to_parse.append(path)
-        for path, parsed in zip(to_parse, parse_files(to_parse, categories, people), strict=True):
-            kept[path] = parsed
+            earlier = self._parsed.get(path)
+            # In its place in the folder's order; None: read and parsed below.
+            kept[path] = earlier if earlier is not None and earlier[0] == reading.unchanged(name) else None
+        to_parse = [path for path, parsed in kept.items() if parsed is None]
+        kept.update(zip(to_parse, parse_files(to_parse, categories, people), strict=True))
         for path, name in names.items():
             reading.note(name, kept[path][0])
         self.parsed_last_time = len(to_parse)
