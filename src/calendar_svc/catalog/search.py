@@ -43,9 +43,8 @@ FOLDED_LETTERS = {
 # while marks on Cyrillic letters stay (й is not и).
 _LATIN_MARK = re.compile(r"(?<![\u0400-\u04ff])[\u0300-\u036f]")
 _FOLDED = str.maketrans(FOLDED_LETTERS)
-# A word: letters and digits (Unicode categories L and N); anything else separates words.
-_WORD = re.compile(r"[^\W_]+")
-_WORD_SPLIT = re.compile(r"([^\W_]+)")
+# A word (captured, so that splitting keeps it): letters and digits (Unicode categories L and N).
+_WORD = re.compile(r"([^\W_]+)")
 
 
 def fold(text: str) -> str:
@@ -152,7 +151,7 @@ def marked(text: str, words_sought: Sequence[str]) -> list[tuple[str, bool]]:
     """``text`` in pieces, each word that begins with a word sought marked: ("Orbán", True)."""
     pieces: list[tuple[str, bool]] = []
     # Split on a captured word: the words are every other piece, from the second on.
-    for i, piece in enumerate(_WORD_SPLIT.split(unicodedata.normalize("NFC", text))):
+    for i, piece in enumerate(_WORD.split(unicodedata.normalize("NFC", text))):
         if not piece:
             continue
         hit = i % 2 == 1 and any(folded.startswith(sought) for folded in words(piece) for sought in words_sought)
