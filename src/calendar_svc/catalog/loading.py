@@ -55,9 +55,7 @@ class CatalogLoader:
         if not self.root.is_dir():
             raise CatalogError([Problem(str(self.root), "", "no such directory")])
         problems: list[Problem] = []
-        reading = FolderReading(
-            str(self.root), listing if listing is not None else folder_listing(self.root), self._read
-        )
+        reading = FolderReading(str(self.root), listing or folder_listing(self.root), self._read)
         self._read = reading.read_now
         site, calendars, settings_raw = read_settings(reading, problems)
         people, people_raw = read_people(reading, problems)
