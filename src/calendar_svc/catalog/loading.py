@@ -165,18 +165,15 @@ def read_settings(reading: FolderReading, problems: list[Problem]) -> tuple[Site
 
 
 def duplicate_problems(events: list[Event], site: Site | None) -> list[Problem]:
+    """A problem for each event with the id, or the UID, of an event in a file before it (by path)."""
     problems = []
-    first_by_id: dict[str, Event] = {}
-    first_by_uid: dict[str, Event] = {}
+    first_path: dict[tuple[str, str], str] = {}  # by ("", id) and ("uid", UID)
     for event in sorted(events, key=lambda e: e.path):
-        if event.id in first_by_id:
-            other = first_by_id[event.id].path
-            problems.append(Problem(event.path, "", f"duplicate event id {event.id!r} (also {other})"))
-        first_by_id.setdefault(event.id, event)
+        found = [("", event.id, "duplicate event id")]
         if site is not None:
-            uid = event.uid_for(site)
-            if uid in first_by_uid:
-                other = first_by_uid[uid].path
-                problems.append(Problem(event.path, "uid", f"duplicate UID {uid!r} (also {other})"))
-            first_by_uid.setdefault(uid, event)
+            found.append(("uid", event.uid_for(site), "duplicate UID"))
+        for field, value, what in found:
+            first = first_path.setdefault((field, value), event.path)
+            if first != event.path:
+                problems.append(Problem(event.path, field, f"{what} {value!r} (also {first})"))
     return problems
