@@ -279,9 +279,7 @@ def parse_record(raw: bytes, details: bool = True) -> Record:
     Each entry is made compact as soon as it is read (``read_object``), so the whole document is
     never held as JSON objects: at 10,000 events that would take four times the record's memory."""
     try:
-        document = json.loads(raw, object_hook=partial(read_object, details))
-        if not isinstance(document, dict):
-            raise TypeError(f"expected an object, found {type(document).__name__}")
+        document = own_dict(json.loads(raw, object_hook=partial(read_object, details)))
         if document.get("format") != FORMAT:
             raise RecordError(f"unknown format {document.get('format')!r} (expected {FORMAT})")
         entries = {}
