@@ -88,7 +88,6 @@ class FolderReading:
 
     def version(self) -> str:
         digest = hashlib.sha256()
-        for name in self.stats:
-            if name in self.read_now:
-                digest.update(name.encode() + b"\0" + self.read_now[name][1] + b"\0")
+        for name in self.stats:  # every file a load that succeeds has read
+            digest.update(name.encode() + b"\0" + self.read_now[name][1] + b"\0")
         return digest.hexdigest()
