@@ -211,7 +211,7 @@ def stamp(events: list[Event], record: Record, now: dt.datetime, forget: frozens
         digest = fingerprint(fields)
         entry = entries.get(event.id)
         if entry is None:
-            sequence = max(0, event.sequence or 0)
+            sequence = event.sequence or 0
             first = "; ".join(f"{name} {fields[name]}" for name in ("start", "end", "location") if fields[name])
             revision = Revision(event.id, sequence, now, "new", first or "new")
             first_published, history = now, ()
