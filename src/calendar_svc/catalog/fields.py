@@ -59,16 +59,6 @@ def items(value: object, kind: str = "a list") -> list:
     return value
 
 
-def text_list(value: object) -> tuple[str, ...]:
-    found = []
-    for i, item in enumerate(items(value, "a list of strings")):
-        try:
-            found.append(one_line_text(item))
-        except FieldError as e:
-            raise FieldError(f"item {i + 1} {e}") from None
-    return tuple(found)
-
-
 def web_url(value: object) -> str:
     url = one_line_text(value)
     if " " in url:
@@ -91,8 +81,14 @@ def matching(value: object, valid: Callable[[str], object], problem: str) -> str
 
 
 def distinct(value: object, valid: Callable[[str], object], problem: str) -> tuple[str, ...]:
-    """A list of texts, each ``matching``, each kept once."""
-    return tuple(dict.fromkeys(matching(name, valid, problem) for name in text_list(value)))
+    """A list of one-line texts, each then ``matching``, each kept once."""
+    names = []
+    for i, item in enumerate(items(value, "a list of strings"), 1):
+        try:
+            names.append(one_line_text(item))
+        except FieldError as e:
+            raise FieldError(f"item {i} {e}") from None
+    return tuple(dict.fromkeys(matching(name, valid, problem) for name in names))
 
 
 def slug(value: object) -> str:

@@ -57,9 +57,9 @@ Stat = tuple[int, int, int]  # size, modification time (ns), inode
 
 
 class FolderReading:
-    """One load's reading of the folder: each file's SHA-256, and its bytes unless its stat is what
-    the last load found (then only the SHA-256 it had); with the digest of every name and SHA-256
-    noted (the catalog's version), in the folder's order."""
+    """One load's reading of the folder: each file's SHA-256 (an event file's is the last load's when
+    its stat is the same), and the digest of every name and SHA-256 noted (the catalog's version), in
+    the folder's order."""
 
     def __init__(self, top: str, listing: Listing, known: dict[str, tuple[Stat, bytes]]):
         self.top = top
@@ -70,14 +70,12 @@ class FolderReading:
     def path(self, name: str) -> str:
         return str(Path(self.top, name))
 
-    def read(self, name: str, path: str | None = None) -> tuple[bytes, bytes | None]:
-        """The file's SHA-256 and bytes; only the SHA-256 when its stat is the last load's."""
-        sha, raw = self.unchanged(name), None
-        if sha is None:
-            raw = Path(path or self.path(name)).read_bytes()
-            sha = hashlib.sha256(raw).digest()
-        self.note(name, sha)
-        return sha, raw
+    def read(self, name: str) -> bytes:
+        """The file's bytes, read whatever its stat (the settings, the register and the record are parsed
+        on every load), their SHA-256 noted."""
+        raw = Path(self.path(name)).read_bytes()
+        self.note(name, hashlib.sha256(raw).digest())
+        return raw
 
     def unchanged(self, name: str) -> bytes | None:
         """The SHA-256 the last load noted for the file when its stat is the same; else None."""
@@ -88,12 +86,8 @@ class FolderReading:
         """Note the SHA-256 of the file's bytes as this load read them."""
         self.read_now[name] = (self.stats[name], sha)
 
-    def read_bytes(self, name: str) -> bytes:
-        return Path(self.path(name)).read_bytes()
-
     def version(self) -> str:
         digest = hashlib.sha256()
-        for name in self.stats:
-            if name in self.read_now:
-                digest.update(name.encode() + b"\0" + self.read_now[name][1] + b"\0")
+        for name in self.stats:  # every file a load that succeeds has read
+            digest.update(name.encode() + b"\0" + self.read_now[name][1] + b"\0")
         return digest.hexdigest()

@@ -31,15 +31,6 @@ class Text:
         return self.value
 
 
-def pick(english: str, translations: Translations, field: str, lang: str) -> Text:
-    """``field`` in ``lang`` when written, else the English ``english``."""
-    if lang != DEFAULT_LANGUAGE:
-        for language, name, value in translations:
-            if language == lang and name == field:
-                return Text(value, lang)
-    return Text(english, DEFAULT_LANGUAGE)
-
-
 def joined(texts: list[Text], separator: str, lang: str) -> Text:
     """Texts joined into one, in their common language (``lang`` when they are mixed)."""
     languages = {text.lang for text in texts}

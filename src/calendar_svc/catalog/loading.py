@@ -41,7 +41,7 @@ class CatalogLoader:
 
     def __init__(self, directory: str | Path):
         self.root = Path(directory)
-        # The calendars.toml and people.toml digest the kept parses were validated against.
+        # The calendars.toml and people.toml bytes the kept parses were validated against.
         self._context: tuple[bytes, bytes] | None = None
         self._parsed: dict[str, ParsedFile] = {}  # by path
         # relative name -> ((size, mtime, inode), SHA-256 of its bytes): a file whose stat is unchanged is not read
@@ -55,13 +55,11 @@ class CatalogLoader:
         if not self.root.is_dir():
             raise CatalogError([Problem(str(self.root), "", "no such directory")])
         problems: list[Problem] = []
-        reading = FolderReading(
-            str(self.root), listing if listing is not None else folder_listing(self.root), self._read
-        )
+        reading = FolderReading(str(self.root), listing or folder_listing(self.root), self._read)
         self._read = reading.read_now
         site, calendars, settings_raw = read_settings(reading, problems)
-        people, people_sha = read_people(reading, problems)
-        context = (settings_raw, people_sha) if site is not None else None
+        people, people_raw = read_people(reading, problems)
+        context = (settings_raw, people_raw) if site is not None else None
         if context is None or context != self._context:  # categories or people may have changed: all again
             self._parsed = {}
         self._context = context
@@ -74,8 +72,8 @@ class CatalogLoader:
         if any(e.id in record.entries and record.entries[e.id].fingerprint != fingerprints[e] for e in events):
             record = parse_record(record_raw)  # with the field hashes, to name the fields that changed
         record_path = reading.path(REVISIONS_FILE)
-        unstamped = record_problems(events, record, record_path, fingerprints.__getitem__)
-        as_read, events = events, apply_record(events, record, site, fingerprints.__getitem__, self._published)
+        unstamped = record_problems(events, record, record_path, fingerprints)
+        as_read, events = events, apply_record(events, record, site, fingerprints, self._published)
         self._published = {e.path: (e, published) for e, published in zip(as_read, events, strict=True)}
         events.sort(key=lambda e: e.sort_key)
         return Catalog(
@@ -90,22 +88,18 @@ class CatalogLoader:
         """Each event file's event, read, parsed and validated again only when its stat changed (or the
         settings or the register, which drop every parse), with its fingerprint; each file's problems
         go to ``problems``."""
-        kept: dict[str, ParsedFile | None] = {}
-        to_parse: list[str] = []
         names = {
             reading.path(name): name
             for name in reading.stats
             if name not in (SETTINGS_FILE, PEOPLE_FILE, REVISIONS_FILE)
         }
+        kept: dict[str, ParsedFile | None] = {}
         for path, name in names.items():
-            sha, earlier = reading.unchanged(name), self._parsed.get(path)
-            if sha is not None and earlier is not None and earlier[0] == sha:
-                kept[path] = earlier
-            else:
-                kept[path] = None  # in its place in the folder's order: read and parsed below
-                to_parse.append(path)
-        for path, parsed in zip(to_parse, parse_files(to_parse, categories, people), strict=True):
-            kept[path] = parsed
+            earlier = self._parsed.get(path)
+            # In its place in the folder's order; None: read and parsed below.
+            kept[path] = earlier if earlier is not None and earlier[0] == reading.unchanged(name) else None
+        to_parse = [path for path, parsed in kept.items() if parsed is None]
+        kept.update(zip(to_parse, parse_files(to_parse, categories, people), strict=True))
         for path, name in names.items():
             reading.note(name, kept[path][0])
         self.parsed_last_time = len(to_parse)
@@ -122,16 +116,15 @@ class CatalogLoader:
 
 
 def read_people(reading: FolderReading, problems: list[Problem]) -> tuple[tuple[Person, ...], bytes]:
-    """The register of people (none when there is no people.toml) and its bytes' digest; its problems
-    go to ``problems``."""
+    """The register of people (none when there is no people.toml) and its bytes; its problems go to
+    ``problems``."""
     if PEOPLE_FILE not in reading.stats:
         return (), b""
-    path = reading.path(PEOPLE_FILE)
-    sha, _ = reading.read(PEOPLE_FILE)
-    table, problem = parse_toml(path, reading.read_bytes(PEOPLE_FILE))
+    path, raw = reading.path(PEOPLE_FILE), reading.read(PEOPLE_FILE)
+    table, problem = parse_toml(path, raw)
     if problem:
         problems.append(problem)
-    return (parse_people(path, table, problems) if table is not None else ()), sha
+    return (parse_people(path, table, problems) if table is not None else ()), raw
 
 
 def unnamed_people(reading: FolderReading, people: tuple[Person, ...], events: list[Event]) -> list[Problem]:
@@ -146,8 +139,7 @@ def read_revisions(reading: FolderReading, problems: list[Problem]) -> tuple[Rec
     its bytes; a broken one adds a problem."""
     if REVISIONS_FILE not in reading.stats:
         return EMPTY, b""
-    _, raw = reading.read(REVISIONS_FILE)
-    raw = raw if raw is not None else reading.read_bytes(REVISIONS_FILE)
+    raw = reading.read(REVISIONS_FILE)
     try:
         return parse_record(raw, details=False), raw
     except RecordError as error:
@@ -162,8 +154,7 @@ def read_settings(reading: FolderReading, problems: list[Problem]) -> tuple[Site
     if SETTINGS_FILE not in reading.stats:
         problems.append(Problem(path, "", "missing: it holds the site settings and calendars"))
         return None, (), None
-    reading.read(SETTINGS_FILE)  # for the version; the settings are parsed on every load
-    raw = reading.read_bytes(SETTINGS_FILE)
+    raw = reading.read(SETTINGS_FILE)
     table, problem = parse_toml(path, raw)
     if problem:
         problems.append(problem)
@@ -174,18 +165,15 @@ def read_settings(reading: FolderReading, problems: list[Problem]) -> tuple[Site
 
 
 def duplicate_problems(events: list[Event], site: Site | None) -> list[Problem]:
+    """A problem for each event with the id, or the UID, of an event in a file before it (by path)."""
     problems = []
-    first_by_id: dict[str, Event] = {}
-    first_by_uid: dict[str, Event] = {}
+    first_path: dict[tuple[str, str], str] = {}  # by ("", id) and ("uid", UID)
     for event in sorted(events, key=lambda e: e.path):
-        if event.id in first_by_id:
-            other = first_by_id[event.id].path
-            problems.append(Problem(event.path, "", f"duplicate event id {event.id!r} (also {other})"))
-        first_by_id.setdefault(event.id, event)
+        found = [("", event.id, "duplicate event id")]
         if site is not None:
-            uid = event.uid_for(site)
-            if uid in first_by_uid:
-                other = first_by_uid[uid].path
-                problems.append(Problem(event.path, "uid", f"duplicate UID {uid!r} (also {other})"))
-            first_by_uid.setdefault(uid, event)
+            found.append(("uid", event.uid_for(site), "duplicate UID"))
+        for field, value, what in found:
+            first = first_path.setdefault((field, value), event.path)
+            if first != event.path:
+                problems.append(Problem(event.path, field, f"{what} {value!r} (also {first})"))
     return problems

@@ -14,7 +14,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from ..errors import CalendarNotFound, EventNotFound, Problem
-from .languages import Text, Translations, pick
+from .languages import DEFAULT_LANGUAGE, Text, Translations
 from .zones import zone
 
 
@@ -40,7 +40,11 @@ class Translated:
 
     def text(self, field: str, lang: str) -> Text:
         """The text field ``field`` (a title, name, description …) in ``lang``, else in English."""
-        return pick(getattr(self, field), self.translations, field, lang)
+        if lang != DEFAULT_LANGUAGE:
+            for language, name, value in self.translations:
+                if language == lang and name == field:
+                    return Text(value, lang)
+        return Text(getattr(self, field), DEFAULT_LANGUAGE)
 
 
 @dataclass(frozen=True)

@@ -71,14 +71,12 @@ def with_persons(event: Event, people: People) -> Parsed:
 def parse_toml(path: str, raw: bytes) -> tuple[dict | None, Problem | None]:
     """Decode and parse one file, or say why it cannot be read."""
     try:
-        source = raw.decode("utf-8")
+        source = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         return None, Problem(
             path, "", f"not valid UTF-8 (byte 0x{raw[e.start]:02x} on line {line}); save the file as UTF-8"
         )
-    if source.startswith("\ufeff"):
-        source = source[1:]
     if not source.strip():
         return None, Problem(path, "", "file is empty")
     try:

@@ -114,9 +114,6 @@ def event_fingerprint(event: Event) -> str:
     return fingerprint(published_fields(event))
 
 
-Fingerprinter = Callable[[Event], str]  # event_fingerprint, or a loader's memory of it
-
-
 def changed_fields(entry: RecordedEvent, fields: dict[str, str]) -> list[str]:
     """Names of the published fields that differ from the record, in a stable order."""
     hashes = field_hashes(fields)
@@ -142,51 +139,42 @@ def summary(entry: RecordedEvent, fields: dict[str, str]) -> str:
 # Comparing a catalog with the record ---------------------------------------------------------
 
 
-def published(
-    event: Event, record: Record, site: Site, fingerprint_of: Fingerprinter = event_fingerprint
-) -> tuple[int, dt.datetime]:
-    """The sequence and last-change time ``event`` is published with, given the record (hand-written
-    sequence and updated win when higher)."""
-    entry = record.entries.get(event.id)
-    if entry is not None and entry.fingerprint == fingerprint_of(event):
-        sequence, changed = entry.sequence, entry.last_changed
-    else:
-        sequence = entry.sequence + 1 if entry is not None else 0
-        # An edit not yet stamped: one second after the record's latest change. Derived from the files alone,
-        # so every process and restart serve the same bytes; later than anything before, so Last-Modified rises.
-        changed = max((e.last_changed for e in record.entries.values()), default=site.revised_at)
-        changed += dt.timedelta(seconds=1)
-    sequence = max(sequence, event.sequence or 0)
-    if event.updated is not None:
-        changed = max(changed, event.updated.astimezone(dt.UTC))
-    return sequence, changed
-
-
 def apply_record(
     events: list[Event],
     record: Record,
     site: Site,
-    fingerprint_of: Fingerprinter = event_fingerprint,
-    earlier: Mapping[str, tuple[Event, Event]] | None = None,
+    fingerprints: Mapping[Event, str],
+    earlier: Mapping[str, tuple[Event, Event]],
 ) -> list[Event]:
-    """The events as published: with the sequence and last-change time the record gives them.
+    """The events as published: with the sequence and last-change time the record gives them
+    (hand-written sequence and updated win when higher).
 
     ``earlier``: by path, each event as read and as published by an earlier call. An event
     that is the very object read then, published the same, is that same published object."""
+    # An edit not yet stamped: one second after the record's latest change. Derived from the files alone,
+    # so every process and restart serve the same bytes; later than anything before, so Last-Modified rises.
+    unstamped = max((e.last_changed for e in record.entries.values()), default=site.revised_at)
+    unstamped += dt.timedelta(seconds=1)
     result = []
-    earlier = earlier or {}
     for event in events:
-        found = published(event, record, site, fingerprint_of)
+        entry = record.entries.get(event.id)
+        if entry is not None and entry.fingerprint == fingerprints[event]:
+            sequence, changed = entry.sequence, entry.last_changed
+        else:
+            sequence, changed = (entry.sequence + 1 if entry is not None else 0), unstamped
+        sequence = max(sequence, event.sequence or 0)
+        if event.updated is not None:
+            changed = max(changed, event.updated.astimezone(dt.UTC))
         before = earlier.get(event.path)
-        if before is not None and before[0] is event and (before[1].sequence, before[1].updated) == found:
+        if before is not None and before[0] is event and (before[1].sequence, before[1].updated) == (sequence, changed):
             result.append(before[1])
         else:
-            result.append(replace(event, sequence=found[0], updated=found[1]))
+            result.append(replace(event, sequence=sequence, updated=changed))
     return result
 
 
 def record_problems(
-    events: list[Event], record: Record, record_path: str, fingerprint_of: Fingerprinter = event_fingerprint
+    events: list[Event], record: Record, record_path: str, fingerprints: Mapping[Event, str]
 ) -> list[Problem]:
     """One problem per event that differs from the record or is missing from it, and per removed one."""
     problems = []
@@ -194,7 +182,7 @@ def record_problems(
         entry = record.entries.get(event.id)
         if entry is None:
             problems.append(Problem(event.path, "", "not in the revision record yet: run `calendar-svc stamp`"))
-        elif entry.fingerprint != fingerprint_of(event):
+        elif entry.fingerprint != fingerprints[event]:
             changed = ", ".join(changed_fields(entry, published_fields(event)))
             problems.append(
                 Problem(event.path, "", f"changed since it was stamped ({changed}): run `calendar-svc stamp`")
@@ -223,7 +211,7 @@ def stamp(events: list[Event], record: Record, now: dt.datetime, forget: frozens
         digest = fingerprint(fields)
         entry = entries.get(event.id)
         if entry is None:
-            sequence = max(0, event.sequence or 0)
+            sequence = event.sequence or 0
             first = "; ".join(f"{name} {fields[name]}" for name in ("start", "end", "location") if fields[name])
             revision = Revision(event.id, sequence, now, "new", first or "new")
             first_published, history = now, ()
@@ -291,9 +279,7 @@ def parse_record(raw: bytes, details: bool = True) -> Record:
     Each entry is made compact as soon as it is read (``read_object``), so the whole document is
     never held as JSON objects: at 10,000 events that would take four times the record's memory."""
     try:
-        document = json.loads(raw, object_hook=partial(read_object, details))
-        if not isinstance(document, dict):
-            raise TypeError(f"expected an object, found {type(document).__name__}")
+        document = own_dict(json.loads(raw, object_hook=partial(read_object, details)))
         if document.get("format") != FORMAT:
             raise RecordError(f"unknown format {document.get('format')!r} (expected {FORMAT})")
         entries = {}

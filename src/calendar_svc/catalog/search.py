@@ -22,8 +22,10 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 from .countries import country_name
@@ -41,9 +43,8 @@ FOLDED_LETTERS = {
 # while marks on Cyrillic letters stay (й is not и).
 _LATIN_MARK = re.compile(r"(?<![\u0400-\u04ff])[\u0300-\u036f]")
 _FOLDED = str.maketrans(FOLDED_LETTERS)
-# A word: letters and digits (Unicode categories L and N); anything else separates words.
-_WORD = re.compile(r"[^\W_]+")
-_WORD_SPLIT = re.compile(r"([^\W_]+)")
+# A word (captured, so that splitting keeps it): letters and digits (Unicode categories L and N).
+_WORD = re.compile(r"([^\W_]+)")
 
 
 def fold(text: str) -> str:
@@ -100,26 +101,19 @@ class SearchIndex:
 def search_index(catalog: Catalog, lang: str) -> SearchIndex:
     """The index of ``catalog``'s events in ``lang``, built an event at a time: each event's words go
     into the postings at once, so no list of every event's words is ever held."""
-    in_titles: dict[str, array] = {}
-    in_texts: dict[str, array] = {}
+    in_titles: defaultdict[str, array] = defaultdict(partial(array, "i"))
+    in_texts: defaultdict[str, array] = defaultdict(partial(array, "i"))
     for position, event in enumerate(catalog.events):
         # Besides the title: description, location, people (in ``lang`` and in English), countries, calendar.
         texts = [event.text("description", lang), event.text("location", lang), *event.people_names(lang)]
         texts += [*event.people_names(DEFAULT_LANGUAGE), *(country_name(code, lang) for code in event.countries)]
         texts.append(catalog.calendar(event.category).text("name", lang))
         title_words = set(words(event.text("title", lang).value))
-        post(in_titles, title_words, position)
-        post(in_texts, title_words.union(*(words(str(text)) for text in texts)), position)
+        for word in title_words:
+            in_titles[word].append(position)
+        for word in title_words.union(*(words(str(text)) for text in texts)):
+            in_texts[word].append(position)
     return SearchIndex(catalog.events, WordIndex.of(in_texts), WordIndex.of(in_titles))
-
-
-def post(found: dict[str, array], event_words: Iterable[str], position: int) -> None:
-    """Add the event at ``position`` to the postings of each of its words."""
-    for word in event_words:
-        postings = found.get(word)
-        if postings is None:
-            postings = found[word] = array("i")
-        postings.append(position)
 
 
 def rank_order(events: Iterable[Event], today: dt.date) -> dict[str, int]:
@@ -157,7 +151,7 @@ def marked(text: str, words_sought: Sequence[str]) -> list[tuple[str, bool]]:
     """``text`` in pieces, each word that begins with a word sought marked: ("Orbán", True)."""
     pieces: list[tuple[str, bool]] = []
     # Split on a captured word: the words are every other piece, from the second on.
-    for i, piece in enumerate(_WORD_SPLIT.split(unicodedata.normalize("NFC", text))):
+    for i, piece in enumerate(_WORD.split(unicodedata.normalize("NFC", text))):
         if not piece:
             continue
         hit = i % 2 == 1 and any(folded.startswith(sought) for folded in words(piece) for sought in words_sought)

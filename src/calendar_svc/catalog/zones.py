@@ -13,11 +13,7 @@ import io
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["UnknownZone", "tzif_bytes", "zone", "zone_names"]
-
-
-class UnknownZone(ZoneInfoNotFoundError):
-    """No zone of that name in the tzdata package."""
+__all__ = ["tzif_bytes", "zone", "zone_names"]
 
 
 @cache
@@ -31,7 +27,7 @@ def zone_names() -> frozenset[str]:
 def tzif_bytes(name: str) -> bytes:
     """The zone's compiled rules (TZif) as the tzdata package ships them."""
     if name not in zone_names():
-        raise UnknownZone(f"unknown time zone: {name!r}")
+        raise ZoneInfoNotFoundError(f"unknown time zone: {name!r}")
     *packages, resource = name.split("/")
     return importlib.resources.files(".".join(["tzdata.zoneinfo", *packages])).joinpath(resource).read_bytes()
 
