@@ -22,7 +22,7 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 
@@ -108,9 +108,8 @@ def is_text(name: str) -> bool:
     return name in TEXT_FIELDS or "." in name
 
 
-@lru_cache(maxsize=65_536)
 def event_fingerprint(event: Event) -> str:
-    """The fingerprint of everything published about ``event`` (kept: every load asks for every event)."""
+    """The fingerprint of everything published about ``event`` (made once per parse: the loader keeps it)."""
     return fingerprint(published_fields(event))
 
 
