@@ -272,7 +272,7 @@ def test_a_reload_of_bad_data_keeps_the_catalog_and_logs_each_problem_once(store
         store.reload()
     assert not result.swapped
     assert store.catalog is good
-    assert [str(p) for p in store.problems] == [f"{data / 'year-only.toml'}: category: is required"]
+    assert [str(p) for p in store.snapshot.problems] == [f"{data / 'year-only.toml'}: category: is required"]
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
         f"event data in {data} has 1 problem; still serving version {good.version}",
         f"{data / 'year-only.toml'}: category: is required",
