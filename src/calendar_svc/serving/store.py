@@ -44,12 +44,6 @@ class Snapshot:
     read_at: float = -math.inf  # when they were read (time.monotonic(), which a forked process shares)
 
 
-@dataclass(frozen=True)
-class ReloadResult:
-    swapped: bool  # a new catalog version is now served
-    problems: tuple[Problem, ...]  # empty when the data on disk is good
-
-
 class CatalogStore:
     """Holds the current catalog; swapping it in is one atomic assignment."""
 
@@ -89,12 +83,12 @@ class CatalogStore:
         if (changed := self.needs_reload()) is not None:
             self.reload(changed)
 
-    def reload(self, listing: Listing | None = None) -> ReloadResult:
-        """Read the directory again; swap in the new catalog or keep the last good one.
+    def reload(self, listing: Listing | None = None) -> bool:
+        """Read the directory again; swap in the new catalog (True) or keep the last good one.
 
         ``listing``: the directory's, when the caller has just taken it (``needs_reload``).
-        Problems are logged one per line in the validation format and kept
-        (``problems``) until data without problems is read.
+        Problems are logged one per line in the validation format and kept (in
+        ``snapshot``) until data without problems is read.
         """
         with self._reload_lock:
             current = self.snapshot
@@ -111,12 +105,12 @@ class CatalogStore:
                     if current.problems:
                         log.info("event data fixed: serving version %s again without problems", catalog.version)
                     self.snapshot = Snapshot(current.catalog, (), listing, read_at)
-                    return ReloadResult(False, ())
+                    return False
                 self._swap(catalog, listing, read_at)
                 log.info("reloaded event data from %s: %d events, version %s (was %s)",
                          self.directory, len(catalog.events), catalog.version, current.catalog.version)  # fmt: skip
                 log_unstamped(catalog)
-                return ReloadResult(True, ())
+                return True
             if problems != current.problems:
                 log.error("event data in %s has %d problem%s; still serving version %s", self.directory,
                           len(problems), "s" if len(problems) != 1 else "", current.catalog.version)  # fmt: skip
@@ -125,7 +119,7 @@ class CatalogStore:
             if not self.directory.is_dir():  # no files, like an empty folder: read whatever comes next
                 listing = None
             self.snapshot = Snapshot(current.catalog, problems, listing, read_at)
-            return ReloadResult(False, problems)
+            return False
 
     def _swap(self, catalog: Catalog, listing: Listing | None, read_at: float) -> None:
         # Render for every base URL in use (least recently used first) before anyone can see the
