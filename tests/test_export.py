@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+from functools import partial
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,7 +18,10 @@ from calendar_svc.catalog.languages import LANGUAGES
 from calendar_svc.cli import main
 from calendar_svc.config import Config
 from calendar_svc.errors import CatalogError, ExportError
-from calendar_svc.export import CONTENT_TYPES, MANIFEST, export_site, file_for, links_in, seed_urls
+from calendar_svc.export import CONTENT_TYPES, export_site
+from calendar_svc.export.build import seed_urls
+from calendar_svc.export.crawl import links_in, off_site
+from calendar_svc.export.files import MANIFEST, file_for
 from calendar_svc.publish.urls import Urls
 
 from .conftest import BROKEN, BUNDLED_EVENTS, ROOT, SMALL
@@ -390,8 +394,6 @@ def test_the_link_scan_finds_what_an_html_parser_finds_on_every_page_of_the_bund
 
 
 def test_the_link_scan_leaves_out_exactly_the_links_off_the_site_when_asked():
-    from calendar_svc.export import OffSite
-
     app = create_app(Config(events_dir=BUNDLED_EVENTS, base_url=BASE, today=TODAY))
     pages, _ = crawl(app, BASE, ["/", "/kk/"], 10_000)
     host = urlsplit(BASE).netloc
@@ -399,10 +401,12 @@ def test_the_link_scan_leaves_out_exactly_the_links_off_the_site_when_asked():
     left_out = set()
     for page in pages:
         every = links_in(page)
-        off_site = [link for link in every if urlsplit(link).scheme in ("data", "mailto", "tel")
+        elsewhere = [link for link in every if urlsplit(link).scheme in ("data", "mailto", "tel")
                     or (urlsplit(link).scheme in ("http", "https", "webcal") and urlsplit(link).netloc != host)]  # fmt: skip
-        assert links_in(page, skip=OffSite(origins)) == [link for link in every if link not in off_site], page.url
-        left_out |= {urlsplit(link).scheme + ":" + urlsplit(link).netloc for link in off_site}
+        assert links_in(page, skip=partial(off_site, origins=origins)) == [
+            link for link in every if link not in elsewhere
+        ], page.url
+        left_out |= {urlsplit(link).scheme + ":" + urlsplit(link).netloc for link in elsewhere}
     # sources, Google Calendar and Outlook links, the icon among them
     assert {"https:calendar.google.com", "https:outlook.live.com", "data:"} <= left_out
 
@@ -411,7 +415,7 @@ def test_the_link_scan_leaves_out_exactly_the_links_off_the_site_when_asked():
 def test_the_quick_link_resolution_agrees_with_urljoin(prefix):
     from urllib.parse import urljoin
 
-    from calendar_svc.export import internal_target, quick_target
+    from calendar_svc.export.crawl import internal_target, quick_target
 
     app = create_app(Config(events_dir=SMALL, base_url=BASE, today=TODAY))
     pages, _ = crawl(app, BASE, ["/", "/kk/events/weekly-berlin/"], 10_000)

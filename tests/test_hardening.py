@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from calendar_svc import create_app
 from calendar_svc.config import Config
-from calendar_svc.export import seed_urls
+from calendar_svc.export.build import seed_urls
 from calendar_svc.serving.security import CONTENT_SECURITY_POLICY
 
 from .conftest import SMALL

@@ -211,7 +211,7 @@ def test_a_reload_renders_for_every_base_url_and_language_in_use_before_the_swap
         return Rendition(catalog, url, lang)
 
     monkeypatch.setattr(store, "render", render)
-    assert store.reload().swapped
+    assert store.reload()
     assert sorted(renders) == in_use
     for origin, lang in in_use:
         assert store.rendition(origin, lang).catalog is store.catalog  # ready: no request renders
@@ -232,7 +232,7 @@ def test_after_a_reload_what_was_served_before_is_ready_new_without_rendering(da
     for url in SERVED_BEFORE:
         assert client.get(url, headers={"Accept-Encoding": "gzip"}).status_code == 200
     retitle(data / "timed-astana-2025.toml", 'title = "', 'title = "Moved: ')
-    assert app.extensions["calendar_svc"].reload().swapped
+    assert app.extensions["calendar_svc"].reload()
     from_scratch = create_app(Config(events_dir=data, reload_interval=0)).test_client()
     expected = {url: from_scratch.get(url).data for url in SERVED_BEFORE}
 
@@ -268,11 +268,11 @@ def test_a_reload_of_bad_data_keeps_the_catalog_and_logs_each_problem_once(store
     good = store.catalog
     (data / "year-only.toml").write_text('title = "No category"\nstart = 2023-01-01\n', encoding="utf-8")
     with caplog.at_level(logging.INFO, logger="calendar_svc"):
-        result = store.reload()
+        swapped = store.reload()
         store.reload()
-    assert not result.swapped
+    assert not swapped
     assert store.catalog is good
-    assert [str(p) for p in store.problems] == [f"{data / 'year-only.toml'}: category: is required"]
+    assert [str(p) for p in store.snapshot.problems] == [f"{data / 'year-only.toml'}: category: is required"]
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
         f"event data in {data} has 1 problem; still serving version {good.version}",
         f"{data / 'year-only.toml'}: category: is required",
@@ -296,7 +296,7 @@ def test_rewriting_a_file_with_the_same_bytes_swaps_nothing(store, data):
     path = data / "year-only.toml"
     path.write_bytes(path.read_bytes())
     assert store.needs_reload() is not None
-    assert not store.reload().swapped
+    assert not store.reload()
     assert store.catalog is before
     assert store.needs_reload() is None
 
@@ -306,8 +306,8 @@ def test_a_file_that_vanishes_mid_read_is_a_problem_not_a_crash(store, data, mon
         raise FileNotFoundError(2, "No such file or directory", str(data / "year-only.toml"))
 
     monkeypatch.setattr(store.loader, "load", vanish)
-    result = store.reload()
-    assert [str(p) for p in result.problems] == [
+    store.reload()
+    assert [str(p) for p in store.snapshot.problems] == [
         f"{data / 'year-only.toml'}: cannot be read: No such file or directory"
     ]
 
@@ -439,7 +439,7 @@ def test_a_reload_parses_only_the_changed_file_and_renders_only_the_changed_even
     rendered = english.memo.rendered
     retitle(data / "year-only.toml", 'title = "', 'title = "Edited: ')  # month-only: no VEVENT
     retitle(data / "timed-astana-2025.toml", 'title = "', 'title = "Moved: ')
-    assert store.reload().swapped
+    assert store.reload()
     assert store.loader.parsed_last_time == 2
     fresh = store.rendition("https://a.example")
     assert fresh is not english

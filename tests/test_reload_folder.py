@@ -52,10 +52,10 @@ def test_a_folder_removed_and_copied_back_is_watched_again(events_dir, tmp_path)
         assert watcher.method == "notify"
         shutil.copytree(events_dir, tmp_path / "copy")
         shutil.rmtree(events_dir)
-        wait_until(lambda: store.problems, TIMEOUT, "the folder's removal was not seen")
+        wait_until(lambda: store.snapshot.problems, TIMEOUT, "the folder's removal was not seen")
 
         shutil.copytree(tmp_path / "copy", events_dir)  # another folder, with other inodes, at the same path
-        wait_until(lambda: not store.problems, TIMEOUT, "the folder's return was not seen")
+        wait_until(lambda: not store.snapshot.problems, TIMEOUT, "the folder's return was not seen")
         retitle(events_dir / "year-only.toml", 'title = "', 'title = "Edited: ')
         wait_until(lambda: has_the_edit(store), TIMEOUT, "an edit in the returned folder was not reported")
     finally:
@@ -65,10 +65,12 @@ def test_a_folder_removed_and_copied_back_is_watched_again(events_dir, tmp_path)
 def test_an_empty_folder_in_place_of_a_missing_one_is_read_not_reported_missing(events_dir):
     store = CatalogStore.load(events_dir)
     shutil.rmtree(events_dir)
-    assert [str(p) for p in store.reload().problems] == [f"{events_dir}: no such directory"]
+    store.reload()
+    assert [str(p) for p in store.snapshot.problems] == [f"{events_dir}: no such directory"]
 
     events_dir.mkdir()  # no files, as no folder has none
     assert store.needs_reload() is not None
-    assert [str(p) for p in store.reload().problems] == [
+    store.reload()
+    assert [str(p) for p in store.snapshot.problems] == [
         f"{events_dir / 'calendars.toml'}: missing: it holds the site settings and calendars"
     ]

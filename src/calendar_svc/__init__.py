@@ -40,7 +40,6 @@ def create_app(config: Config | None = None, catalog: Catalog | None = None) -> 
     store = CatalogStore(catalog, render) if catalog is not None else CatalogStore.load(config.events_dir, render)
 
     app.config["CALENDAR_SVC"] = config
-    app.config["JSON_SORT_KEYS"] = False
     app.json.ensure_ascii = False
     app.extensions["calendar_svc"] = store
     if config.trust_proxy:

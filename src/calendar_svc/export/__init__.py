@@ -7,11 +7,7 @@ staging folder and records their ETags, so a rebuild keeps a file the app
 answers 304 for; ``placing`` puts a finished build's files in place.
 """
 
-from .build import Export, export_site, seed_urls
-from .crawl import OffSite, internal_target, links_in, quick_target
-from .files import CONTENT_TYPES, MANIFEST, file_for
+from .build import Export, export_site
+from .files import CONTENT_TYPES
 
-__all__ = [
-    "CONTENT_TYPES", "MANIFEST", "Export", "OffSite", "export_site", "file_for", "internal_target", "links_in",
-    "quick_target", "seed_urls",
-]  # fmt: skip
+__all__ = ["CONTENT_TYPES", "Export", "export_site"]

@@ -158,17 +158,16 @@ def export_in_parts(seeds: list[str], workers: int) -> Iterator[dict]:
         mine = [url for url in seeds if language_of(url) == lang]
         count = min(len(mine), per_language * PARTS_PER_WORKER) or 1
         parts.append([(mine[i::count], None if i else lang) for i in range(count)])
+    if workers == 1:
+        yield from (export_part(*part) for mine in parts for part in mine)
+        return
+    context = multiprocessing.get_context("fork")
     with ExitStack() as pools:
-        if workers > 1:
-            context = multiprocessing.get_context("fork")
-            futures = []
-            for mine in parts:
-                pool = pools.enter_context(ProcessPoolExecutor(per_language, mp_context=context))
-                futures += [pool.submit(export_part, *part) for part in mine]
-            results = (future.result() for future in as_completed(futures))
-        else:
-            results = (export_part(*part) for mine in parts for part in mine)
-        yield from results
+        futures = []
+        for mine in parts:
+            pool = pools.enter_context(ProcessPoolExecutor(per_language, mp_context=context))
+            futures += [pool.submit(export_part, *part) for part in mine]
+        yield from (future.result() for future in as_completed(futures))
 
 
 def export_part(

@@ -59,13 +59,13 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
     origins = tuple(f"{scheme}{origin.netloc}" for scheme in SCHEMES)
     # Every page links to the menus, calendars and months: each link's target is worked out once.
     target_of = lru_cache(maxsize=LINKS_KEPT)(partial(quick_target, origins=origins, prefix=prefix))
-    off_site = OffSite(origins)
+    leads_off = partial(off_site, origins=origins)
     queue = deque((url, "") for url in dict.fromkeys(seeds))
     seen = crawl.seen = set(seeds) | crawl.elsewhere
     while queue:
         url, linked_from = queue.popleft()
         page = fetch(url, linked_from)
-        for link in links_in(page, skip=off_site):
+        for link in links_in(page, skip=leads_off):
             internal = target_of(link)
             if internal is None:  # relative to the page
                 internal = internal_target(urljoin(f"{base_url}{url}", link), origin.netloc, prefix)
@@ -161,18 +161,14 @@ ATTRIBUTE = re.compile(r'\s(?:href|src)="([^"]*)"')
 TAG = re.compile(r"<[a-zA-Z][^>]*>")
 
 
-@dataclass(frozen=True)
-class OffSite:
-    """Whether a link, as written, leads off the site (to another host, or a ``data:``, ``mailto:`` or
-    ``tel:`` URI), so ``links_in`` may leave it out before unescaping: they are many (every page has
-    the icon as a ``data:`` URI, every event links to Google Calendar and Outlook with escaped queries)."""
-
-    origins: tuple[str, ...]  # this site's, in each scheme ("https://host")
-
-    def __call__(self, written: str) -> bool:
-        return written.startswith(("data:", "mailto:", "tel:")) or (
-            written.startswith(SCHEMES) and not written.startswith(self.origins)
-        )
+def off_site(written: str, origins: tuple[str, ...]) -> bool:
+    """Whether a link, as written, leads off the site (``origins``: its scheme and host in each scheme)
+    to another host, or is a ``data:``, ``mailto:`` or ``tel:`` URI, so ``links_in`` may leave it out
+    before unescaping: they are many (every page has the icon as a ``data:`` URI, every event links to
+    Google Calendar and Outlook with escaped queries)."""
+    return written.startswith(("data:", "mailto:", "tel:")) or (
+        written.startswith(SCHEMES) and not written.startswith(origins)
+    )
 
 
 def links_in(page: Page, skip: Callable[[str], bool] | None = None) -> list[str]:

@@ -1,8 +1,8 @@
 """Conditional HTTP responses: ETag, Last-Modified, Cache-Control, gzip and 304.
 
 ``names_etag`` is the one ETag comparison: Flask views and the response cache
-ask it (through ``is_current``) whether a client's copy is current. A resource's
-ETag is sent as it is, or with "-gz" for its gzip copy.
+ask it whether a client's copy is current. A resource's ETag is sent as it is,
+or with "-gz" for its gzip copy.
 """
 
 from __future__ import annotations
@@ -21,13 +21,8 @@ def accepts_gzip() -> bool:
     return request.accept_encodings["gzip"] > 0
 
 
-def is_current(if_none_match: ETags, resource: Resource) -> bool:
-    """True when If-None-Match names either copy of the resource (weak comparison, RFC 9110 13.1.2)."""
-    return names_etag(if_none_match, resource.etag)
-
-
 def names_etag(if_none_match: ETags, etag: str) -> bool:
-    """True when If-None-Match names ``etag`` or its gzip copy's."""
+    """True when If-None-Match names ``etag`` or its gzip copy's (weak comparison, RFC 9110 13.1.2)."""
     return if_none_match.star_tag or if_none_match.contains_weak(etag) or if_none_match.contains_weak(f"{etag}-gz")
 
 
@@ -49,7 +44,7 @@ def resource_response(resource: Resource, max_age: int = FEED_MAX_AGE) -> Respon
     request.environ[RESOURCE_KEY] = (resource, gz)
 
     if request.if_none_match:
-        fresh = is_current(request.if_none_match, resource)
+        fresh = names_etag(request.if_none_match, resource.etag)
     else:
         fresh = request.if_modified_since is not None and resource.last_modified <= request.if_modified_since
     if fresh:

@@ -25,7 +25,7 @@ from werkzeug.http import is_entity_header, parse_etags
 
 from ..publish.resource import Resource
 from ..publish.urls import is_feed_or_document
-from .conditional import RESOURCE_KEY, is_current
+from .conditional import RESOURCE_KEY, names_etag
 from .store import CatalogStore
 
 MAX_ENTRIES = 2048  # (URL, host, encoding) variants kept; cleared when full
@@ -78,7 +78,7 @@ class ResponseCache:
             return self._through_flask(environ, start_response, key, version)
         # A client repeating the ETag it was sent is the common case: compare the strings first.
         if if_none_match is not None and (
-            if_none_match == entry.etag or is_current(parse_etags(if_none_match), entry.resource)
+            if_none_match == entry.etag or names_etag(parse_etags(if_none_match), entry.resource.etag)
         ):
             start_response("304 NOT MODIFIED", entry.not_modified_headers)
             return [b""]

@@ -35,18 +35,13 @@ log = logging.getLogger("calendar_svc.reload")
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What the store serves: the last good catalog and what is wrong with newer data, if anything."""
+    """What the store serves: the last good catalog and what is wrong with newer data, if anything
+    (one value, read at once, so the two always belong to each other)."""
 
     catalog: Catalog
     problems: tuple[Problem, ...] = ()
     listing: Listing | None = None  # of the files last read; None: not known
     read_at: float = -math.inf  # when they were read (time.monotonic(), which a forked process shares)
-
-
-@dataclass(frozen=True)
-class ReloadResult:
-    swapped: bool  # a new catalog version is now served
-    problems: tuple[Problem, ...]  # empty when the data on disk is good
 
 
 class CatalogStore:
@@ -59,7 +54,7 @@ class CatalogStore:
         self.loader = loader
         self.directory = loader.root if loader is not None else None
         self.render = render or rendering(Memo())
-        self._snapshot = Snapshot(catalog, (), listing, read_at)
+        self.snapshot = Snapshot(catalog, (), listing, read_at)
         self._renditions: RenderCache[Rendition] = RenderCache(RENDITIONS_KEPT)  # by (version, base URL, language)
         self._reload_lock = Lock()  # one reload at a time
 
@@ -75,46 +70,28 @@ class CatalogStore:
 
     @property
     def catalog(self) -> Catalog:
-        return self._snapshot.catalog
-
-    @property
-    def snapshot(self) -> Snapshot:
-        """Catalog and problems read together, so they always belong to each other."""
-        return self._snapshot
-
-    @property
-    def problems(self) -> tuple[Problem, ...]:
-        return self._snapshot.problems
-
-    def replace(self, catalog: Catalog) -> None:
-        """Serve ``catalog`` from now on, rendered first for every base URL in use."""
-        with self._reload_lock:
-            self._swap(catalog, self._snapshot.listing, self._snapshot.read_at)
+        return self.snapshot.catalog
 
     def needs_reload(self) -> Listing | None:
         """The files' listing when they differ from those last read (always when that is not
         known), else None."""
-        if self.directory is None:
-            return None
         listing = folder_listing(self.directory)
-        return listing if listing != self._snapshot.listing else None
+        return listing if listing != self.snapshot.listing else None
 
     def reload_if_changed(self) -> None:
         """Reload when the files differ from those last read."""
         if (changed := self.needs_reload()) is not None:
             self.reload(changed)
 
-    def reload(self, listing: Listing | None = None) -> ReloadResult:
-        """Read the directory again; swap in the new catalog or keep the last good one.
+    def reload(self, listing: Listing | None = None) -> bool:
+        """Read the directory again; swap in the new catalog (True) or keep the last good one.
 
         ``listing``: the directory's, when the caller has just taken it (``needs_reload``).
-        Problems are logged one per line in the validation format and kept
-        (``problems``) until data without problems is read.
+        Problems are logged one per line in the validation format and kept (in
+        ``snapshot``) until data without problems is read.
         """
-        if self.directory is None:
-            raise RuntimeError("this store was not loaded from a directory")
         with self._reload_lock:
-            current = self._snapshot
+            current = self.snapshot
             read_at = time.monotonic()
             listing = folder_listing(self.directory) if listing is None else listing
             try:
@@ -127,13 +104,13 @@ class CatalogStore:
                 if catalog.version == current.catalog.version:
                     if current.problems:
                         log.info("event data fixed: serving version %s again without problems", catalog.version)
-                    self._snapshot = Snapshot(current.catalog, (), listing, read_at)
-                    return ReloadResult(False, ())
+                    self.snapshot = Snapshot(current.catalog, (), listing, read_at)
+                    return False
                 self._swap(catalog, listing, read_at)
                 log.info("reloaded event data from %s: %d events, version %s (was %s)",
                          self.directory, len(catalog.events), catalog.version, current.catalog.version)  # fmt: skip
                 log_unstamped(catalog)
-                return ReloadResult(True, ())
+                return True
             if problems != current.problems:
                 log.error("event data in %s has %d problem%s; still serving version %s", self.directory,
                           len(problems), "s" if len(problems) != 1 else "", current.catalog.version)  # fmt: skip
@@ -141,8 +118,8 @@ class CatalogStore:
                     log.error("%s", problem)
             if not self.directory.is_dir():  # no files, like an empty folder: read whatever comes next
                 listing = None
-            self._snapshot = Snapshot(current.catalog, problems, listing, read_at)
-            return ReloadResult(False, problems)
+            self.snapshot = Snapshot(current.catalog, problems, listing, read_at)
+            return False
 
     def _swap(self, catalog: Catalog, listing: Listing | None, read_at: float) -> None:
         # Render for every base URL in use (least recently used first) before anyone can see the
@@ -154,7 +131,7 @@ class CatalogStore:
             if previous is not None:
                 rendition.warm(like=previous)
             fresh.append(((catalog.version, url, lang), rendition))
-        self._snapshot = Snapshot(catalog, (), listing, read_at)
+        self.snapshot = Snapshot(catalog, (), listing, read_at)
         self._renditions.replace(fresh)
 
     def forget_pages(self) -> None:

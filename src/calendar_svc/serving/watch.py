@@ -45,7 +45,6 @@ class CatalogWatcher:
         self.interval = interval
         # How it watches: "notify" (``mode`` "auto"; polling instead if the kernel cannot notify) or "poll".
         self.method = "poll" if mode == "poll" else "notify"
-        self.pid = os.getpid()
         self.catch_up = catch_up
         self._pending: Listing | None = None
         self.look_seconds = 0.0  # the CPU time the last look took
@@ -157,7 +156,7 @@ def start_watching(app: Flask) -> CatalogWatcher | None:
     if interval <= 0 or store.directory is None:
         return None
     running: CatalogWatcher | None = app.extensions.get(EXTENSION)
-    if running is not None and running.pid == os.getpid() and running.is_alive():
+    if running is not None and running.is_alive():  # a forked process inherits no running thread
         return running
     recent = time.monotonic() - store.snapshot.read_at < CAUGHT_UP_WITHIN  # read by this process or its parent
     if not recent:
