@@ -27,6 +27,7 @@ from flask.testing import EnvironBuilder
 from werkzeug.test import run_wsgi_app
 
 from ..errors import ExportError
+from ..publish.sitemap import sitemap_stream
 from ..publish.urls import Urls
 from .files import CONTENT_TYPES, Page, bytes_digest, file_for
 
@@ -98,12 +99,16 @@ class Fetcher:
         # without the middleware that keeps answers for repeat requests: each URL is asked for once,
         # so what it keeps is never used (and a revalidation would make it render the whole answer).
         self.wsgi = partial(type(app).wsgi_app, app)
-        self.events_json = Urls().events_json()
+        # The largest documents (30 and 12 MB at 10,000 events): written as they are made, never held whole.
+        self.streamed = {
+            Urls().events_json(): lambda made: (".json", made.events_json_stream()),
+            Urls().sitemap(): lambda made: (".xml", sitemap_stream(made.catalog, made.base_url)),
+        }
 
     def __call__(self, url: str, linked_from: str) -> Page:
-        if url == self.events_json:  # 30 MB at 10,000 events: written as it is made, never held whole
-            pieces = self.app.extensions["calendar_svc"].rendition(self.base_url).events_json_stream()
-            return Page(url, 200, CONTENT_TYPES[".json"], b"", linked_from, pieces=pieces)
+        if url in self.streamed:
+            suffix, pieces = self.streamed[url](self.app.extensions["calendar_svc"].rendition(self.base_url))
+            return Page(url, 200, CONTENT_TYPES[suffix], b"", linked_from, pieces=pieces)
         etag, _, digest = self.recorded.get(url, "").partition(" ")
         page = self._get(url, linked_from, etag)
         if page.status != 304:
