@@ -197,6 +197,13 @@ def test_a_duplicate_id_and_a_missing_kazakh_name_are_all_reported_at_once(folde
     assert f"{path}: person[2].kk.name: is required" in found
 
 
+def test_a_person_without_an_id_is_one_problem_saying_so(folder):
+    register = tomllib.loads((folder / "people.toml").read_text(encoding="utf-8"))
+    register["person"].append({key: value for key, value in register["person"][0].items() if key != "id"})
+    (folder / "people.toml").write_text(toml_document(register), encoding="utf-8")
+    assert problems_of(folder) == [f"{folder / 'people.toml'}: person[{len(register['person'])}].id: is required"]
+
+
 def test_a_person_nobody_names_is_a_warning_not_an_error(folder):
     with (folder / "people.toml").open("a", encoding="utf-8") as register:
         register.write('\n[[person]]\nid = "nobody-yet"\nname = "Nobody Yet"\n\n[person.kk]\nname = "Ешкім"\n'

@@ -18,7 +18,6 @@ from .languages import TRANSLATIONS, Translations
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # event ids (file names) and calendar slugs
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 CONTROL_CHARS_ONE_LINE = re.compile(r"[\x00-\x1f\x7f]")
-ABSENT = object()  # a field the table does not have
 
 
 class FieldError(ValueError):
@@ -106,13 +105,13 @@ class TableCheck:
     def add(self, name: str, message: str) -> None:
         self.problems.append(Problem(self.path, self.prefix + name, message))
 
-    def check(self, name: str, fn: Callable, *args, default: object = ABSENT) -> None:
-        """Keep ``fn(table[name], *args)`` as the field's value, or its FieldError as a problem."""
-        value = self.table.get(name, default)
-        if value is ABSENT:
+    def check(self, name: str, fn: Callable, *args) -> None:
+        """Keep ``fn(table[name], *args)`` as the field's value, or its FieldError as a problem (none
+        for a field the table does not have)."""
+        if name not in self.table:
             return
         try:
-            self.values[name] = fn(value, *args)
+            self.values[name] = fn(self.table[name], *args)
         except FieldError as e:
             self.add(name, str(e))
 

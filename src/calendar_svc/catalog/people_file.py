@@ -42,8 +42,8 @@ def parse_person(path: str, prefix: str, entry: dict, problems: list[Problem]) -
     before = len(problems)
     found = TableCheck(path, entry, problems, prefix)
     found.refuse_unknown(PERSON_FIELDS, f"unknown field (expected {', '.join(PERSON_FIELDS)})")
-    values = found.check_all({"name": one_line_text, "role": one_line_text, "sources": url_list}, ("id", "name"))
-    found.check("id", slug, default="-")
+    checks = {"id": slug, "name": one_line_text, "role": one_line_text, "sources": url_list}
+    values = found.check_all(checks, ("id", "name"))
     role = values.get("role", "")
     translations, transliterated = [], []
     for language in TRANSLATIONS:
