@@ -35,7 +35,7 @@ ParsedFile = tuple[bytes, Parsed, str]  # a file's SHA-256, what its bytes valid
 PARALLEL_FROM = 2_000  # files to parse before a pool of processes pays for itself
 FILES_PER_TASK = 250
 MAX_PROCESSES = 8
-EVENT_FIELDS = tuple(f.name for f in fields(Event))
+EVENT_ATTRIBUTES = tuple(f.name for f in fields(Event))  # the model's, as a parse sends them back in order
 
 
 def parse_file(path: str, categories: frozenset[str] | None, people: People) -> ParsedFile:
@@ -113,7 +113,7 @@ def parse_plainly(files: list[str], categories: frozenset[str] | None, register:
     for path in files:
         sha, result, fingerprint = parse_file(path, categories, people)
         if isinstance(result, Event):  # the people as their ids alone: the loader has the register
-            values = tuple(() if name == "persons" else getattr(result, name) for name in EVENT_FIELDS)
+            values = tuple(() if name == "persons" else getattr(result, name) for name in EVENT_ATTRIBUTES)
             answers.append((sha, values, None, fingerprint))
         else:
             answers.append((sha, None, [astuple(problem) for problem in result], ""))
@@ -125,6 +125,6 @@ def from_plain(answer: tuple, people: People) -> ParsedFile:
     sha, values, problems, fingerprint = answer
     if values is None:
         return sha, [Problem(*problem) for problem in problems], fingerprint
-    known = dict(zip(EVENT_FIELDS, values, strict=True))
+    known = dict(zip(EVENT_ATTRIBUTES, values, strict=True))
     known["persons"] = tuple(people[i] for i in known["people"])
     return sha, Event(**known), fingerprint
