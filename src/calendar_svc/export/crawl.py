@@ -82,7 +82,7 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
             path, query = internal
             if query:
                 crawl.query_links.add(f"{path}?{query}")
-            elif path not in seen and path not in elsewhere:
+            elif path not in elsewhere and path not in seen:  # most links lead to seeds: elsewhere first
                 if crawl.known >= crawl.max_urls:
                     raise ExportError(
                         [f"more than {crawl.max_urls} URLs: does a page link to an endless series? ({path})"]
