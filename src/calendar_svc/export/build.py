@@ -130,15 +130,16 @@ def write_every_url(job: Job, seeds: list[str], workers: int, writer: Writer, pr
             progress(len(writer.files) + len(writer.failures) + count, known)
 
     seeds = list(dict.fromkeys(seeds))
-    fetched, found = set(seeds), set()
+    archive_feeds, found = [], set()
     try:
-        JOB = replace(job, fetched=frozenset(seeds))
+        JOB = replace(job, fetched=frozenset(seeds))  # the one set of them: workers fork with it
         for result in export_in_parts(seeds, workers):
             writer.absorb(result)
             found.update(result["found"])
-            fetched.update(result["archive_feeds"])
-            tell(0, len(fetched))
-        JOB = replace(job, fetched=frozenset(fetched))
+            archive_feeds += result["archive_feeds"]
+            tell(0, len(JOB.fetched) + len(archive_feeds))
+        fetched = JOB.fetched.union(archive_feeds)
+        JOB = replace(job, fetched=fetched)
         writer.absorb(export_part(sorted(found - fetched), follow=True, progress=tell))
     finally:
         JOB = None
@@ -196,7 +197,7 @@ def export_part(
             if count % PAGES_BETWEEN_FORGETTING == 0 or count <= len(archive_feeds):
                 store.forget_pages()
             if progress is not None:
-                progress(count, len(crawl.seen))
+                progress(count, crawl.known)
     except ExportError as error:
         writer.failures += error.lines
     writer.failures += [

@@ -48,7 +48,12 @@ class Crawl:
     previous: Path | None = None  # the earlier export: each URL it has is asked for with its ETag
     recorded: dict[str, str] = field(default_factory=dict)  # its record: URL -> "ETag digest"
     query_links: set[str] = field(default_factory=set)  # internal links with a query: not fetched
-    seen: set[str] = field(default_factory=set)  # every URL known so far: fetched, to fetch, or found
+    seen: set[str] = field(default_factory=set)  # every other URL known so far: fetched, to fetch, or found
+
+    @property
+    def known(self) -> int:
+        """How many URLs are known: ``seen`` and ``elsewhere``."""
+        return len(self.seen) + len(self.elsewhere)
 
 
 def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Iterator[Page]:
@@ -62,7 +67,9 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
     target_of = lru_cache(maxsize=LINKS_KEPT)(partial(quick_target, origins=origins, prefix=prefix))
     leads_off = partial(off_site, origins=origins)
     queue = deque((url, "") for url in dict.fromkeys(seeds))
-    seen = crawl.seen = set(seeds) | crawl.elsewhere
+    # Apart from ``elsewhere`` (as many URLs as the whole site's seeds), which each part would copy.
+    elsewhere = crawl.elsewhere
+    seen = crawl.seen = set(seeds).difference(elsewhere)
     while queue:
         url, linked_from = queue.popleft()
         page = fetch(url, linked_from)
@@ -75,8 +82,8 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
             path, query = internal
             if query:
                 crawl.query_links.add(f"{path}?{query}")
-            elif path not in seen:
-                if len(seen) >= crawl.max_urls:
+            elif path not in elsewhere and path not in seen:  # most links lead to seeds: elsewhere first
+                if crawl.known >= crawl.max_urls:
                     raise ExportError(
                         [f"more than {crawl.max_urls} URLs: does a page link to an endless series? ({path})"]
                     )

@@ -267,7 +267,13 @@ def recorded_etags(folder: Path) -> dict[str, str]:
 
 
 def write_etags(folder: Path, files: list[ExportedFile]) -> None:
-    """Record each file's ETag and the digest of its bytes, one URL a line, in URL order."""
-    lines = sorted(f"{json.dumps(f.url)}: {json.dumps([f.etag, f.digest])}" for f in files if f.etag)
-    text = ",\n".join(lines)
-    (folder / ETAGS).write_text(f'{{"format": {RECORD_FORMAT}, "urls": {{\n{text}\n}}}}\n', encoding="utf-8")
+    """Record each file's ETag and the digest of its bytes, one URL a line, in URL order (as JSON
+    writes it), a line at a time: the whole record as text takes about 30 MB at 10,000 events."""
+    recorded = sorted((f for f in files if f.etag), key=lambda f: json.dumps(f.url))
+    with (folder / ETAGS).open("w", encoding="utf-8") as out:
+        out.write(f'{{"format": {RECORD_FORMAT}, "urls": {{\n')
+        separator = ""  # then ",\n" between lines
+        for f in recorded:
+            out.write(f"{separator}{json.dumps(f.url)}: {json.dumps([f.etag, f.digest])}")
+            separator = ",\n"
+        out.write("\n}}\n")

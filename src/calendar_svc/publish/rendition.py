@@ -128,8 +128,11 @@ class Rendition:
         """Archived years: None for the full feed, else by calendar slug."""
         return {slug: sorted(made.archives) for slug, made in {None: self._full, **self._calendars}.items()}
 
-    def forget_archives(self) -> None:
-        """Drop every archive feed's bytes (see ``Archive.forget``), of the calendars' feeds if they are made."""
+    def forget_asked_once(self) -> None:
+        """Drop what a static build asks for only once: the pages, the filtered feeds and documents (a
+        country's, a person's), and every archive feed's bytes (see ``Archive.forget``)."""
+        self.pages.replace(())
+        self._filtered.replace(())
         for made in [self._full, *self.__dict__.get("_calendars", {}).values()]:
             for archive in made.archives.values():
                 archive.forget()

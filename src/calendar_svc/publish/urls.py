@@ -87,7 +87,7 @@ def fill(rule: str, **values: object) -> str:
     return _filled(rule, tuple(sorted(values.items())))
 
 
-@lru_cache(maxsize=16_384)  # pages link to the same events, feeds and months again and again
+@lru_cache(maxsize=1_024)  # pages link to the same menus, feeds and months again and again
 def _filled(rule: str, items: tuple[tuple[str, object], ...]) -> str:
     values = dict(items)
 

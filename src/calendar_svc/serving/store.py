@@ -135,13 +135,12 @@ class CatalogStore:
         self._renditions.replace(fresh)
 
     def forget_pages(self) -> None:
-        """Drop the pages and archive feeds kept with every rendition (a static build asks for each
-        only once)."""
+        """Drop what every rendition keeps that a static build asks for only once
+        (``Rendition.forget_asked_once``)."""
         for key in self._renditions.keys_by_use():
             kept = self._renditions.peek(key)
             if kept is not None:
-                kept.pages.replace(())
-                kept.forget_archives()
+                kept.forget_asked_once()
 
     def rendition(self, base_url: str, lang: str = DEFAULT_LANGUAGE) -> Rendition:
         """Rendered bytes for the current catalog, base URL and language.

@@ -23,7 +23,7 @@ from flask import Blueprint, Response, g, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound
 
 from ..catalog.languages import LANGUAGES
-from ..catalog.model import Catalog
+from ..catalog.model import Catalog, Event
 from ..catalog.search import (
     MAX_QUERY_LENGTH,
     SHARD_KEYS,
@@ -37,7 +37,7 @@ from ..catalog.search import (
     shard_key,
 )
 from ..publish import urls as rules
-from ..publish.documents import json_bytes, start_text
+from ..publish.documents import EVENTS_TAIL, events_json_stream, json_bytes, start_text
 from ..publish.resource import JSON_TYPE, Resource
 from ..publish.selection import selection_from_args
 from ..publish.urls import Urls
@@ -128,8 +128,8 @@ def index():
     current = rendition()
 
     def make() -> Resource:
-        document = index_document(current.catalog, current_index(), current_order(), today(), lang())
-        return Resource(json_bytes(document), JSON_TYPE, current.catalog.last_modified)
+        body = index_document(current.catalog, current_index(), current_order(), today(), lang())
+        return Resource(body, JSON_TYPE, current.catalog.last_modified)
 
     return resource_response(current.page(("search index", today()), make))
 
@@ -150,23 +150,27 @@ def words_part(key: str):
     )
 
 
-def index_document(catalog: Catalog, built: SearchIndex, order: dict[str, int], today: dt.date, lang: str) -> dict:
-    """The list of events, in ``order``, with what their results show."""
+def index_document(catalog: Catalog, built: SearchIndex, order: dict[str, int], today: dt.date, lang: str) -> bytes:
+    """The list of events, in ``order``, with what their results show: the bytes of ``json_bytes`` of
+    the document, each event's row written out as it is made (the rows as Python objects would take
+    several times the memory of their bytes)."""
     position = {calendar.slug: place for place, calendar in enumerate(catalog.calendars)}
     paths = Urls(lang=lang)
-    events = []
-    for event in sorted(built.events, key=lambda event: order[event.id]):
-        title, when = event.text("title", lang), event_when(event, lang=lang)
-        events.append([
-            paths.event_page(event.id), title.value, title.lang, when.text, position[event.category], str(event.status)
-        ])  # fmt: skip
-    return {
+    head = {
         "lang": lang,
         "today": today.isoformat(),
         "calendars": [calendar.text("name", lang).value for calendar in catalog.calendars],
         "words": {key: paths.search_words(key) for key in SHARD_KEYS},
-        "events": events,
+        "events": [],
     }
+
+    def row(event: Event) -> bytes:
+        title, when = event.text("title", lang), event_when(event, lang=lang)
+        cells = [paths.event_page(event.id), title.value, title.lang, when.text, position[event.category]]
+        return json_bytes([*cells, str(event.status)])[:-1]  # without the line break
+
+    rows = (row(event) for event in sorted(built.events, key=lambda event: order[event.id]))
+    return b"".join(events_json_stream(rows, head=json_bytes(head).removesuffix(EVENTS_TAIL)))
 
 
 def shard_documents(built: SearchIndex, order: dict[str, int]) -> dict[str, bytes]:
