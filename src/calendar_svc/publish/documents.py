@@ -94,10 +94,9 @@ def events_json_joined(parts: Iterable[bytes]) -> bytes:
     return b"".join(events_json_stream(parts))
 
 
-def events_json_stream(parts: Iterable[bytes], head: bytes = EVENTS_HEAD) -> Iterator[bytes]:
-    """The events document in pieces, as ``parts`` come: only one event's object need exist at a time.
-    Another ``head`` (up to the list's "[") puts the list last in another document."""
-    yield head
+def events_json_stream(parts: Iterable[bytes]) -> Iterator[bytes]:
+    """The events document in pieces, as ``parts`` come: only one event's object need exist at a time."""
+    yield EVENTS_HEAD
     for number, part in enumerate(parts):
         if number:
             yield EVENTS_SEPARATOR

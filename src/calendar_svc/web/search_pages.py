@@ -37,7 +37,7 @@ from ..catalog.search import (
     shard_key,
 )
 from ..publish import urls as rules
-from ..publish.documents import EVENTS_TAIL, events_json_stream, json_bytes, start_text
+from ..publish.documents import EVENTS_TAIL, json_bytes, start_text
 from ..publish.resource import JSON_TYPE, Resource
 from ..publish.selection import selection_from_args
 from ..publish.urls import Urls
@@ -169,8 +169,8 @@ def index_document(catalog: Catalog, built: SearchIndex, order: dict[str, int], 
         cells = [paths.event_page(event.id), title.value, title.lang, when.text, position[event.category]]
         return json_bytes([*cells, str(event.status)])[:-1]  # without the line break
 
-    rows = (row(event) for event in sorted(built.events, key=lambda event: order[event.id]))
-    return b"".join(events_json_stream(rows, head=json_bytes(head).removesuffix(EVENTS_TAIL)))
+    rows = b", ".join(row(event) for event in sorted(built.events, key=lambda event: order[event.id]))
+    return json_bytes(head).removesuffix(EVENTS_TAIL) + rows + EVENTS_TAIL  # the rows in the empty list
 
 
 def shard_documents(built: SearchIndex, order: dict[str, int]) -> dict[str, bytes]:
