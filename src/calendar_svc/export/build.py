@@ -195,7 +195,7 @@ def export_part(
             # Each is asked for once: keeping them would only cost memory. An archive feed is up to the
             # feed budget (1 MB), so it goes at once.
             if count % PAGES_BETWEEN_FORGETTING == 0 or count <= len(archive_feeds):
-                store.forget_pages()
+                store.forget_asked_once()
             if progress is not None:
                 progress(count, crawl.known)
     except ExportError as error:

@@ -134,7 +134,7 @@ class CatalogStore:
         self.snapshot = Snapshot(catalog, (), listing, read_at)
         self._renditions.replace(fresh)
 
-    def forget_pages(self) -> None:
+    def forget_asked_once(self) -> None:
         """Drop what every rendition keeps that a static build asks for only once
         (``Rendition.forget_asked_once``)."""
         for key in self._renditions.keys_by_use():
