@@ -122,7 +122,9 @@ def _feed_choices(catalog: Catalog) -> dict[str, Feed]:
 
     feeds = {"": feed(None, Text(gettext("All events"), language), site.text("description", language))}
     for calendar in catalog.calendars:
-        feeds[calendar.slug] = feed(calendar.slug, *(calendar.text(f, language) for f in ("name", "description")))
+        feeds[calendar.slug] = feed(
+            calendar.slug, calendar.text("name", language), calendar.text("description", language)
+        )
     return feeds
 
 
