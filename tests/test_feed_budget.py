@@ -149,12 +149,30 @@ def feeds_of(rendition: Rendition) -> dict[str, object]:
     return feeds
 
 
+def test_a_feed_within_its_budget_renders_the_blocks_of_the_years_it_weighs_and_archives_when_asked(tmp_path):
+    generate(500, tmp_path / "events")
+    catalog = load_catalog(tmp_path / "events")
+    memo = Memo()
+    rendition = Rendition(catalog, "https://cal.test", memo=memo, feed_budget=BUDGET, this_year=THIS_YEAR)
+    assert memo.rendered == 0  # nothing is rendered before a feed needs it
+    assert rendition.full_feed.body
+    kept = len(rendition._full.kept)
+    assert kept <= memo.rendered < len(catalog.dated_events)  # the kept years, and the first that did not fit
+    for archive in rendition.archives.values():
+        assert archive.resource.body
+    assert memo.rendered == len(catalog.dated_events)
+    every_block_first = Rendition(catalog, "https://cal.test", feed_budget=BUDGET, this_year=THIS_YEAR)
+    assert all(every_block_first.feeds.blocks[e.id] for e in catalog.dated_events)
+    assert every_block_first.full_feed.body == rendition.full_feed.body
+
+
 @pytest.mark.parametrize("year", ["this year", "the first archived year"])
 def test_after_an_edit_a_rendition_renders_only_the_edited_event_and_joins_the_feeds_a_fresh_one_would(tmp_path, year):
     directory = tmp_path / "events"
     generate(500, directory)
     memo = Memo()
     before = Rendition(load_catalog(directory), "https://cal.test", memo=memo, feed_budget=BUDGET, this_year=THIS_YEAR)
+    made_before = feeds_of(before)
     wanted = THIS_YEAR if year == "this year" else min(before.archives)
     target = next(e for e in before.catalog.dated_events if last_year(e) == wanted)
     path = directory / target.path
@@ -163,8 +181,10 @@ def test_after_an_edit_a_rendition_renders_only_the_edited_event_and_joins_the_f
     rendered_before = memo.rendered
 
     after = Rendition(edited, "https://cal.test", memo=memo, feed_budget=BUDGET, this_year=THIS_YEAR)
+    made_after = feeds_of(after)
 
     assert memo.rendered - rendered_before == 1
+    assert made_after.keys() == made_before.keys()
     fresh = Rendition(edited, "https://cal.test", feed_budget=BUDGET, this_year=THIS_YEAR)
     assert {name: feed.body for name, feed in feeds_of(after).items()} == {
         name: feed.body for name, feed in feeds_of(fresh).items()

@@ -8,7 +8,6 @@ takes milliseconds.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -72,9 +71,9 @@ class FeedJoiner:
     ) -> BudgetedFeed:
         """The feed ``name``.ics of ``events``, with past years that do not fit its budget moved to
         yearly archives (``split_for_budget``); ``archive_url(year)`` is each archive's own URL."""
-        sizes = {e.id: len(self.blocks[e.id]) for e in events}
         overhead = len(calendar_head(self.site, info)) + len(timezone_blocks(events)) + len(END_CALENDAR)
-        kept, archived = split_for_budget(events, sizes, overhead, self.budget, self.this_year)
+        size = lambda event: len(self.blocks[event.id])  # noqa: E731 -- renders only the blocks it weighs
+        kept, archived = split_for_budget(events, size, overhead, self.budget, self.this_year)
         archives = {year: self._archive(info, year, old, name, archive_url(year)) for year, old in archived.items()}
         return BudgetedFeed(self.feed(info, kept, f"{name}.ics"), archives, frozenset(e.id for e in kept))
 
@@ -109,7 +108,7 @@ class EventFiles(Mapping):
 
 
 def split_for_budget(
-    events: list[Event], sizes: dict[str, int], overhead: int, budget: int, this_year: int | None
+    events: list[Event], size: Callable[[Event], int], overhead: int, budget: int, this_year: int | None
 ) -> tuple[list[Event], dict[int, list[Event]]]:
     """The events the feed keeps, in their order, and the others by year.
 
@@ -121,26 +120,21 @@ def split_for_budget(
     /subscribe/ and in /api/calendars.json: no event is out of reach of a
     subscription. An event belongs to the year of its last day (a series, to the
     year of its last occurrence); a series without end always stays in the feed.
+    ``size(event)`` is its block's length: asked only of the years weighed.
     """
-    if overhead + sum(sizes[e.id] for e in events) <= budget:
-        return events, {}
-    year_of = {e.id: last_year(e) for e in events}
-    totals: Counter[int | None] = Counter()
+    year_of = {event.id: last_year(event) for event in events}
+    by_year: dict[int | None, list[Event]] = {}
     for event in events:
-        totals[year_of[event.id]] += sizes[event.id]
-    used = overhead + totals.pop(None, 0)  # open-ended series always stay
-    centre = this_year if this_year is not None else max(totals)
+        by_year.setdefault(year_of[event.id], []).append(event)
+    used = overhead + sum(map(size, by_year.get(None, ())))  # open-ended series always stay
+    years = [year for year in by_year if year is not None]
+    centre = this_year if this_year is not None or not years else max(years)
     kept_years: set[int | None] = {None}
-    for year in sorted(totals, key=lambda y: (abs(y - centre), y < centre)):
-        if used + totals[year] > budget:
+    for year in sorted(years, key=lambda y: (abs(y - centre), y < centre)):
+        weight = sum(map(size, by_year[year]))
+        if used + weight > budget:
             break
         kept_years.add(year)
-        used += totals[year]
-    kept, yearly = [], {}
-    for event in events:
-        year = year_of[event.id]
-        if year in kept_years:
-            kept.append(event)
-        else:
-            yearly.setdefault(year, []).append(event)
-    return kept, dict(sorted(yearly.items()))
+        used += weight
+    kept = [event for event in events if year_of[event.id] in kept_years]
+    return kept, {year: by_year[year] for year in sorted(years) if year not in kept_years}

@@ -1,11 +1,12 @@
 """Each event's rendered pieces, kept in memory by the event's content: the one memo of rendering.
 
 A rendition asks the memo for every event's VEVENT block (per origin and
-language) and JSON object (per origin); the memo renders only the events
-whose content it has not seen in that scope, and keeps exactly the pieces of
-the events it was last asked for. So a reload after an edit renders the
-edited event again and takes every other piece as it was, and feeds are
-joined from the pieces. A scope names everything besides the event that the
+language) and JSON object (per origin); the memo takes the pieces of the
+events whose content it has seen in that scope, renders the others when a
+feed or document first needs them (a feed within its budget needs a few
+years' events, not every one), and keeps exactly the pieces of the events it
+was last asked for. So a reload after an edit renders the edited event again
+and takes every other piece as it was, and feeds are joined from the pieces. A scope names everything besides the event that the
 pieces depend on (origin, language, site settings, calendar names), so a
 change there starts the scope afresh.
 
@@ -44,25 +45,26 @@ class Memo:
         self._scopes: OrderedDict[Hashable, dict[Hashable, Piece]] = OrderedDict()
         self._lock = Lock()
 
-    def pieces(self, scope: Hashable, events: Iterable[Event], render: Callable[[Event], bytes]) -> dict[str, Piece]:
-        """Each event's piece by event id, rendered by ``render`` only when its content is new to ``scope``."""
+    def pieces(self, scope: Hashable, events: Iterable[Event], render: Callable[[Event], bytes]) -> Pieces:
+        """Each event's piece by event id: taken from ``scope`` when its content is known there, else
+        rendered by ``render`` when first looked up."""
         with self._lock:
             earlier = self._scopes.get(scope, {})
         kept: dict[Hashable, Piece] = {}
-        by_id: dict[str, Piece] = {}
+        pieces = Pieces(self, kept, render)
         for event in events:
             key = content_key(event)
             piece = earlier.get(key)
             if piece is None:
-                piece = render(event)
-                self.rendered += 1
-            kept[key] = by_id[event.id] = piece
+                pieces.unmade[event.id] = event
+            else:
+                kept[key] = pieces[event.id] = piece
         with self._lock:
             self._scopes[scope] = kept
             self._scopes.move_to_end(scope)
             while len(self._scopes) > SCOPES_KEPT:
                 self._scopes.popitem(last=False)
-        return by_id
+        return pieces
 
     def share(
         self, scope: Hashable, pieces: dict[str, Piece], events: list[Event], body: bytes, start: int, gap: int = 0
@@ -80,3 +82,19 @@ class Memo:
             if key in kept:
                 kept[key] = view
             position += size + gap
+
+
+class Pieces(dict[str, Piece]):
+    """One rendition's pieces by event id; an event's piece not made yet is rendered when first looked up
+    (by two threads at once, perhaps: the same bytes, one kept) and kept in the memo's scope too."""
+
+    def __init__(self, memo: Memo, kept: dict[Hashable, Piece], render: Callable[[Event], bytes]):
+        super().__init__()
+        self.unmade: dict[str, Event] = {}  # by id: the events whose piece is rendered when looked up
+        self._memo, self._kept, self._render = memo, kept, render
+
+    def __missing__(self, event_id: str) -> Piece:
+        event = self.unmade[event_id]  # KeyError for an id the rendition does not have
+        piece = self._kept[content_key(event)] = self[event_id] = self._render(event)
+        self._memo.rendered += 1
+        return piece
