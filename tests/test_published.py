@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 
 from calendar_svc.catalog.languages import LANGUAGES, Text
@@ -144,3 +147,20 @@ def test_once_the_full_feed_and_events_document_are_made_each_piece_is_kept_only
     assert memo.rendered == len(catalog.dated_events) + len(catalog.events)
     assert again.full_feed.body == feed == Rendition(catalog, BASE).full_feed.body
     assert again.events_json.body == document
+
+
+def test_a_rendition_no_longer_used_is_freed_at_once_though_its_memo_lives_on(catalog):
+    """No reference cycle through the pieces it renders on demand: a reload's old rendition (its feeds,
+    documents and pages) goes as soon as the last request using it ends, not at some later collection."""
+    memo = Memo()
+    rendition = Rendition(catalog, BASE, memo=memo)
+    assert rendition.full_feed.body
+    assert rendition.events_json.body
+    gone = weakref.ref(rendition)
+    gc.disable()
+    try:
+        del rendition
+        assert gone() is None
+    finally:
+        gc.enable()
+    assert Rendition(catalog, BASE, memo=memo).full_feed.body

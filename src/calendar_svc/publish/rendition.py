@@ -70,8 +70,10 @@ class Rendition:
         self._title, self._description = site.text("title", lang), site.text("description", lang)
         renderer = EventRenderer(site, self._names, Labels(lang, translate(lang, "People"), translate(lang, "Sources")))
         self._scopes = {"vevent": ("vevent", base_url, lang, site, catalog.calendars), "json": ("json", base_url, site)}
+        # The pieces render with these, not with the rendition: no cycle keeps an old rendition alive.
+        urls = self.urls
         blocks = self.memo.pieces(
-            self._scopes["vevent"], catalog.dated_events, lambda e: renderer.block(e, self.urls.event_page(e.id))
+            self._scopes["vevent"], catalog.dated_events, lambda e: renderer.block(e, urls.event_page(e.id))
         )
         self.feeds = FeedJoiner(site, blocks, feed_budget, this_year)
         self.event_files = EventFiles(self.feeds, FeedInfo(self._title, self._description), catalog.dated_events)
@@ -207,9 +209,8 @@ class Rendition:
     @cached_property
     def _event_objects(self) -> dict[str, Piece]:
         """Each event's object in events documents, by id."""
-        return self.memo.pieces(
-            self._scopes["json"], self.catalog.events, lambda e: event_json(e, self.catalog, self.urls)
-        )
+        catalog, urls = self.catalog, self.urls
+        return self.memo.pieces(self._scopes["json"], catalog.events, lambda e: event_json(e, catalog, urls))
 
     @cached_property
     def events_json(self) -> Resource:
