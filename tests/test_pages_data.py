@@ -241,14 +241,16 @@ def test_outlook_links_use_dates_for_all_day_and_utc_for_timed(small):
     params = query(outlook_add_url(small.event("all-day-two-days"), "http://cal.test/e/"))
     assert (params["startdt"], params["enddt"], params["allday"]) == ("2023-06-08", "2023-06-10", "true")
     assert (params["path"], params["rru"]) == ("/calendar/action/compose", "addevent")
-    params = query(outlook_add_url(small.event("timed-astana-2025"), "http://cal.test/e/", host="outlook.office.com"))
+    links = add_links(small.event("timed-astana-2025"), "http://cal.test/e/", "en")
+    params = query(links["outlook_work"])
     assert (params["startdt"], params["enddt"], params["allday"]) == (
         "2025-05-29T05:00:00Z",
         "2025-05-29T05:00:00Z",
         "false",
     )
-    link = outlook_add_url(small.event("timed-astana-2025"), "http://cal.test/e/", host="outlook.office.com")
-    assert link.startswith("https://outlook.office.com/calendar/0/action/compose?")
+    assert links["outlook"].startswith("https://outlook.live.com/calendar/0/action/compose?")
+    assert links["outlook_work"].startswith("https://outlook.office.com/calendar/0/action/compose?")
+    assert query(links["outlook_work"]) == query(links["outlook"])  # the same event, for a work or school account
 
 
 def test_undated_events_have_no_add_links(small):

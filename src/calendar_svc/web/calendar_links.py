@@ -81,8 +81,8 @@ def google_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE) ->
     return f"{GOOGLE_RENDER}?{_query(params)}"
 
 
-def outlook_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE, host: str = OUTLOOK_PERSONAL) -> str:
-    """'Add to Outlook' for a dated event; Outlook takes no rule, so a series adds its first occurrence."""
+def outlook_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """'Add to Outlook' (personal) for a dated event; Outlook takes no rule, so a series adds its first occurrence."""
     title, body, *location = _event_params(event, page_url, lang, "subject", "body")
     if event.is_timed:
         start = event.start_local.astimezone(dt.UTC)
@@ -96,7 +96,7 @@ def outlook_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE, h
         exclusive_end = event.last_day + dt.timedelta(days=1)
         times = [("startdt", event.first_day.isoformat()), ("enddt", exclusive_end.isoformat()), ("allday", "true")]
     params = [title, *times, body, *location, ("path", "/calendar/action/compose"), ("rru", "addevent")]
-    return f"https://{host}/calendar/0/action/compose?{_query(params)}"
+    return f"https://{OUTLOOK_PERSONAL}/calendar/0/action/compose?{_query(params)}"
 
 
 def add_links(event: Event, page_url: str, lang: str) -> dict[str, str]:
@@ -105,7 +105,8 @@ def add_links(event: Event, page_url: str, lang: str) -> dict[str, str]:
     if not event.is_dated:
         return dict(google="", outlook="", outlook_work="")
     google, outlook = google_add_url(event, page_url, lang), outlook_add_url(event, page_url, lang)
-    return dict(google=google, outlook=outlook, outlook_work=outlook_add_url(event, page_url, lang, OUTLOOK_WORK))
+    work = outlook.replace(f"https://{OUTLOOK_PERSONAL}/", f"https://{OUTLOOK_WORK}/", 1)  # the same query
+    return dict(google=google, outlook=outlook, outlook_work=work)
 
 
 def _query(params: list[tuple[str, str]]) -> str:
