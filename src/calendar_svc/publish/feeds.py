@@ -72,8 +72,10 @@ class FeedJoiner:
         """The feed ``name``.ics of ``events``, with past years that do not fit its budget moved to
         yearly archives (``split_for_budget``); ``archive_url(year)`` is each archive's own URL."""
         overhead = len(calendar_head(self.site, info)) + len(timezone_blocks(events)) + len(END_CALENDAR)
-        size = lambda event: len(self.blocks[event.id])  # noqa: E731 -- renders only the blocks it weighs
-        kept, archived = split_for_budget(events, size, overhead, self.budget, self.this_year)
+        # A block not rendered yet is rendered when its year is weighed.
+        kept, archived = split_for_budget(
+            events, lambda e: len(self.blocks[e.id]), overhead, self.budget, self.this_year
+        )
         archives = {year: self._archive(info, year, old, name, archive_url(year)) for year, old in archived.items()}
         return BudgetedFeed(self.feed(info, kept, f"{name}.ics"), archives, frozenset(e.id for e in kept))
 

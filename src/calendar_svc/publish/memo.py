@@ -6,9 +6,10 @@ events whose content it has seen in that scope, renders the others when a
 feed or document first needs them (a feed within its budget needs a few
 years' events, not every one), and keeps exactly the pieces of the events it
 was last asked for. So a reload after an edit renders the edited event again
-and takes every other piece as it was, and feeds are joined from the pieces. A scope names everything besides the event that the
-pieces depend on (origin, language, site settings, calendar names), so a
-change there starts the scope afresh.
+and takes every other piece as it was, and feeds are joined from the pieces.
+A scope names everything besides the event that the pieces depend on
+(origin, language, site settings, calendar names), so a change there starts
+the scope afresh.
 
 Once a document holding every piece in order is joined (the full feed, the
 events document), the pieces are pointed at their bytes inside it (``share``),

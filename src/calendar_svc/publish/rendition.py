@@ -3,8 +3,9 @@
 A ``Rendition`` takes each event's VEVENT block and JSON object from the
 ``Memo`` (which renders, when a feed or document first needs them, only events
 it has not seen), and joins feeds and documents from them when first asked
-for, keeping the bytes (with ETag and a gzip copy). Requests only look bytes up. Pages rendered for this rendition
-are kept with it (``pages``), so they go when a new catalog version replaces it.
+for, keeping the bytes (with ETag and a gzip copy). Requests only look bytes
+up. Pages rendered for this rendition are kept with it (``pages``), so they go
+when a new catalog version replaces it.
 """
 
 from __future__ import annotations
