@@ -101,7 +101,7 @@ def stamp(directory: Path | None, forget: tuple[str, ...]) -> None:
 @click.option("--base-url", help="Public origin for absolute links, e.g. https://cal.example.org.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
 @click.option(
-    "--threads", default=2, show_default=True, type=click.IntRange(1, 256), help="Request threads per worker."
+    "--threads", default=1, show_default=True, type=click.IntRange(1, 256), help="Request threads per worker."
 )
 def serve(host: str, port: int, events_dir: Path | None, base_url: str | None, workers: int, threads: int) -> None:
     """Serve the events with granian, a production HTTP server.

@@ -75,7 +75,7 @@ def run_granian(app: Flask, *, host: str, port: int, workers: int, threads: int)
     logging.config.dictConfig(logging_config())
     for line in startup_lines(app):
         log.info("%s", line)
-    log.info("%d workers with %d threads each", workers, threads)
+    log.info("%d workers with %d request thread%s each", workers, threads, "" if threads == 1 else "s")
     sys.stdout.reconfigure(line_buffering=True)  # each log line as it happens, even into a pipe (journald)
     server = Server(
         "calendar_svc",  # a label: the app itself comes from the loader below
