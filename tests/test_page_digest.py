@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -11,6 +12,7 @@ import sys
 import pytest
 from markupsafe import Markup
 
+from calendar_svc.catalog import load_catalog
 from calendar_svc.catalog.languages import Text
 from calendar_svc.catalog.model import Status
 from calendar_svc.web import pages
@@ -72,6 +74,17 @@ def test_a_set_is_written_in_one_order_whatever_order_it_was_made_in():
 )
 def test_values_a_template_would_show_differently_are_written_differently(one, other):
     assert canonical(one) != canonical(other)
+
+
+def test_an_event_read_from_a_file_is_written_as_its_content_key_which_changes_with_its_file_or_revision():
+    event = next(e for e in load_catalog(SMALL).events if e.sequence is not None)
+    assert event.source
+    assert canonical(event) == canonical(dataclasses.replace(event))
+    assert event.title not in canonical(event)  # the file's digest stands for what was read from it
+    for changed in ({"source": bytes(32)}, {"sequence": event.sequence + 1}, {"path": "other.toml"}):
+        assert canonical(dataclasses.replace(event, **changed)) != canonical(event)
+    made = dataclasses.replace(event, source=b"")  # not read from a file: written field by field
+    assert canonical(dataclasses.replace(made, title="Another")) != canonical(made)
 
 
 @pytest.mark.parametrize("value", [object(), {1.5j}, lambda: None, Exception("x")])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from calendar import monthrange
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -133,6 +133,15 @@ class Event(Translated):
         # Equal events have equal ids and paths; hashing two fields instead of twenty keeps
         # the caches keyed by event (occurrences, rendered blocks) cheap.
         return hash((self.id, self.path))
+
+    @property
+    def content_key(self) -> Hashable:
+        """What stands for all of the event's data: the SHA-256 of the file it was read from, with its path,
+        its people's entries in the register and the revision it is published with; an event not read
+        from a file stands for itself. Rendered pieces are kept by it, and page digests write it."""
+        if self.source:
+            return (self.path, self.source, self.persons, self.sequence, self.updated)
+        return self
 
     @property
     def known_start(self) -> str:

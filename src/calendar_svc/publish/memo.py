@@ -29,15 +29,6 @@ Piece = bytes | memoryview  # a rendered piece: its own bytes, or its place in a
 SCOPES_KEPT = 24  # (kind, origin, language, settings) scopes: 4 origins in 3 languages, twice over
 
 
-def content_key(event: Event) -> Hashable:
-    """What stands for all of an event's data: the SHA-256 of the file it was read from, with its path,
-    its people's entries in the register and the revision it is published with; an event not read
-    from a file stands for itself."""
-    if event.source:
-        return (event.path, event.source, event.persons, event.sequence, event.updated)
-    return event
-
-
 class Memo:
     """Rendered pieces by scope and content key; only the last generation of each scope is kept."""
 
@@ -54,7 +45,7 @@ class Memo:
         kept: dict[Hashable, Piece] = {}
         pieces = Pieces(self, kept, render)
         for event in events:
-            key = content_key(event)
+            key = event.content_key
             piece = earlier.get(key)
             if piece is None:
                 pieces.unmade[event.id] = event
@@ -79,7 +70,7 @@ class Memo:
         for event in events:
             size = len(pieces[event.id])
             pieces[event.id] = view = whole[position : position + size]
-            key = content_key(event)
+            key = event.content_key
             if key in kept:
                 kept[key] = view
             position += size + gap
@@ -96,6 +87,6 @@ class Pieces(dict[str, Piece]):
 
     def __missing__(self, event_id: str) -> Piece:
         event = self.unmade[event_id]  # KeyError for an id the rendition does not have
-        piece = self._kept[content_key(event)] = self[event_id] = self._render(event)
+        piece = self._kept[event.content_key] = self[event_id] = self._render(event)
         self._memo.rendered += 1
         return piece

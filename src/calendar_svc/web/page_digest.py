@@ -6,8 +6,8 @@ translations and libraries that render it (``code_digest``). ``page_etag`` diges
 context changes in any way gets a new ETag: no second list of what a page shows can be forgotten.
 
 ``canonical`` writes a context as text that is the same in every process (hash seeds differ): plain values and
-enums by their ``repr`` (which names their type), dataclasses by their compared fields, dicts in their order,
-sets sorted, functions of this package by name. It refuses any other value rather than guess at its text.
+enums by their ``repr`` (which names their type), dataclasses by their compared fields (an event read from a
+file by its ``content_key``), dicts in their order, sets sorted, functions of this package by name. It refuses any other value rather than guess at its text.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from functools import cache
 
 from markupsafe import Markup
 
+from ..catalog.model import Event
 from ..code_digest import code_digest
 
 # Values whose repr is the same in every process and differs wherever the value or its type does
@@ -60,14 +61,22 @@ def _write(value: object, out: Callable[[str], None]) -> None:
     elif kind is set or kind is frozenset:  # in no order of its own: sorted
         out(f"set{len(value)}[{''.join(sorted(canonical(item) for item in value))}]")
     elif dataclasses.is_dataclass(kind):
-        out(f"{kind.__module__}.{kind.__qualname__}[")
-        for field in _compared_fields(kind):
-            _write(getattr(value, field), out)
-        out("]")
+        _write_dataclass(value, out)
     elif kind is types.FunctionType and value.__module__.startswith("calendar_svc."):
         out(f"{value.__module__}.{value.__qualname__};")  # its code is in the code digest
     else:
         raise TypeError(f"a page's context holds a {kind.__module__}.{kind.__qualname__}, which has no canonical text")
+
+
+def _write_dataclass(value: object, out: Callable[[str], None]) -> None:
+    kind = type(value)
+    out(f"{kind.__module__}.{kind.__qualname__}[")
+    if kind is Event and value.source:  # read from a file: its content key stands for every field
+        _write(value.content_key, out)
+    else:
+        for field in _compared_fields(kind):
+            _write(getattr(value, field), out)
+    out("]")
 
 
 @cache
