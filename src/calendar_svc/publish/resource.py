@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -17,17 +17,19 @@ GZIP_LEVEL = 6  # of every gzip copy
 
 @dataclass(frozen=True)
 class Resource:
-    """Bytes to send, their type, when they last changed, and their strong ETag (a hash of the bytes)."""
+    """Bytes to send, their type, when they last changed, and their strong ETag: a hash of the bytes unless
+    given (a page's is the digest of what it is rendered from, ``page_etag``)."""
 
     body: bytes
     content_type: str
     last_modified: dt.datetime
     filename: str = ""
     attachment: bool = False
-    etag: str = field(init=False)
+    etag: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "etag", hashlib.sha256(self.body).hexdigest()[:32])
+        if not self.etag:
+            object.__setattr__(self, "etag", hashlib.sha256(self.body).hexdigest()[:32])
 
     @cached_property
     def gzipped(self) -> bytes:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
@@ -48,16 +47,6 @@ def translated(kind: type[HTTPException], message: str) -> HTTPException:
     return error
 
 
-@dataclass(frozen=True)
-class RenderedPage(Resource):
-    """An HTML page, whose ETag is the digest of what it is rendered from (``page_etag``), not of its bytes."""
-
-    inputs: str = ""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "etag", self.inputs)
-
-
 def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dict], keep: bool = True) -> Response:
     """Render the page for this request (``build`` gives its own context) or reuse the one kept with the
     rendition for this day, path and query; answer conditionally. Its ETag is the digest of its whole
@@ -66,7 +55,7 @@ def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dic
     """
     key = (today(), request.path, request.query_string)
     modified = day_modified(last_modified)
-    context = None
+    context = etag = None
     if request.if_none_match and keep:
         context = page_context(build)
         etag = page_etag(template, context)
@@ -78,7 +67,7 @@ def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dic
         body = render_template(template, **shown).encode()
         if not keep:  # made for this request alone: the digest of its bytes is the cheaper ETag
             return Resource(body, HTML_TYPE, modified)
-        return RenderedPage(body, HTML_TYPE, modified, inputs=page_etag(template, shown))
+        return Resource(body, HTML_TYPE, modified, etag=etag or page_etag(template, shown))
 
     return resource_response(rendition().page(key, make) if keep else make(), max_age=PAGE_MAX_AGE)
 
