@@ -49,11 +49,6 @@ def country_name(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return name
 
 
-def country_names(codes, lang: str = DEFAULT_LANGUAGE) -> tuple[str, ...]:
-    """Names in the order the codes are given."""
-    return tuple(country_name(code, lang) for code in codes)
-
-
 def sort_key(text: str, lang: str = DEFAULT_LANGUAGE) -> tuple:
     """A key that sorts ``text`` in the alphabetical order of ``lang`` (case-insensitive).
 

@@ -16,7 +16,19 @@ from dateutil.rrule import rrulestr
 
 from ..errors import Problem
 from .countries import is_country_code
-from .fields import SLUG, FieldError, TableCheck, distinct, items, matching, one_line_text, text, type_name, web_url
+from .fields import (
+    SLUG,
+    FieldError,
+    TableCheck,
+    distinct,
+    items,
+    matching,
+    one_line_text,
+    text,
+    type_name,
+    url_list,
+    web_url,
+)
 from .languages import TRANSLATIONS
 from .model import Event, Precision, Status
 from .zones import zone, zone_names
@@ -133,10 +145,6 @@ def uid_value(value: object) -> str:
 
 def category_value(value: object, categories: frozenset[str]) -> str:
     return matching(value, categories.__contains__, f"unknown category {{!r}} (known: {', '.join(sorted(categories))})")
-
-
-def url_list(value: object) -> tuple[str, ...]:
-    return tuple(web_url(url) for url in items(value))
 
 
 def date_list(value: object, precision: Precision) -> tuple[dt.date | dt.datetime, ...]:

@@ -71,6 +71,10 @@ def web_url(value: object) -> str:
     return url
 
 
+def url_list(value: object) -> tuple[str, ...]:
+    return tuple(web_url(item) for item in items(value, "a list of URLs"))
+
+
 def matching(value: object, valid: Callable[[str], object], problem: str) -> str:
     """The one-line text ``value`` when ``valid``; else a FieldError, ``problem`` with the text for "{!r}"."""
     name = one_line_text(value)

@@ -10,7 +10,7 @@ source gives a spelling.
 from __future__ import annotations
 
 from ..errors import Problem
-from .fields import TableCheck, items, matching, one_line_text, slug, type_name, web_url
+from .fields import TableCheck, matching, one_line_text, slug, type_name, url_list
 from .languages import TRANSLATIONS
 from .model import Person
 
@@ -69,10 +69,6 @@ def language_table(person: TableCheck, language: str, has_role: bool) -> tuple[l
     if has_role and "role" not in section:
         found.add("role", "is required with a role")
     return [(language, key, values[key]) for key in ("name", "role") if key in values], values.get("spelling", "")
-
-
-def url_list(value: object) -> tuple[str, ...]:
-    return tuple(web_url(item) for item in items(value, "a list of URLs"))
 
 
 def spelling(value: object) -> str:

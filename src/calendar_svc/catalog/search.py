@@ -26,7 +26,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import NamedTuple
 
 from .countries import country_name
 from .languages import DEFAULT_LANGUAGE
@@ -130,12 +129,7 @@ def rank_order(events: Iterable[Event], today: dt.date) -> dict[str, int]:
     return {event_id: place for place, (_, event_id) in enumerate(ranked)}
 
 
-class Hit(NamedTuple):
-    event: Event
-    in_title: bool  # a word of the query is in the title
-
-
-def search(index: SearchIndex, words_sought: Sequence[str], order: dict[str, int]) -> list[Hit]:
+def search(index: SearchIndex, words_sought: Sequence[str], order: dict[str, int]) -> list[Event]:
     """Events holding every word sought (as a word's beginning): title matches first, each part in
     ``order`` (see ``rank_order``). No words, no hits."""
     if not words_sought:
@@ -144,7 +138,7 @@ def search(index: SearchIndex, words_sought: Sequence[str], order: dict[str, int
     in_title = set().union(*(index.titles.starting_with(word) for word in words_sought)) & found
     events = index.events
     ranked = sorted(found, key=lambda position: (position not in in_title, order[events[position].id]))
-    return [Hit(events[position], position in in_title) for position in ranked]
+    return [events[position] for position in ranked]
 
 
 def marked(text: str, words_sought: Sequence[str]) -> list[tuple[str, bool]]:

@@ -13,8 +13,6 @@ import io
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["tzif_bytes", "zone", "zone_names"]
-
 
 @cache
 def zone_names() -> frozenset[str]:

@@ -22,8 +22,6 @@ import icalendar
 from ..catalog.zones import tzif_bytes
 from ..catalog.zones import zone as zone_named
 
-__all__ = ["timezone_component"]
-
 _EPOCH = datetime.datetime(1970, 1, 1)
 _ZERO = datetime.timedelta(0)
 _WEEK = 7 * 86_400

@@ -84,7 +84,7 @@ EVENTS_HEAD, EVENTS_SEPARATOR, EVENTS_TAIL = b'{"events": [', b", ", b"]}\n"
 
 def event_json(event: Event, catalog: Catalog, urls: Urls) -> bytes:
     """One event's object in the events document, as bytes."""
-    return _dumps(event_dict(event, catalog, urls)).encode()
+    return json.dumps(event_dict(event, catalog, urls), ensure_ascii=False).encode()
 
 
 def events_json_joined(parts: Iterable[bytes]) -> bytes:
@@ -167,8 +167,4 @@ def health_document(catalog: Catalog, today: dt.date) -> dict:
 
 def json_bytes(document: dict) -> bytes:
     """Stable UTF-8 JSON on one line (indenting would cost the fast C encoder; pipe to jq to read)."""
-    return (_dumps(document) + "\n").encode()
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return (json.dumps(document, ensure_ascii=False) + "\n").encode()

@@ -133,7 +133,6 @@ class Urls:
     changes_page = partialmethod(_url, CHANGES_PAGE)
     calendars_json = partialmethod(_shared, CALENDARS_JSON)
     people_json = partialmethod(_shared, PEOPLE_JSON)
-    health = partialmethod(_shared, HEALTH)
     robots = partialmethod(_shared, ROBOTS)
     sitemap = partialmethod(_shared, SITEMAP)
 

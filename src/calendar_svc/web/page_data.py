@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 
-from ..catalog.countries import country_name, country_names, sort_key
+from ..catalog.countries import country_name, sort_key
 from ..catalog.languages import DEFAULT_LANGUAGE, Text
 from ..catalog.model import CalendarInfo, Catalog, Event, Precision
 from ..catalog.recurrence import add_days, next_occurrence_day, occurrence_days, series_end, span_days
@@ -74,7 +74,7 @@ def event_row(
         event,
         calendar,
         event_when(event, first_day, lang),
-        country_names(event.countries, lang),
+        tuple(country_name(code, lang) for code in event.countries),
         recurrence_text(event, lang),
         day is not None and day <= today <= add_days(day, span_days(event)),  # happening today
         *(event.text(name, lang) for name in ("title", "location", "description")),

@@ -83,7 +83,7 @@ def page():
     def build() -> dict:
         sought = query_words(query)
         hits = [] if static else search(current_index(), sought, current_order())
-        rows = [event_row(hit.event, catalog, today(), lang=lang()) for hit in hits[:RESULTS_SHOWN]]
+        rows = [event_row(event, catalog, today(), lang=lang()) for event in hits[:RESULTS_SHOWN]]
         return dict(
             query=query,
             cut=cut,
@@ -111,13 +111,13 @@ def api():
     links = urls()
     results = [
         {
-            "id": hit.event.id,
-            "title": hit.event.text("title", language).value,
-            "start": start_text(hit.event),
-            "url": links.event_page(hit.event.id),
-            "ics_url": links.event_file(hit.event.id) if hit.event.is_dated else None,
+            "id": event.id,
+            "title": event.text("title", language).value,
+            "start": start_text(event),
+            "url": links.event_page(event.id),
+            "ics_url": links.event_file(event.id) if event.is_dated else None,
         }
-        for hit in search(current_index(), query_words(query), current_order())
+        for event in search(current_index(), query_words(query), current_order())
     ]
     return Response(json_bytes({"query": query, "lang": language, "results": results}), mimetype=JSON_TYPE)
 
