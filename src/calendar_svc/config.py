@@ -1,7 +1,6 @@
 """Every setting, from arguments and the environment, as one frozen value read once.
 
-docs/configuration.md lists each field and its environment variable; a test
-holds the two together.
+docs/configuration.md lists each field and its environment variable (a test holds the two together).
 """
 
 from __future__ import annotations
@@ -30,23 +29,14 @@ FRAME_SOURCE = re.compile(
 @dataclass(frozen=True)
 class Config:
     events_dir: Path = Path(DEFAULT_EVENTS_DIR)
-    # Public origin for absolute links ("https://calendar.example.org"); None: the request's host.
     base_url: str | None = None
-    # Honour X-Forwarded-Proto/Host (only behind a proxy that sets them).
     trust_proxy: bool = False
-    # Seconds between looks at the events directory in each server process; 0: never reload.
     reload_interval: float = 1.0
-    # How each server process notices edits: "auto" (the kernel tells it; polling if it cannot), "poll".
     watch: str = "auto"
-    # Largest feed in bytes; older years move to yearly archive feeds (Google reads about 1 MB).
     feed_budget: int = DEFAULT_FEED_BUDGET
-    # The date pages are built for; None: today's date in ``timezone`` when asked.
     today: dt.date | None = None
-    # The zone whose calendar day is "today" for pages and the feed budget.
     timezone: str = DEFAULT_TIMEZONE
-    # Who may frame the embeddable lists (/embed/…): CSP frame-ancestors sources; every other page: nobody.
     frame_ancestors: str = "*"
-    # Set by ``calendar-svc build`` only: pages are for a static copy (search runs in the browser).
     static_site: bool = False
 
     def __post_init__(self) -> None:

@@ -39,10 +39,6 @@ class EventNotFound(CalendarSvcError, LookupError):
     """No event has the requested id."""
 
 
-class CalendarNotFound(CalendarSvcError, LookupError):
-    """No calendar has the requested slug."""
-
-
 class InvalidFilter(CalendarSvcError, ValueError):
     """A filter in the query string names something that does not exist."""
 

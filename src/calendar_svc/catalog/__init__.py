@@ -1,14 +1,11 @@
-"""The data: event files in, one validated and immutable ``Catalog`` out.
+"""The data: event files in, one validated and immutable ``Catalog`` out (docs/architecture.md has the map).
 
-``files`` says which files count and reads them, ``event_file``,
-``calendars_file`` and ``people_file`` (the register of people) validate them (with the value checks in ``fields``,
-``countries`` and ``zones``, and the ``languages`` text may be written in),
-``loading`` puts the catalog together (with ``parsing`` turning each file's bytes into its event), ``revisions`` applies and writes the
-revision record, ``model`` holds the result, ``search`` folds text into words and finds events by them, and ``recurrence``
-answers when a series happens.
+``files`` finds and reads them; ``event_file``, ``calendars_file`` and ``people_file`` validate them (with ``fields``,
+``countries``, ``zones`` and ``languages``), ``loading`` and ``parsing`` build the catalog, ``revisions`` keeps the
+revision record, ``model`` holds the result, ``search`` finds events by words, ``recurrence`` when a series happens.
 """
 
 from .loading import load_catalog
-from .model import CalendarInfo, Catalog, Event, Person, Precision, Site, Status
+from .model import CalendarInfo, Catalog, Event
 
-__all__ = ["CalendarInfo", "Catalog", "Event", "Person", "Precision", "Site", "Status", "load_catalog"]
+__all__ = ["CalendarInfo", "Catalog", "Event", "load_catalog"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 
 from icalendar import vDuration
 
@@ -77,14 +78,8 @@ def colour(value: object) -> str:
     return matching(value, COLOUR.fullmatch, "{!r} is not a colour like '#1f6feb'").lower()
 
 
-def domain(value: object) -> str:
-    return matching(value, DOMAIN.fullmatch, "{!r} is not a domain name")
-
-
-def uri(value: object) -> str:
-    return matching(value, URI.fullmatch, "{!r} must be a mailto: or http(s) URI")
-
-
+domain = partial(matching, valid=DOMAIN.fullmatch, problem="{!r} is not a domain name")
+uri = partial(matching, valid=URI.fullmatch, problem="{!r} must be a mailto: or http(s) URI")
 SITE_CHECKS = {
     "title": one_line_text, "description": text, "uid_domain": domain, "publisher_name": one_line_text,
     "publisher_uri": uri, "refresh_interval": duration, "revised": plain_date,

@@ -1,9 +1,8 @@
 """ISO 3166-1 alpha-2 country codes: which exist, their names in each language, and sorting by them.
 
-Names come from CLDR (through Babel) in the language asked for, with one
-deliberate exception listed in NAME_OVERRIDES. Sorting follows each
-language's own alphabet: a plain code-point sort puts Kazakh Ә, Қ, Ү, Ұ and І
-after Я, and Russian order applied to Kazakh is wrong as well.
+Names come from CLDR (through Babel) in the language asked for, with one deliberate exception listed in NAME_OVERRIDES.
+Sorting follows each language's own alphabet: a plain code-point sort puts Kazakh Ә, Қ, Ү, Ұ and І after Я, and Russian
+order applied to Kazakh is wrong as well.
 """
 
 from __future__ import annotations

@@ -1,7 +1,5 @@
-"""Field-by-field validation of one event file's TOML table.
-
-``parse_event`` turns a parsed TOML table into an ``Event`` or a list of
-``Problem``s, one per thing wrong, so editors see every mistake at once.
+"""Field-by-field validation of one event file's TOML table: ``parse_event`` gives the ``Event`` or every ``Problem``,
+so editors see every mistake at once.
 """
 
 from __future__ import annotations
@@ -39,19 +37,16 @@ UID = re.compile(r"\S{1,255}")
 
 REQUIRED_FIELDS = ("title", "category", "start")
 TRANSLATABLE = {"title": one_line_text, "location": text, "description": text}
+country_list = partial(distinct, valid=is_country_code, problem="{!r} is not an ISO 3166-1 alpha-2 country code")
+# Ids in the people register (``people.toml``); the loader checks that each is registered.
+person_ids = partial(
+    distinct, valid=SLUG.fullmatch, problem="{!r} is not a person's id (lowercase letters, digits and hyphens)"
+)
+uid_value = partial(matching, valid=UID.fullmatch, problem="must be at most 255 characters without spaces")
 
 
 def status_value(value: object) -> Status:
     return Status(matching(value, set(Status).__contains__, "{!r} is not one of confirmed, tentative, cancelled"))
-
-
-def country_list(value: object) -> tuple[str, ...]:
-    return distinct(value, is_country_code, "{!r} is not an ISO 3166-1 alpha-2 country code")
-
-
-def person_ids(value: object) -> tuple[str, ...]:
-    """Ids in the people register (``people.toml``); the loader checks that each is registered."""
-    return distinct(value, SLUG.fullmatch, "{!r} is not a person's id (lowercase letters, digits and hyphens)")
 
 
 def timezone_name(value: object) -> str:
@@ -137,10 +132,6 @@ def sequence_value(value: object) -> int:
     if not 0 <= value < 2**31:
         raise FieldError("must be between 0 and 2147483647")
     return value
-
-
-def uid_value(value: object) -> str:
-    return matching(value, UID.fullmatch, "must be at most 255 characters without spaces")
 
 
 def category_value(value: object, categories: frozenset[str]) -> str:

@@ -1,10 +1,9 @@
-"""Which files under an events directory make up the data (the one walk the loader and the watcher
-share), and how a load reads them.
+"""Which files under an events directory make up the data (the one walk the loader and the watcher share), and how a
+load reads them.
 
-Every ``*.toml`` file counts, at any depth, except under a name starting with
-"." or "#" (hidden files, editor backups and lock files). ``calendars.toml``
-at the top holds the site settings and calendars, and ``people.toml`` at the
-top the register of people; every other one is an event. ``revisions.json`` at the top is the revision record.
+Every ``*.toml`` file counts, at any depth, except under a name starting with "." or "#" (hidden files, editor backups
+and lock files). ``calendars.toml`` at the top holds the site settings and calendars, and ``people.toml`` at the top the
+register of people; every other one is an event. ``revisions.json`` at the top is the revision record.
 """
 
 from __future__ import annotations

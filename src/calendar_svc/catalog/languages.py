@@ -1,9 +1,8 @@
 """The languages the calendar speaks, and text that may be written in several of them.
 
-English is required and is what every unprefixed URL and the JSON API's
-plain fields carry. Kazakh and Russian are optional per field and fall back
-to English; a ``Text`` always says which language it is actually in, so
-pages can mark a fallback ``lang="en"`` and feeds ``LANGUAGE=en``.
+English is required and is what every unprefixed URL and the JSON API's plain fields carry. Kazakh and Russian are
+optional per field and fall back to English; a ``Text`` always says which language it is actually in, so pages can mark
+a fallback ``lang="en"`` and feeds ``LANGUAGE=en``.
 """
 
 from __future__ import annotations

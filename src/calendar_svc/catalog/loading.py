@@ -1,17 +1,10 @@
-"""Read an events directory into a validated, immutable Catalog.
-
-Every file is read and checked; every problem is collected. Either the whole
-catalog loads, or ``CatalogError`` lists what is wrong: never a partial one.
-
-A ``CatalogLoader`` remembers what each file's bytes parsed and validated to,
-so loading the same folder again after an edit reads, parses and validates
-only the files whose stat (size, time, inode) changed; the checks across
-files (duplicate ids and UIDs, the revision record) still run over the whole
-catalog every time.
+"""Read an events directory into a validated, immutable Catalog: every file is read and checked and every problem
+collected, so either the whole catalog loads or ``CatalogError`` lists what is wrong, never a partial one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import CatalogError, Problem
@@ -37,7 +30,8 @@ def load_catalog(directory: str | Path) -> Catalog:
 
 
 class CatalogLoader:
-    """Loads one folder, again and again, reusing each unchanged file's parse and validation."""
+    """Loads one folder, again and again, reusing each unchanged file's parse and validation; the checks across
+    files (duplicate ids and UIDs, the revision record) run over the whole catalog every time."""
 
     def __init__(self, directory: str | Path):
         self.root = Path(directory)
@@ -57,7 +51,7 @@ class CatalogLoader:
         problems: list[Problem] = []
         reading = FolderReading(str(self.root), listing or folder_listing(self.root), self._read)
         self._read = reading.read_now
-        site, calendars, settings_raw = read_settings(reading, problems)
+        (site, calendars), settings_raw = read_settings(reading, problems)
         people, people_raw = read_people(reading, problems)
         context = (settings_raw, people_raw) if site is not None else None
         if context is None or context != self._context:  # categories or people may have changed: all again
@@ -116,15 +110,10 @@ class CatalogLoader:
 
 
 def read_people(reading: FolderReading, problems: list[Problem]) -> tuple[tuple[Person, ...], bytes]:
-    """The register of people (none when there is no people.toml) and its bytes; its problems go to
-    ``problems``."""
+    """The register of people (none when there is no people.toml) and its bytes."""
     if PEOPLE_FILE not in reading.stats:
         return (), b""
-    path, raw = reading.path(PEOPLE_FILE), reading.read(PEOPLE_FILE)
-    table, problem = parse_toml(path, raw)
-    if problem:
-        problems.append(problem)
-    return (parse_people(path, table, problems) if table is not None else ()), raw
+    return read_toml(reading, PEOPLE_FILE, parse_people, (), problems)
 
 
 def unnamed_people(reading: FolderReading, people: tuple[Person, ...], events: list[Event]) -> list[Problem]:
@@ -147,21 +136,23 @@ def read_revisions(reading: FolderReading, problems: list[Problem]) -> tuple[Rec
         return EMPTY, raw
 
 
-def read_settings(reading: FolderReading, problems: list[Problem]) -> tuple[Site | None, tuple, bytes | None]:
+def read_settings(reading: FolderReading, problems: list[Problem]) -> tuple[tuple[Site | None, tuple], bytes | None]:
     """The site settings and calendars from the settings file, and its bytes; missing or broken
-    settings give (None, (), bytes or None) and a problem."""
-    path = reading.path(SETTINGS_FILE)
+    settings give ((None, ()), bytes or None) and a problem."""
     if SETTINGS_FILE not in reading.stats:
-        problems.append(Problem(path, "", "missing: it holds the site settings and calendars"))
-        return None, (), None
-    raw = reading.read(SETTINGS_FILE)
+        problems.append(Problem(reading.path(SETTINGS_FILE), "", "missing: it holds the site settings and calendars"))
+        return (None, ()), None
+    return read_toml(reading, SETTINGS_FILE, parse_settings, (None, ()), problems)
+
+
+def read_toml(reading: FolderReading, name: str, parse: Callable, broken: object, problems: list[Problem]) -> tuple:
+    """``parse(path, table, problems)`` of the TOML file ``name`` (``broken`` when it does not parse), and its
+    bytes; its problems go to ``problems``."""
+    path, raw = reading.path(name), reading.read(name)
     table, problem = parse_toml(path, raw)
     if problem:
         problems.append(problem)
-    if table is None:
-        return None, (), raw
-    site, calendars = parse_settings(path, table, problems)
-    return site, calendars, raw
+    return (parse(path, table, problems) if table is not None else broken), raw
 
 
 def duplicate_problems(events: list[Event], site: Site | None) -> list[Problem]:

@@ -13,7 +13,7 @@ from enum import StrEnum
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from ..errors import CalendarNotFound, EventNotFound, Problem
+from ..errors import EventNotFound, Problem
 from .languages import DEFAULT_LANGUAGE, Text, Translations
 from .zones import zone
 
@@ -257,10 +257,8 @@ class Catalog:
         return self._by_id.get(event_id)
 
     def calendar(self, slug: str) -> CalendarInfo:
-        try:
-            return self._by_slug[slug]
-        except KeyError:
-            raise CalendarNotFound(slug) from None
+        """The calendar with this slug (an event's category always names one)."""
+        return self._by_slug[slug]
 
     def has_calendar(self, slug: str) -> bool:
         return slug in self._by_slug

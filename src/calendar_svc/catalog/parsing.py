@@ -1,11 +1,9 @@
-"""Parsing event files: one file read to its validated event, with its people looked up in the
-register (or its problems), and its fingerprint; and many files at once on every core.
+"""Parsing event files: one file read to its validated event, with its people looked up in the register (or its
+problems), and its fingerprint; and many files at once on every core.
 
-A load that must parse many files (the first load of a large folder) shares
-them out to a pool of processes, which read the files too. What crosses
-between processes is plain values: paths and the register's field values
-going out; each file's digest, the event's field values or its problems as
-(path, field, message), and its fingerprint coming back.
+A load that must parse many files (the first load of a large folder) shares them out to a pool of processes, which read
+the files too. What crosses between processes is plain values: paths and the register's field values going out; each
+file's digest, the event's field values or its problems as (path, field, message), and its fingerprint coming back.
 """
 
 from __future__ import annotations

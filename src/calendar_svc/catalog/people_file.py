@@ -1,11 +1,4 @@
-"""Validation of ``people.toml``: the register of the people events name.
-
-Each ``[[person]]`` has a stable ``id`` (it is a public URL: /people/<id>/),
-an English ``name`` and ``role``, ``[kk]`` and ``[ru]`` tables with the name
-(required) and role in that language, and ``sources`` where those spellings
-were seen; a language table marks ``spelling = "transliterated"`` where no
-source gives a spelling.
-"""
+"""Validation of ``people.toml``: the register of the people events name (its format is in events/README.md)."""
 
 from __future__ import annotations
 

@@ -1,15 +1,9 @@
-"""When a dated event happens: its occurrences, expanded from its recurrence rule.
+"""When a dated event happens: its occurrences, each identified by its first local day. Rules repeat in the event's own
+zone (the wall-clock time stays put across DST changes), without the excluded dates, as in its iCalendar file.
 
-An occurrence is identified by its first local day. Rules repeat in the
-event's own zone (the wall-clock time stays put across DST changes), and
-excluded dates are left out, as in the event's iCalendar file.
-
-One rule bounds the cost everywhere: a series is expanded to at most
-MAX_EXPANDED occurrences (27 years of a daily rule). A series with more than
-that counts as open-ended, like a rule without COUNT or UNTIL: feeds give it
-an open-ended VTIMEZONE and never move it to a yearly archive, and the month
-view runs it OPEN_SERIES_MONTHS past today. Feeds carry the rule itself, so
-calendar apps still see every occurrence.
+A series is expanded to at most MAX_EXPANDED occurrences; a longer one counts as open-ended, like a rule without COUNT
+or UNTIL: feeds give it an open-ended VTIMEZONE and never archive it, and the month view runs it OPEN_SERIES_MONTHS
+past today. Feeds carry the rule itself, so calendar apps still see every occurrence.
 """
 
 from __future__ import annotations
@@ -23,7 +17,7 @@ from dateutil.rrule import rrulestr
 
 from .model import Event
 
-MAX_EXPANDED = 10_000  # occurrences; a longer series counts as open-ended
+MAX_EXPANDED = 10_000  # occurrences (27 years of a daily rule); a longer series counts as open-ended
 
 
 def add_days(day: dt.date, days: int) -> dt.date:

@@ -1,15 +1,12 @@
 """The revision record: each event's published sequence, when it changed, and what changed.
 
-``events/revisions.json`` is kept beside the data and written only by
-``calendar-svc stamp``. For each event id it holds the current sequence, when
-the event was first published and last changed, a fingerprint of everything a
-subscriber or visitor can see of it, and its history of revisions. Calendar
-clients apply a change only when SEQUENCE rises (Google) or LAST-MODIFIED moves
-(Outlook, Apple), so the record, not the editor's memory, decides both.
+``events/revisions.json`` is kept beside the data and written only by ``calendar-svc stamp``. For each event id it
+holds the current sequence, when the event was first published and last changed, a fingerprint of everything a
+subscriber or visitor can see of it, and its history of revisions. Calendar clients apply a change only when SEQUENCE
+rises (Google) or LAST-MODIFIED moves (Outlook, Apple), so the record, not the editor's memory, decides both.
 
-Parsing and writing the record's bytes, comparing a catalog with it and
-making the next record are pure; ``read_record`` and ``write_record`` (atomic)
-are the only I/O. The loader applies the record to the events it publishes.
+Everything here is pure but ``read_record`` and ``write_record`` (atomic). The loader applies the record to the events
+it publishes.
 """
 
 from __future__ import annotations
@@ -55,9 +52,6 @@ class Record:
 
 
 EMPTY = Record({})
-
-
-# What is published ----------------------------------------------------------------------
 
 
 # Each field of an Event that a subscriber or visitor sees, as the text the record holds under its name.
@@ -135,9 +129,6 @@ def summary(entry: RecordedEvent, fields: dict[str, str]) -> str:
     return "; ".join(dict.fromkeys(parts))
 
 
-# Comparing a catalog with the record ---------------------------------------------------------
-
-
 def apply_record(
     events: list[Event],
     record: Record,
@@ -196,9 +187,6 @@ def record_problems(
     return problems
 
 
-# Stamping -------------------------------------------------------------------------------
-
-
 def stamp(events: list[Event], record: Record, now: dt.datetime, forget: frozenset[str] = frozenset()):
     """The next record for ``events`` at ``now`` (UTC), and a line per event it changed ("aif-2025: sequence
     1 → 2: start, title"); unchanged events keep their entry."""
@@ -236,9 +224,6 @@ def all_revisions(record: Record) -> list[Revision]:
     """Every revision in the record, newest first (ties: by event id)."""
     revisions = [r for entry in record.entries.values() for r in entry.history]
     return sorted(revisions, key=lambda r: (r.time, r.event_id, r.sequence), reverse=True)
-
-
-# The file -------------------------------------------------------------------------------
 
 
 def utc_text(moment: dt.datetime) -> str:

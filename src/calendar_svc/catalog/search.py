@@ -1,18 +1,8 @@
-"""Search, pure: how text is folded and cut into words, an index per catalog and language, and
-which events a query finds, in which order.
+"""Search, pure: how text is folded (``fold``) and cut into words, an index per catalog and language
+(``search_index`` says which texts of an event count), and which events a query finds (``search``), in which order.
 
-A query finds an event when every word of the query begins a word of the event's text
-in the language: its title, description and location, its people's names (in the
-language and in English), its countries' names and its calendar's name. Both sides are
-folded first (``fold``): lower case, ё as е, the Kazakh letters as their nearest Russian
-ones (so "токаев" finds «Тоқаев») and Latin letters without their marks ("orban" finds
-"Orbán"). Events whose title holds a word of the query come first; within each part,
-upcoming events soonest first, then past events newest first, then those whose day is not
-known (``rank_order``).
-
-The static site's script (web/static/search.js) folds a query and ranks the same way, from
-an index written by this module's words; tests/data/search-folding.json holds both to the
-same cases.
+The static site's script (web/static/search.js) folds a query and ranks the same way, from an index written by this
+module's words; tests/data/search-folding.json holds both to the same cases.
 """
 
 from __future__ import annotations
@@ -33,13 +23,12 @@ from .model import Catalog, Event
 from .recurrence import next_occurrence_day
 
 MAX_QUERY_LENGTH = 200  # characters; a longer query is cut to this
-# After lower-casing and dropping Latin marks: letters a reader types another way.
+# Letters a reader types another way ("токаев" finds «Тоқаев»).
 FOLDED_LETTERS = {
     "ё": "е", "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и",
     "ß": "ss", "ς": "σ",
 }  # fmt: skip
-# A combining mark (U+0300–U+036F) after anything but a Cyrillic letter: dropped ("á" -> "a"),
-# while marks on Cyrillic letters stay (й is not и).
+# A combining mark after anything but a Cyrillic letter, dropped ("á" -> "a"); marks on Cyrillic letters stay (й ≠ и).
 _LATIN_MARK = re.compile(r"(?<![\u0400-\u04ff])[\u0300-\u036f]")
 _FOLDED = str.maketrans(FOLDED_LETTERS)
 # A word (captured, so that splitting keeps it): letters and digits (Unicode categories L and N).
@@ -74,7 +63,6 @@ class WordIndex:
 
     @classmethod
     def of(cls, found: dict[str, array]) -> WordIndex:
-        """The index of ``found``: each word with the positions of the events that hold it."""
         vocabulary = tuple(sorted(found))
         return cls(vocabulary, tuple(found[word] for word in vocabulary))
 

@@ -1,9 +1,8 @@
 """Time-zone rules, always from the ``tzdata`` package.
 
-Every machine then renders the same bytes, with rules as current as the
-installed tzdata, whatever zone files the host has (Debian's may be older or
-newer). Zones are read from the package explicitly, so the process's own
-``zoneinfo`` search path is left as the caller set it.
+Every machine then renders the same bytes, with rules as current as the installed tzdata, whatever zone files the host
+has (Debian's may be older or newer). Zones are read from the package explicitly, so the process's own ``zoneinfo``
+search path is left as the caller set it.
 """
 
 from __future__ import annotations
