@@ -1,10 +1,6 @@
-"""Interface text in each language: gettext catalogs, read from their .po files.
-
-The catalogs live in ``translations/<lang>/LC_MESSAGES/messages.po`` and are
-compiled in memory when first used, so the repository holds no compiled
-files. English is the source language: its catalog is empty. Dates, numbers
-and country names do not come from here but from CLDR (Babel).
-"""
+"""Interface text in each language: gettext catalogs, read from ``translations/<lang>/LC_MESSAGES/messages.po`` and
+compiled in memory when first used, so the repository holds no compiled files. English is the source language: its
+catalog is empty. Dates, numbers and country names do not come from here but from CLDR (Babel)."""
 
 from __future__ import annotations
 
@@ -46,10 +42,9 @@ def translate(lang: str, message: str, **variables: object) -> str:
     return text % variables if variables else text
 
 
-def translate_plural(lang: str, singular: str, plural: str, number: int, **variables: object) -> str:
+def translate_plural(lang: str, singular: str, plural: str, number: int) -> str:
     """The form of ``singular``/``plural`` for ``number`` in ``lang``; "%(num)d" is the number."""
-    text = translations(lang).ngettext(singular, plural, number)
-    return text % {"num": number, **variables}
+    return translations(lang).ngettext(singular, plural, number) % {"num": number}
 
 
 @cache

@@ -1,9 +1,5 @@
-"""The agenda as plain text, for terminals: ``curl …/kk/agenda.txt``.
-
-Upcoming events (the 50 soonest, how many more there are, then those known only by month or year), then
-the ten most recent: each its date (and time with zone) in the language, its title wrapped with its status
-unless confirmed, and its URL; then the feed to subscribe to. Lines stay within ``WIDTH`` characters, but
-a longer URL is never cut."""
+"""The agenda as plain text, for terminals: ``curl …/kk/agenda.txt``. Lines stay within ``WIDTH`` characters, but a
+longer URL is never cut."""
 
 from __future__ import annotations
 

@@ -1,20 +1,8 @@
-"""Links that hand an event or a feed to Google Calendar and Outlook on the web, and the <iframe> code that
-shows an embeddable list on another site.
+"""Links that hand an event or a feed to Google Calendar and Outlook on the web (docs/subscribing.md shows their
+forms), and the <iframe> code that shows an embeddable list on another site.
 
 None of these URL forms is formally documented by its vendor; they are the forms those services have accepted
-for years, written in one place so a change on their side is a change here only.
-
-- Google "add event": ``calendar/render?action=TEMPLATE&text=…&dates=…``; all-day dates are ``YYYYMMDD`` with
-  an exclusive end, timed ones local ``YYYYMMDDTHHMMSS`` read in the ``ctz`` zone.
-- Outlook "add event": ``calendar/0/action/compose?…&rru=addevent``; all-day dates are ``YYYY-MM-DD`` with an
-  exclusive end, timed ones in UTC.
-- Google "subscribe": ``calendar/r?cid=<feed URL>``. The form Google accepts for an outside feed has changed
-  over time (``webcal://`` once worked where ``https://`` failed, later reports say the reverse, and some say
-  Google rejects ``cid`` for outside feeds), so pages also offer Google's own "From URL" settings page, where
-  the copied address can be pasted.
-- Outlook "subscribe": ``calendar/0/addfromweb?url=…&name=…`` on ``outlook.live.com`` (personal) or
-  ``outlook.office.com`` (work or school).
-"""
+for years, written in one place so a change on their side is a change here only."""
 
 from __future__ import annotations
 
@@ -87,14 +75,10 @@ def outlook_add_url(event: Event, page_url: str, lang: str = DEFAULT_LANGUAGE) -
     if event.is_timed:
         start = event.start_local.astimezone(dt.UTC)
         end = event.end_local.astimezone(dt.UTC) if event.end is not None else start
-        times = [
-            ("startdt", f"{start:%Y-%m-%dT%H:%M:%SZ}"),
-            ("enddt", f"{end:%Y-%m-%dT%H:%M:%SZ}"),
-            ("allday", "false"),
-        ]
-    else:
-        exclusive_end = event.last_day + dt.timedelta(days=1)
-        times = [("startdt", event.first_day.isoformat()), ("enddt", exclusive_end.isoformat()), ("allday", "true")]
+        first, last, all_day = f"{start:%Y-%m-%dT%H:%M:%SZ}", f"{end:%Y-%m-%dT%H:%M:%SZ}", "false"
+    else:  # the end is exclusive
+        first, last, all_day = event.first_day.isoformat(), (event.last_day + dt.timedelta(days=1)).isoformat(), "true"
+    times = [("startdt", first), ("enddt", last), ("allday", all_day)]
     params = [title, *times, body, *location, ("path", "/calendar/action/compose"), ("rru", "addevent")]
     return f"https://{OUTLOOK_PERSONAL}/calendar/0/action/compose?{_query(params)}"
 

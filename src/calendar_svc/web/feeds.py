@@ -97,18 +97,13 @@ def events():
     return resource_response(current.events_document(selection_from_args(request.args, current.catalog)))
 
 
-@api.get(urls.CALENDARS_JSON)
-def calendars():
+@api.get(urls.CALENDARS_JSON, endpoint="calendars", defaults={"document": "calendars_json"})
+@api.get(urls.PEOPLE_JSON, endpoint="people", defaults={"document": "people_json"})
+def unfiltered(document: str):
+    """The calendars' or the people's JSON document (either takes no query parameters)."""
     current = rendition()
     selection_from_args(request.args, current.catalog, allowed=())
-    return resource_response(current.calendars_json)
-
-
-@api.get(urls.PEOPLE_JSON)
-def people():
-    current = rendition()
-    selection_from_args(request.args, current.catalog, allowed=())
-    return resource_response(current.people_json)
+    return resource_response(getattr(current, document))
 
 
 @api.get(urls.HEALTH)

@@ -14,14 +14,11 @@ EVENT_STATUS = {
     Status.CANCELLED: "https://schema.org/EventCancelled",
 }
 # Characters that could end the <script> element or confuse an HTML parser, as JSON escapes.
-_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_ESCAPES = str.maketrans({character: f"\\u{ord(character):04x}" for character in "<>&\u2028\u2029"})
 
 
 def event_document(event: Event, site: Site, page_url: str, lang: str = DEFAULT_LANGUAGE) -> dict:
-    """The event as schema.org/Event in ``lang``: name, dates, status, location, url and more.
-
-    ``inLanguage`` is the language of the event's name (English where it is not translated).
-    """
+    """The event as schema.org/Event in ``lang``; ``inLanguage`` is its name's language (English if untranslated)."""
     document: dict = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -60,7 +57,4 @@ def person_document(person: Person, page_url: str, lang: str = DEFAULT_LANGUAGE)
 
 def script_text(document: dict) -> str:
     """JSON that is safe between <script type="application/ld+json"> and </script>."""
-    text = json.dumps(document, ensure_ascii=False, indent=1)
-    for character, escape in _SCRIPT_ESCAPES.items():
-        text = text.replace(character, escape)
-    return text
+    return json.dumps(document, ensure_ascii=False, indent=1).translate(_SCRIPT_ESCAPES)

@@ -1,11 +1,9 @@
-"""Every page and feed in every language: routes under /kk/ and /ru/, the request's language,
-interface text through gettext, links to the same page in the other languages, and the Jinja
-filters that write dates and durations in the page's language.
+"""Every page and feed in every language: routes under /kk/ and /ru/, the request's language, interface text through
+gettext, links to the same page in the other languages, and the Jinja filters that write dates and durations in the
+page's language.
 
-English lives at the unprefixed paths. Nothing here looks at Accept-Language
-or cookies: the language is part of the URL, so a URL always gives the same
-bytes, and sharing a link shares its language.
-"""
+English lives at the unprefixed paths. Nothing here looks at Accept-Language or cookies: the language is part of the
+URL, so a URL always gives the same bytes, and sharing a link shares its language."""
 
 from __future__ import annotations
 

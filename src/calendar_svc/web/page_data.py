@@ -128,9 +128,6 @@ def _rest(pairs: list[tuple[dt.date, Event]]) -> tuple[int, Month | None]:
     return len(pairs), (pairs[0][0].year, pairs[0][0].month) if pairs else None
 
 
-# The month view -------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class GridDay:
     day: dt.date | None  # None: a padding day beyond year 1 or 9999
@@ -231,9 +228,6 @@ def month_view(
     )
 
 
-# Filters --------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Option:
     value: str
@@ -265,9 +259,6 @@ def filters(catalog: Catalog, selection: Selection, lang: str = DEFAULT_LANGUAGE
         sorted((country_name(code, lang) for code in selection.countries), key=lambda n: sort_key(n, lang))
     )
     return Filters(selection.args, calendars, tuple(countries), summary)
-
-
-# Subscribing ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

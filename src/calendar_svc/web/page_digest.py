@@ -3,12 +3,7 @@
 A page's bytes are a function of its template, the context the template receives, and the code, templates,
 translations and libraries that render it (``code_digest``). ``page_etag`` digests exactly these, so a client
 (or a rebuild of the static export) whose copy is current is answered 304 without rendering, and a page whose
-context changes in any way gets a new ETag: no second list of what a page shows can be forgotten.
-
-``canonical`` writes a context as text that is the same in every process (hash seeds differ): plain values and
-enums by their ``repr`` (which names their type), dataclasses by their compared fields (an event read from a
-file by its ``content_key``), dicts in their order, sets sorted, functions of this package by name. It refuses any other value rather than guess at its text.
-"""
+context changes in any way gets a new ETag: no second list of what a page shows can be forgotten."""
 
 from __future__ import annotations
 
@@ -37,7 +32,7 @@ def page_etag(template: str, context: dict) -> str:
 
 
 def canonical(value: object) -> str:
-    """``value`` as text that equal values share, in every process; TypeError for a value of an unknown kind."""
+    """``value`` as text that equal values share in every process (hash seeds differ); TypeError for an unknown kind."""
     parts: list[str] = []
     _write(value, parts.append)
     return "".join(parts)

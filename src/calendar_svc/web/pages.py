@@ -1,9 +1,6 @@
-"""HTML pages: the event list (also per calendar and country), the month view, one page per event,
-subscribing and changes; each kept with its rendition and answered conditionally (``html_page``).
-
-The embeds (blueprint ``embeds``) are compact lists of upcoming and recent events that other sites may
-show in an <iframe>, every title linking to the event's page here in a new tab, with no script; the only
-pages that may be framed (``serving.security`` gives them ``frame-ancestors``)."""
+"""HTML pages: the event list (also per calendar and country), the month view, one page per event, subscribing and
+changes; each kept with its rendition and answered conditionally (``html_page``). Also the embeds (blueprint
+``embeds``, see docs/urls.md), the only pages other sites may frame (``serving.security`` sets ``frame-ancestors``)."""
 
 from __future__ import annotations
 
@@ -48,11 +45,10 @@ def translated(kind: type[HTTPException], message: str) -> HTTPException:
 
 
 def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dict], keep: bool = True) -> Response:
-    """Render the page for this request (``build`` gives its own context) or reuse the one kept with the
-    rendition for this day, path and query; answer conditionally. Its ETag is the digest of its whole
-    context (``page_etag``), so an If-None-Match naming it is answered 304 without rendering. With ``keep``
-    False (free text in the query, which would crowd the others out) it is not kept and its ETag is its bytes'.
-    """
+    """Render the page for this request (``build`` gives its own context) or reuse the one kept with the rendition
+    for this day, path and query; answer conditionally: an If-None-Match naming its ``page_etag`` gets a 304 without
+    rendering. With ``keep`` False (free text in the query, which would crowd the others out) it is not kept and its
+    ETag is its bytes'."""
     key = (today(), request.path, request.query_string)
     modified = day_modified(last_modified)
     context = etag = None
@@ -65,9 +61,7 @@ def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dic
     def make() -> Resource:
         shown = context if context is not None else page_context(build)
         body = render_template(template, **shown).encode()
-        if not keep:  # made for this request alone: the digest of its bytes is the cheaper ETag
-            return Resource(body, HTML_TYPE, modified)
-        return Resource(body, HTML_TYPE, modified, etag=etag or page_etag(template, shown))
+        return Resource(body, HTML_TYPE, modified, etag=(etag or page_etag(template, shown)) if keep else "")
 
     return resource_response(rendition().page(key, make) if keep else make(), max_age=PAGE_MAX_AGE)
 
@@ -110,10 +104,8 @@ def _feed_choices(catalog: Catalog) -> dict[str, Feed]:
         return Feed(slug or "all", name, about, count, subscribe_links(url, feed_name), years)
 
     feeds = {"": feed(None, Text(gettext("All events"), language), site.text("description", language))}
-    for calendar in catalog.calendars:
-        feeds[calendar.slug] = feed(
-            calendar.slug, calendar.text("name", language), calendar.text("description", language)
-        )
+    for c in catalog.calendars:
+        feeds[c.slug] = feed(c.slug, c.text("name", language), c.text("description", language))
     return feeds
 
 

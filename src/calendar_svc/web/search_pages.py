@@ -1,18 +1,11 @@
-"""Search: the results page (/search/?q=…), its JSON twin (/api/search.json) and the index the
-static site's script (web/static/search.js) searches. Thin views over ``catalog.search``.
+"""Search: the results page (/search/?q=…), its JSON twin (/api/search.json) and the index the static site's script
+(web/static/search.js) searches. Thin views over ``catalog.search``.
 
-The index of each catalog version and language is built once and kept with the rendition; the order of
-events by day once per day. On the live service the results page is rendered on the server and works
-without script; in a static copy (``Config.static_site``) the same page holds the form and an empty list
-that the script fills from the index.
-
-``/search/index.json`` lists every event in the day's order (``catalog.search.rank_order``) with what a
-result shows: [page path, title, title's language, when, calendar (its place in "calendars"), status].
-The words are in parts by their first letter (``shard_key``), ``/search/words/<key>.json``: {"words":
-{word: positions}, "titles": {word: positions}}, each list of positions into "events" written as
-differences from the one before (the first as is), so a query downloads the list and only the parts its
-words begin in.
-"""
+``/search/index.json`` lists every event in the day's order (``catalog.search.rank_order``) with what a result shows:
+[page path, title, title's language, when, calendar (its place in "calendars"), status]. The words are in parts by
+their first letter (``shard_key``), ``/search/words/<key>.json``: {"words": {word: positions}, "titles": {word:
+positions}}, each list of positions into "events" written as differences from the one before (the first as is), so a
+query downloads the list and only the parts its words begin in."""
 
 from __future__ import annotations
 
@@ -82,7 +75,7 @@ def page():
 
     def build() -> dict:
         sought = query_words(query)
-        hits = [] if static else search(current_index(), sought, current_order())
+        hits = [] if static else search(current_index(), sought, current_order())  # static: search.js fills it
         rows = [event_row(event, catalog, today(), lang=lang()) for event in hits[:RESULTS_SHOWN]]
         return dict(
             query=query,

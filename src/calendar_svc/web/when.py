@@ -1,14 +1,10 @@
-"""Dates and times as people read them in each language, each piece with its machine-readable twin.
+"""Dates and times as people read them in each language, each ``Piece`` of text with its machine-readable twin for
+``<time datetime="…">``: "8–9 June 2023", "8—9 июня 2023 г.", "2023 ж. 8–9 маусым", "15:00 Asia/Almaty (UTC+06:00)".
 
-A ``When`` is a few ``Piece``s: text such as "8–9 June 2023", "8—9 июня 2023 г." or "2023 ж. 8–9 маусым",
-and "15:00 Asia/Almaty (UTC+06:00)", where every piece that names a date or time carries the value for
-``<time datetime="…">``.
-
-Every date, range, month and weekday name follows CLDR through Babel, in the language's own order and words;
-nothing here pastes an English pattern with translated words. CLDR's range patterns abbreviate month names
-("8–9 Jun"); we widen them to full names the way ICU widens a pattern to a requested skeleton. Pure: no
-clock; the language is an argument.
-"""
+Every date, range, month and weekday name follows CLDR through Babel, in the language's own order and words; nothing
+here pastes an English pattern with translated words. CLDR's range patterns abbreviate month names ("8–9 Jun"); we
+widen them to full names the way ICU widens a pattern to a requested skeleton. Pure: no clock; the language is an
+argument."""
 
 from __future__ import annotations
 
@@ -58,9 +54,6 @@ def join(pieces) -> str:
     return "".join(piece.text for piece in pieces)
 
 
-# Dates --------------------------------------------------------------------------------
-
-
 def day_text(day: dt.date, lang: str = "en") -> str:
     """'8 June 2023', '8 июня 2023 г.', '2023 ж. 8 маусым'."""
     return format_date(day, "long", locale=locale(lang))
@@ -98,9 +91,6 @@ def date_range(first: dt.date, last: dt.date, lang: str = "en") -> tuple[Piece, 
     if split is None:  # a pattern with its separator elsewhere: keep CLDR's text whole
         return (Piece(head, first.isoformat()), Piece(tail, last.isoformat()))
     return (Piece(split[1], first.isoformat()), Piece(split[2]), Piece(tail, last.isoformat()))
-
-
-# Times --------------------------------------------------------------------------------
 
 
 def offset_text(offset: dt.timedelta) -> str:
@@ -176,9 +166,6 @@ def _utc_pieces(start: dt.datetime, end: dt.datetime | None, lang: str) -> tuple
         pieces += [Piece("–")] if same_day else [Piece(" – "), day_piece(end.date(), lang), Piece(", ")]
         pieces.append(clock_piece(end, lang))
     return (*pieces, Piece(" UTC"))
-
-
-# Recurrence ---------------------------------------------------------------------------
 
 
 def weekday_name(index: int, lang: str = "en", width: str = "wide") -> str:
