@@ -1,18 +1,8 @@
-"""A build: the whole public site written as files under one folder.
+"""A build: the whole public site written as files under one folder (docs/architecture.md, ``export/``).
 
-``export_site`` loads the catalog, lists the URLs known without crawling
-(every feed, JSON document, event page, month view and asset), has them
-fetched and written in parts, follows the links they lead to (``crawl``), and
-puts the result in place (``placing``). Each file holds exactly the bytes the
-live service sends for the same data, base URL and day. Any URL that does not
-answer 200, or whose type a static host would get wrong, stops the build.
-
-A part (``export_part``) takes and returns plain values (URL lists, strings,
-numbers, and dicts and lists of those), so it can run in a worker of a
-``ProcessPoolExecutor``. A large site's parts run in a pool per language,
-forked once ``JOB`` holds the app, so each worker starts with the app, its
-loaded catalog and the earlier build's record and never receives them, and
-no worker holds more than one language's rendered feeds and pages.
+Each file holds exactly the bytes the live service sends for the same data, base URL and day. Any URL that does not
+answer 200, or whose type a static host would get wrong, stops the build. A part (``export_part``) takes and returns
+plain values, so it can run in a worker forked once ``JOB`` holds the app, which the worker never has to receive.
 """
 
 from __future__ import annotations
@@ -147,12 +137,10 @@ def write_every_url(job: Job, seeds: list[str], workers: int, writer: Writer, pr
 
 def export_in_parts(seeds: list[str], workers: int) -> Iterator[dict]:
     """``export_part`` over each language's seeds, cut into parts, the first of which adds its archive
-    feeds; each part's result as it comes. With ``workers`` > 1, in a pool per language that share
-    them, each of forked processes; else in this process, one part after another.
+    feeds; each part's result as it comes. With ``workers`` > 1, in a pool per language that share them.
 
-    Every pool forks before any result comes back, so no worker starts with what this process
-    gathers from the others (100,000s of file names and ETags), and each language's rendition is
-    made once per worker of its pool: with two cores, once in all."""
+    Every pool forks before any result comes back, so no worker starts with what this process gathers
+    from the others (100,000s of file names and ETags); no worker holds more than one language's feeds."""
     per_language = -(-workers // len(LANGUAGES))
     parts = []  # each language's: (URLs, the language whose archive feeds the part adds first, or None)
     for lang in LANGUAGES:

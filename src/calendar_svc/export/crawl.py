@@ -1,14 +1,9 @@
 """Fetching a site's pages through the app, and following the internal links they hold.
 
-Every URL is fetched through the app's own WSGI app, as its test client
-would (the same environ), so a page holds the bytes the live service sends.
-A URL the earlier export has is asked for with the ETag recorded for it; when
-the app answers 304, the earlier file is kept if it still holds the bytes the
-earlier build wrote (a record that cannot be read whole only costs
-rendering). The links of each HTML and CSS page are read with two regular
-expressions (the templates always write double-quoted attributes; a test
-holds this to an HTML parser on every bundled page), and each shared link's
-target is worked out once.
+Every URL is fetched through the app's own WSGI app, as its test client would (the same environ), so a page holds the
+bytes the live service sends. A URL the earlier export has is asked for with the ETag recorded for it; when the app
+answers 304, the earlier file is kept if it still holds the bytes the earlier build wrote (a record that cannot be
+read whole only costs rendering).
 """
 
 from __future__ import annotations
@@ -27,9 +22,10 @@ from flask.testing import EnvironBuilder
 from werkzeug.test import run_wsgi_app
 
 from ..errors import ExportError
+from ..publish.resource import bytes_digest
 from ..publish.sitemap import sitemap_stream
 from ..publish.urls import Urls
-from .files import CONTENT_TYPES, Page, bytes_digest, file_for
+from .files import CONTENT_TYPES, Page, file_for
 
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
 
@@ -52,7 +48,6 @@ class Crawl:
 
     @property
     def known(self) -> int:
-        """How many URLs are known: ``seen`` and ``elsewhere``."""
         return len(self.seen) + len(self.elsewhere)
 
 

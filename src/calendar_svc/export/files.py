@@ -1,13 +1,7 @@
 """A site's pages as files: which file serves a URL, with which type, and how a build writes them.
 
-``Writer`` checks each page as it comes and writes it under a staging
-folder only when its bytes differ from the earlier export's file: an
-unchanged file stays where it is, its time (and so static hosts' ETags)
-kept. Each file's ETag (as the app sent it) and the digest of its bytes go
-into the build's record (``write_etags``, one URL a line), which a rebuild
-reads (``recorded_etags``) to ask for each URL with that ETag. ``placing``
-then moves the staged files into the output folder, once the whole build has
-succeeded. Nothing is ever written outside the output folder.
+A file is written (under a staging folder) only when its bytes differ from the earlier export's: an unchanged file
+stays where it is, its time (and so static hosts' ETags) kept. Nothing is ever written outside the output folder.
 """
 
 from __future__ import annotations
@@ -22,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from ..errors import ExportError
+from ..publish.resource import bytes_digest
 
 MANIFEST = ".calendar-svc-build.json"
 ETAGS = ".calendar-svc-etags.json"  # each file's ETag and the digest of its bytes
@@ -202,10 +197,6 @@ def problem_of(page: Page) -> str | None:
     if page.content_type != expected:
         return f"{page.url}: the app sends {page.content_type!r}, a static host {expected!r}"
     return None
-
-
-def bytes_digest(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()[:32]
 
 
 def files_under(root: Path) -> Iterator[str]:

@@ -1,10 +1,4 @@
-"""A whole feed: VCALENDAR head, one VTIMEZONE per zone used, VEVENT blocks. Pure.
-
-``feed_bytes`` wraps rendered VEVENT blocks in a VCALENDAR with one
-VTIMEZONE per zone used, in sorted order, so the same data always gives the
-same bytes. The blocks come from ``vevent.EventRenderer``; the tests hold
-whole feeds to a from-scratch render by an oracle (tests/ical_oracle.py).
-"""
+"""A whole feed: VCALENDAR head, one VTIMEZONE per zone used (in sorted order), VEVENT blocks. Pure."""
 
 from __future__ import annotations
 

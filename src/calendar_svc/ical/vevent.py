@@ -1,11 +1,5 @@
-"""One event as a VEVENT: RFC 5545 bytes, pure.
-
-``EventRenderer`` is the service's one VEVENT writer: it writes each event's
-block fast, so feeds are put together from cached blocks (see ``feed``). The
-tests hold its bytes to an oracle built plainly from icalendar's components
-(tests/ical_oracle.py). Text escaping and line folding are done here, once,
-for every iCalendar line the service writes.
-"""
+"""One event as a VEVENT: RFC 5545 bytes, pure. Text escaping and line folding are done here, once, for every
+iCalendar line the service writes."""
 
 from __future__ import annotations
 
@@ -104,18 +98,15 @@ VEVENT_ORDER = canonsort_keys([
 
 
 class EventRenderer:
-    """Renders VEVENT blocks quickly, byte for byte as icalendar's components would.
+    """The service's one VEVENT writer: byte for byte as icalendar's components would write the event, but
+    without building a component per event (feeds are joined from the blocks, see ``feed``).
 
-    Content lines are written as icalendar's own value types write them (dates
-    and times by ``ical_date`` and ``ical_time``, recurrence rules and escaped
-    text by icalendar), in icalendar's property order, but without building a
-    component per event; the lines every event shares (ORGANIZER, CATEGORIES,
-    TRANSP) are rendered once. The writer in tests/ical_oracle.py builds the
-    components, and a property test holds the two to the same bytes.
+    Content lines are written as icalendar's own value types write them, in icalendar's property order; the
+    lines every event shares (ORGANIZER, CATEGORIES, TRANSP) are rendered once. The oracle in
+    tests/ical_oracle.py builds the components, and a property test holds the two to the same bytes.
 
-    Zones: a timed event in one of ``UTC_NAMES`` is written in UTC (...Z);
-    any other zone with its TZID and VTIMEZONE, even one at UTC today (such
-    as Africa/Abidjan), since it was not always.
+    Zones: a timed event in one of ``UTC_NAMES`` is written in UTC (...Z); any other zone with its TZID and
+    VTIMEZONE, even one at UTC today (such as Africa/Abidjan), since it was not always.
     """
 
     def __init__(self, site: Site, category_names: dict[str, Text], labels: Labels = ENGLISH):

@@ -1,11 +1,10 @@
 """VTIMEZONE components built from the time zone data of the tzdata package.
 
-Transition instants come from the zone's TZif file (see ``catalog.zones``); past its last stored instant the zone's recurring rule is sampled through
-`zoneinfo` weekly and bisected to the second. Each observance starts at the
-local time in the offset before its transition (RFC 5545, section 3.6.5).
-Yearly transitions that follow one rule share an RRULE observance; any other
-transition gets its own observance. RDATE is never written: ical.js reads only
-the first value of a multi-valued RDATE and Outlook mishandles RDATE zones.
+Transition instants come from the zone's TZif file (see ``catalog.zones``); past its last stored instant the zone's
+recurring rule is sampled through `zoneinfo` weekly and bisected to the second. Each observance starts at the local
+time in the offset before its transition (RFC 5545, section 3.6.5). Yearly transitions that follow one rule share an
+RRULE observance; any other transition gets its own observance. RDATE is never written: ical.js reads only the first
+value of a multi-valued RDATE and Outlook mishandles RDATE zones.
 """
 
 from __future__ import annotations

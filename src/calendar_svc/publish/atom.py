@@ -1,9 +1,8 @@
 """The feed of changes: the latest revisions as an Atom document (RFC 4287). Pure.
 
-One entry per event revision from the revision record, newest first: a stable
-``tag:`` id (the event and its sequence), the revision time as ``updated``, a
-title saying what happened ("Changed: …", "New: …", "Cancelled: …"), the
-summary of what changed, and links to the event's page and ``.ics`` file.
+One entry per event revision from the revision record, newest first: a stable ``tag:`` id (the event and its
+sequence), the revision time as ``updated``, a title saying what happened ("Changed: …", "New: …", "Cancelled: …"),
+the summary of what changed, and links to the event's page and ``.ics`` file.
 """
 
 from __future__ import annotations
@@ -56,7 +55,7 @@ class Change:
         return self.revision.time.date()
 
 
-def latest_changes(catalog: Catalog, category: str | None = None, limit: int = ENTRIES_SHOWN) -> list[Change]:
+def latest_changes(catalog: Catalog, category: str | None = None) -> list[Change]:
     """The newest revisions of events in the catalog (of one calendar if ``category``), newest first."""
     changes = []
     for revision in catalog.revisions:
@@ -64,12 +63,12 @@ def latest_changes(catalog: Catalog, category: str | None = None, limit: int = E
         if event is None or (category is not None and event.category != category):
             continue
         changes.append(Change(revision, event))
-        if len(changes) == limit:
+        if len(changes) == ENTRIES_SHOWN:
             break
     return changes
 
 
-def changes_resource(catalog: Catalog, urls: Urls, title: Text, slug: str | None = None) -> Resource:
+def changes_resource(catalog: Catalog, urls: Urls, title: Text, slug: str | None) -> Resource:
     """The Atom feed of the latest changes (to one calendar, given its ``slug``) in ``urls.lang``.
 
     Texts that fall back to another language carry their own ``xml:lang``;

@@ -1,9 +1,7 @@
 """Feeds joined from rendered VEVENT blocks: whole, within their size budget, per year, per event.
 
-A ``FeedJoiner`` holds one rendition's blocks (by event id) and puts feeds
-together from them: a VCALENDAR head, the VTIMEZONEs the events use, their
-blocks, the end line. Nothing here renders an event; joining 10,000 blocks
-takes milliseconds.
+A ``FeedJoiner`` only joins: a VCALENDAR head, the VTIMEZONEs the events use, their blocks, the end line. Nothing here
+renders an event; joining 10,000 blocks takes milliseconds.
 """
 
 from __future__ import annotations
@@ -72,7 +70,6 @@ class FeedJoiner:
         """The feed ``name``.ics of ``events``, with past years that do not fit its budget moved to
         yearly archives (``split_for_budget``); ``archive_url(year)`` is each archive's own URL."""
         overhead = len(calendar_head(self.site, info)) + len(timezone_blocks(events)) + len(END_CALENDAR)
-        # A block not rendered yet is rendered when its year is weighed.
         kept, archived = split_for_budget(
             events, lambda e: len(self.blocks[e.id]), overhead, self.budget, self.this_year
         )
@@ -112,17 +109,10 @@ class EventFiles(Mapping):
 def split_for_budget(
     events: list[Event], size: Callable[[Event], int], overhead: int, budget: int, this_year: int | None
 ) -> tuple[list[Event], dict[int, list[Event]]]:
-    """The events the feed keeps, in their order, and the others by year.
+    """The events the feed keeps, in their order, and the others by year (docs/subscribing.md, "Feeds that fit").
 
-    Google Calendar stops reading a feed at about 1 MB and silently drops the
-    rest. So a feed that would exceed its budget keeps whole years, nearest to
-    ``this_year`` (default: the latest year) first (this year, next year, last
-    year, the year after next, …) in one unbroken run that the first year that
-    does not fit ends, and every other year gets its own yearly feed, listed on
-    /subscribe/ and in /api/calendars.json: no event is out of reach of a
-    subscription. An event belongs to the year of its last day (a series, to the
-    year of its last occurrence); a series without end always stays in the feed.
-    ``size(event)`` is its block's length: asked only of the years weighed.
+    The kept years, nearest to ``this_year`` (default: the latest year) first, are one unbroken run that the first
+    year that does not fit ends. ``size(event)`` is its block's length: asked only of the years weighed.
     """
     year_of = {event.id: last_year(event) for event in events}
     by_year: dict[int | None, list[Event]] = {}

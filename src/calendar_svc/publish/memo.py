@@ -1,20 +1,10 @@
 """Each event's rendered pieces, kept in memory by the event's content: the one memo of rendering.
 
-A rendition asks the memo for every event's VEVENT block (per origin and
-language) and JSON object (per origin); the memo takes the pieces of the
-events whose content it has seen in that scope, renders the others when a
-feed or document first needs them (a feed within its budget needs a few
-years' events, not every one), and keeps exactly the pieces of the events it
-was last asked for. So a reload after an edit renders the edited event again
-and takes every other piece as it was, and feeds are joined from the pieces.
-A scope names everything besides the event that the pieces depend on
-(origin, language, site settings, calendar names), so a change there starts
-the scope afresh.
-
-Once a document holding every piece in order is joined (the full feed, the
-events document), the pieces are pointed at their bytes inside it (``share``),
-so each is kept once, not twice: at 10,000 events, 11 MB less per feed
-language and 30 MB less for the events document.
+How renditions use it is in docs/architecture.md ("Data flow"). A scope names everything besides the event that the
+pieces depend on (origin, language, site settings, calendar names), so a change there starts the scope afresh. Once a
+document holding every piece in order is joined (the full feed, the events document), the pieces are pointed at their
+bytes inside it (``share``), so each is kept once: at 10,000 events, 11 MB less per feed language and 30 MB less for
+the events document.
 """
 
 from __future__ import annotations

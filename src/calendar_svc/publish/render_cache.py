@@ -1,8 +1,7 @@
 """Render once per key, keep the last few: the one cache for renditions, filtered feeds and pages.
 
-A value missing from the cache is made once: concurrent callers asking for
-the same key wait for that one render instead of each rendering it again,
-and callers asking for other keys are never held up by it.
+A value missing from the cache is made once: concurrent callers asking for the same key wait for that one render
+instead of each rendering it again, and callers asking for other keys are never held up by it.
 """
 
 from __future__ import annotations

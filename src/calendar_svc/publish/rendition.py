@@ -1,11 +1,7 @@
 """Everything the service publishes for one catalog version, origin and language, made once.
 
-A ``Rendition`` takes each event's VEVENT block and JSON object from the
-``Memo`` (which renders, when a feed or document first needs them, only events
-it has not seen), and joins feeds and documents from them when first asked
-for, keeping the bytes (with ETag and a gzip copy). Requests only look bytes
-up. Pages rendered for this rendition are kept with it (``pages``), so they go
-when a new catalog version replaces it.
+Requests only look bytes up. Pages rendered for a rendition are kept with it (``pages``), so they go when a new
+catalog version replaces it.
 """
 
 from __future__ import annotations
@@ -46,13 +42,11 @@ PAGE_VALUES_KEPT = 64  # values pages share, per rendition
 
 
 class Rendition:
-    """All public bytes for one catalog, one origin and one language.
+    """Each event's VEVENT block and JSON object taken from ``memo`` (a new one: nothing rendered yet), and the
+    feeds and documents joined from them when first asked for, each with its ETag and gzip copy.
 
-    ``feed_budget`` caps each subscribable feed's size (Google Calendar stops
-    reading at about 1 MB); past years that do not fit move to yearly archive
-    feeds. ``this_year`` (the current year where the service runs) protects
-    upcoming events from ever being moved. ``memo`` holds the pieces rendered
-    for earlier catalog versions (a new one: nothing rendered yet);
+    ``feed_budget`` caps each subscribable feed's size (``feeds.split_for_budget``); ``this_year`` (the current
+    year where the service runs) protects upcoming events from ever being moved to an archive.
     """
 
     def __init__(
@@ -82,8 +76,6 @@ class Rendition:
     def page(self, key: Hashable, make: Callable[[], Resource]) -> Resource:
         """The page for ``key``, made by ``make()`` once."""
         return self.pages.get(key, make)
-
-    # Feeds
 
     @cached_property
     def _full(self) -> BudgetedFeed:
@@ -189,8 +181,6 @@ class Rendition:
         kept = [e for e in events if e.id in self._full.kept]
         return self.feeds.feed(info, kept, url.rsplit("/", 1)[-1].split("?", 1)[0])
 
-    # Atom feeds of changes
-
     @cached_property
     def changes_feed(self) -> Resource:
         """The Atom feed of the latest changes to the whole calendar."""
@@ -204,8 +194,6 @@ class Rendition:
     def _atom(self, slug: str | None, name: Text) -> Resource:
         title = joined([Text(translate(self.lang, "Changes"), self.lang), name], " · ", self.lang)
         return changes_resource(self.catalog, self.urls, title, slug)
-
-    # JSON documents (the API speaks English and lists every language's text)
 
     @cached_property
     def _event_objects(self) -> dict[str, Piece]:

@@ -29,10 +29,14 @@ class Resource:
 
     def __post_init__(self) -> None:
         if not self.etag:
-            object.__setattr__(self, "etag", hashlib.sha256(self.body).hexdigest()[:32])
+            object.__setattr__(self, "etag", bytes_digest(self.body))
 
     @cached_property
     def gzipped(self) -> bytes:
         """The gzip copy, made once (a server makes its feeds' copies before it forks); the same bytes
         for the same body: no time in the header, one compression level."""
         return gzip.compress(self.body, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def bytes_digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:32]

@@ -1,9 +1,8 @@
 """The sitemap (sitemaps.org): every page in every language, each with its twins in the others.
 
-Lists what search engines should index: the event list, every event's, calendar's, country's
-and person's page, the people, subscribe and changes pages. Month views are left out (they
-are reached by links, and their range moves with the day). Pure: the same catalog and origin
-give the same bytes.
+Lists what search engines should index: the event list, every event's, calendar's, country's and person's page, the
+people, subscribe and changes pages. Month views are left out (they are reached by links, and their range moves with
+the day). Pure: the same catalog and origin give the same bytes.
 """
 
 from __future__ import annotations

@@ -1,10 +1,7 @@
 """The one place that knows the public URLs: route rules, and the paths and absolute URLs built from them.
 
-Flask routes are registered with the rules below; renderers, views, the
-static export and the response cache ask ``Urls`` for paths and absolute
-URLs, so a path is never typed twice. These URLs are a public interface
-(bookmarked, subscribed to, scripted against): docs/urls.md lists them all,
-and a test holds that list to the app's URL map.
+These URLs are a public interface (bookmarked, subscribed to, scripted against): docs/urls.md lists them all, and a
+test holds that list to the app's URL map.
 """
 
 from __future__ import annotations

@@ -1,19 +1,11 @@
 """A lean path for the requests subscribers repeat all day: feeds and JSON by GET or HEAD.
 
-Calendar clients poll the same few URLs. The first request for a URL goes
-through Flask as usual, once; when Flask answers it with a 200 from the
-rendition, the answer's headers are kept with a reference to that rendition's
-resource (no copy of the bytes). Later requests for the URL, until the
-catalog version changes, are answered from there: a dictionary lookup and the
-same ETag check the views use, no routing, no template, no JSON. Their 304 is
-the 200's headers less the ones a 304 does not carry, as Flask writes it.
-A revalidation (If-None-Match) that finds nothing kept is how most URLs are
-first asked for after a start, since subscribers keep their ETags: Flask is
-asked for the URL's 200, which is kept, and the client answered from it, so
-each worker goes through Flask (about 100 times the cost) once per URL, not
-until some client happens to fetch the URL whole.
-Anything unusual (a query string, If-Modified-Since without If-None-Match,
-another method, an error) simply goes to Flask.
+The first request for a URL goes through Flask; when Flask answers it with a 200 from the rendition, the headers are
+kept with a reference to that resource (no copy of the bytes), and later requests for the URL, until the catalog
+version changes, are answered from there: no routing, no template, no JSON. A revalidation (If-None-Match) that finds
+nothing kept, which is how most URLs are first asked for after a start, has Flask make the URL's 200 to keep, so
+each worker goes through Flask (about 100 times the cost) once per URL. Anything unusual (a query string,
+If-Modified-Since without If-None-Match, another method, an error) simply goes to Flask.
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
-"""Security headers on every response, and a first check of every request.
+"""Security headers on every response, and a first check of every request (docs/urls.md, "Request checks").
 
-Requests are checked before routing: only GET, HEAD and OPTIONS; paths and
-query strings must be UTF-8, bounded in length and free of dot segments; the
-Host header must look like a host name when links are built from it. Each
-refusal is an ordinary HTTP error (4xx) in the format of the path.
+Each refusal is an ordinary HTTP error (4xx) in the format of the path.
 """
 
 from __future__ import annotations

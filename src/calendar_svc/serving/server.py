@@ -1,10 +1,8 @@
-"""The production server: granian (a Rust HTTP server with a WSGI interface) running the app.
+"""The production server: granian (a Rust HTTP server with a WSGI interface) running the app (docs/deploying.md).
 
-The parent process loads and renders the data once, then granian forks its workers, which share those
-pages of memory; each worker starts its own data watcher (threads do not survive a fork). granian stops
-gracefully on SIGTERM or SIGINT. Access lines (``AccessLog``), granian's lines and the app's (reloads,
-problems) go to standard output. ``wsgi.py`` serves the app under any other WSGI server, without these
-start-up lines and without a data watcher (docs/deploying.md).
+The parent process loads and renders the data once, then granian forks its workers, which share those pages of
+memory and each start their own data watcher. Access lines (``AccessLog``), granian's lines and the app's go to
+standard output.
 """
 
 from __future__ import annotations

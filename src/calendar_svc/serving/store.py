@@ -1,9 +1,7 @@
 """The catalog the running app serves, its renditions per base URL, and reloading it.
 
-A reload either swaps in a complete new catalog, already rendered for every base URL and language in
-use and warmed with what the renditions it replaces had made (``Rendition.warm``), or changes nothing
-but the list of problems: requests never see a half-loaded catalog, nor wait after the swap for what
-was ready before it. Pages are rendered again on first request.
+A reload swaps in a complete new catalog, rendered and warmed (``Rendition.warm``) before anyone sees it, or changes
+nothing but the list of problems (docs/deploying.md, "Live data reload").
 """
 
 from __future__ import annotations
@@ -138,8 +136,7 @@ class CatalogStore:
         """Drop what every rendition keeps that a static build asks for only once
         (``Rendition.forget_asked_once``)."""
         for key in self._renditions.keys_by_use():
-            kept = self._renditions.peek(key)
-            if kept is not None:
+            if (kept := self._renditions.peek(key)) is not None:
                 kept.forget_asked_once()
 
     def rendition(self, base_url: str, lang: str = DEFAULT_LANGUAGE) -> Rendition:

@@ -1,11 +1,8 @@
 """Reload the catalog when the files under the events directory change (docs/deploying.md, "Live data reload").
 
-Each server process runs one watcher thread (threads do not survive ``fork``: a pre-forking server
-starts one in each worker, ``start_watching``). By default the kernel reports changes (inotify, through
-watchfiles) and a batch is loaded once it holds still; where it cannot, or when ``Config.watch`` is
-"poll", the watcher compares the directory's listing (no file is read) every ``reload_interval``
-seconds. A worker forked from data read less than ``CAUGHT_UP_WITHIN`` ago answers at once and its
-watcher catches up; one forked from older data catches up before it answers.
+One watcher thread per server process (``start_watching``, after any fork): the kernel reports changes (inotify,
+through watchfiles), or, where it cannot or ``Config.watch`` is "poll", the directory's listing is compared every
+``reload_interval`` seconds.
 """
 
 from __future__ import annotations
@@ -89,13 +86,9 @@ class CatalogWatcher:
         self._poll()
 
     def _notified(self) -> None:
-        """Have the kernel report changes to data files; reload after each settled batch.
-
-        The kernel watches a folder, not a path: once the folder is moved away, removed or
-        replaced, nothing more is reported for the path. So each second the watcher also asks
-        which folder the path names (one ``stat``); when that changes, it looks at the files
-        (a missing folder is a problem, a returned one is loaded) and watches the folder there.
-        """
+        """Have the kernel report changes to data files; reload after each settled batch. The kernel watches
+        a folder, not a path, so each second the watcher also asks which folder the path names (one ``stat``);
+        when that changes, it looks at the files and watches the folder there."""
         folder = folder_identity(self.store.directory)
         while not self._stopped.is_set():
             if folder is None:
@@ -149,7 +142,7 @@ class CatalogWatcher:
 
 def start_watching(app: Flask) -> CatalogWatcher | None:
     """Start this process's watcher for ``app`` (once per process), catching up first if the data it was
-    forked with is old (see the module docstring); None when reloading is off."""
+    forked with is old (``CAUGHT_UP_WITHIN``); None when reloading is off."""
     store: CatalogStore = app.extensions["calendar_svc"]
     config = app.config["CALENDAR_SVC"]
     interval = config.reload_interval
