@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -100,6 +101,19 @@ def test_head_and_options_are_answered(client, url):
     options = client.options(url)
     assert options.status_code == 200
     assert "GET" in options.headers["Allow"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/calendar/2024/04/?month=x", "/kk/calendar/2024/04/?year=1", "/?lang=ru", "/events/weekly-berlin/?event_id=x"],
+)
+def test_a_query_parameter_named_like_a_path_part_gets_400_with_links_to_the_page_in_each_language(client, url):
+    reply = client.get(url)
+    assert reply.status_code == 400
+    path = url.split("?")[0].removeprefix("/kk")
+    alternates = BeautifulSoup(reply.data, "html.parser").select("link[rel=alternate][hreflang]")
+    links = {link["hreflang"]: urlsplit(link["href"]).path for link in alternates}
+    assert links == {"en": path, "kk": f"/kk{path}", "ru": f"/ru{path}", "x-default": path}
 
 
 def test_repeated_filter_parameters_are_one_filter(client):

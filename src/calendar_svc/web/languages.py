@@ -64,7 +64,8 @@ def alternates() -> list[dict]:
     if request.endpoint is None or request.url_rule is None or "lang" not in (request.url_rule.defaults or {}):
         return []
     values = dict(request.view_args or {})
-    args = request.args.to_dict(flat=False)
+    # A query parameter named like a path part or "lang" is refused by the page (400): its links leave it out.
+    args = {name: v for name, v in request.args.to_dict(flat=False).items() if name not in values and name != "lang"}
     return [
         {"lang": language, "name": NATIVE_NAMES[language], "current": language == lang(),
          "url": url_for(request.endpoint, **values, **args, lang=language)}
