@@ -32,7 +32,10 @@ def page_etag(template: str, context: dict) -> str:
 
 
 def canonical(value: object) -> str:
-    """``value`` as text that equal values share in every process (hash seeds differ); TypeError for an unknown kind."""
+    """``value`` as text that equal values share in every process (hash seeds differ): plain values and enums by
+    their ``repr`` (which names their type), dataclasses by their compared fields (an event read from a file by its
+    ``content_key``), lists and dicts in their order, sets sorted, functions of this package by name. TypeError for
+    any other kind, rather than a guess at its text."""
     parts: list[str] = []
     _write(value, parts.append)
     return "".join(parts)

@@ -104,8 +104,10 @@ def _feed_choices(catalog: Catalog) -> dict[str, Feed]:
         return Feed(slug or "all", name, about, count, subscribe_links(url, feed_name), years)
 
     feeds = {"": feed(None, Text(gettext("All events"), language), site.text("description", language))}
-    for c in catalog.calendars:
-        feeds[c.slug] = feed(c.slug, c.text("name", language), c.text("description", language))
+    for calendar in catalog.calendars:
+        feeds[calendar.slug] = feed(
+            calendar.slug, calendar.text("name", language), calendar.text("description", language)
+        )
     return feeds
 
 

@@ -75,14 +75,14 @@ def page():
 
     def build() -> dict:
         sought = query_words(query)
-        hits = [] if static else search(current_index(), sought, current_order())  # static: search.js fills it
-        rows = [event_row(event, catalog, today(), lang=lang()) for event in hits[:RESULTS_SHOWN]]
+        found = [] if static else search(current_index(), sought, current_order())  # static: search.js fills it
+        rows = [event_row(event, catalog, today(), lang=lang()) for event in found[:RESULTS_SHOWN]]
         return dict(
             query=query,
             cut=cut,
             max_length=MAX_QUERY_LENGTH,
             results=[(row, row.title.lang, marked(row.title.value, sought)) for row in rows],
-            count=len(hits),
+            count=len(found),
             static=static,
             index_url=url_for("search.index") if static else "",  # a path: the site may be served elsewhere
             shown_at_most=RESULTS_SHOWN,
