@@ -15,7 +15,7 @@ from markupsafe import Markup
 from calendar_svc.catalog import load_catalog
 from calendar_svc.catalog.languages import Text
 from calendar_svc.catalog.model import Status
-from calendar_svc.web import pages
+from calendar_svc.web import page_data, pages
 from calendar_svc.web.page_digest import canonical, page_etag
 
 from .conftest import ROOT, SMALL
@@ -124,6 +124,22 @@ def test_a_request_naming_the_current_etag_is_answered_304_without_rendering(mak
     assert again.status_code == 304
     assert again.headers["ETag"] == etag
     assert len(renders) == rendered_before
+
+
+@pytest.mark.parametrize("url", PAGE_URLS)
+def test_a_revalidation_works_out_no_event_date_or_add_link_the_page_shows(make_pages_app, monkeypatch, url):
+    etag = make_pages_app().test_client().get(url).headers["ETag"]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("worked out for a page answered 304")
+
+    for name in ("event_when", "recurrence_text"):
+        monkeypatch.setattr(page_data, name, refuse)
+    monkeypatch.setattr(pages, "add_links", refuse)
+    monkeypatch.setattr(pages, "event_document", refuse)
+    again = make_pages_app().test_client().get(url, headers={"If-None-Match": etag})
+
+    assert again.status_code == 304
 
 
 def test_a_request_naming_an_earlier_etag_gets_the_page(make_pages_app, renders):

@@ -7,6 +7,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import groupby
 
 from ..catalog.countries import country_name, sort_key
@@ -24,21 +25,38 @@ UPCOMING_SHOWN = 200  # events listed on the home page before "the rest is in th
 PAST_SHOWN = 100
 
 
-@dataclass(frozen=True)
+@dataclass
 class EventRow:
-    """One event (or one occurrence of a series) as a line in a list, its texts in the list's language."""
+    """One event (or one occurrence of a series) as a line in a list, in the list's language. Its fields are all
+    it is made from, and all a page's digest reads; its texts are worked out when a template first asks for them
+    (a page answered 304 never does)."""
 
     event: Event
     calendar: CalendarInfo
-    when: When
-    countries: tuple[str, ...]  # names, in the event's order
-    recurrence: str  # "Repeats weekly, 4 times"
+    first_day: dt.date | None  # the occurrence shown, of a series (else its first day)
     happening: bool  # running today
-    title: Text
-    location: Text
-    description: Text
-    calendar_name: Text
-    people: tuple[tuple[Text, str], ...]  # (name, id) of each of the event's people
+    lang: str
+
+    @cached_property
+    def when(self) -> When:
+        return event_when(self.event, self.first_day, self.lang)
+
+    @cached_property
+    def countries(self) -> tuple[str, ...]:  # names, in the event's order
+        return tuple(country_name(code, self.lang) for code in self.event.countries)
+
+    @cached_property
+    def recurrence(self) -> str:  # "Repeats weekly, 4 times"
+        return recurrence_text(self.event, self.lang)
+
+    @property
+    def people(self) -> tuple[tuple[Text, str], ...]:  # (name, id) of each of the event's people
+        return tuple((person.text("name", self.lang), person.id) for person in self.event.persons)
+
+    title = property(lambda self: self.event.text("title", self.lang))
+    location = property(lambda self: self.event.text("location", self.lang))
+    description = property(lambda self: self.event.text("description", self.lang))
+    calendar_name = property(lambda self: self.calendar.text("name", self.lang))
 
 
 @dataclass(frozen=True)
@@ -69,18 +87,8 @@ def event_row(
     """A row for the event; with `first_day`, for a series's occurrence starting that day (else its first one)."""
     first_day = first_day if event.rrule else None
     day = first_day or (event.first_day if event.is_dated else None)
-    calendar = catalog.calendar(event.category)
-    return EventRow(
-        event,
-        calendar,
-        event_when(event, first_day, lang),
-        tuple(country_name(code, lang) for code in event.countries),
-        recurrence_text(event, lang),
-        day is not None and day <= today <= add_days(day, span_days(event)),  # happening today
-        *(event.text(name, lang) for name in ("title", "location", "description")),
-        calendar.text("name", lang),
-        tuple((person.text("name", lang), person.id) for person in event.persons),
-    )
+    happening = day is not None and day <= today <= add_days(day, span_days(event))
+    return EventRow(event, catalog.calendar(event.category), first_day, happening, lang)
 
 
 def listing(

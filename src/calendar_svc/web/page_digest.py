@@ -3,7 +3,8 @@
 A page's bytes are a function of its template, the context the template receives, and the code, templates,
 translations and libraries that render it (``code_digest``). ``page_etag`` digests exactly these, so a client
 (or a rebuild of the static export) whose copy is current is answered 304 without rendering, and a page whose
-context changes in any way gets a new ETag: no second list of what a page shows can be forgotten."""
+context changes in any way gets a new ETag: no second list of what a page shows can be forgotten. So a context
+holds what a page is made from; what follows from it is worked out as the template asks (``EventRow``)."""
 
 from __future__ import annotations
 

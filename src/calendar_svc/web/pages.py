@@ -12,7 +12,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
 from ..catalog.countries import country_name
 from ..catalog.languages import Text
-from ..catalog.model import Catalog, Event, last_modified
+from ..catalog.model import Catalog, Event, Site, last_modified
 from ..catalog.recurrence import first_occurrences
 from ..errors import EventNotFound
 from ..publish import urls as rules
@@ -271,19 +271,27 @@ def event(event_id: str):
     page_url = urls().event_page(found.id)
 
     def build() -> dict:
-        occurrences = first_occurrences(found, OCCURRENCES_SHOWN + 1) if found.rrule else ()
         return dict(
             row=event_row(found, catalog, today(), lang=lang()),
             overdue=found.is_overdue(today()),
             page_url=page_url,
-            **add_links(found, page_url, lang()),
-            occurrences=[event_when(found, day, lang()) for day in occurrences[:OCCURRENCES_SHOWN]],
-            more_occurrences=len(occurrences) > OCCURRENCES_SHOWN,
             calendar_feed=feed_choices(catalog)[found.category],
-            json_ld=script_text(event_document(found, catalog.site, page_url, lang())),
         )
 
     return html_page("pages/event.html", found.last_modified(catalog.site), build)
+
+
+@bp.app_template_global()
+def event_page_extras(event: Event, site: Site, page_url: str, language: str) -> dict:
+    """What an event page shows that follows from its context's event, site, URL and language alone: its links
+    to add it elsewhere, its next dates, its JSON-LD. Its template asks for them, so a 304 never works them out."""
+    occurrences = first_occurrences(event, OCCURRENCES_SHOWN + 1) if event.rrule else ()
+    return dict(
+        **add_links(event, page_url, language),
+        occurrences=[event_when(event, day, language) for day in occurrences[:OCCURRENCES_SHOWN]],
+        more_occurrences=len(occurrences) > OCCURRENCES_SHOWN,
+        json_ld=script_text(event_document(event, site, page_url, language)),
+    )
 
 
 @route(bp, rules.SUBSCRIBE)
