@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 from babel.dates import format_timedelta
 from babel.lists import format_list
 from flask import Blueprint, Flask, g, request, url_for
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
@@ -112,7 +113,7 @@ def display_url(url: str) -> str:
 
 def in_page_language(function: Callable) -> Callable:
     """A filter in the page's language (the request's, which every page's context holds as ``lang``)."""
-    return lambda value: function(value, lang())
+    return pass_context(lambda context, value: function(value, context["lang"]))
 
 
 FILTERS = {
@@ -136,9 +137,9 @@ def init_app(app: Flask) -> None:
             values["lang"] = lang()
 
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_gettext_callables(  # Jinja fills in the variables
-        lambda message: i18n.translations(lang()).gettext(message),
-        lambda singular, plural, number: i18n.translations(lang()).ngettext(singular, plural, number),
+    app.jinja_env.install_gettext_callables(  # in the page's language (its context's); Jinja fills in the variables
+        pass_context(lambda context, message: i18n.translations(context["lang"]).gettext(message)),
+        pass_context(lambda context, one, many, n: i18n.translations(context["lang"]).ngettext(one, many, n)),
         newstyle=True,
     )
     app.jinja_env.globals["say"] = say
