@@ -112,7 +112,7 @@ def display_url(url: str) -> str:
 
 
 def in_page_language(function: Callable) -> Callable:
-    """A filter in the page's language (the request's, which every page's context holds as ``lang``)."""
+    """A filter in the page's language: its context's ``lang``, which every page's context holds."""
     return pass_context(lambda context, value: function(value, context["lang"]))
 
 
