@@ -96,7 +96,8 @@ def vevent(event: Event, site: Site, category_name: LocalText, page_url: str, la
     component.add("status", event.status.upper())
     component.add("categories", [category_name.value], parameters={"LANGUAGE": category_name.lang})
     component.add("url", event.url or page_url, parameters={"VALUE": "URI"})
-    component.add("organizer", vCalAddress(site.publisher_uri), parameters={"CN": site.publisher_name})
+    publisher = site.text("publisher_name", labels.lang).value
+    component.add("organizer", vCalAddress(site.publisher_uri), parameters={"CN": publisher})
     component.add("transp", "TRANSPARENT")
     if event.location:
         location = event.text("location", labels.lang)

@@ -204,6 +204,21 @@ def test_add_to_calendar_links_and_json_ld_carry_the_languages_text(client):
     assert (data["inLanguage"], data["name"]) == ("kk", "Астана халықаралық форумы 2023")
 
 
+def test_the_publisher_is_named_in_the_languages_words_on_pages_in_feeds_and_changes(client):
+    import json
+
+    import feedparser
+
+    kazakh, english = "Қазақстан – ЕО дипломатиялық күнтізбесі", "Kazakhstan–EU Diplomatic Calendar"
+    assert page(client, "/kk/").find("footer").find("a", href=re.compile("^mailto:")).get_text() == kazakh
+    event_page = page(client, "/kk/events/aif-2023/")
+    assert json.loads(event_page.find("script", type="application/ld+json").string)["organizer"]["name"] == kazakh
+    assert feedparser.parse(client.get("/kk/changes.atom").data).feed.author == kazakh
+    for url, name in (("/kk/calendar.ics", kazakh), ("/calendar.ics", english)):
+        events = parse_with_icalendar(client.get(url).data).walk("VEVENT")
+        assert {str(event["ORGANIZER"].params["CN"]) for event in events} == {name}, url
+
+
 def test_no_page_or_feed_varies_by_accept_language(client):
     for url in ("/", "/calendar.ics", "/ru/calendar.ics", "/kk/"):
         bodies = set()

@@ -13,7 +13,7 @@ from .fields import FieldError, TableCheck, matching, one_line_text, slug, text,
 from .languages import TRANSLATIONS
 from .model import CalendarInfo, Site
 
-SITE_TRANSLATABLE = {"title": one_line_text, "description": text}
+SITE_TRANSLATABLE = {"title": one_line_text, "description": text, "publisher_name": one_line_text}
 CALENDAR_TRANSLATABLE = {"name": one_line_text, "description": text}
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")

@@ -116,7 +116,8 @@ class EventRenderer:
             slug: property_line("categories", [name.value], {"LANGUAGE": name.lang})
             for slug, name in category_names.items()
         }
-        self._organizer = property_line("organizer", vCalAddress(site.publisher_uri), {"CN": site.publisher_name})
+        publisher = site.text("publisher_name", labels.lang).value
+        self._organizer = property_line("organizer", vCalAddress(site.publisher_uri), {"CN": publisher})
         self._transp = property_line("transp", "TRANSPARENT")
         self._stamps: dict[dt.datetime, bytes] = {}
 

@@ -100,7 +100,7 @@ def changes_resource(catalog: Catalog, urls: Urls, title: Text, slug: str | None
     add(feed, "link", rel="self", type="application/atom+xml", href=urls.changes_feed(slug))
     add(feed, "link", rel="alternate", type="text/html", href=urls.changes_page())
     author = add(feed, "author")
-    add(author, "name", site.publisher_name)
+    add(author, "name", site.text("publisher_name", lang))
     add(feed, "generator", "calendar-svc")
     for change in changes:
         event, revision = change.event, change.revision

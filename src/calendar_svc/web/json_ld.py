@@ -40,7 +40,7 @@ def event_document(event: Event, site: Site, page_url: str, lang: str = DEFAULT_
         document["description"] = event.text("description", lang).value.strip()
     if event.url:
         document["sameAs"] = event.url
-    document["organizer"] = {"@type": "Organization", "name": site.publisher_name}
+    document["organizer"] = {"@type": "Organization", "name": site.text("publisher_name", lang).value}
     return document
 
 
