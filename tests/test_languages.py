@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import feedparser
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
@@ -198,17 +200,11 @@ def test_add_to_calendar_links_and_json_ld_carry_the_languages_text(client):
     document = page(client, "/kk/events/aif-2023/")
     google = next(a["href"] for a in document.select("a.button") if "calendar.google.com" in a["href"])
     assert parse_qs(urlsplit(google).query)["text"] == ["Астана халықаралық форумы 2023"]
-    import json
-
     data = json.loads(document.find("script", type="application/ld+json").string)
     assert (data["inLanguage"], data["name"]) == ("kk", "Астана халықаралық форумы 2023")
 
 
 def test_the_publisher_is_named_in_the_languages_words_on_pages_in_feeds_and_changes(client):
-    import json
-
-    import feedparser
-
     kazakh, english = "Қазақстан – ЕО дипломатиялық күнтізбесі", "Kazakhstan–EU Diplomatic Calendar"
     assert page(client, "/kk/").find("footer").find("a", href=re.compile("^mailto:")).get_text() == kazakh
     event_page = page(client, "/kk/events/aif-2023/")
