@@ -53,9 +53,10 @@ def gettext(message: str, **variables) -> str:
     return i18n.translate(lang(), message, **variables)
 
 
-def say(text: Text | str) -> Markup:
-    """A text for a page: marked with its own ``lang`` where it is not in the page's language."""
-    if isinstance(text, Text) and text.lang != lang():
+@pass_context
+def say(context, text: Text | str) -> Markup:
+    """A text for a page: marked with its own ``lang`` where it is not in the page's (its context's ``lang``)."""
+    if isinstance(text, Text) and text.lang != context["lang"]:
         return Markup('<span lang="{}">{}</span>').format(text.lang, text.value)
     return escape(str(text))
 
