@@ -126,6 +126,7 @@ class Urls:
     subscribe = partialmethod(_url, SUBSCRIBE)
     agenda = partialmethod(_url, AGENDA)
     search_page = partialmethod(_url, SEARCH_PAGE)
+    month_picker = partialmethod(_url, MONTH_PICKER)
     search_index = partialmethod(_url, SEARCH_INDEX)
     changes_page = partialmethod(_url, CHANGES_PAGE)
     calendars_json = partialmethod(_shared, CALENDARS_JSON)
@@ -136,8 +137,8 @@ class Urls:
     def home(self, categories: Iterable[str] = (), countries: Iterable[str] = ()) -> str:
         return self._url(HOME, filter_query(categories, countries))
 
-    def month(self, year: int, month: int) -> str:
-        return self._url(MONTH, year=year, month=month)
+    def month(self, year: int, month: int, category: Iterable[str] = (), country: Iterable[str] = ()) -> str:
+        return self._url(MONTH, filter_query(category, country), year=year, month=month)
 
     def event_page(self, event_id: str) -> str:
         return self._url(EVENT_PAGE, event_id=event_id)

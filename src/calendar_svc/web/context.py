@@ -40,6 +40,11 @@ def urls() -> Urls:
     return rendition().urls
 
 
+def paths() -> Urls:
+    """Links within the site, in this request's language: paths under the app's own root, as url_for writes them."""
+    return Urls(request.script_root, lang())
+
+
 def today() -> dt.date:
     """The date this request's pages are built for (``Config.today``, else the clock in ``Config.timezone``)."""
     if "today" not in g:

@@ -132,11 +132,6 @@ def init_app(app: Flask) -> None:
         if values and "lang" in values:
             g.lang = values.pop("lang")
 
-    @app.url_defaults
-    def keep_language(endpoint, values) -> None:
-        if "lang" not in values and app.url_map.is_endpoint_expecting(endpoint, "lang"):
-            values["lang"] = lang()
-
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(  # in the page's language (its context's); Jinja fills in the variables
         pass_context(lambda context, message: i18n.translations(context["lang"]).gettext(message)),

@@ -247,7 +247,7 @@ class Option:
 class Filters:
     """The filter form's choices and a summary of what is selected."""
 
-    args: dict[str, list[str]]  # query arguments that reproduce the selection (for url_for)
+    args: dict[str, list[str]]  # query arguments that reproduce the selection (for links)
     calendars: tuple[Option, ...]
     countries: tuple[Option, ...]
     summary: tuple[str, ...]  # "Astana International Forum", "Germany"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
 from ..catalog.countries import country_name
@@ -20,10 +20,10 @@ from ..publish.atom import kind_name, latest_changes, summary_text
 from ..publish.resource import HTML_TYPE, Resource
 from ..publish.selection import FILTER_PARAMETERS, Selection, selection_from_args
 from ..publish.sitemap import XML_TYPE, sitemap_bytes
-from ..publish.urls import is_public_origin
+from ..publish.urls import filter_query, is_public_origin
 from ..serving.conditional import PAGE_MAX_AGE, names_etag, resource_response, validated_response
 from .calendar_links import GOOGLE_ADD_BY_URL, add_links, embed_snippets, subscribe_links
-from .context import day_modified, lang, rendition, store, today, urls
+from .context import day_modified, lang, paths, rendition, store, today, urls
 from .json_ld import event_document, script_text
 from .languages import alternates, gettext, route
 from .page_data import Feed, event_row, events_by_month, filters, listing, month_range, month_view
@@ -83,7 +83,8 @@ def requested_selection() -> tuple[Selection, Response | None]:
     selection = selection_from_args(request.args, rendition().catalog)
     args = selection.args
     if list(request.args.items(multi=True)) != [(name, value) for name, values in args.items() for value in values]:
-        return selection, redirect(url_for(request.endpoint, **(request.view_args or {}), **args))
+        query = filter_query(selection.categories, selection.countries)  # the same path, its query written canonically
+        return selection, redirect(request.script_root + request.path + (f"?{query}" if query else ""))
     return selection, None
 
 
@@ -136,7 +137,8 @@ def layout_context() -> dict:
         "site_title": site.text("title", lang()),
         "site_description": site.text("description", lang()),
         "origin": g.rendition.base_url if "rendition" in g else "",
-        "this_month_url": url_for("pages.month", year=today().year, month=today().month),
+        "paths": paths(),
+        "this_month_url": paths().month(today().year, today().month),
         "lang": lang(),
         "alternates": alternates(),
     }
@@ -171,11 +173,11 @@ def listing_page(selection: Selection, events: tuple[Event, ...], topic: dict[st
 def browse_links(catalog: Catalog) -> dict:
     """Every calendar's and every country's own page, for lists of links (the filter form needs the live service)."""
     language = lang()
-    calendars = [(c.text("name", language), url_for("pages.calendar_page", slug=c.slug)) for c in catalog.calendars]
+    calendars = [(c.text("name", language), paths().calendar_page(c.slug)) for c in catalog.calendars]
     countries = filters(catalog, Selection(), language).countries  # in the language's alphabetical order
     return {
         "calendars": calendars,
-        "countries": [(c.label, url_for("pages.country_page", code=c.value.lower())) for c in countries],
+        "countries": [(c.label, paths().country_page(c.value)) for c in countries],
     }
 
 
@@ -226,7 +228,7 @@ def calendar_now():
             raise translated(BadRequest, message) from None
     else:
         year, month = today().year, today().month
-    return redirect(url_for("pages.month", year=year, month=month, **selection.args))
+    return redirect(paths().month(year, month, **selection.args))
 
 
 @route(bp, rules.MONTH, query=None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
-from flask import Blueprint, Response, g, request, url_for
+from flask import Blueprint, Response, g, request
 from werkzeug.exceptions import BadRequest, NotFound
 
 from ..catalog.languages import LANGUAGES
@@ -35,7 +35,7 @@ from ..publish.resource import JSON_TYPE, Resource
 from ..publish.selection import selection_from_args
 from ..publish.urls import Urls
 from ..serving.conditional import resource_response
-from .context import config, lang, rendition, today, urls
+from .context import config, lang, paths, rendition, today, urls
 from .languages import gettext, route
 from .page_data import event_row
 from .pages import browse_links, html_page, translated
@@ -84,7 +84,7 @@ def page():
             results=[(row, row.title.lang, marked(row.title.value, sought)) for row in rows],
             count=len(found),
             static=static,
-            index_url=url_for("search.index") if static else "",  # a path: the site may be served elsewhere
+            index_url=paths().search_index() if static else "",  # a path: the site may be served elsewhere
             shown_at_most=RESULTS_SHOWN,
             browse=browse_links(catalog),
         )
