@@ -41,7 +41,7 @@ def urls() -> Urls:
 
 
 def paths() -> Urls:
-    """Links within the site, in this request's language: paths under the app's own root, as url_for writes them."""
+    """Links within the site, in this request's language: paths under the root the app is served at (``script_root``)."""
     return Urls(request.script_root, lang())
 
 
