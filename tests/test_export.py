@@ -82,6 +82,18 @@ def test_every_feed_json_document_event_page_and_asset_is_exported(tmp_path):
     assert not any(path.endswith(".ics") and "month-only" in path for path in paths)  # no day, no .ics
 
 
+def test_a_site_served_under_a_path_links_to_its_pages_under_that_path_once(tmp_path):
+    base = f"{BASE}/site"
+    result = export_site(Config(events_dir=SMALL, base_url=base), tmp_path / "site", TODAY)
+    page = (tmp_path / "site" / "kk" / "events" / "weekly-berlin" / "index.html").read_text(encoding="utf-8")
+    assert f'hreflang="ru" href="{base}/ru/events/weekly-berlin/"' in page
+    assert 'href="/site/kk/calendars/' in page  # links within the site keep the path too
+    embed = (tmp_path / "site" / "embed" / "index.html").read_text(encoding="utf-8")
+    assert f'href="{base}/events/weekly-berlin/"' in embed
+    doubled = [f.path for f in result.files if b"/site/site/" in (tmp_path / "site" / f.path).read_bytes()]
+    assert not doubled
+
+
 def test_the_build_records_its_day_data_version_and_origin(tmp_path):
     result = export_site(Config(events_dir=SMALL, base_url=BASE), tmp_path / "site", TODAY)
     manifest = json.loads((tmp_path / "site" / MANIFEST).read_text())

@@ -136,7 +136,8 @@ def layout_context() -> dict:
         "site": site,
         "site_title": site.text("title", lang()),
         "site_description": site.text("description", lang()),
-        "origin": g.rendition.base_url if "rendition" in g else "",
+        # What a path (which starts with the root the app is served at) follows in an absolute link.
+        "origin": g.rendition.base_url.removesuffix(request.script_root) if "rendition" in g else "",
         "paths": paths(),
         "this_month_url": paths().month(today().year, today().month),
         "lang": lang(),
@@ -175,10 +176,7 @@ def browse_links(catalog: Catalog) -> dict:
     language = lang()
     calendars = [(c.text("name", language), paths().calendar_page(c.slug)) for c in catalog.calendars]
     countries = filters(catalog, Selection(), language).countries  # in the language's alphabetical order
-    return {
-        "calendars": calendars,
-        "countries": [(c.label, paths().country_page(c.value)) for c in countries],
-    }
+    return {"calendars": calendars, "countries": [(c.label, paths().country_page(c.value)) for c in countries]}
 
 
 def topic(slug: str = "", code: str = "", person_id: str = "") -> tuple[tuple[Event, ...], dict[str, Text]]:
