@@ -90,6 +90,9 @@ def test_a_site_served_under_a_path_links_to_its_pages_under_that_path_once(tmp_
     assert 'href="/site/kk/calendars/' in page  # links within the site keep the path too
     embed = (tmp_path / "site" / "embed" / "index.html").read_text(encoding="utf-8")
     assert f'href="{base}/events/weekly-berlin/"' in embed
+    search = json.loads((tmp_path / "site" / "kk" / "search" / "index.json").read_text(encoding="utf-8"))
+    assert all(path.startswith("/site/kk/search/words/") for path in search["words"].values())
+    assert all(row[0].startswith("/site/kk/events/") for row in search["events"])  # the results' links
     doubled = [f.path for f in result.files if b"/site/site/" in (tmp_path / "site" / f.path).read_bytes()]
     assert not doubled
 

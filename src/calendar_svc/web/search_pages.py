@@ -121,7 +121,7 @@ def index():
     current = rendition()
 
     def make() -> Resource:
-        body = index_document(current.catalog, current_index(), current_order(), today(), lang())
+        body = index_document(current.catalog, current_index(), current_order(), today(), paths())
         return Resource(body, JSON_TYPE, current.catalog.last_modified)
 
     return resource_response(current.page(("search index", today()), make))
@@ -143,12 +143,12 @@ def words_part(key: str):
     )
 
 
-def index_document(catalog: Catalog, built: SearchIndex, order: dict[str, int], today: dt.date, lang: str) -> bytes:
-    """The list of events, in ``order``, with what their results show: the bytes of ``json_bytes`` of
-    the document, each event's row written out as it is made (the rows as Python objects would take
-    several times the memory of their bytes)."""
+def index_document(catalog: Catalog, built: SearchIndex, order: dict[str, int], today: dt.date, paths: Urls) -> bytes:
+    """The list of events, in ``order``, with what their results show, in the language of ``paths`` (which
+    its links are): the bytes of ``json_bytes`` of the document, each event's row written out as it is made
+    (the rows as Python objects would take several times the memory of their bytes)."""
     position = {calendar.slug: place for place, calendar in enumerate(catalog.calendars)}
-    paths = Urls(lang=lang)
+    lang = paths.lang
     head = {
         "lang": lang,
         "today": today.isoformat(),
