@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -36,3 +38,10 @@ def archive_years(app: Flask, base_url: str) -> dict[str, dict[str | None, list[
     """Each language's archived years of each feed (see ``Rendition.archive_years``)."""
     store = app.extensions["calendar_svc"]
     return {lang: store.rendition(base_url, lang).archive_years() for lang in LANGUAGES}
+
+
+def asked_by_etag(site: Path) -> list[str]:
+    """The URLs of ``site``'s record that a rebuild asks the app for with their ETag: all but the events' .ics
+    files, which it looks up in the rendition instead (and keeps when their bytes are the same)."""
+    recorded = json.loads((site / ".calendar-svc-etags.json").read_text(encoding="utf-8"))["urls"]
+    return [url for url in recorded if not re.fullmatch(r"(/kk|/ru)?/events/[^/]+\.ics", url)]

@@ -56,9 +56,12 @@ def test_every_published_feed_equals_a_fresh_render(catalog, lang):
         events = [e for e in catalog.events if e.category == calendar.slug]
         assert rendition.calendar_feeds[calendar.slug].body == render(info, events), calendar.slug
     single = FeedInfo(title, description)
-    assert set(rendition.event_files) == {e.id for e in catalog.dated_events}
-    for event in catalog.dated_events:
-        assert rendition.event_files[event.id].body == render(single, [event]), event.id
+    for event in catalog.events:
+        if event.is_dated:
+            assert rendition.event_file(event.id).body == render(single, [event]), event.id
+        else:
+            assert rendition.event_file(event.id) is None, event.id
+    assert rendition.event_file("no-such-event") is None
 
 
 def events_json_bytes(events, catalog, urls) -> bytes:

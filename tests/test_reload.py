@@ -446,7 +446,7 @@ def test_a_reload_parses_only_the_changed_file_and_renders_only_the_changed_even
     assert fresh is not english
     assert fresh.memo is english.memo
     assert fresh.memo.rendered - rendered == 1  # every other block taken from the memo
-    assert b"SUMMARY;LANGUAGE=en:Moved: " in fresh.event_files["timed-astana-2025"].body
+    assert b"SUMMARY;LANGUAGE=en:Moved: " in fresh.event_file("timed-astana-2025").body
     # The same bytes as a rendering from scratch:
     assert fresh.full_feed.body == Rendition(fresh.catalog, "https://a.example").full_feed.body
 

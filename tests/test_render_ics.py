@@ -219,7 +219,7 @@ def test_a_literal_backslash_n_in_text_survives_where_icalendars_own_escaping_br
     write_event(
         "windows-path", title="Files on C:\\Network\\Share; see, also", category="visits", start=dt.date(2023, 1, 1)
     )
-    body = Rendition(load_catalog(events_dir), BASE).event_files["windows-path"].body
+    body = Rendition(load_catalog(events_dir), BASE).event_file("windows-path").body
     assert "SUMMARY;LANGUAGE=en:Files on C:\\\\Network\\\\Share\\; see\\, also" in unfolded_lines(body)
     [event] = parse_with_icalendar(body).walk("VEVENT")
     assert str(event["SUMMARY"]) == "Files on C:\\Network\\Share; see, also"
@@ -253,7 +253,7 @@ def test_a_zone_once_off_utc_keeps_its_tzid_and_its_history(write_event, events_
     write_event(
         "abidjan-1900", title="x", category="visits", start=dt.datetime(1900, 1, 1, 12), timezone="Africa/Abidjan"
     )
-    body = Rendition(load_catalog(events_dir), BASE).event_files["abidjan-1900"].body
+    body = Rendition(load_catalog(events_dir), BASE).event_file("abidjan-1900").body
     assert "DTSTART;TZID=Africa/Abidjan:19000101T120000" in unfolded_lines(body)
     found = occurrences_utc(body, dt.date(1899, 12, 31), dt.date(1900, 1, 2))
     assert found["x"] == [dt.datetime(1900, 1, 1, 12, 16, 8, tzinfo=dt.UTC)]

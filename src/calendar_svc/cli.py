@@ -138,8 +138,8 @@ def build(outdir: Path, events_dir: Path | None, base_url: str | None, today, qu
     sends for the same data and base URL. OUTDIR is replaced as a whole; it
     must be new, empty, or an earlier export: files whose bytes did not change
     keep their time, and files of pages that are gone are removed. Each URL of
-    the earlier export is asked for with the ETag it had; when the app answers
-    304 (for a page: the same template and context, so it is not rendered),
+    the earlier export but an event's .ics file is asked for with its ETag; on
+    a 304 (for a page: the same template and context, so it is not rendered),
     the earlier file is kept. Progress goes to standard error
     (a bar on a terminal, a line every few seconds elsewhere) unless --quiet.
     """

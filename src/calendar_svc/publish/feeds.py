@@ -6,17 +6,14 @@ renders an event; joining 10,000 blocks takes milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..catalog.languages import Text
 from ..catalog.model import Event, Site, last_modified
 from ..ical.feed import END_CALENDAR, FeedInfo, calendar_head, feed_bytes, last_year, timezone_blocks
 from .memo import Piece
-from .render_cache import RenderCache
 from .resource import ICS_TYPE, Resource
-
-EVENT_FILES_KEPT = 1024  # single-event files kept per rendition (the others are joined again when asked for)
 
 
 @dataclass(eq=False, slots=True)
@@ -80,30 +77,6 @@ class FeedJoiner:
         title = Text(f"{info.name.value} ({year})", info.name.lang)
         archive_info = FeedInfo(title, info.description, url, info.colour)
         return Archive(year, len(events), lambda: self.feed(archive_info, events, f"{name}-{year}.ics"))
-
-
-class EventFiles(Mapping):
-    """Each dated event's own .ics file by event id, joined when first downloaded; the most recently
-    asked for are kept."""
-
-    def __init__(self, joiner: FeedJoiner, info: FeedInfo, events: tuple[Event, ...]):
-        self._joiner = joiner
-        self._info = info
-        self._events = {e.id: e for e in events}
-        self._made: RenderCache[Resource] = RenderCache(EVENT_FILES_KEPT)
-
-    def __getitem__(self, event_id: str) -> Resource:
-        event = self._events[event_id]
-        return self._made.get(event_id, lambda: self._joiner.feed(self._info, [event], f"{event_id}.ics", True))
-
-    def __contains__(self, event_id: object) -> bool:
-        return event_id in self._events
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._events)
-
-    def __len__(self) -> int:
-        return len(self._events)
 
 
 def split_for_budget(

@@ -29,7 +29,7 @@ from .documents import (
     json_bytes,
     people_document,
 )
-from .feeds import Archive, BudgetedFeed, EventFiles, FeedJoiner
+from .feeds import Archive, BudgetedFeed, FeedJoiner
 from .memo import Memo, Piece
 from .render_cache import RenderCache
 from .resource import JSON_TYPE, Resource
@@ -39,6 +39,7 @@ from .urls import Urls
 FILTERED_KEPT = 256  # filtered feeds and JSON documents kept per rendition
 PAGES_KEPT = 256  # rendered pages kept per rendition
 PAGE_VALUES_KEPT = 64  # values pages share, per rendition
+EVENT_FILES_KEPT = 1024  # single-event files kept per rendition (the others are joined again when asked for)
 
 
 class Rendition:
@@ -71,11 +72,19 @@ class Rendition:
             self._scopes["vevent"], catalog.dated_events, lambda e: renderer.block(e, urls.event_page(e.id))
         )
         self.feeds = FeedJoiner(site, blocks, feed_budget, this_year)
-        self.event_files = EventFiles(self.feeds, FeedInfo(self._title, self._description), catalog.dated_events)
+        self._event_files: RenderCache[Resource] = RenderCache(EVENT_FILES_KEPT)
 
     def page(self, key: Hashable, make: Callable[[], Resource]) -> Resource:
         """The page for ``key``, made by ``make()`` once."""
         return self.pages.get(key, make)
+
+    def event_file(self, event_id: str) -> Resource | None:
+        """A dated event's own .ics file, joined when first asked for; None for any other id."""
+        event = self.catalog.find(event_id)
+        if event is None or not event.is_dated:
+            return None
+        info = FeedInfo(self._title, self._description)
+        return self._event_files.get(event_id, lambda: self.feeds.feed(info, [event], f"{event_id}.ics", True))
 
     @cached_property
     def _full(self) -> BudgetedFeed:

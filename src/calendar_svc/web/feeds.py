@@ -31,8 +31,8 @@ def calendar_feed(slug: str):
 @route(bp, urls.EVENT_FILE)
 def event_file(event_id: str):
     current = rendition()
-    if event_id in current.event_files:
-        return resource_response(current.event_files[event_id])
+    if (file := current.event_file(event_id)) is not None:
+        return resource_response(file)
     if current.catalog.find(event_id) is None:
         abort(404, f"no event {event_id!r}")
     abort(404, f"event {event_id!r} has no known day yet, so it has no .ics file")
