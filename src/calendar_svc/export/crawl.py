@@ -90,8 +90,8 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
 
 
 class Fetcher:
-    """Fetches a URL through the app's own WSGI app, conditionally when the earlier export
-    (``previous``, with its record) has it."""
+    """Fetches a URL through the app's own WSGI app, conditionally when the earlier export (``previous``, with its
+    record) has it; takes the largest documents and each event's .ics file from the rendition, as their views do."""
 
     def __init__(self, app: Flask, base_url: str, previous: Path | None, recorded: dict[str, str]):
         self.app = app
