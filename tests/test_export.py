@@ -20,7 +20,7 @@ from calendar_svc.config import Config
 from calendar_svc.errors import CatalogError, ExportError
 from calendar_svc.export import CONTENT_TYPES, export_site
 from calendar_svc.export.build import seed_urls
-from calendar_svc.export.crawl import links_in, off_site
+from calendar_svc.export.crawl import Fetcher, links_in, off_site
 from calendar_svc.export.files import MANIFEST, file_for
 from calendar_svc.publish.urls import Urls
 
@@ -129,6 +129,15 @@ def tiny_site() -> Flask:
     )
     app.add_url_rule("/img.png", "img", lambda: (b"\x89PNG", {"Content-Type": "image/png"}))
     return app
+
+
+def test_a_build_answers_ics_urls_that_are_no_events_file_as_the_app_does(live):
+    fetch = Fetcher(live.application, BASE, None, {})
+    assert fetch("/static/nothing.ics", "").status == 404  # a static file: no language to look it up in
+    assert fetch("/ru/events/no-such-event.ics", "").status == 404
+    calendar = fetch("/kk/calendars/forum.ics", "")
+    assert calendar.status == 200
+    assert calendar.body == live.get("/kk/calendars/forum.ics").data
 
 
 def test_pages_found_only_by_following_links_are_fetched_and_query_links_are_reported():

@@ -133,8 +133,10 @@ class Fetcher:
             endpoint, values = self.routes.match(url, method="GET")
         except HTTPException:  # the app's own answer says why
             return None
+        if endpoint != "feeds.event_file":  # another feed, or a static file: no language to look it up in
+            return None
         made = self.app.extensions["calendar_svc"].rendition(self.base_url, values["lang"])
-        return made.event_file(values["event_id"]) if endpoint == "feeds.event_file" else None
+        return made.event_file(values["event_id"])
 
     def _get(self, url: str, linked_from: str, etag: str) -> Page:
         headers = {"If-None-Match": etag} if etag else {}
