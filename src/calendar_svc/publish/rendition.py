@@ -73,6 +73,7 @@ class Rendition:
         )
         self.feeds = FeedJoiner(site, blocks, feed_budget, this_year)
         self._event_files: RenderCache[Resource] = RenderCache(EVENT_FILES_KEPT)
+        self._single = FeedInfo(self._title, self._description)  # of each event's own .ics file
 
     def page(self, key: Hashable, make: Callable[[], Resource]) -> Resource:
         """The page for ``key``, made by ``make()`` once."""
@@ -83,8 +84,7 @@ class Rendition:
         event = self.catalog.find(event_id)
         if event is None or not event.is_dated:
             return None
-        info = FeedInfo(self._title, self._description)
-        return self._event_files.get(event_id, lambda: self.feeds.feed(info, [event], f"{event_id}.ics", True))
+        return self._event_files.get(event_id, lambda: self.feeds.feed(self._single, [event], f"{event_id}.ics", True))
 
     @cached_property
     def _full(self) -> BudgetedFeed:

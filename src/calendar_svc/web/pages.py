@@ -131,15 +131,15 @@ def selection_feed(catalog: Catalog, selection: Selection) -> Feed:
 
 def layout_context() -> dict:
     """What every page's layout shows (error pages' too): the site, its languages, a link to this month."""
-    site = (g.rendition.catalog if "rendition" in g else store().catalog).site
+    site, links = (g.rendition.catalog if "rendition" in g else store().catalog).site, paths()
     return {
         "site": site,
         "site_title": site.text("title", lang()),
         "site_description": site.text("description", lang()),
         # What a path (which starts with the root the app is served at) follows in an absolute link.
         "origin": g.rendition.base_url.removesuffix(request.script_root) if "rendition" in g else "",
-        "paths": paths(),
-        "this_month_url": paths().month(today().year, today().month),
+        "paths": links,
+        "this_month_url": links.month(today().year, today().month),
         "lang": lang(),
         "alternates": alternates(),
     }
@@ -173,10 +173,10 @@ def listing_page(selection: Selection, events: tuple[Event, ...], topic: dict[st
 
 def browse_links(catalog: Catalog) -> dict:
     """Every calendar's and every country's own page, for lists of links (the filter form needs the live service)."""
-    language = lang()
-    calendars = [(c.text("name", language), paths().calendar_page(c.slug)) for c in catalog.calendars]
+    language, links = lang(), paths()
+    calendars = [(c.text("name", language), links.calendar_page(c.slug)) for c in catalog.calendars]
     countries = filters(catalog, Selection(), language).countries  # in the language's alphabetical order
-    return {"calendars": calendars, "countries": [(c.label, paths().country_page(c.value)) for c in countries]}
+    return {"calendars": calendars, "countries": [(c.label, links.country_page(c.value)) for c in countries]}
 
 
 def topic(slug: str = "", code: str = "", person_id: str = "") -> tuple[tuple[Event, ...], dict[str, Text]]:
