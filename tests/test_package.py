@@ -1,4 +1,4 @@
-"""The package's public face: its names, no side effects on import, zone rules from tzdata."""
+"""The package's public face: its names and version, no side effects on import, zone rules from tzdata."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ def test_the_public_names_are_importable_from_the_package_root():
     assert {"create_app", "load_catalog", "Catalog", "Event", "CatalogError", "Problem"} <= set(calendar_svc.__all__)
     for name in calendar_svc.__all__:
         assert getattr(calendar_svc, name) is not None, name
+
+
+def test_the_installed_package_reports_the_version_the_code_declares():
+    from importlib.metadata import version
+
+    assert version("calendar-svc") == calendar_svc.__version__  # pyproject.toml reads it from there
 
 
 def test_importing_the_package_leaves_the_zoneinfo_search_path_alone():
