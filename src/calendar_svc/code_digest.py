@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from contextlib import suppress
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -23,14 +24,8 @@ def code_digest() -> str:
     """The digest, worked out once per process (from the files' bytes: the same in every process)."""
     digest = hashlib.sha256(sys.version.encode())
     for name in RENDERING_LIBRARIES:
-        digest.update(f"\0{name} {installed_version(name)}".encode())
+        with suppress(PackageNotFoundError):  # a library missing leaves out its name too
+            digest.update(f"\0{name} {version(name)}".encode())
     for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(b"\0" + path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:32]
-
-
-def installed_version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "-"
