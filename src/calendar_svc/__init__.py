@@ -9,8 +9,11 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.exceptions import NotFound
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .catalog import CalendarInfo, Catalog, Event, load_catalog
@@ -53,6 +56,8 @@ def create_app(config: Config | None = None, catalog: Catalog | None = None) -> 
         app.register_blueprint(blueprint)
     for module in (errors, security, languages):
         module.init_app(app)
-    # Outermost: repeat GET/HEAD requests for feeds and JSON are answered without Flask.
+    # In front of Flask: repeat GET/HEAD requests for feeds and JSON are answered without it.
     app.wsgi_app = ResponseCache(app.wsgi_app, store)
+    if prefix := urlsplit(config.base_url or "").path:  # served under the base URL's path, and nowhere else
+        app.wsgi_app = DispatcherMiddleware(NotFound(), {prefix: app.wsgi_app})
     return app

@@ -98,7 +98,7 @@ def stamp(directory: Path | None, forget: tuple[str, ...]) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--events", "events_dir", type=click.Path(path_type=Path), help="Events directory.")
-@click.option("--base-url", help="Public origin for absolute links, e.g. https://cal.example.org.")
+@click.option("--base-url", help="Public URL for absolute links, e.g. https://cal.example.org (served under its path).")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
 @click.option(
     "--threads", default=1, show_default=True, type=click.IntRange(1, 256), help="Request threads per worker."
