@@ -68,6 +68,7 @@ http {{
 
 SAME_HEADERS = (
     "cache-control", "vary", "content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options",
+    "access-control-allow-origin",
 )  # fmt: skip
 FULL_FEEDS = ("/calendar.ics", "/kk/calendar.ics", "/ru/calendar.ics")
 

@@ -209,6 +209,15 @@ def test_every_kind_of_response_carries_the_security_headers(client):
             assert response.headers.get(name) == value, f"{kind}: {name}"
 
 
+def test_scripts_on_other_sites_may_read_feeds_and_json_but_not_pages(client):
+    kinds = dict(responses_of_every_kind(client))
+    for response in kinds.values():
+        response.close()
+    not_data = {"page", "page 304", "event page", "health", "stylesheet", "robots.txt", "HTML 404", "414"}
+    for kind, response in kinds.items():
+        assert response.headers.get("Access-Control-Allow-Origin") == (None if kind in not_data else "*"), kind
+
+
 def test_every_page_satisfies_the_content_security_policy(app):
     """No inline script or style, no event handler attributes, no javascript: links, no foreign scripts."""
     store = app.extensions["calendar_svc"]

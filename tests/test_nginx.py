@@ -103,6 +103,17 @@ def test_nginx_lets_other_sites_frame_the_embeddable_lists_as_the_live_service_d
     assert "x-frame-options" not in reply.headers
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["/calendar.ics", "/kk/calendars/forum.ics", "/events/all-day-two-days.ics", "/api/events.json", "/ru/changes.atom",
+     "/", "/events/all-day-two-days/", "/static/style.css", "/calendar.json"],
+)  # fmt: skip
+def test_nginx_lets_scripts_on_other_sites_read_what_the_live_service_lets_them(nginx, url):
+    with live_client(SMALL).get(url) as live:
+        expected = live.headers.get("Access-Control-Allow-Origin")
+    assert fetch(nginx.port, url).headers.get("access-control-allow-origin") == expected
+
+
 def test_nginx_compresses_feeds_and_answers_304_for_its_etag(nginx):
     live = live_client(SMALL)
     reply = fetch(nginx.port, "/calendar.ics", headers={"Accept-Encoding": "gzip"})

@@ -11,7 +11,7 @@ from urllib.parse import unquote_to_bytes
 from flask import Flask, Response, abort, current_app, request
 from werkzeug.exceptions import MethodNotAllowed, RequestHeaderFieldsTooLarge
 
-from ..publish.urls import is_embed
+from ..publish.urls import is_embed, is_feed_or_document
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -23,6 +23,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",
 }
+DATA_HEADERS = {**SECURITY_HEADERS, "Access-Control-Allow-Origin": "*"}  # public data: any site's scripts may read it
 ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
 MAX_PATH_BYTES = 1024
 MAX_QUERY_BYTES = 2048
@@ -82,6 +83,8 @@ def add_security_headers(response: Response) -> Response:
     headers = SECURITY_HEADERS
     if is_embed(request.path):  # the embeddable lists, and only they, may be framed by other sites
         headers = embed_headers(current_app.config["CALENDAR_SVC"].frame_ancestors)
+    elif is_feed_or_document(request.path):
+        headers = DATA_HEADERS
     for name, value in headers.items():
         response.headers.setdefault(name, value)
     return response
