@@ -15,7 +15,7 @@ from .servers import Service, fetch
 BASE = "https://cal.example.org/kz-eu"
 
 
-def client():
+def mounted_client():
     return create_app(Config(events_dir=SMALL, base_url=BASE)).test_client()
 
 
@@ -26,14 +26,14 @@ def internal_links(html: bytes) -> list[str]:
 
 
 def test_pages_link_to_pages_feeds_and_assets_under_the_path():
-    links = internal_links(client().get("/kz-eu/kk/").data)
+    links = internal_links(mounted_client().get("/kz-eu/kk/").data)
     assert "/kz-eu/kk/calendar.ics" in links
     assert "/kz-eu/static/style.css" in links
     assert all(link.startswith("/kz-eu/") for link in links), links
 
 
 def test_every_internal_link_of_a_page_is_answered_under_the_path():
-    http = client()
+    http = mounted_client()
     links = internal_links(http.get("/kz-eu/ru/events/weekly-berlin/").data)
     assert len(links) > 20
     for link in links:
@@ -42,13 +42,13 @@ def test_every_internal_link_of_a_page_is_answered_under_the_path():
 
 
 def test_the_path_alone_leads_to_its_front_page():
-    reply = client().get("/kz-eu")
+    reply = mounted_client().get("/kz-eu")
     assert reply.status_code in (301, 308)
     assert reply.headers["Location"].endswith("/kz-eu/")
 
 
 def test_urls_outside_the_path_are_not_found():
-    http = client()
+    http = mounted_client()
     for url in ("/", "/kk/", "/calendar.ics", "/healthz", "/kz-eux/", "/static/style.css"):
         with http.get(url) as reply:
             assert reply.status_code == 404, url
