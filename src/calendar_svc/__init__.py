@@ -8,7 +8,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-import datetime as dt
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -39,7 +38,7 @@ def create_app(config: Config | None = None, catalog: Catalog | None = None) -> 
     config = config or Config.from_env()
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
 
-    render = rendering(Memo(), config.feed_budget, lambda: config.today_at(dt.datetime.now(dt.UTC)).year)
+    render = rendering(Memo(), config.feed_budget, lambda: config.today_at().year)
     store = CatalogStore(catalog, render) if catalog is not None else CatalogStore.load(config.events_dir, render)
 
     app.config["CALENDAR_SVC"] = config

@@ -49,7 +49,7 @@ def main() -> None:
 def validate(directory: Path | None) -> None:
     """Check every event file in DIRECTORY (default: $CALENDAR_SVC_EVENTS_DIR or ./events)."""
     directory, catalog = load_or_exit(directory)
-    today = config_or_exit().today_at(dt.datetime.now(dt.UTC))
+    today = config_or_exit().today_at()
     for warning in (*catalog.warnings, *catalog.overdue(today)):
         click.echo(f"warning: {warning}", err=True)
     if catalog.unstamped:

@@ -56,9 +56,9 @@ class Config:
     def zone(self) -> ZoneInfo:
         return zone(self.timezone)
 
-    def today_at(self, now: dt.datetime) -> dt.date:
-        """The date pages are built for at the UTC instant ``now``: ``today`` if pinned."""
-        return self.today or now.astimezone(self.zone).date()
+    def today_at(self, now: dt.datetime | None = None) -> dt.date:
+        """The date pages are built for at the UTC instant ``now`` (default: the clock's): ``today`` if pinned."""
+        return self.today or (now or dt.datetime.now(dt.UTC)).astimezone(self.zone).date()
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Config:

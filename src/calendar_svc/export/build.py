@@ -80,7 +80,7 @@ def export_site(
     """
     if config.base_url is None:
         raise ExportError(["a static export needs the public origin: set --base-url or CALENDAR_SVC_BASE_URL"])
-    today = today or config.today_at(dt.datetime.now(dt.UTC))
+    today = today or config.today_at()
     outdir = Path(outdir)
     check_replaceable(outdir)
     app = create_app(replace(config, reload_interval=0, today=today, static_site=True))

@@ -48,7 +48,7 @@ def paths() -> Urls:
 def today() -> dt.date:
     """The date this request's pages are built for (``Config.today``, else the clock in ``Config.timezone``)."""
     if "today" not in g:
-        g.today = config().today_at(dt.datetime.now(dt.UTC))
+        g.today = config().today_at()
     return g.today
 
 
