@@ -46,15 +46,10 @@ class RenderCache(Generic[V]):
                 self._rendering.pop(key, None)
         return found
 
-    def keys_by_use(self) -> list[Hashable]:
-        """Keys from least to most recently used."""
+    def items_by_use(self) -> list[tuple[Hashable, V]]:
+        """(key, value) pairs from least to most recently used, without counting them as used."""
         with self._lock:
-            return list(self._values)
-
-    def peek(self, key: Hashable) -> V | None:
-        """The value for ``key`` if kept, without making it or counting it as used."""
-        with self._lock:
-            return self._values.get(key)
+            return list(self._values.items())
 
     def replace(self, items: Iterable[tuple[Hashable, V]]) -> None:
         """Drop everything and keep ``items`` instead (in that order of use)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 
@@ -74,10 +74,6 @@ class Rendition:
         self.feeds = FeedJoiner(site, blocks, feed_budget, this_year)
         self._event_files: RenderCache[Resource] = RenderCache(EVENT_FILES_KEPT)
         self._single = FeedInfo(self._title, self._description)  # of each event's own .ics file
-
-    def page(self, key: Hashable, make: Callable[[], Resource]) -> Resource:
-        """The page for ``key``, made by ``make()`` once."""
-        return self.pages.get(key, make)
 
     def event_file(self, event_id: str) -> Resource | None:
         """A dated event's own .ics file, joined when first asked for; None for any other id."""
@@ -269,7 +265,7 @@ class Rendition:
 
     def _filtered_like(self, like: Rendition) -> Iterator[Resource]:
         """The filtered feeds and documents ``like`` keeps, in its order of use, JSON documents first."""
-        kept = like._filtered.keys_by_use()
+        kept = [key for key, _ in like._filtered.items_by_use()]
         for kind, what in [key for key in kept if key[0] == "json"] + [key for key in kept if key[0] != "json"]:
             if kind == "country":
                 if what in self.catalog.countries:

@@ -122,12 +122,10 @@ class CatalogStore:
     def _swap(self, catalog: Catalog, listing: Listing | None, read_at: float) -> None:
         # Render for every base URL in use (least recently used first) before anyone can see the
         # new catalog; renditions of older catalogs are never asked for again, so they go.
-        in_use = {key[1:]: self._renditions.peek(key) for key in self._renditions.keys_by_use()}  # (URL, language)
+        in_use = {key[1:]: kept for key, kept in self._renditions.items_by_use()}  # by (URL, language)
         fresh = []
         for (url, lang), previous in in_use.items():
-            rendition = self.render(catalog, url, lang)
-            if previous is not None:
-                rendition.warm(like=previous)
+            rendition = self.render(catalog, url, lang).warm(like=previous)
             fresh.append(((catalog.version, url, lang), rendition))
         self.snapshot = Snapshot(catalog, (), listing, read_at)
         self._renditions.replace(fresh)
@@ -135,9 +133,8 @@ class CatalogStore:
     def forget_asked_once(self) -> None:
         """Drop what every rendition keeps that a static build asks for only once
         (``Rendition.forget_asked_once``)."""
-        for key in self._renditions.keys_by_use():
-            if (kept := self._renditions.peek(key)) is not None:
-                kept.forget_asked_once()
+        for _, kept in self._renditions.items_by_use():
+            kept.forget_asked_once()
 
     def rendition(self, base_url: str, lang: str = DEFAULT_LANGUAGE) -> Rendition:
         """Rendered bytes for the current catalog, base URL and language.

@@ -34,7 +34,7 @@ def agenda():
         text = agenda_text(current.catalog, day, lang(), current.urls)
         return Resource(text.encode(), TEXT_TYPE, day_modified(current.catalog.last_modified))
 
-    return resource_response(current.page((day, request.path), make), max_age=PAGE_MAX_AGE)
+    return resource_response(current.pages.get((day, request.path), make), max_age=PAGE_MAX_AGE)
 
 
 def agenda_text(catalog: Catalog, day: dt.date, language: str, urls: Urls) -> str:

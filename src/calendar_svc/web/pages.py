@@ -63,7 +63,7 @@ def html_page(template: str, last_modified: dt.datetime, build: Callable[[], dic
         body = render_template(template, **shown).encode()
         return Resource(body, HTML_TYPE, modified, etag=(etag or page_etag(template, shown)) if keep else "")
 
-    return resource_response(rendition().page(key, make) if keep else make(), max_age=PAGE_MAX_AGE)
+    return resource_response(rendition().pages.get(key, make) if keep else make(), max_age=PAGE_MAX_AGE)
 
 
 def page_context(build: Callable[[], dict]) -> dict:
@@ -328,7 +328,7 @@ def sitemap():
     current = rendition()
     catalog = current.catalog
     selection_from_args(request.args, catalog, allowed=())
-    made = current.page(
+    made = current.pages.get(
         "sitemap", lambda: Resource(sitemap_bytes(catalog, current.base_url), XML_TYPE, catalog.last_modified)
     )
     return resource_response(made)

@@ -124,7 +124,7 @@ def index():
         body = index_document(current.catalog, current_index(), current_order(), today(), paths())
         return Resource(body, JSON_TYPE, current.catalog.last_modified)
 
-    return resource_response(current.page(("search index", today()), make))
+    return resource_response(current.pages.get(("search index", today()), make))
 
 
 @route(bp, rules.SEARCH_WORDS)
@@ -137,7 +137,7 @@ def words_part(key: str):
         ("search words", today()), lambda: shard_documents(current_index(), current_order())
     )
     return resource_response(
-        current.page(
+        current.pages.get(
             ("search words", key, today()), lambda: Resource(shards[key], JSON_TYPE, current.catalog.last_modified)
         )
     )
