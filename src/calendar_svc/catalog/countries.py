@@ -39,9 +39,7 @@ def is_country_code(code: str) -> bool:
 def country_name(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """'KZ' -> 'Kazakhstan', 'Қазақстан', 'Казахстан'; unknown codes as given."""
     code = code.upper()
-    if (lang, code) in NAME_OVERRIDES:
-        return NAME_OVERRIDES[lang, code]
-    name = Locale.parse(CLDR_LOCALES[lang]).territories.get(code)
+    name = NAME_OVERRIDES.get((lang, code)) or Locale.parse(CLDR_LOCALES[lang]).territories.get(code)
     if name is None:
         country = pycountry.countries.get(alpha_2=code)
         return code if country is None else getattr(country, "common_name", None) or country.name

@@ -306,7 +306,7 @@ def own_dict(value: object) -> dict:
 
 
 def parse_time(text: str) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    moment = dt.datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise ValueError(f"{text!r} has no offset")
     return moment.astimezone(dt.UTC)

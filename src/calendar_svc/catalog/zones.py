@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 def zone_names() -> frozenset[str]:
     """Every IANA zone name the tzdata package holds."""
     listing = importlib.resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in listing.splitlines() if line.strip())
+    return frozenset(listing.split())
 
 
 @cache

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partialmethod
 from urllib.parse import quote, urlencode, urlsplit
 
-from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES
+from ..catalog.languages import DEFAULT_LANGUAGE, LANGUAGES, TRANSLATIONS
 from ..catalog.search import SHARD_KEYS
 
 # Route rules (werkzeug syntax), by endpoint.
@@ -72,11 +72,7 @@ def localized_rules(rule: str) -> list[tuple[str, str]]:
 
 def language_of(path: str) -> str:
     """The language a path is in, by its prefix ("/ru/calendar.ics" -> "ru")."""
-    for lang in LANGUAGES:
-        prefix = language_prefix(lang)
-        if prefix and (path == prefix or path.startswith(prefix + "/")):
-            return lang
-    return DEFAULT_LANGUAGE
+    return next((lang for lang in TRANSLATIONS if (path + "/").startswith(f"/{lang}/")), DEFAULT_LANGUAGE)
 
 
 def fill(rule: str, **values: object) -> str:
@@ -122,6 +118,7 @@ class Urls:
         return self.origin + rule + (f"?{query}" if query else "")
 
     # Fixed paths: pages and feeds in ``lang``, then the paths every language shares.
+    home = partialmethod(_url, HOME)
     people_page = partialmethod(_url, PEOPLE_PAGE)
     subscribe = partialmethod(_url, SUBSCRIBE)
     agenda = partialmethod(_url, AGENDA)
@@ -133,9 +130,6 @@ class Urls:
     people_json = partialmethod(_shared, PEOPLE_JSON)
     robots = partialmethod(_shared, ROBOTS)
     sitemap = partialmethod(_shared, SITEMAP)
-
-    def home(self, categories: Iterable[str] = (), countries: Iterable[str] = ()) -> str:
-        return self._url(HOME, filter_query(categories, countries))
 
     def month(self, year: int, month: int, category: Iterable[str] = (), country: Iterable[str] = ()) -> str:
         return self._url(MONTH, filter_query(category, country), year=year, month=month)
