@@ -1,8 +1,9 @@
-"""The calendar-svc command: validate's output and exit codes, serve's refusal of bad data."""
+"""The calendar-svc command: validate's output and exit codes, serve's refusal of bad data and of a taken port."""
 
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import sys
 
@@ -58,6 +59,25 @@ def test_serve_refuses_bad_data_with_the_same_lines_and_no_traceback(tmp_path):
         in process.stderr
     )
     assert "Traceback" not in process.stderr
+
+
+def test_serve_refuses_a_port_another_server_listens_on_instead_of_sharing_it():
+    # Listening as granian does, with SO_REUSEPORT: a second granian would bind beside it without a word,
+    # and the two servers (perhaps of other data) would each answer some of the requests.
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = subprocess.run(
+            [sys.executable, "-m", "calendar_svc", "serve", "--events", str(SMALL), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=30,
+        )
+    assert process.returncode == 1
+    assert process.stderr == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 
 
 def test_serve_rejects_a_base_url_that_is_not_an_origin(runner):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import sys
 import time
 from pathlib import Path
@@ -114,6 +116,10 @@ def serve(host: str, port: int, events_dir: Path | None, base_url: str | None, w
         app = create_app(config)  # loads the data and remembers what it read, for reloading
     except CatalogError as error:
         raise problems_exit(error, config.events_dir) from None
+    try:  # granian would share a port another granian holds (SO_REUSEPORT): each would answer some requests
+        socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET).close()
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {os.strerror(error.errno)}") from None
     # Render before the workers fork, so they start ready and share these pages of memory.
     app.extensions["calendar_svc"].rendition(config.base_url or f"http://{host}:{port}").warm()
     from .serving.server import run_granian
