@@ -80,6 +80,21 @@ def test_serve_refuses_a_port_another_server_listens_on_instead_of_sharing_it():
     assert process.stderr == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 
 
+def test_serve_asks_for_an_ip_address_to_listen_on_rather_than_failing_on_a_host_name():
+    process = subprocess.run(
+        [sys.executable, "-m", "calendar_svc", "serve", "--events", str(SMALL), "--host", "localhost", "--port", "1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=30,
+    )
+    assert process.returncode == 2
+    assert "Invalid value for '--host': 'localhost' is not an IP address (such as 127.0.0.1, 0.0.0.0 or ::)" in (
+        process.stderr
+    )
+    assert "Traceback" not in process.stderr
+
+
 def test_serve_rejects_a_base_url_that_is_not_an_origin(runner):
     result = runner.invoke(main, ["serve", "--events", str(SMALL), "--base-url", "ftp://x"])
     assert result.exit_code == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import socket
 import sys
@@ -96,8 +97,16 @@ def stamp(directory: Path | None, forget: tuple[str, ...]) -> None:
         click.echo(f"{path}: up to date ({len(record.entries)} events)", err=True)
 
 
+def ip_address(_context: click.Context, _parameter: click.Parameter, value: str) -> str:
+    """The address a server listens on: granian takes an IP address, not a host name."""
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an IP address (such as 127.0.0.1, 0.0.0.0 or ::)") from None
+
+
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, callback=ip_address, help="IP address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--events", "events_dir", type=click.Path(path_type=Path), help="Events directory.")
 @click.option("--base-url", help="Public URL for absolute links, e.g. https://cal.example.org (served under its path).")
