@@ -234,6 +234,15 @@ def test_calendar_svc_build_refuses_bad_data_with_one_line_per_problem(runner, t
     assert "Traceback" not in result.output
 
 
+def test_calendar_svc_build_names_a_folder_it_cannot_make_without_a_traceback(runner, tmp_path):
+    (tmp_path / "notes").write_text("a file where the site's parent folder would be\n")
+    outdir = tmp_path / "notes" / "site"
+    result = runner.invoke(main, ["build", str(outdir), "--events", str(SMALL), "--base-url", BASE, "--quiet"])
+    assert result.exit_code == 1
+    assert result.output == f"Error: nothing written to {outdir}: {tmp_path / 'notes'}: File exists\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes"]
+
+
 def test_calendar_svc_build_needs_the_public_origin(runner, tmp_path):
     result = runner.invoke(
         main, ["build", str(tmp_path / "site"), "--events", str(SMALL)], env={"CALENDAR_SVC_BASE_URL": ""}

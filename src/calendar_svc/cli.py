@@ -170,6 +170,8 @@ def build(outdir: Path, events_dir: Path | None, base_url: str | None, today, qu
         for line in error.lines:
             click.echo(line, err=True)
         raise click.ClickException(f"nothing written to {outdir}") from None
+    except OSError as error:  # a folder that cannot be made, a full disk: the staging folder is gone already
+        raise click.ClickException(f"nothing written to {outdir}: {error.filename}: {error.strerror}") from None
     finally:
         if progress is not None:
             progress.finish()
