@@ -243,6 +243,18 @@ def test_calendar_svc_build_names_a_folder_it_cannot_make_without_a_traceback(ru
     assert sorted(path.name for path in tmp_path.iterdir()) == ["notes"]
 
 
+def test_calendar_svc_build_says_the_disk_is_full_in_one_line(runner, tmp_path, monkeypatch):
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")  # as a write raises it: without a file name
+
+    monkeypatch.setattr("calendar_svc.export.export_site", full_disk)
+    result = runner.invoke(
+        main, ["build", str(tmp_path / "site"), "--events", str(SMALL), "--base-url", BASE, "--quiet"]
+    )
+    assert result.exit_code == 1
+    assert result.output == f"Error: nothing written to {tmp_path / 'site'}: No space left on device\n"
+
+
 def test_calendar_svc_build_needs_the_public_origin(runner, tmp_path):
     result = runner.invoke(
         main, ["build", str(tmp_path / "site"), "--events", str(SMALL)], env={"CALENDAR_SVC_BASE_URL": ""}

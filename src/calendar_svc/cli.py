@@ -171,7 +171,8 @@ def build(outdir: Path, events_dir: Path | None, base_url: str | None, today, qu
             click.echo(line, err=True)
         raise click.ClickException(f"nothing written to {outdir}") from None
     except OSError as error:  # a folder that cannot be made, a full disk: the staging folder is gone already
-        raise click.ClickException(f"nothing written to {outdir}: {error.filename}: {error.strerror}") from None
+        where = f"{error.filename}: " if error.filename else ""  # a write to a full disk names no file
+        raise click.ClickException(f"nothing written to {outdir}: {where}{error.strerror or error}") from None
     finally:
         if progress is not None:
             progress.finish()
