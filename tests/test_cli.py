@@ -43,16 +43,16 @@ def test_the_bundled_events_validate(runner):
     assert result.exit_code == 0, result.output
 
 
+def serve(*arguments: str) -> subprocess.CompletedProcess:
+    """`calendar-svc serve` run as a process of its own, for the ways it refuses to start."""
+    command = [sys.executable, "-m", "calendar_svc", "serve", *arguments]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+
 def test_serve_refuses_bad_data_with_the_same_lines_and_no_traceback(tmp_path):
     shutil.copytree(SMALL, tmp_path / "events")
     shutil.copy(BROKEN / "bad-country-code.toml", tmp_path / "events")
-    process = subprocess.run(
-        [sys.executable, "-m", "calendar_svc", "serve", "--events", str(tmp_path / "events"), "--port", "1"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    process = serve("--events", str(tmp_path / "events"), "--port", "1")
     assert process.returncode == 1
     assert (
         f"{tmp_path / 'events' / 'bad-country-code.toml'}: countries: 'XX' is not an ISO 3166-1 alpha-2 country code"
@@ -69,25 +69,13 @@ def test_serve_refuses_a_port_another_server_listens_on_instead_of_sharing_it():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        process = subprocess.run(
-            [sys.executable, "-m", "calendar_svc", "serve", "--events", str(SMALL), "--port", str(port)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=30,
-        )
+        process = serve("--events", str(SMALL), "--port", str(port))
     assert process.returncode == 1
     assert process.stderr == f"Error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
 
 
 def test_serve_asks_for_an_ip_address_to_listen_on_rather_than_failing_on_a_host_name():
-    process = subprocess.run(
-        [sys.executable, "-m", "calendar_svc", "serve", "--events", str(SMALL), "--host", "localhost", "--port", "1"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=30,
-    )
+    process = serve("--events", str(SMALL), "--host", "localhost", "--port", "1")
     assert process.returncode == 2
     assert "Invalid value for '--host': 'localhost' is not an IP address (such as 127.0.0.1, 0.0.0.0 or ::)" in (
         process.stderr
