@@ -12,9 +12,11 @@ import sys
 import pytest
 from markupsafe import Markup
 
+from calendar_svc import create_app
 from calendar_svc.catalog import load_catalog
 from calendar_svc.catalog.languages import Text
 from calendar_svc.catalog.model import Status
+from calendar_svc.config import Config
 from calendar_svc.web import page_data, pages
 from calendar_svc.web.page_digest import canonical, page_etag
 
@@ -81,10 +83,22 @@ def test_an_event_read_from_a_file_is_written_as_its_content_key_which_changes_w
     assert event.source
     assert canonical(event) == canonical(dataclasses.replace(event))
     assert event.title not in canonical(event)  # the file's digest stands for what was read from it
-    for changed in ({"source": bytes(32)}, {"sequence": event.sequence + 1}, {"path": "other.toml"}):
+    for changed in ({"source": bytes(32)}, {"sequence": event.sequence + 1}, {"id": "other"}):
         assert canonical(dataclasses.replace(event, **changed)) != canonical(event)
     made = dataclasses.replace(event, source=b"")  # not read from a file: written field by field
     assert canonical(dataclasses.replace(made, title="Another")) != canonical(made)
+
+
+def test_the_same_events_folder_reached_by_another_path_gives_the_same_etags(tmp_path):
+    (tmp_path / "linked").symlink_to(SMALL)
+    one, other = (pages_etags(folder) for folder in (SMALL, tmp_path / "linked"))
+    assert one == other
+
+
+def pages_etags(events_dir) -> list[str]:
+    config = Config(events_dir=events_dir, base_url="https://x.test", today=dt.date(2024, 4, 1))
+    client = create_app(config).test_client()
+    return [client.get(url).headers["ETag"] for url in PAGE_URLS]
 
 
 @pytest.mark.parametrize("value", [object(), {1.5j}, lambda: None, Exception("x")])

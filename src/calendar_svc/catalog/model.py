@@ -136,11 +136,12 @@ class Event(Translated):
 
     @property
     def content_key(self) -> Hashable:
-        """What stands for all of the event's data: the SHA-256 of the file it was read from, with its path,
-        its people's entries in the register and the revision it is published with; an event not read
-        from a file stands for itself. Rendered pieces are kept by it, and page digests write it."""
+        """What stands for all of the event's data: the SHA-256 of the file it was read from, with its id
+        (the file's name), its people's entries in the register and the revision it is published with; an
+        event not read from a file stands for itself. Rendered pieces are kept by it, and page digests write
+        it, so not the folder's path: the same files reached by another path give the same ETags."""
         if self.source:
-            return (self.path, self.source, self.persons, self.sequence, self.updated)
+            return (self.id, self.source, self.persons, self.sequence, self.updated)
         return self
 
     @property
