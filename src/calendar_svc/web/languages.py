@@ -61,15 +61,15 @@ def say(context, text: Text | str) -> Markup:
     return escape(str(text))
 
 
-def alternates() -> list[dict]:
-    """This page in every language: {lang, name, url (a path), current}, English first."""
+def alternates(shown: str) -> list[dict]:
+    """This page in every language: {lang, name, url (a path), current: whether ``shown``}, English first."""
     if request.endpoint is None or request.url_rule is None or "lang" not in (request.url_rule.defaults or {}):
         return []
     values = dict(request.view_args or {})
     # A query parameter named like a path part or "lang" is refused by the page (400): its links leave it out.
     args = {name: v for name, v in request.args.to_dict(flat=False).items() if name not in values and name != "lang"}
     return [
-        {"lang": language, "name": NATIVE_NAMES[language], "current": language == lang(),
+        {"lang": language, "name": NATIVE_NAMES[language], "current": language == shown,
          "url": url_for(request.endpoint, **values, **args, lang=language)}
         for language in LANGUAGES
     ]  # fmt: skip

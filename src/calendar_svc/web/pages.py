@@ -32,6 +32,7 @@ from .when import event_when, month_text, weekday_name
 
 bp = Blueprint("pages", __name__)
 embeds = Blueprint("embeds", __name__)
+bp.add_app_template_global(alternates, "page_in_languages")  # from the request's URL: a 304 never works it out
 
 OCCURRENCES_SHOWN = 12
 EMBED_SHOWN = (10, 5)  # upcoming and past events in an embed
@@ -130,7 +131,7 @@ def selection_feed(catalog: Catalog, selection: Selection) -> Feed:
 
 
 def layout_context() -> dict:
-    """What every page's layout shows (error pages' too): the site, its languages, a link to this month."""
+    """What every page's layout shows (error pages' too): the site, its language, a link to this month."""
     site, links = (g.rendition.catalog if "rendition" in g else store().catalog).site, paths()
     return {
         "site": site,
@@ -141,7 +142,6 @@ def layout_context() -> dict:
         "paths": links,
         "this_month_url": links.month(today().year, today().month),
         "lang": lang(),
-        "alternates": alternates(),
     }
 
 
