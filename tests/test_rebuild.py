@@ -12,8 +12,10 @@ from flask import request
 
 from calendar_svc.cli import main
 from calendar_svc.config import Config
-from calendar_svc.export import export_site
-from calendar_svc.export.files import ETAGS
+from calendar_svc.errors import ExportError
+from calendar_svc.export import crawl, export_site
+from calendar_svc.export.files import ETAGS, ExportedFile, recorded_etags, write_etags
+from calendar_svc.publish.resource import bytes_digest
 from calendar_svc.web import pages
 
 from .conftest import SMALL
@@ -189,6 +191,54 @@ def test_a_month_view_is_rendered_again_when_an_event_in_it_stops_happening_on_a
     export_site(config, tmp_path / "site", dt.date(2024, 6, 21))
 
     assert b"Happening now" not in may.read_bytes()
+
+
+@pytest.fixture
+def links_read(monkeypatch) -> list[str]:
+    """The URLs of the HTML pages whose links a build reads, in order."""
+    urls: list[str] = []
+    real = crawl.links_in
+
+    def counting(page, skip=None):
+        urls.extend([page.url] if page.content_type.startswith("text/html") else [])
+        return real(page, skip)
+
+    monkeypatch.setattr(crawl, "links_in", counting)
+    return urls
+
+
+def test_a_rebuild_reads_the_links_of_the_pages_it_renders_not_of_those_it_keeps(tmp_path, links_read):
+    events = tmp_path / "events"
+    shutil.copytree(SMALL, events)
+    config = Config(events_dir=events, base_url=BASE)
+    first = export_site(config, tmp_path / "site", TODAY)
+    assert len(links_read) == len([f for f in first.files if f.path.endswith(".html")])
+    retitle(events, None)
+    links_read.clear()
+
+    export_site(config, tmp_path / "site", TODAY)
+
+    assert "/events/weekly-berlin/" in links_read
+    assert "/events/aif-2023/" not in links_read
+    assert 0 < len(links_read) < len(first.files) / 4
+
+
+def test_once_a_url_is_gone_the_links_of_kept_pages_are_read_and_one_leading_there_fails_the_build(tmp_path):
+    config = Config(events_dir=SMALL, base_url=BASE)
+    site = tmp_path / "site"
+    export_site(config, site, TODAY)
+    # As if the earlier build had a page /events/ghost/, which the kept /subscribe/ page linked to.
+    page = site / "subscribe" / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"</main>", b'<a href="/events/ghost/">Ghost</a></main>'))
+    recorded = recorded_etags(site)
+    etag = recorded["/subscribe/"].split()[0]
+    recorded.update({"/subscribe/": f"{etag} {bytes_digest(page.read_bytes())}", "/events/ghost/": '"x" y'})
+    write_etags(site, [ExportedFile(url, "", "", 0, *entry.split()) for url, entry in recorded.items()])
+
+    with pytest.raises(ExportError) as failed:
+        export_site(config, site, TODAY)
+
+    assert failed.value.lines == ["/events/ghost/: answered 404, not 200 (linked from /subscribe/)"]
 
 
 def test_a_file_changed_in_the_earlier_build_is_written_again_not_kept(tmp_path):

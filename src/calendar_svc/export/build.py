@@ -112,7 +112,8 @@ def export_site(
 def write_every_url(job: Job, seeds: list[str], workers: int, writer: Writer, progress: Progress | None) -> None:
     """Fetch and write every URL of the site into ``writer``'s folder, taking in each part's result:
     the ``seeds`` in parts (``export_in_parts``), each language's archive feeds added by its first
-    part, then the links they lead to beyond those, in this process."""
+    part, then the links they lead to beyond those, in this process, and when a URL of the earlier
+    build is gone, the links of the pages kept from it."""
     global JOB
 
     def tell(count: int, known: int) -> None:  # the files taken in so far, ``count`` more, and the URLs known
@@ -131,6 +132,12 @@ def write_every_url(job: Job, seeds: list[str], workers: int, writer: Writer, pr
         fetched = JOB.fetched.union(archive_feeds)
         JOB = replace(job, fetched=fetched)
         writer.absorb(export_part(sorted(found - fetched), follow=True, progress=tell))
+        # A page kept from the earlier build (its ETag confirmed) was not read for links: it links where it did
+        # then, to that build's URLs, which all answered again unless one is gone. Then its links are read.
+        if not job.recorded.keys() <= {f.url for f in writer.files}:
+            kept = [f.url for f in writer.files if job.recorded.get(f.url, "").startswith(f"{f.etag} ")]
+            JOB = replace(job, fetched=frozenset(f.url for f in writer.files))
+            writer.absorb(export_part(kept, follow=True, kept=frozenset(kept)))
     finally:
         JOB = None
 
@@ -160,13 +167,14 @@ def export_in_parts(seeds: list[str], workers: int) -> Iterator[dict]:
 
 
 def export_part(
-    urls: list[str], archives_of: str | None = None, follow: bool = False, progress: Progress | None = None
-) -> dict:
+    urls: list[str], archives_of: str | None = None, follow: bool = False, progress: Progress | None = None,
+    kept: frozenset[str] = frozenset(),
+) -> dict:  # fmt: skip
     """Fetch ``urls`` and write their files; with a language ``archives_of``, its archive feeds first.
 
-    With ``follow``, links to new URLs are fetched too; else they are returned
-    (``found``). Returns the writer's ``result`` with the archive feeds and the
-    links found, as plain values. ``progress`` is told after each file.
+    With ``follow``, links to new URLs are fetched too; else they are returned (``found``). Returns the writer's
+    ``result`` with the archive feeds and the links found, as plain values. ``progress`` is told after each file.
+    URLs in ``kept`` were taken in already: they are fetched again for their links only.
     """
     job = JOB
     store = job.app.extensions["calendar_svc"]
@@ -175,11 +183,12 @@ def export_part(
     if archives_of is not None:  # known once the language's feeds are made
         years = store.rendition(job.base_url, archives_of).archive_years()
         archive_feeds = [Urls(lang=archives_of).archive(year, slug) for slug, kept in years.items() for year in kept]
-    crawl = Crawl(job.max_urls, job.fetched, follow, job.previous, job.recorded)
+    crawl = Crawl(job.max_urls, job.fetched, follow, job.previous, job.recorded, read_kept=bool(kept))
     try:
         pages = iter_pages(job.app, job.base_url, archive_feeds + urls, crawl)
         for count, page in enumerate(pages, 1):
-            writer.add(page)
+            if page.url not in kept:
+                writer.add(page)
             # Each is asked for once: keeping them would only cost memory. An archive feed is up to the
             # feed budget (1 MB), so it goes at once.
             if count % PAGES_BETWEEN_FORGETTING == 0 or count <= len(archive_feeds):
@@ -201,11 +210,7 @@ def seed_urls(app: Flask, catalog: Catalog, archives: dict, today: dt.date | Non
     ``Rendition.archive_years``) and JSON document, and the assets; with ``today``, also every month
     view in every language (the range the month view covers)."""
     static = Path(app.static_folder)
-    assets = [
-        p.relative_to(static).as_posix()
-        for p in sorted(static.rglob("*"))
-        if p.is_file() and not p.name.startswith(".")
-    ]
+    assets = [p.relative_to(static).as_posix() for p in sorted(static.rglob("[!.]*")) if p.is_file()]  # not hidden
     urls = list(public_paths(catalog, archives, assets))
     if today is not None:
         first, last = month_range(catalog.events, today)

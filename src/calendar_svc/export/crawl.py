@@ -44,6 +44,7 @@ class Crawl:
     follow: bool = True  # False: new links are only noted in ``seen``, not fetched
     previous: Path | None = None  # the earlier export: each URL it has is asked for with its ETag
     recorded: dict[str, str] = field(default_factory=dict)  # its record: URL -> "ETag digest"
+    read_kept: bool = False  # also read the links of pages kept from it (``write_every_url`` says when)
     query_links: set[str] = field(default_factory=set)  # internal links with a query: not fetched
     seen: set[str] = field(default_factory=set)  # every other URL known so far: fetched, to fetch, or found
 
@@ -69,7 +70,7 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
     while queue:
         url, linked_from = queue.popleft()
         page = fetch(url, linked_from)
-        for link in links_in(page, skip=leads_off):
+        for link in links_in(page, skip=leads_off) if crawl.read_kept or not page.earlier else ():
             internal = target_of(link)
             if internal is None:  # relative to the page
                 internal = internal_target(urljoin(f"{base_url}{url}", link), origin.netloc, prefix)
@@ -94,10 +95,7 @@ class Fetcher:
     record) has it; takes the largest documents and each event's .ics file from the rendition, as their views do."""
 
     def __init__(self, app: Flask, base_url: str, previous: Path | None, recorded: dict[str, str]):
-        self.app = app
-        self.base_url = base_url
-        self.previous = previous
-        self.recorded = recorded
+        self.app, self.base_url, self.previous, self.recorded = app, base_url, previous, recorded
         # Flask's own WSGI app, as the test client calls it but without its response wrapper, and
         # without the middleware that keeps answers for repeat requests: each URL is asked for once,
         # so what it keeps is never used (and a revalidation would make it render the whole answer).
