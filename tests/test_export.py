@@ -20,7 +20,7 @@ from calendar_svc.config import Config
 from calendar_svc.errors import CatalogError, ExportError
 from calendar_svc.export import CONTENT_TYPES, export_site
 from calendar_svc.export.build import seed_urls
-from calendar_svc.export.crawl import Fetcher, links_in, off_site
+from calendar_svc.export.crawl import Crawl, Fetcher, links_in, off_site
 from calendar_svc.export.files import MANIFEST, file_for
 from calendar_svc.publish.urls import Urls
 
@@ -132,7 +132,7 @@ def tiny_site() -> Flask:
 
 
 def test_a_build_answers_ics_urls_that_are_no_events_file_as_the_app_does(live):
-    fetch = Fetcher(live.application, BASE, None, {})
+    fetch = Fetcher(live.application, BASE, Crawl(100))
     assert fetch("/static/nothing.ics", "").status == 404  # a static file: no language to look it up in
     assert fetch("/ru/events/no-such-event.ics", "").status == 404
     calendar = fetch("/kk/calendars/forum.ics", "")

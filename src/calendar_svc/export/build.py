@@ -133,9 +133,10 @@ def write_every_url(job: Job, seeds: list[str], workers: int, writer: Writer, pr
         JOB = replace(job, fetched=fetched)
         writer.absorb(export_part(sorted(found - fetched), follow=True, progress=tell))
         # A page kept from the earlier build (its ETag confirmed) was not read for links: it links where it did
-        # then, to that build's URLs, which all answered again unless one is gone. Then its links are read.
+        # then, to that build's URLs, which all answered again unless one is gone. Then its file's links are read.
         if not job.recorded.keys() <= {f.url for f in writer.files}:
-            kept = [f.url for f in writer.files if job.recorded.get(f.url, "").startswith(f"{f.etag} ")]
+            pages = [f for f in writer.files if f.path.endswith((".html", ".css"))]  # what links
+            kept = [f.url for f in pages if job.recorded.get(f.url) == f"{f.etag} {f.digest}"]
             JOB = replace(job, fetched=frozenset(f.url for f in writer.files))
             writer.absorb(export_part(kept, follow=True, kept=frozenset(kept)))
     finally:
@@ -174,7 +175,7 @@ def export_part(
 
     With ``follow``, links to new URLs are fetched too; else they are returned (``found``). Returns the writer's
     ``result`` with the archive feeds and the links found, as plain values. ``progress`` is told after each file.
-    URLs in ``kept`` were taken in already: they are fetched again for their links only.
+    URLs in ``kept`` were taken in already: their earlier files are read again for their links only.
     """
     job = JOB
     store = job.app.extensions["calendar_svc"]
@@ -183,7 +184,7 @@ def export_part(
     if archives_of is not None:  # known once the language's feeds are made
         years = store.rendition(job.base_url, archives_of).archive_years()
         archive_feeds = [Urls(lang=archives_of).archive(year, slug) for slug, kept in years.items() for year in kept]
-    crawl = Crawl(job.max_urls, job.fetched, follow, job.previous, job.recorded, read_kept=bool(kept))
+    crawl = Crawl(job.max_urls, job.fetched, follow, job.previous, job.recorded, kept=kept)
     try:
         pages = iter_pages(job.app, job.base_url, archive_feeds + urls, crawl)
         for count, page in enumerate(pages, 1):

@@ -44,7 +44,7 @@ class Crawl:
     follow: bool = True  # False: new links are only noted in ``seen``, not fetched
     previous: Path | None = None  # the earlier export: each URL it has is asked for with its ETag
     recorded: dict[str, str] = field(default_factory=dict)  # its record: URL -> "ETag digest"
-    read_kept: bool = False  # also read the links of pages kept from it (``write_every_url`` says when)
+    kept: frozenset[str] = frozenset()  # pages kept from it already: read from it again, for their links only
     query_links: set[str] = field(default_factory=set)  # internal links with a query: not fetched
     seen: set[str] = field(default_factory=set)  # every other URL known so far: fetched, to fetch, or found
 
@@ -58,7 +58,7 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
     only the page being handled is in memory."""
     origin = urlsplit(base_url)
     prefix = origin.path  # "" or "/calendar" when the site lives under a path
-    fetch = Fetcher(app, base_url, crawl.previous, crawl.recorded)
+    fetch = Fetcher(app, base_url, crawl)
     origins = tuple(f"{scheme}{origin.netloc}" for scheme in SCHEMES)
     # Every page links to the menus, calendars and months: each link's target is worked out once.
     target_of = lru_cache(maxsize=LINKS_KEPT)(partial(quick_target, origins=origins, prefix=prefix))
@@ -70,7 +70,7 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
     while queue:
         url, linked_from = queue.popleft()
         page = fetch(url, linked_from)
-        for link in links_in(page, skip=leads_off) if crawl.read_kept or not page.earlier else ():
+        for link in links_in(page, skip=leads_off) if crawl.kept or not page.earlier else ():  # see write_every_url
             internal = target_of(link)
             if internal is None:  # relative to the page
                 internal = internal_target(urljoin(f"{base_url}{url}", link), origin.netloc, prefix)
@@ -91,11 +91,12 @@ def iter_pages(app: Flask, base_url: str, seeds: list[str], crawl: Crawl) -> Ite
 
 
 class Fetcher:
-    """Fetches a URL through the app's own WSGI app, conditionally when the earlier export (``previous``, with its
-    record) has it; takes the largest documents and each event's .ics file from the rendition, as their views do."""
+    """Fetches a URL through the app's own WSGI app, conditionally when the crawl's earlier export has it (a page it
+    has ``kept`` already, from that export alone); takes the largest documents and each event's .ics file from the
+    rendition, as their views do."""
 
-    def __init__(self, app: Flask, base_url: str, previous: Path | None, recorded: dict[str, str]):
-        self.app, self.base_url, self.previous, self.recorded = app, base_url, previous, recorded
+    def __init__(self, app: Flask, base_url: str, crawl: Crawl):
+        self.app, self.base_url, self.crawl = app, base_url, crawl
         # Flask's own WSGI app, as the test client calls it but without its response wrapper, and
         # without the middleware that keeps answers for repeat requests: each URL is asked for once,
         # so what it keeps is never used (and a revalidation would make it render the whole answer).
@@ -113,12 +114,11 @@ class Fetcher:
             return Page(url, 200, CONTENT_TYPES[suffix], b"", linked_from, pieces=pieces)
         if url.endswith(".ics") and (file := self._event_file(url)) is not None:
             return Page(url, 200, file.content_type, file.body, linked_from, f'"{file.etag}"')
-        etag, _, digest = self.recorded.get(url, "").partition(" ")
-        page = self._get(url, linked_from, etag)
-        if page.status != 304:
+        etag, _, digest = self.crawl.recorded.get(url, "").partition(" ")
+        if url not in self.crawl.kept and (page := self._get(url, linked_from, etag)).status != 304:
             return page
         try:
-            body = self.previous.joinpath(*file_for(url).parts).read_bytes()
+            body = self.crawl.previous.joinpath(*file_for(url).parts).read_bytes()
         except (OSError, ExportError):
             body = None
         if body is None or bytes_digest(body) != digest:  # changed since the earlier build wrote it

@@ -89,9 +89,7 @@ class Writer:
     ``root`` at once; every failure is reported at the end."""
 
     def __init__(self, root: Path, previous: Path):
-        self.root = root
-        self.resolved_root = root.resolve()
-        self.previous = previous
+        self.root, self.resolved_root, self.previous = root, root.resolve(), previous
         self.failures: list[str] = []
         self.files: list[ExportedFile] = []
         self.tally = Tally()
