@@ -286,3 +286,19 @@ def test_a_rebuild_over_an_export_with_the_former_record_of_inputs_removes_it(tm
 
     assert not (tmp_path / "site" / ".calendar-svc-inputs.json").exists()
     assert again.tally.removed == 1
+
+
+@pytest.mark.parametrize("change", [add, delete])
+def test_adding_or_deleting_an_event_renders_again_exactly_the_pages_that_change(change, tmp_path, rendered, runner):
+    events = tmp_path / "events"
+    shutil.copytree(SMALL, events)
+    config = Config(events_dir=events, base_url=BASE)
+    export_site(config, tmp_path / "site", TODAY)
+    before = html_files(tmp_path / "site")
+    change(events, runner)
+    rendered.clear()
+
+    export_site(config, tmp_path / "site", TODAY)
+
+    after = html_files(tmp_path / "site")
+    assert sorted(file_of(url) for url in rendered) == sorted(p for p in after if before.get(p) != after[p])

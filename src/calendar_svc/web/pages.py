@@ -255,7 +255,7 @@ def month(year: int, month: int):
             earlier=max((busy for busy in by_month if busy < (year, month)), default=None),
             later=min((busy for busy in by_month if busy > (year, month)), default=None),
             filters=filters(catalog, selection, lang()),
-            selection_feed=selection_feed(catalog, selection),
+            feed_links=selection_feed(catalog, selection).links,  # not its count, which the view does not show
         )
 
     return html_page("pages/month.html", catalog.last_modified, build)
@@ -275,7 +275,7 @@ def event(event_id: str):
             row=event_row(found, catalog, today(), lang=lang()),
             overdue=found.is_overdue(today()),
             page_url=page_url,
-            calendar_feed=feed_choices(catalog)[found.category],
+            calendar_feed_name=feed_choices(catalog)[found.category].links.name,  # not its count: shown elsewhere
         )
 
     return html_page("pages/event.html", found.last_modified(catalog.site), build)
