@@ -22,7 +22,7 @@ from ..publish.selection import FILTER_PARAMETERS, Selection, selection_from_arg
 from ..publish.sitemap import XML_TYPE, sitemap_bytes
 from ..publish.urls import filter_query, is_public_origin
 from ..serving.conditional import PAGE_MAX_AGE, names_etag, resource_response, validated_response
-from .calendar_links import GOOGLE_ADD_BY_URL, add_links, embed_snippets, subscribe_links
+from .calendar_links import GOOGLE_ADD_BY_URL, SubscribeLinks, add_links, embed_snippets, subscribe_links
 from .context import day_modified, lang, paths, rendition, store, today, urls
 from .json_ld import event_document, script_text
 from .languages import alternates, gettext, route
@@ -113,21 +113,20 @@ def _feed_choices(catalog: Catalog) -> dict[str, Feed]:
     return feeds
 
 
-def selection_feed(catalog: Catalog, selection: Selection) -> Feed:
-    """The feed holding exactly the selected events: a calendar's own feed when that is one."""
+def selection_links(catalog: Catalog, selection: Selection) -> SubscribeLinks:
+    """The subscribe links of the feed holding exactly the selected events: a calendar's own feed when that is one.
+    A page holds these, not the feed with its count of events: it shows the count in its own listing, if at all."""
     if not selection:
-        return feed_choices(catalog)[""]
+        return feed_choices(catalog)[""].links
     if len(selection.categories) == 1 and not selection.countries:
-        return feed_choices(catalog)[next(iter(selection.categories))]
+        return feed_choices(catalog)[next(iter(selection.categories))].links
     language = lang()
     label = ", ".join(filters(catalog, selection, language).summary)
     if len(selection.countries) == 1 and not selection.categories:  # a country's feed has a path of its own
         url = urls().country_feed(next(iter(selection.countries)))
     else:
         url = urls().full_feed(selection.categories, selection.countries)
-    links = subscribe_links(url, f"{catalog.site.text('title', language).value} ({label})")
-    about = Text(gettext("Events in %(selection)s", selection=label), language)
-    return Feed("selection", Text(label, language), about, rendition().selection_count(selection), links)
+    return subscribe_links(url, f"{catalog.site.text('title', language).value} ({label})")
 
 
 def layout_context() -> dict:
@@ -161,7 +160,7 @@ def listing_page(selection: Selection, events: tuple[Event, ...], topic: dict[st
             listing=shown,
             today=None if shown.upcoming else today(),  # shown only when nothing is upcoming
             filters=filters(catalog, selection, lang()),
-            selection_feed=selection_feed(catalog, selection),
+            feed_links=selection_links(catalog, selection),
             feeds=feed_choices(catalog),
             add_by_url=GOOGLE_ADD_BY_URL,
             topic=topic,
@@ -255,7 +254,7 @@ def month(year: int, month: int):
             earlier=max((busy for busy in by_month if busy < (year, month)), default=None),
             later=min((busy for busy in by_month if busy > (year, month)), default=None),
             filters=filters(catalog, selection, lang()),
-            feed_links=selection_feed(catalog, selection).links,  # not its count, which the view does not show
+            feed_links=selection_links(catalog, selection),
         )
 
     return html_page("pages/month.html", catalog.last_modified, build)
